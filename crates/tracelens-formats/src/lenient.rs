@@ -1,0 +1,88 @@
+//! Tally of spec deviations a lenient reader accepted, reported once per input.
+
+use tracelens_model::{TraceStore, Warning, WarningKind};
+
+#[derive(Debug, Default, Clone)]
+pub struct Leniency {
+    pub enum_names: u64,
+    pub base64_ids: u64,
+    pub snake_case_keys: u64,
+    pub invalid_ids: u64,
+    pub odd_values: u64,
+    pub first_invalid_id: Option<String>,
+}
+
+impl Leniency {
+    /// Adds one warning per deviation seen, naming the input.
+    pub fn report(&self, store: &mut TraceStore, source: &str) {
+        let mut say = |kind, n: u64, what: &str| {
+            if n > 0 {
+                store
+                    .warnings
+                    .push(Warning::new(kind, format!("{source}: {what} ({n} times)")));
+            }
+        };
+        say(
+            WarningKind::Lenient,
+            self.enum_names,
+            "enum names instead of integers (e.g. \"SPAN_KIND_SERVER\"); accepted",
+        );
+        say(
+            WarningKind::Lenient,
+            self.base64_ids,
+            "base64 trace/span ids instead of hex; accepted",
+        );
+        say(
+            WarningKind::Lenient,
+            self.snake_case_keys,
+            "snake_case keys instead of lowerCamelCase (e.g. \"trace_id\"); accepted",
+        );
+        say(
+            WarningKind::Lenient,
+            self.odd_values,
+            "values of an unexpected JSON type (e.g. a bool as a string); converted",
+        );
+        if self.invalid_ids > 0 {
+            let ex = self.first_invalid_id.clone().unwrap_or_default();
+            say(
+                WarningKind::InvalidId,
+                self.invalid_ids,
+                &format!("undecodable ids, first {ex:?}; kept as empty ids"),
+            );
+        }
+    }
+}
+
+/// Decodes an id given as text: hex (any case, left-padded when short), or
+/// base64 of the raw bytes as some producers send. `bytes` is 16 or 8.
+pub fn decode_id_text(s: &str, bytes: usize, len: &mut Leniency) -> Option<u128> {
+    use base64::Engine as _;
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(0);
+    }
+    let hex_len = bytes * 2;
+    if s.len() <= hex_len && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let mut v: u128 = 0;
+        for b in s.bytes() {
+            let d = (b as char).to_digit(16).unwrap_or(0);
+            v = (v << 4) | u128::from(d);
+        }
+        return Some(v);
+    }
+    if let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(s) {
+        if raw.len() == bytes || (bytes == 16 && raw.len() == 8) {
+            len.base64_ids += 1;
+            let mut v: u128 = 0;
+            for b in raw {
+                v = (v << 8) | u128::from(b);
+            }
+            return Some(v);
+        }
+    }
+    len.invalid_ids += 1;
+    if len.first_invalid_id.is_none() {
+        len.first_invalid_id = Some(s.chars().take(64).collect());
+    }
+    None
+}

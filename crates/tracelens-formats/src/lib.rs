@@ -1,0 +1,22 @@
+//! Readers and writers for trace exports.
+//!
+//! Every reader appends to a [`tracelens_model::TraceStore`] and never panics
+//! on input: damage is a [`ReadError`] naming the input and the line or byte,
+//! and what was read before it stays in the store. Inputs are recognised by
+//! content ([`sniff`]), through any number of gzip/zstd layers.
+
+pub mod error;
+pub mod jaeger;
+mod jsonval;
+pub mod lenient;
+pub mod otlp_json;
+pub mod otlp_proto;
+pub mod read;
+pub mod sniff;
+pub mod write;
+pub mod zipkin;
+
+pub use error::{Position, ReadError};
+pub use read::{read_from, read_path, ReadOptions, ReadReport};
+pub use sniff::{Compression, Format};
+pub use write::write_otlp_jsonl;

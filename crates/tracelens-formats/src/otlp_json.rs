@@ -1,0 +1,1058 @@
+//! OTLP/JSON, read as a stream of serde seeds straight into the store.
+//!
+//! There is no intermediate document: each span is built from the parser's
+//! events and appended to the [`TraceStore`] as soon as its object closes. So a
+//! file never exists as bytes, a parsed tree and a model at once, and when the
+//! input breaks off, every span before the break is already in the store.
+//! Keys are matched in `visit_str` without allocating; strings are interned
+//! from the parser's buffer.
+//!
+//! The OTLP JSON mapping (opentelemetry-proto docs/specification.md): lowerCamelCase
+//! keys, hex ids in any case, 64-bit integers as strings or numbers, enums as
+//! integers, unknown keys ignored. Lenient on what real producers get wrong
+//! (enum names, base64 ids, snake_case keys, bare values), counted in [`Leniency`].
+
+use crate::lenient::{decode_id_text, Leniency};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+use tracelens_model::{
+    Attr, AttrValue, Event, Link, LinkKind, Span, SpanId, SpanKind, StatusCode, Sym, TraceId,
+    TraceStore,
+};
+
+/// Reader state shared by every seed of one input.
+pub struct Ctx<'s> {
+    pub store: &'s mut TraceStore,
+    pub source: u32,
+    pub len: Leniency,
+    cur_resource: u32,
+    cur_scope: u32,
+    pub spans_read: u64,
+    /// Interned `opentracing.ref_type`, to recover Jaeger FOLLOWS_FROM links.
+    ref_type_key: Sym,
+}
+
+impl<'s> Ctx<'s> {
+    pub fn new(store: &'s mut TraceStore, source: u32) -> Self {
+        let ref_type_key = store.intern("opentracing.ref_type");
+        Ctx {
+            store,
+            source,
+            len: Leniency::default(),
+            cur_resource: 0,
+            cur_scope: 0,
+            spans_read: 0,
+            ref_type_key,
+        }
+    }
+}
+
+/// Parses one JSON value (a TracesData / ExportTraceServiceRequest document or
+/// one JSON line) from `d` into the store.
+pub fn read_traces_data<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
+    One::<TracesData>::new(ctx).deserialize(d)
+}
+
+// ---------------------------------------------------------------------------
+// Plumbing: seeds that carry the context.
+
+/// Something read with the context, producing `Out`.
+trait Elem {
+    type Out;
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<Self::Out, D::Error>;
+}
+
+struct One<'c, 's, T>(&'c mut Ctx<'s>, PhantomData<T>);
+impl<'c, 's, T> One<'c, 's, T> {
+    fn new(ctx: &'c mut Ctx<'s>) -> Self {
+        One(ctx, PhantomData)
+    }
+}
+impl<'de, T: Elem> DeserializeSeed<'de> for One<'_, '_, T> {
+    type Value = T::Out;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T::Out, D::Error> {
+        T::read(self.0, d)
+    }
+}
+
+/// A JSON array of `T` (null reads as empty).
+struct Many<'c, 's, T>(&'c mut Ctx<'s>, PhantomData<T>);
+impl<'c, 's, T> Many<'c, 's, T> {
+    fn new(ctx: &'c mut Ctx<'s>) -> Self {
+        Many(ctx, PhantomData)
+    }
+}
+impl<'de, T: Elem> DeserializeSeed<'de> for Many<'_, '_, T> {
+    type Value = Vec<T::Out>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T::Out>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de, T: Elem> Visitor<'de> for Many<'_, '_, T> {
+    type Value = Vec<T::Out>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(x) = seq.next_element_seed(One::<T>::new(&mut *self.0))? {
+            out.push(x);
+        }
+        Ok(out)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+}
+
+/// Declares a key enum matched in `visit_str` without allocating. Each variant
+/// has its lowerCamelCase spelling and optionally a snake_case one (lenient).
+macro_rules! keys {
+    ($name:ident { $($v:ident = $camel:literal $(| $snake:literal)?),* $(,)? }) => {
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        enum $name { $($v,)* Other }
+        impl<'de> serde::Deserialize<'de> for Key<$name> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Key<$name>;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a key")
+                    }
+                    fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<$name>, E> {
+                        Ok(match s {
+                            $($camel => Key($name::$v, false),)*
+                            $($($snake => Key($name::$v, true),)?)*
+                            _ => Key($name::Other, false),
+                        })
+                    }
+                }
+                d.deserialize_identifier(V)
+            }
+        }
+    };
+}
+
+/// A matched key and whether it came in snake_case.
+struct Key<T>(T, bool);
+
+/// Reads the next key, counting snake_case spellings.
+fn next_key<'de, A: MapAccess<'de>, T>(map: &mut A, len: &mut Leniency) -> Result<Option<T>, A::Error>
+where
+    Key<T>: serde::Deserialize<'de>,
+{
+    Ok(map.next_key::<Key<T>>()?.map(|Key(k, snake)| {
+        if snake {
+            len.snake_case_keys += 1;
+        }
+        k
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// Scalars.
+
+/// A string interned into the store.
+struct Intern<'c, 's>(&'c mut Ctx<'s>);
+impl<'de> DeserializeSeed<'de> for Intern<'_, '_> {
+    type Value = Sym;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Sym, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de> Visitor<'de> for Intern<'_, '_> {
+    type Value = Sym;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Sym, E> {
+        Ok(self.0.store.intern(s))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Sym, E> {
+        Ok(self.0.store.empty())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Sym, E> {
+        self.0.len.odd_values += 1;
+        Ok(self.0.store.intern(&v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Sym, E> {
+        self.0.len.odd_values += 1;
+        Ok(self.0.store.intern(&v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Sym, E> {
+        self.0.len.odd_values += 1;
+        Ok(self.0.store.intern(&v.to_string()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Sym, E> {
+        self.0.len.odd_values += 1;
+        Ok(self.0.store.intern(if v { "true" } else { "false" }))
+    }
+}
+
+/// A trace or span id: hex text (any case), base64 text (lenient).
+struct Id<'c, 's>(&'c mut Ctx<'s>, usize);
+impl<'de> DeserializeSeed<'de> for Id<'_, '_> {
+    type Value = u128;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u128, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de> Visitor<'de> for Id<'_, '_> {
+    type Value = u128;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a hex id")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<u128, E> {
+        Ok(decode_id_text(s, self.1, &mut self.0.len).unwrap_or(0))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<u128, E> {
+        Ok(0)
+    }
+}
+
+/// An unsigned 64-bit integer given as a decimal string or a number.
+struct U64;
+impl<'de> serde::Deserialize<'de> for Num<U64> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Num<U64>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an unsigned integer or a decimal string")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Num(v as i128, PhantomData))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Num(i128::from(v.max(0)), PhantomData))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Num(if v.is_finite() && v > 0.0 { v as i128 } else { 0 }, PhantomData))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                let t = s.trim();
+                if t.is_empty() {
+                    return Ok(Num(0, PhantomData));
+                }
+                t.parse::<u64>()
+                    .map(|v| Num(i128::from(v), PhantomData))
+                    .map_err(|_| E::custom(format!("invalid unsigned integer {t:?}")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Num(0, PhantomData))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A signed 64-bit integer given as a decimal string or a number.
+struct I64;
+impl<'de> serde::Deserialize<'de> for Num<I64> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Num<I64>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer or a decimal string")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Num(i128::from(v.min(i64::MAX as u64)), PhantomData))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Num(i128::from(v), PhantomData))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Num(if v.is_finite() { v as i64 as i128 } else { 0 }, PhantomData))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                s.trim()
+                    .parse::<i64>()
+                    .map(|v| Num(i128::from(v), PhantomData))
+                    .map_err(|_| E::custom(format!("invalid integer {s:?}")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Num(0, PhantomData))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+struct Num<T>(i128, PhantomData<T>);
+
+/// A double: a number, or "NaN" / "Infinity" / "-Infinity" / decimal text.
+struct F64(f64);
+impl<'de> serde::Deserialize<'de> for F64 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = F64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<F64, E> {
+                Ok(F64(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<F64, E> {
+                Ok(F64(v as f64))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<F64, E> {
+                Ok(F64(v as f64))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<F64, E> {
+                Ok(F64(match s {
+                    "NaN" => f64::NAN,
+                    "Infinity" => f64::INFINITY,
+                    "-Infinity" => f64::NEG_INFINITY,
+                    t => t
+                        .trim()
+                        .parse()
+                        .map_err(|_| E::custom(format!("invalid double {t:?}")))?,
+                }))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<F64, E> {
+                Ok(F64(0.0))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An enum given as its integer (spec) or its name (lenient).
+struct EnumVal<'c, 's>(&'c mut Ctx<'s>);
+enum EnumRaw {
+    Int(i64),
+    Name(String),
+}
+impl<'de> DeserializeSeed<'de> for EnumVal<'_, '_> {
+    type Value = EnumRaw;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<EnumRaw, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de> Visitor<'de> for EnumVal<'_, '_> {
+    type Value = EnumRaw;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an enum integer or name")
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<EnumRaw, E> {
+        Ok(EnumRaw::Int(v.min(i64::MAX as u64) as i64))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<EnumRaw, E> {
+        Ok(EnumRaw::Int(v))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<EnumRaw, E> {
+        if let Ok(v) = s.trim().parse::<i64>() {
+            return Ok(EnumRaw::Int(v));
+        }
+        self.0.len.enum_names += 1;
+        Ok(EnumRaw::Name(s.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<EnumRaw, E> {
+        Ok(EnumRaw::Int(0))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Attribute values.
+
+keys!(AnyKey {
+    StringValue = "stringValue" | "string_value",
+    BoolValue = "boolValue" | "bool_value",
+    IntValue = "intValue" | "int_value",
+    DoubleValue = "doubleValue" | "double_value",
+    ArrayValue = "arrayValue" | "array_value",
+    KvlistValue = "kvlistValue" | "kvlist_value",
+    BytesValue = "bytesValue" | "bytes_value",
+});
+
+struct AnyValue;
+impl Elem for AnyValue {
+    type Out = AttrValue;
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<AttrValue, D::Error> {
+        d.deserialize_any(AnyValueVisitor(ctx))
+    }
+}
+
+/// A string attribute value: interned when short.
+struct StrValue<'c, 's>(&'c mut Ctx<'s>);
+impl<'de> DeserializeSeed<'de> for StrValue<'_, '_> {
+    type Value = AttrValue;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<AttrValue, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de> Visitor<'de> for StrValue<'_, '_> {
+    type Value = AttrValue;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<AttrValue, E> {
+        Ok(self.0.store.str_value(s))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<AttrValue, E> {
+        Ok(AttrValue::Str(self.0.store.empty()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<AttrValue, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<AttrValue, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<AttrValue, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<AttrValue, E> {
+        self.visit_str(if v { "true" } else { "false" })
+    }
+}
+
+struct Bool(bool, bool);
+impl<'de> serde::Deserialize<'de> for Bool {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a bool")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Bool, E> {
+                Ok(Bool(v, false))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Bool, E> {
+                match s {
+                    "true" => Ok(Bool(true, true)),
+                    "false" => Ok(Bool(false, true)),
+                    _ => Err(E::custom(format!("invalid bool {s:?}"))),
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Bool, E> {
+                Ok(Bool(v != 0, true))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Bool, E> {
+                Ok(Bool(false, false))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `bytesValue`: base64 (spec); undecodable text is kept as a string.
+fn bytes_value(ctx: &mut Ctx<'_>, s: &str) -> AttrValue {
+    use base64::Engine as _;
+    match base64::engine::general_purpose::STANDARD.decode(s.trim()) {
+        Ok(b) => AttrValue::Bytes(b.into_boxed_slice()),
+        Err(_) => {
+            ctx.len.odd_values += 1;
+            ctx.store.str_value(s)
+        }
+    }
+}
+
+struct BytesText<'c, 's>(&'c mut Ctx<'s>);
+impl<'de> DeserializeSeed<'de> for BytesText<'_, '_> {
+    type Value = AttrValue;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<AttrValue, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de> Visitor<'de> for BytesText<'_, '_> {
+    type Value = AttrValue;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("base64 text")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<AttrValue, E> {
+        Ok(bytes_value(self.0, s))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<AttrValue, E> {
+        Ok(AttrValue::Bytes(Box::new([])))
+    }
+}
+
+keys!(ValuesKey { Values = "values" });
+
+/// `{"values": [...]}` for arrayValue (T = AnyValue) and kvlistValue (T = KeyValue).
+struct ValuesOf<T>(PhantomData<T>);
+impl<T: Elem> Elem for ValuesOf<T> {
+    type Out = Vec<T::Out>;
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<Vec<T::Out>, D::Error> {
+        struct V<'c, 's, T>(&'c mut Ctx<'s>, PhantomData<T>);
+        impl<'de, T: Elem> Visitor<'de> for V<'_, '_, T> {
+            type Value = Vec<T::Out>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object with values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = next_key::<A, ValuesKey>(&mut map, &mut self.0.len)? {
+                    match k {
+                        ValuesKey::Values => out = map.next_value_seed(Many::<T>::new(self.0))?,
+                        ValuesKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                self.0.len.odd_values += 1;
+                Many::<T>::new(self.0).visit_seq(seq)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+        }
+        d.deserialize_any(V::<T>(ctx, PhantomData))
+    }
+}
+
+struct AnyValueVisitor<'c, 's>(&'c mut Ctx<'s>);
+impl<'de> Visitor<'de> for AnyValueVisitor<'_, '_> {
+    type Value = AttrValue;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an AnyValue object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AttrValue, A::Error> {
+        let ctx = self.0;
+        let mut v = AttrValue::Empty;
+        while let Some(k) = next_key::<A, AnyKey>(&mut map, &mut ctx.len)? {
+            v = match k {
+                AnyKey::StringValue => map.next_value_seed(StrValue(ctx))?,
+                AnyKey::BoolValue => {
+                    let b: Bool = map.next_value()?;
+                    if b.1 {
+                        ctx.len.odd_values += 1;
+                    }
+                    AttrValue::Bool(b.0)
+                }
+                AnyKey::IntValue => AttrValue::Int(map.next_value::<Num<I64>>()?.0 as i64),
+                AnyKey::DoubleValue => AttrValue::Double(map.next_value::<F64>()?.0),
+                AnyKey::ArrayValue => AttrValue::Array(
+                    map.next_value_seed(One::<ValuesOf<AnyValue>>::new(ctx))?
+                        .into_boxed_slice(),
+                ),
+                AnyKey::KvlistValue => AttrValue::KvList(
+                    map.next_value_seed(One::<ValuesOf<KeyValue>>::new(ctx))?
+                        .into_boxed_slice(),
+                ),
+                AnyKey::BytesValue => map.next_value_seed(BytesText(ctx))?,
+                AnyKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+        }
+        Ok(v)
+    }
+    // Bare JSON values where an AnyValue object belongs: lenient.
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<AttrValue, E> {
+        self.0.len.odd_values += 1;
+        Ok(self.0.store.str_value(s))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<AttrValue, E> {
+        self.0.len.odd_values += 1;
+        Ok(AttrValue::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<AttrValue, E> {
+        self.0.len.odd_values += 1;
+        Ok(AttrValue::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<AttrValue, E> {
+        self.0.len.odd_values += 1;
+        Ok(AttrValue::Int(v.min(i64::MAX as u64) as i64))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<AttrValue, E> {
+        self.0.len.odd_values += 1;
+        Ok(AttrValue::Double(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<AttrValue, E> {
+        Ok(AttrValue::Empty)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<AttrValue, A::Error> {
+        self.0.len.odd_values += 1;
+        Ok(AttrValue::Array(
+            Many::<AnyValue>::new(self.0).visit_seq(seq)?.into_boxed_slice(),
+        ))
+    }
+}
+
+keys!(KvKey { Key = "key", Value = "value" });
+
+struct KeyValue;
+impl Elem for KeyValue {
+    type Out = Attr;
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<Attr, D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = Attr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a KeyValue object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attr, A::Error> {
+                let ctx = self.0;
+                let mut key = None;
+                let mut value = AttrValue::Empty;
+                while let Some(k) = next_key::<A, KvKey>(&mut map, &mut ctx.len)? {
+                    match k {
+                        KvKey::Key => key = Some(map.next_value_seed(Intern(ctx))?),
+                        KvKey::Value => value = map.next_value_seed(One::<AnyValue>::new(ctx))?,
+                        KvKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Attr {
+                    key: key.unwrap_or_else(|| ctx.store.empty()),
+                    value,
+                })
+            }
+        }
+        d.deserialize_map(V(ctx))
+    }
+}
+
+fn read_attrs<'de, A: MapAccess<'de>>(map: &mut A, ctx: &mut Ctx<'_>) -> Result<Box<[Attr]>, A::Error> {
+    Ok(map
+        .next_value_seed(Many::<KeyValue>::new(ctx))?
+        .into_boxed_slice())
+}
+
+// ---------------------------------------------------------------------------
+// Documents.
+
+keys!(TopKey { ResourceSpans = "resourceSpans" | "resource_spans" });
+
+struct TracesData;
+impl Elem for TracesData {
+    type Out = ();
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a TracesData object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                while let Some(k) = next_key::<A, TopKey>(&mut map, &mut self.0.len)? {
+                    match k {
+                        TopKey::ResourceSpans => {
+                            map.next_value_seed(Many::<ResourceSpans>::new(self.0))?;
+                        }
+                        TopKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            // A bare array of ResourceSpans: lenient.
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+                self.0.len.odd_values += 1;
+                Many::<ResourceSpans>::new(self.0).visit_seq(seq).map(|_| ())
+            }
+        }
+        d.deserialize_any(V(ctx))
+    }
+}
+
+keys!(ResKey {
+    Resource = "resource",
+    ScopeSpans = "scopeSpans" | "scope_spans",
+    LibrarySpans = "instrumentationLibrarySpans" | "instrumentation_library_spans",
+    SchemaUrl = "schemaUrl" | "schema_url",
+});
+keys!(ResourceKey { Attributes = "attributes" });
+
+struct ResourceSpans;
+impl Elem for ResourceSpans {
+    type Out = ();
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a ResourceSpans object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                let ctx = self.0;
+                let first = ctx.store.spans.len();
+                ctx.cur_resource = 0;
+                let mut schema = None;
+                while let Some(k) = next_key::<A, ResKey>(&mut map, &mut ctx.len)? {
+                    match k {
+                        ResKey::Resource => {
+                            let attrs = map.next_value_seed(One::<ResourceObj>::new(ctx))?;
+                            let schema_url = schema.unwrap_or_else(|| ctx.store.empty());
+                            let idx = ctx.store.add_resource(attrs, schema_url);
+                            ctx.cur_resource = idx;
+                            // The resource came after some spans: point them at it.
+                            for s in &mut ctx.store.spans[first..] {
+                                s.resource = idx;
+                            }
+                        }
+                        ResKey::ScopeSpans | ResKey::LibrarySpans => {
+                            map.next_value_seed(Many::<ScopeSpans>::new(ctx))?;
+                        }
+                        ResKey::SchemaUrl => schema = Some(map.next_value_seed(Intern(ctx))?),
+                        ResKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                ctx.cur_resource = 0;
+                Ok(())
+            }
+        }
+        d.deserialize_map(V(ctx))
+    }
+}
+
+struct ResourceObj;
+impl Elem for ResourceObj {
+    type Out = Box<[Attr]>;
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<Box<[Attr]>, D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = Box<[Attr]>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Resource object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Box<[Attr]>, A::Error> {
+                let mut attrs: Box<[Attr]> = Box::new([]);
+                while let Some(k) = next_key::<A, ResourceKey>(&mut map, &mut self.0.len)? {
+                    match k {
+                        ResourceKey::Attributes => attrs = read_attrs(&mut map, self.0)?,
+                        ResourceKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(attrs)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Box<[Attr]>, E> {
+                Ok(Box::new([]))
+            }
+        }
+        d.deserialize_any(V(ctx))
+    }
+}
+
+keys!(ScopeSpansKey {
+    Scope = "scope",
+    Library = "instrumentationLibrary" | "instrumentation_library",
+    Spans = "spans",
+});
+keys!(ScopeKey { Name = "name", Version = "version", Attributes = "attributes" });
+
+struct ScopeSpans;
+impl Elem for ScopeSpans {
+    type Out = ();
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a ScopeSpans object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                let ctx = self.0;
+                let first = ctx.store.spans.len();
+                ctx.cur_scope = 0;
+                while let Some(k) = next_key::<A, ScopeSpansKey>(&mut map, &mut ctx.len)? {
+                    match k {
+                        ScopeSpansKey::Scope | ScopeSpansKey::Library => {
+                            let idx = map.next_value_seed(One::<ScopeObj>::new(ctx))?;
+                            ctx.cur_scope = idx;
+                            for s in &mut ctx.store.spans[first..] {
+                                s.scope = idx;
+                            }
+                        }
+                        ScopeSpansKey::Spans => {
+                            map.next_value_seed(Many::<SpanObj>::new(ctx))?;
+                        }
+                        ScopeSpansKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                ctx.cur_scope = 0;
+                Ok(())
+            }
+        }
+        d.deserialize_map(V(ctx))
+    }
+}
+
+struct ScopeObj;
+impl Elem for ScopeObj {
+    type Out = u32;
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<u32, D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = u32;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an InstrumentationScope object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<u32, A::Error> {
+                let ctx = self.0;
+                let empty = ctx.store.empty();
+                let (mut name, mut version) = (empty, empty);
+                let mut attrs: Box<[Attr]> = Box::new([]);
+                while let Some(k) = next_key::<A, ScopeKey>(&mut map, &mut ctx.len)? {
+                    match k {
+                        ScopeKey::Name => name = map.next_value_seed(Intern(ctx))?,
+                        ScopeKey::Version => version = map.next_value_seed(Intern(ctx))?,
+                        ScopeKey::Attributes => attrs = read_attrs(&mut map, ctx)?,
+                        ScopeKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ctx.store.add_scope(name, version, attrs))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<u32, E> {
+                Ok(0)
+            }
+        }
+        d.deserialize_any(V(ctx))
+    }
+}
+
+keys!(SpanKey {
+    TraceId = "traceId" | "trace_id",
+    SpanId = "spanId" | "span_id",
+    ParentSpanId = "parentSpanId" | "parent_span_id",
+    TraceState = "traceState" | "trace_state",
+    Name = "name",
+    Kind = "kind",
+    Start = "startTimeUnixNano" | "start_time_unix_nano",
+    End = "endTimeUnixNano" | "end_time_unix_nano",
+    Attributes = "attributes",
+    Events = "events",
+    Links = "links",
+    Status = "status",
+    Flags = "flags",
+});
+
+struct SpanObj;
+impl Elem for SpanObj {
+    type Out = ();
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Span object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                let ctx = self.0;
+                let empty = ctx.store.empty();
+                let mut span = Span {
+                    trace_id: TraceId(0),
+                    span_id: SpanId(0),
+                    parent_span_id: SpanId(0),
+                    start_ns: 0,
+                    end_ns: None,
+                    name: empty,
+                    trace_state: empty,
+                    status_message: empty,
+                    resource: ctx.cur_resource,
+                    scope: ctx.cur_scope,
+                    source: ctx.source,
+                    flags: 0,
+                    kind: SpanKind::Unspecified,
+                    status: StatusCode::Unset,
+                    attrs: Box::new([]),
+                    events: Box::new([]),
+                    links: Box::new([]),
+                };
+                while let Some(k) = next_key::<A, SpanKey>(&mut map, &mut ctx.len)? {
+                    match k {
+                        SpanKey::TraceId => span.trace_id = TraceId(map.next_value_seed(Id(ctx, 16))?),
+                        SpanKey::SpanId => span.span_id = SpanId(map.next_value_seed(Id(ctx, 8))? as u64),
+                        SpanKey::ParentSpanId => {
+                            span.parent_span_id = SpanId(map.next_value_seed(Id(ctx, 8))? as u64)
+                        }
+                        SpanKey::TraceState => span.trace_state = map.next_value_seed(Intern(ctx))?,
+                        SpanKey::Name => span.name = map.next_value_seed(Intern(ctx))?,
+                        SpanKey::Kind => {
+                            span.kind = match map.next_value_seed(EnumVal(ctx))? {
+                                EnumRaw::Int(i) => SpanKind::from_i64(i),
+                                EnumRaw::Name(n) => SpanKind::from_name(&n),
+                            }
+                            .unwrap_or_else(|| {
+                                ctx.len.odd_values += 1;
+                                SpanKind::Unspecified
+                            })
+                        }
+                        SpanKey::Start => span.start_ns = map.next_value::<Num<U64>>()?.0 as u64,
+                        SpanKey::End => {
+                            let e = map.next_value::<Num<U64>>()?.0 as u64;
+                            span.end_ns = (e != 0).then_some(e);
+                        }
+                        SpanKey::Attributes => span.attrs = read_attrs(&mut map, ctx)?,
+                        SpanKey::Events => {
+                            span.events = map.next_value_seed(Many::<EventObj>::new(ctx))?.into_boxed_slice()
+                        }
+                        SpanKey::Links => {
+                            span.links = map.next_value_seed(Many::<LinkObj>::new(ctx))?.into_boxed_slice()
+                        }
+                        SpanKey::Status => {
+                            let (code, msg) = map.next_value_seed(One::<StatusObj>::new(ctx))?;
+                            span.status = code;
+                            span.status_message = msg;
+                        }
+                        SpanKey::Flags => span.flags = map.next_value::<Num<U64>>()?.0 as u32,
+                        SpanKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                ctx.store.spans.push(span);
+                ctx.spans_read += 1;
+                Ok(())
+            }
+        }
+        d.deserialize_map(V(ctx))
+    }
+}
+
+keys!(EventKey {
+    Time = "timeUnixNano" | "time_unix_nano",
+    Name = "name",
+    Attributes = "attributes",
+});
+
+struct EventObj;
+impl Elem for EventObj {
+    type Out = Event;
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<Event, D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = Event;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Span.Event object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
+                let ctx = self.0;
+                let mut ev = Event {
+                    time_ns: 0,
+                    name: ctx.store.empty(),
+                    attrs: Box::new([]),
+                };
+                while let Some(k) = next_key::<A, EventKey>(&mut map, &mut ctx.len)? {
+                    match k {
+                        EventKey::Time => ev.time_ns = map.next_value::<Num<U64>>()?.0 as u64,
+                        EventKey::Name => ev.name = map.next_value_seed(Intern(ctx))?,
+                        EventKey::Attributes => ev.attrs = read_attrs(&mut map, ctx)?,
+                        EventKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ev)
+            }
+        }
+        d.deserialize_map(V(ctx))
+    }
+}
+
+struct LinkObj;
+impl Elem for LinkObj {
+    type Out = Link;
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<Link, D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = Link;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Span.Link object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Link, A::Error> {
+                let ctx = self.0;
+                let mut link = Link {
+                    trace_id: TraceId(0),
+                    span_id: SpanId(0),
+                    trace_state: ctx.store.empty(),
+                    attrs: Box::new([]),
+                    flags: 0,
+                    kind: LinkKind::Link,
+                };
+                while let Some(k) = next_key::<A, SpanKey>(&mut map, &mut ctx.len)? {
+                    match k {
+                        SpanKey::TraceId => link.trace_id = TraceId(map.next_value_seed(Id(ctx, 16))?),
+                        SpanKey::SpanId => link.span_id = SpanId(map.next_value_seed(Id(ctx, 8))? as u64),
+                        SpanKey::TraceState => link.trace_state = map.next_value_seed(Intern(ctx))?,
+                        SpanKey::Attributes => link.attrs = read_attrs(&mut map, ctx)?,
+                        SpanKey::Flags => link.flags = map.next_value::<Num<U64>>()?.0 as u32,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                link.kind = link_kind(ctx.store, ctx.ref_type_key, &link.attrs);
+                Ok(link)
+            }
+        }
+        d.deserialize_map(V(ctx))
+    }
+}
+
+/// Jaeger's reference types survive OTLP as `opentracing.ref_type` on links
+/// (the Collector's Jaeger translator writes it; so does our writer).
+pub fn link_kind(store: &TraceStore, ref_type_key: Sym, attrs: &[Attr]) -> LinkKind {
+    match attrs
+        .iter()
+        .find(|a| a.key == ref_type_key)
+        .and_then(|a| store.value_str(&a.value))
+    {
+        Some("follows_from") => LinkKind::FollowsFrom,
+        Some("child_of") => LinkKind::CrossTraceParent,
+        _ => LinkKind::Link,
+    }
+}
+
+keys!(StatusKey { Code = "code", Message = "message" });
+
+struct StatusObj;
+impl Elem for StatusObj {
+    type Out = (StatusCode, Sym);
+    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(StatusCode, Sym), D::Error> {
+        struct V<'c, 's>(&'c mut Ctx<'s>);
+        impl<'de> Visitor<'de> for V<'_, '_> {
+            type Value = (StatusCode, Sym);
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Status object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let ctx = self.0;
+                let mut code = StatusCode::Unset;
+                let mut msg = ctx.store.empty();
+                while let Some(k) = next_key::<A, StatusKey>(&mut map, &mut ctx.len)? {
+                    match k {
+                        StatusKey::Code => {
+                            code = match map.next_value_seed(EnumVal(ctx))? {
+                                EnumRaw::Int(i) => StatusCode::from_i64(i),
+                                EnumRaw::Name(n) => StatusCode::from_name(&n),
+                            }
+                            .unwrap_or_else(|| {
+                                ctx.len.odd_values += 1;
+                                StatusCode::Unset
+                            })
+                        }
+                        StatusKey::Message => msg = map.next_value_seed(Intern(ctx))?,
+                        StatusKey::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok((code, msg))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok((StatusCode::Unset, self.0.store.empty()))
+            }
+        }
+        d.deserialize_any(V(ctx))
+    }
+}

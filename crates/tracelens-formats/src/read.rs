@@ -1,0 +1,454 @@
+//! Reading inputs: unwrap compression layers, sniff the format, dispatch.
+
+use crate::error::{Position, ReadError};
+use crate::otlp_json::{read_traces_data, Ctx};
+use crate::sniff::{sniff, Compression, Format, Layer, ZSTD_MAGIC};
+use crate::{jaeger, otlp_proto, zipkin};
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use tracelens_model::{TraceStore, Warning, WarningKind};
+
+/// A single document is parsed from memory up to this size (fastest), and
+/// streamed from the reader above it (bounded memory).
+const IN_MEMORY_DOC_MAX: u64 = 256 << 20;
+const PEEK: usize = 64 << 10;
+/// Most read errors listed per input; the rest are counted.
+const MAX_ERRORS_LISTED: usize = 20;
+
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Overrides sniffing of the data format (compression is still sniffed).
+    pub format: Option<Format>,
+    /// Bytes read from the raw input so far, for progress displays.
+    pub progress: Option<Arc<AtomicU64>>,
+    /// Set to stop reading; what was read stays in the store.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// What happened reading one input.
+#[derive(Debug)]
+pub struct ReadReport {
+    pub source: String,
+    pub format: Option<Format>,
+    pub compression: Vec<Compression>,
+    pub spans: u64,
+    /// The first error; the store still holds every span read before it (and,
+    /// for line-oriented inputs, after it).
+    pub error: Option<ReadError>,
+    pub error_count: usize,
+    pub cancelled: bool,
+}
+
+/// Counts raw bytes for progress and checks for cancellation.
+struct Counting<R> {
+    inner: R,
+    progress: Option<Arc<AtomicU64>>,
+    cancel: Option<Arc<AtomicBool>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled"));
+        }
+        let n = self.inner.read(buf)?;
+        if let Some(p) = &self.progress {
+            p.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// Reads a file into the store. Never panics on bad input: problems are in the
+/// report and in `store.warnings`.
+pub fn read_path(path: &Path, store: &mut TraceStore, opts: &ReadOptions) -> ReadReport {
+    let name = path.display().to_string();
+    match std::fs::File::open(path) {
+        Ok(f) => {
+            let size = f.metadata().ok().map(|m| m.len());
+            read_from(&name, f, size, store, opts)
+        }
+        Err(e) => {
+            let err = ReadError::Io { file: name.clone(), source: e };
+            store.warnings.push(Warning::new(WarningKind::ReadError, err.to_string()));
+            ReadReport {
+                source: name,
+                format: None,
+                compression: Vec::new(),
+                spans: 0,
+                error: Some(err),
+                error_count: 1,
+                cancelled: false,
+            }
+        }
+    }
+}
+
+/// Reads from any byte stream; `size` (when known) picks the JSON strategy.
+pub fn read_from(
+    name: &str,
+    input: impl Read,
+    size: Option<u64>,
+    store: &mut TraceStore,
+    opts: &ReadOptions,
+) -> ReadReport {
+    let source = store.add_source(name);
+    let counting = Counting {
+        inner: input,
+        progress: opts.progress.clone(),
+        cancel: opts.cancel.clone(),
+    };
+    let mut ctx = Ctx::new(store, source);
+    let mut report = ReadReport {
+        source: name.to_string(),
+        format: None,
+        compression: Vec::new(),
+        spans: 0,
+        error: None,
+        error_count: 0,
+        cancelled: false,
+    };
+    let mut errors = Errors::default();
+    if let Err(e) = read_layers(name, Box::new(counting), size, &mut ctx, opts, &mut report, &mut errors, 0) {
+        errors.push(e);
+    }
+    report.spans = ctx.spans_read;
+    let len = std::mem::take(&mut ctx.len);
+    drop(ctx);
+    len.report(store, name);
+    report.cancelled = opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
+    report.error_count = errors.count;
+    for e in &errors.listed {
+        store.warnings.push(Warning::new(WarningKind::ReadError, e.to_string()));
+    }
+    if errors.count > errors.listed.len() {
+        store.warnings.push(Warning::new(
+            WarningKind::ReadError,
+            format!("{name}: {} more read errors not listed", errors.count - errors.listed.len()),
+        ));
+    }
+    report.error = errors.listed.into_iter().next();
+    report
+}
+
+#[derive(Default)]
+struct Errors {
+    listed: Vec<ReadError>,
+    count: usize,
+}
+
+impl Errors {
+    fn push(&mut self, e: ReadError) {
+        self.count += 1;
+        if self.listed.len() < MAX_ERRORS_LISTED {
+            self.listed.push(e);
+        }
+    }
+}
+
+/// Reads up to `n` bytes without losing them: returns the prefix and a reader
+/// that yields the prefix followed by the rest.
+fn peek<R: Read>(mut r: R, n: usize) -> std::io::Result<(Vec<u8>, std::io::Chain<Cursor<Vec<u8>>, R>)> {
+    let mut buf = vec![0u8; n];
+    let mut got = 0;
+    while got < n {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted && e.to_string() != "cancelled" => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(got);
+    let prefix = buf.clone();
+    Ok((prefix, Cursor::new(buf).chain(r)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_layers(
+    name: &str,
+    input: Box<dyn Read + '_>,
+    size: Option<u64>,
+    ctx: &mut Ctx<'_>,
+    opts: &ReadOptions,
+    report: &mut ReadReport,
+    errors: &mut Errors,
+    depth: u32,
+) -> Result<(), ReadError> {
+    let io = |e: std::io::Error| ReadError::Io { file: name.to_string(), source: e };
+    let (prefix, reader) = peek(input, PEEK).map_err(io)?;
+    let layer = sniff(&prefix);
+    match layer {
+        Layer::Compressed(c) if depth < 3 => {
+            report.compression.push(c);
+            let inner: Box<dyn Read> = match c {
+                Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(reader).map_err(io)?),
+                Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
+                Compression::None => Box::new(reader),
+            };
+            read_layers(name, inner, None, ctx, opts, report, errors, depth + 1)
+        }
+        Layer::Compressed(_) => Err(ReadError::UnknownFormat {
+            file: name.to_string(),
+            detail: "compressed more than three times over".into(),
+        }),
+        Layer::Data(f) => {
+            let f = opts.format.unwrap_or(f);
+            report.format = Some(f);
+            dispatch(name, f, &prefix, reader, size, ctx, errors)
+        }
+        Layer::Unknown => match opts.format {
+            Some(f) => {
+                report.format = Some(f);
+                dispatch(name, f, &prefix, reader, size, ctx, errors)
+            }
+            None => Err(ReadError::UnknownFormat {
+                file: name.to_string(),
+                detail: format!(
+                    "starts with bytes {:02x?}",
+                    &prefix[..prefix.len().min(8)]
+                ),
+            }),
+        },
+    }
+}
+
+fn dispatch(
+    name: &str,
+    format: Format,
+    prefix: &[u8],
+    reader: impl Read,
+    size: Option<u64>,
+    ctx: &mut Ctx<'_>,
+    errors: &mut Errors,
+) -> Result<(), ReadError> {
+    match format {
+        Format::OtlpJson => {
+            if is_json_lines(prefix) {
+                read_json_lines(name, reader, ctx, errors)
+            } else {
+                read_json_document(name, reader, size, ctx)
+            }
+        }
+        Format::OtlpProto => {
+            let mut r = BufReader::with_capacity(1 << 20, reader);
+            otlp_proto::read_message(ctx, &mut r, name, 0)
+        }
+        Format::OtlpFramed => read_framed(name, reader, ctx, errors),
+        Format::Jaeger => {
+            let bytes = read_all(name, reader)?;
+            jaeger::read(ctx, &bytes, name)
+        }
+        Format::Zipkin => {
+            let bytes = read_all(name, reader)?;
+            zipkin::read(ctx, &bytes, name)
+        }
+    }
+}
+
+fn read_all(name: &str, mut r: impl Read) -> Result<Vec<u8>, ReadError> {
+    let mut v = Vec::new();
+    r.read_to_end(&mut v)
+        .map_err(|e| ReadError::Io { file: name.to_string(), source: e })?;
+    Ok(v)
+}
+
+/// JSON Lines unless the first line is the start of a multi-line document.
+fn is_json_lines(prefix: &[u8]) -> bool {
+    let Some(nl) = prefix.iter().position(|&b| b == b'\n') else {
+        return true;
+    };
+    let first = &prefix[..nl];
+    if first.iter().all(|b| b.is_ascii_whitespace()) {
+        // A blank first line: look at the first non-blank one.
+        let rest = &prefix[nl + 1..];
+        return rest.iter().all(|b| b.is_ascii_whitespace()) || is_json_lines(rest);
+    }
+    match serde_json::from_slice::<serde::de::IgnoredAny>(first) {
+        Ok(_) => true,
+        Err(e) => !e.is_eof(),
+    }
+}
+
+fn json_error(name: &str, line: u64, e: &serde_json::Error) -> ReadError {
+    let what = if e.is_eof() {
+        "input ends in the middle of a JSON value (truncated?)".to_string()
+    } else {
+        e.to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    ReadError::corrupt(
+        name,
+        Position::Line {
+            line: line + e.line() as u64 - 1,
+            column: e.column() as u64,
+        },
+        what,
+    )
+}
+
+fn read_json_lines(
+    name: &str,
+    reader: impl Read,
+    ctx: &mut Ctx<'_>,
+    errors: &mut Errors,
+) -> Result<(), ReadError> {
+    let mut r = BufReader::with_capacity(1 << 20, reader);
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut line_no = 0u64;
+    loop {
+        buf.clear();
+        let n = match r.read_until(b'\n', &mut buf) {
+            Ok(n) => n,
+            Err(e) => {
+                return Err(ReadError::corrupt(
+                    name,
+                    Position::Line { line: line_no + 1, column: 1 },
+                    format!("read failed: {e}"),
+                ))
+            }
+        };
+        if n == 0 {
+            return Ok(());
+        }
+        line_no += 1;
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        let mut de = serde_json::Deserializer::from_slice(&buf);
+        let res = read_traces_data(ctx, &mut de).and_then(|_| de.end());
+        if let Err(e) = res {
+            errors.push(json_error(name, line_no, &e));
+        }
+    }
+}
+
+fn read_json_document(
+    name: &str,
+    mut reader: impl Read,
+    size: Option<u64>,
+    ctx: &mut Ctx<'_>,
+) -> Result<(), ReadError> {
+    let res = match size {
+        Some(s) if s <= IN_MEMORY_DOC_MAX => {
+            let mut buf = Vec::with_capacity(s as usize);
+            reader
+                .read_to_end(&mut buf)
+                .map_err(|e| ReadError::Io { file: name.to_string(), source: e })?;
+            let mut de = serde_json::Deserializer::from_slice(&buf);
+            read_traces_data(ctx, &mut de).and_then(|_| de.end())
+        }
+        _ => {
+            let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, reader));
+            read_traces_data(ctx, &mut de).and_then(|_| de.end())
+        }
+    };
+    res.map_err(|e| {
+        if e.is_io() {
+            ReadError::corrupt(
+                name,
+                Position::Line { line: e.line() as u64, column: e.column() as u64 },
+                format!("read failed: {e}"),
+            )
+        } else {
+            json_error(name, 1, &e)
+        }
+    })
+}
+
+/// The Collector file exporter's framing: 4-byte big-endian length, message.
+/// A message may be its own zstd frame (legacy layout) and may hold protobuf
+/// or JSON. A corrupt message is reported and skipped; a broken frame ends it.
+fn read_framed(
+    name: &str,
+    reader: impl Read,
+    ctx: &mut Ctx<'_>,
+    errors: &mut Errors,
+) -> Result<(), ReadError> {
+    let mut r = BufReader::with_capacity(1 << 20, reader);
+    let mut off = 0u64;
+    let mut msg_no = 0u64;
+    loop {
+        let mut len_buf = [0u8; 4];
+        let mut got = 0;
+        while got < 4 {
+            match r.read(&mut len_buf[got..]) {
+                Ok(0) => break,
+                Ok(k) => got += k,
+                Err(e) => return Err(ReadError::corrupt(name, Position::Byte(off), e.to_string())),
+            }
+        }
+        if got == 0 {
+            return Ok(());
+        }
+        if got < 4 {
+            return Err(ReadError::corrupt(
+                name,
+                Position::Byte(off),
+                "input ends inside a message length (truncated?)",
+            ));
+        }
+        msg_no += 1;
+        let len = u64::from(u32::from_be_bytes(len_buf));
+        let msg_off = off + 4;
+        let mut payload = Vec::new();
+        let n = (&mut r)
+            .take(len)
+            .read_to_end(&mut payload)
+            .map_err(|e| ReadError::corrupt(name, Position::Byte(msg_off), e.to_string()))?
+            as u64;
+        off = msg_off + n;
+        if n < len {
+            return Err(ReadError::corrupt(
+                name,
+                Position::Byte(msg_off),
+                format!("message {msg_no} is cut short: {n} of {len} bytes (truncated?)"),
+            ));
+        }
+        if payload.starts_with(&ZSTD_MAGIC) {
+            match zstd::stream::decode_all(payload.as_slice()) {
+                Ok(p) => payload = p,
+                Err(e) => {
+                    errors.push(ReadError::corrupt(
+                        name,
+                        Position::Byte(msg_off),
+                        format!("message {msg_no}: bad zstd frame: {e}"),
+                    ));
+                    continue;
+                }
+            }
+        }
+        let first = payload.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        let res = if first == Some(b'{') {
+            let mut de = serde_json::Deserializer::from_slice(&payload);
+            read_traces_data(ctx, &mut de)
+                .and_then(|_| de.end())
+                .map_err(|e| {
+                    ReadError::corrupt(name, Position::Byte(msg_off), format!("message {msg_no}: {e}"))
+                })
+        } else {
+            otlp_proto::read_message(ctx, &mut payload.as_slice(), name, msg_off)
+        };
+        if let Err(e) = res {
+            errors.push(e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_detection() {
+        assert!(is_json_lines(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"));
+        assert!(!is_json_lines(b"{\n  \"resourceSpans\": [\n"));
+        assert!(is_json_lines(b"{\"resourceSpans\":[]}"));
+        assert!(!is_json_lines(b"\n{\n \"resourceSpans\": []\n}\n"));
+    }
+}

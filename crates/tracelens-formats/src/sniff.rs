@@ -1,0 +1,125 @@
+//! Recognising an input by its content, never its name.
+
+/// The trace formats Tracelens reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// OTLP/JSON: one document or JSON Lines of TracesData.
+    OtlpJson,
+    /// OTLP protobuf: one ExportTraceServiceRequest/TracesData message.
+    OtlpProto,
+    /// The Collector file exporter's 4-byte big-endian length-prefixed messages
+    /// (protobuf, or JSON; each optionally its own zstd frame).
+    OtlpFramed,
+    Jaeger,
+    Zipkin,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::OtlpJson => "otlp-json",
+            Format::OtlpProto => "otlp-proto",
+            Format::OtlpFramed => "otlp-framed",
+            Format::Jaeger => "jaeger",
+            Format::Zipkin => "zipkin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "otlp-json" | "otlp" | "json" | "jsonl" => Format::OtlpJson,
+            "otlp-proto" | "proto" | "protobuf" => Format::OtlpProto,
+            "otlp-framed" | "framed" => Format::OtlpFramed,
+            "jaeger" => Format::Jaeger,
+            "zipkin" => Format::Zipkin,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+pub const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+pub const GZIP_MAGIC: [u8; 2] = [0x1F, 0x8B];
+
+/// What the first bytes say about the outer layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    Compressed(Compression),
+    Data(Format),
+    Unknown,
+}
+
+fn skip_ws(b: &[u8]) -> &[u8] {
+    let b = b.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(b);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    &b[start..]
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Classifies a prefix of the input (a few KB is plenty).
+pub fn sniff(prefix: &[u8]) -> Layer {
+    if prefix.starts_with(&ZSTD_MAGIC) {
+        return Layer::Compressed(Compression::Zstd);
+    }
+    if prefix.starts_with(&GZIP_MAGIC) {
+        return Layer::Compressed(Compression::Gzip);
+    }
+    if prefix.len() >= 8 && prefix[4..8] == ZSTD_MAGIC {
+        return Layer::Data(Format::OtlpFramed);
+    }
+    let t = skip_ws(prefix);
+    match t.first() {
+        Some(b'{') | Some(b'[') => Layer::Data(sniff_json(t)),
+        Some(0x0A) => Layer::Data(Format::OtlpProto),
+        Some(0x00) if prefix.len() >= 5 && (prefix[4] == 0x0A || prefix[4] == b'{') => {
+            Layer::Data(Format::OtlpFramed)
+        }
+        None => Layer::Data(Format::OtlpJson),
+        _ => Layer::Unknown,
+    }
+}
+
+fn sniff_json(t: &[u8]) -> Format {
+    if contains(t, b"\"resourceSpans\"") || contains(t, b"\"resource_spans\"") {
+        Format::OtlpJson
+    } else if contains(t, b"\"traceID\"")
+        || contains(t, b"\"operationName\"")
+        || contains(t, b"\"spanID\"")
+    {
+        Format::Jaeger
+    } else if t.first() == Some(&b'[') && contains(t, b"\"traceId\"") {
+        Format::Zipkin
+    } else {
+        Format::OtlpJson
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_layers() {
+        assert_eq!(sniff(&[0x28, 0xB5, 0x2F, 0xFD, 0]), Layer::Compressed(Compression::Zstd));
+        assert_eq!(sniff(&[0x1F, 0x8B, 8]), Layer::Compressed(Compression::Gzip));
+        assert_eq!(sniff(b"  {\"resourceSpans\":[]}"), Layer::Data(Format::OtlpJson));
+        assert_eq!(sniff(b"{\"data\":[{\"traceID\":\"a\"}]}"), Layer::Data(Format::Jaeger));
+        assert_eq!(sniff(b"[{\"traceId\":\"a\",\"id\":\"b\"}]"), Layer::Data(Format::Zipkin));
+        assert_eq!(sniff(&[0x0A, 0x10]), Layer::Data(Format::OtlpProto));
+        assert_eq!(sniff(&[0, 0, 0, 9, 0x0A, 1]), Layer::Data(Format::OtlpFramed));
+        assert_eq!(sniff(&[0, 0, 0, 9, 0x28, 0xB5, 0x2F, 0xFD]), Layer::Data(Format::OtlpFramed));
+        assert_eq!(sniff(b"hello"), Layer::Unknown);
+    }
+}

@@ -1,0 +1,123 @@
+//! A dataset: the store grouped into traces, each with its tree and analyses.
+
+use crate::analysis::TraceAnalysis;
+use crate::correlate::CorrelationIndex;
+use crate::facts::KeyTable;
+use crate::ids::TraceId;
+use crate::store::TraceStore;
+use crate::tree::{TraceTree, TreeOptions};
+use crate::warning::{Warning, WarningSink};
+use hashbrown::HashMap;
+
+#[derive(Debug, Clone, Copy)]
+pub struct DatasetOptions {
+    pub skew_tolerance_ns: u64,
+    /// "Now" for open spans. `None`: the latest timestamp in the data, which is
+    /// right for a file exported after the fact; a live receiver passes the clock.
+    pub as_of_ns: Option<u64>,
+    /// Most warnings of one kind listed per trace; the rest are counted.
+    pub warnings_per_kind: usize,
+}
+
+impl Default for DatasetOptions {
+    fn default() -> Self {
+        DatasetOptions {
+            skew_tolerance_ns: TreeOptions::default().skew_tolerance_ns,
+            as_of_ns: None,
+            warnings_per_kind: 50,
+        }
+    }
+}
+
+/// Everything the fronts show, computed from one store.
+#[derive(Debug)]
+pub struct Dataset {
+    pub store: TraceStore,
+    /// Traces sorted by start time.
+    pub traces: Vec<TraceTree>,
+    pub analyses: Vec<TraceAnalysis>,
+    /// Reader warnings first, then each trace's in trace order.
+    pub warnings: Vec<Warning>,
+    pub as_of_ns: u64,
+    pub keys: KeyTable,
+    by_id: HashMap<TraceId, u32>,
+    correlation: Option<CorrelationIndex>,
+}
+
+/// The latest instant the data mentions.
+fn latest_time(store: &TraceStore) -> u64 {
+    let mut t = 0u64;
+    for s in &store.spans {
+        t = t.max(s.start_ns).max(s.end_ns.unwrap_or(0));
+        for e in s.events.iter() {
+            t = t.max(e.time_ns);
+        }
+    }
+    t
+}
+
+impl Dataset {
+    pub fn build(mut store: TraceStore, opts: DatasetOptions) -> Dataset {
+        let as_of_ns = opts.as_of_ns.unwrap_or_else(|| latest_time(&store));
+        let tree_opts = TreeOptions {
+            skew_tolerance_ns: opts.skew_tolerance_ns,
+            as_of_ns,
+        };
+        let mut groups: HashMap<TraceId, Vec<u32>> = HashMap::new();
+        for (i, s) in store.spans.iter().enumerate() {
+            groups.entry(s.trace_id).or_default().push(i as u32);
+        }
+        let mut sink = WarningSink::with_limit(opts.warnings_per_kind);
+        let mut traces: Vec<TraceTree> = groups
+            .into_iter()
+            .map(|(id, members)| TraceTree::build(&store, id, &members, tree_opts, &mut sink))
+            .collect();
+        traces.sort_by_key(|t| (t.start_ns, t.trace_id));
+        let keys = KeyTable::new(&store);
+        let analyses = traces
+            .iter()
+            .map(|t| TraceAnalysis::compute(&store, &keys, t, as_of_ns))
+            .collect();
+        let by_id = traces
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.trace_id, i as u32))
+            .collect();
+        let mut warnings = std::mem::take(&mut store.warnings);
+        let mut tree_warnings = sink.finish();
+        let order: HashMap<TraceId, u32> = traces
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.trace_id, i as u32))
+            .collect();
+        tree_warnings.sort_by_key(|w| w.trace_id.and_then(|t| order.get(&t).copied()));
+        warnings.extend(tree_warnings);
+        Dataset {
+            store,
+            traces,
+            analyses,
+            warnings,
+            as_of_ns,
+            keys,
+            by_id,
+            correlation: None,
+        }
+    }
+
+    pub fn trace_index(&self, id: TraceId) -> Option<u32> {
+        self.by_id.get(&id).copied()
+    }
+
+    /// The correlation index, built on first use (it is only needed for search).
+    pub fn correlation(&mut self) -> &CorrelationIndex {
+        if self.correlation.is_none() {
+            self.correlation = Some(CorrelationIndex::build(&mut self.store, &self.traces));
+        }
+        // Just set above when absent.
+        self.correlation.get_or_insert_with(CorrelationIndex::default)
+    }
+
+    pub fn span_count(&self) -> usize {
+        self.store.spans.len()
+    }
+}

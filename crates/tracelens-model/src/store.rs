@@ -1,0 +1,245 @@
+//! The trace store: every span read, with interned strings.
+//!
+//! Readers append to a store; [`crate::Dataset`] groups it into traces. The
+//! store owns all strings through one interner so that the model costs a few
+//! words per span and not a heap allocation per name.
+
+use crate::attr::{Attr, AttrValue};
+use crate::span::{Resource, Scope, Span};
+use crate::warning::Warning;
+
+/// An interned string handle (4 bytes).
+pub type Sym = lasso::Spur;
+
+/// Strings at most this long are interned; longer ones are stored inline once.
+pub const INTERN_MAX_LEN: usize = 96;
+
+/// Where spans came from: a file, or another named input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub name: String,
+}
+
+/// Every span and its context, plus what readers had to say about the input.
+pub struct TraceStore {
+    strings: lasso::Rodeo,
+    empty: Sym,
+    pub spans: Vec<Span>,
+    pub resources: Vec<Resource>,
+    pub scopes: Vec<Scope>,
+    pub sources: Vec<Source>,
+    /// Warnings from readers (lenient input, read errors).
+    pub warnings: Vec<Warning>,
+}
+
+impl Default for TraceStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for TraceStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TraceStore")
+            .field("spans", &self.spans.len())
+            .field("resources", &self.resources.len())
+            .field("scopes", &self.scopes.len())
+            .field("warnings", &self.warnings.len())
+            .finish()
+    }
+}
+
+impl TraceStore {
+    pub fn new() -> Self {
+        let mut strings = lasso::Rodeo::new();
+        let empty = strings.get_or_intern_static("");
+        let mut store = TraceStore {
+            strings,
+            empty,
+            spans: Vec::new(),
+            resources: Vec::new(),
+            scopes: Vec::new(),
+            sources: Vec::new(),
+            warnings: Vec::new(),
+        };
+        // Index 0 of resources and scopes is the empty one, so a span always
+        // points somewhere valid, even when its input broke off early.
+        store.resources.push(Resource {
+            attrs: Box::new([]),
+            service_name: empty,
+            schema_url: empty,
+        });
+        store.scopes.push(Scope {
+            name: empty,
+            version: empty,
+            attrs: Box::new([]),
+        });
+        store
+    }
+
+    /// The handle of "".
+    pub fn empty(&self) -> Sym {
+        self.empty
+    }
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        self.strings.get_or_intern(s)
+    }
+
+    /// Looks a string up without interning it: `None` means no span uses it.
+    pub fn lookup(&self, s: &str) -> Option<Sym> {
+        self.strings.get(s)
+    }
+
+    pub fn resolve(&self, s: Sym) -> &str {
+        self.strings.resolve(&s)
+    }
+
+    /// An attribute string value: interned when short, stored inline when long.
+    pub fn str_value(&mut self, s: &str) -> AttrValue {
+        if s.len() <= INTERN_MAX_LEN {
+            AttrValue::Str(self.intern(s))
+        } else {
+            AttrValue::Text(s.into())
+        }
+    }
+
+    pub fn add_source(&mut self, name: impl Into<String>) -> u32 {
+        self.sources.push(Source { name: name.into() });
+        (self.sources.len() - 1) as u32
+    }
+
+    /// Adds a resource and returns its index; `service.name` is picked out here.
+    pub fn add_resource(&mut self, attrs: Box<[Attr]>, schema_url: Sym) -> u32 {
+        let key = self.lookup("service.name");
+        let service_name = key
+            .and_then(|k| attrs.iter().find(|a| a.key == k))
+            .and_then(|a| match &a.value {
+                AttrValue::Str(s) => Some(*s),
+                AttrValue::Text(t) => Some(self.strings.get_or_intern(&**t)),
+                _ => None,
+            })
+            .unwrap_or(self.empty);
+        self.resources.push(Resource {
+            attrs,
+            service_name,
+            schema_url,
+        });
+        (self.resources.len() - 1) as u32
+    }
+
+    pub fn add_scope(&mut self, name: Sym, version: Sym, attrs: Box<[Attr]>) -> u32 {
+        self.scopes.push(Scope {
+            name,
+            version,
+            attrs,
+        });
+        (self.scopes.len() - 1) as u32
+    }
+
+    /// The service name of a span, "" when its resource has none.
+    pub fn service_of(&self, span: &Span) -> &str {
+        let r = self
+            .resources
+            .get(span.resource as usize)
+            .map(|r| r.service_name)
+            .unwrap_or(self.empty);
+        self.resolve(r)
+    }
+
+    /// Number of distinct strings interned.
+    pub fn interned_count(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Renders a value as text (numbers in decimal, arrays as JSON-ish text).
+    pub fn value_text(&self, v: &AttrValue) -> String {
+        match v {
+            AttrValue::Empty => String::new(),
+            AttrValue::Str(s) => self.resolve(*s).to_string(),
+            AttrValue::Text(t) => t.to_string(),
+            AttrValue::Bool(b) => b.to_string(),
+            AttrValue::Int(i) => i.to_string(),
+            AttrValue::Double(d) => d.to_string(),
+            AttrValue::Bytes(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
+            AttrValue::Array(a) => {
+                let parts: Vec<String> = a.iter().map(|x| self.value_text(x)).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            AttrValue::KvList(kv) => {
+                let parts: Vec<String> = kv
+                    .iter()
+                    .map(|a| format!("{}={}", self.resolve(a.key), self.value_text(&a.value)))
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
+            }
+        }
+    }
+
+    /// A value as a string slice when it is a string.
+    pub fn value_str<'a>(&'a self, v: &'a AttrValue) -> Option<&'a str> {
+        match v {
+            AttrValue::Str(s) => Some(self.resolve(*s)),
+            AttrValue::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// A value as an integer: ints, whole doubles and decimal strings (ClickHouse
+    /// Map mode and some SDKs send numbers as text).
+    pub fn value_i64(&self, v: &AttrValue) -> Option<i64> {
+        match v {
+            AttrValue::Int(i) => Some(*i),
+            AttrValue::Double(d) if d.is_finite() => Some(*d as i64),
+            AttrValue::Str(_) | AttrValue::Text(_) => {
+                let s = self.value_str(v)?.trim();
+                s.parse::<i64>()
+                    .ok()
+                    .or_else(|| s.parse::<f64>().ok().filter(|d| d.is_finite()).map(|d| d as i64))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn value_f64(&self, v: &AttrValue) -> Option<f64> {
+        match v {
+            AttrValue::Int(i) => Some(*i as f64),
+            AttrValue::Double(d) if d.is_finite() => Some(*d),
+            AttrValue::Str(_) | AttrValue::Text(_) => self
+                .value_str(v)?
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|d| d.is_finite()),
+            _ => None,
+        }
+    }
+
+    pub fn value_bool(&self, v: &AttrValue) -> Option<bool> {
+        match v {
+            AttrValue::Bool(b) => Some(*b),
+            AttrValue::Str(_) | AttrValue::Text(_) => match self.value_str(v)? {
+                "true" | "True" | "TRUE" | "1" => Some(true),
+                "false" | "False" | "FALSE" | "0" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Heap bytes of attribute payloads (long strings, bytes, nested values) of
+    /// all spans: the benchmark's "attribute payload" to subtract.
+    pub fn attribute_payload_bytes(&self) -> usize {
+        self.spans
+            .iter()
+            .map(|s| {
+                s.attrs.iter().map(|a| a.value.payload_bytes()).sum::<usize>()
+                    + s.events
+                        .iter()
+                        .flat_map(|e| e.attrs.iter())
+                        .map(|a| a.value.payload_bytes())
+                        .sum::<usize>()
+            })
+            .sum()
+    }
+}
