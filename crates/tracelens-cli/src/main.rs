@@ -1,1 +1,33 @@
-fn main() {}
+//! `tracelens`: the command line over the Tracelens engine.
+//!
+//! Exit codes: 0 success, 1 unreadable input (the message names the file and
+//! the position; everything readable is still printed), 2 usage.
+
+mod cli;
+mod commands;
+mod progress;
+mod render;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match commands::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`tracelens tree big.json | head`) is not an error.
+            if e
+                .chain()
+                .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("tracelens: {e:#}");
+            match e.downcast_ref::<commands::UsageError>() {
+                Some(_) => ExitCode::from(2),
+                None => ExitCode::from(1),
+            }
+        }
+    }
+}

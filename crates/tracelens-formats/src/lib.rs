@@ -5,6 +5,7 @@
 //! and what was read before it stays in the store. Inputs are recognised by
 //! content ([`sniff`]), through any number of gzip/zstd layers.
 
+pub mod compress;
 pub mod error;
 pub mod jaeger;
 mod jsonval;
@@ -14,9 +15,11 @@ pub mod otlp_proto;
 pub mod read;
 pub mod sniff;
 pub mod write;
+pub mod write_proto;
 pub mod zipkin;
 
 pub use error::{Position, ReadError};
 pub use read::{read_from, read_path, ReadOptions, ReadReport};
 pub use sniff::{Compression, Format};
 pub use write::write_otlp_jsonl;
+pub use write_proto::{write_otlp_proto, write_otlp_proto_framed};

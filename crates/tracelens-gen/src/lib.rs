@@ -255,35 +255,47 @@ impl<'s> Gen<'s> {
 
         let mut agent_no = 0usize;
         let mut root_status = (StatusCode::Ok, String::new());
-        // Keep 1 span for the final format step and 1 for the root.
-        while self.budget > 2 || agent_no == 0 {
-            let agent = AGENTS[(t + agent_no) % AGENTS.len()];
-            let plant = |x: Pathology, n: usize| p.contains(&x) && agent_no == n;
-            let outcome = self.sub_agent(
-                root,
-                agent,
-                &mut now,
-                plant(Pathology::FailedTool, 0),
-                plant(Pathology::Timeout, 0),
-                plant(Pathology::DeadAgent, 0),
-                plant(Pathology::Skew, 0),
-                plant(Pathology::Orphan, 0),
-            );
-            match outcome {
-                Outcome::Dead => {
-                    root_status = (
-                        StatusCode::Error,
-                        format!("sub-agent {agent} stopped responding (no heartbeat)"),
-                    );
+        // Big traces fan out: waves of sub-agents run side by side, as a
+        // supervisor with a worker pool does. Keep 2 spans for format + root.
+        let wave = (spans / 400).clamp(1, 8);
+        'waves: while self.budget > 2 || agent_no == 0 {
+            let wave_start = now;
+            let mut wave_end = now;
+            for _ in 0..wave {
+                if self.budget <= 2 && agent_no > 0 {
                     break;
                 }
-                Outcome::TimedOut => {
-                    root_status = (StatusCode::Error, format!("sub-agent {agent} timed out"));
+                let agent = AGENTS[(t + agent_no) % AGENTS.len()];
+                let plant = |x: Pathology| p.contains(&x) && agent_no == 0;
+                let mut at = wave_start + self.rng.random_range(0..3) * MS;
+                let outcome = self.sub_agent(
+                    root,
+                    agent,
+                    &mut at,
+                    plant(Pathology::FailedTool),
+                    plant(Pathology::Timeout),
+                    plant(Pathology::DeadAgent),
+                    plant(Pathology::Skew),
+                    plant(Pathology::Orphan),
+                );
+                wave_end = wave_end.max(at);
+                agent_no += 1;
+                match outcome {
+                    Outcome::Dead => {
+                        root_status = (
+                            StatusCode::Error,
+                            format!("sub-agent {agent} stopped responding (no heartbeat)"),
+                        );
+                        now = wave_end;
+                        break 'waves;
+                    }
+                    Outcome::TimedOut => {
+                        root_status = (StatusCode::Error, format!("sub-agent {agent} timed out"));
+                    }
+                    Outcome::Done => {}
                 }
-                Outcome::Done => {}
             }
-            agent_no += 1;
-            now += self.rng.random_range(1..5) * MS;
+            now = wave_end + self.rng.random_range(1..5) * MS;
         }
         // format phase
         let fmt = self.id();
@@ -299,7 +311,8 @@ impl<'s> Gen<'s> {
             self.s("gen_ai.conversation.id", &thread),
             self.s("execution_id", &exec),
             self.s("websocket.connection_id", &conn),
-            self.i("timeout_ms", 3_600_000),
+            // Supervisors get a long timeout (an hour, or twice a long run).
+            self.i("timeout_ms", (3_600_000).max(2 * ((end - t0) / MS) as i64)),
             self.s("http.route", "/api/agent/run"),
         ];
         attrs.extend(self.common.clone());
@@ -335,7 +348,7 @@ impl<'s> Gen<'s> {
         t = e + MS;
         let steps = self.rng.random_range(1..4usize);
         let mut step = 0;
-        while (step < steps || self.budget > 40 * AGENTS.len()) && self.budget > 4 {
+        while step < steps && self.budget > 4 {
             events.push(self.ev("agent_thinking", t, vec![]));
             t = self.llm_call(id, t);
             if dead && step == 1 {
@@ -366,9 +379,6 @@ impl<'s> Gen<'s> {
                 t = e3 + MS;
             }
             step += 1;
-            if self.budget < 40 && step >= steps {
-                break;
-            }
         }
         let exec = format!("exec-{}", self.hex(12));
         let mut attrs = vec![
@@ -417,10 +427,10 @@ impl<'s> Gen<'s> {
     fn llm_call(&mut self, parent: SpanId, start: u64) -> u64 {
         let (system, model) = MODELS[self.rng.random_range(0..MODELS.len())];
         let input = self.rng.random_range(300..6000i64);
-        let output = self.rng.random_range(40..900i64);
+        let output = self.rng.random_range(20..400i64);
         let ttft = self.rng.random_range(150.0..900.0f64);
         let net = self.rng.random_range(8.0..60.0f64);
-        let gen = output as f64 * self.rng.random_range(8.0..25.0f64);
+        let gen = output as f64 * self.rng.random_range(5.0..15.0f64);
         let dur_ms = ttft + gen + net;
         let end = start + (dur_ms * MS as f64) as u64;
         let id = self.id();

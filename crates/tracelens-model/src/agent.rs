@@ -134,7 +134,10 @@ pub fn agent_execution(
             let (state, reason) = if let Some(s) = explicit {
                 (s, format!("state attribute says {}", s.as_str()))
             } else if span.status == StatusCode::Error
-                && (looks_like_timeout(status_msg) || looks_like_timeout(error_type))
+                && (looks_like_timeout(error_type)
+                    // A message about a timeout may be about a child's; trust
+                    // it only when this agent itself ran close to its limit.
+                    || (looks_like_timeout(status_msg) && dur >= timeout_ns / 10 * 9))
             {
                 (AgentState::Timeout, "ended with a timeout error".to_string())
             } else if span.status == StatusCode::Error {
@@ -157,9 +160,12 @@ pub fn agent_execution(
             let dur = as_of_ns.saturating_sub(span.start_ns);
             let since = last_beat.unwrap_or(span.start_ns).max(span.start_ns);
             let silent = as_of_ns.saturating_sub(since);
+            let mut dur = dur;
             let (state, reason) = if let Some(s) = explicit.filter(|s| s.is_problem()) {
                 (s, format!("state attribute says {}", s.as_str()))
             } else if silent > 2 * beat_ns {
+                // It died at its last sign of life.
+                dur = since - span.start_ns;
                 (
                     AgentState::Dead,
                     format!(

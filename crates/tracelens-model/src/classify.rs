@@ -73,9 +73,7 @@ fn classify_name(name: &str) -> SpanClass {
     let lower = name.to_ascii_lowercase();
     let first = lower.split([' ', '.', '/', ':']).next().unwrap_or("");
     match first {
-        "invoke_agent" | "create_agent" | "agent" | "agent_execution" | "supervisor" => {
-            SpanClass::Agent
-        }
+        "invoke_agent" | "create_agent" | "agent" | "agent_execution" => SpanClass::Agent,
         "execute_tool" | "tool" | "tool_executing" | "tool_call" => SpanClass::Tool,
         "chat" | "llm" | "completion" | "text_completion" | "embeddings" | "generate_content" => {
             SpanClass::Llm

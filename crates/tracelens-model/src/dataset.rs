@@ -4,6 +4,7 @@ use crate::analysis::TraceAnalysis;
 use crate::correlate::CorrelationIndex;
 use crate::facts::KeyTable;
 use crate::ids::TraceId;
+use crate::span::Span;
 use crate::store::TraceStore;
 use crate::tree::{TraceTree, TreeOptions};
 use crate::warning::{Warning, WarningSink};
@@ -12,8 +13,11 @@ use hashbrown::HashMap;
 #[derive(Debug, Clone, Copy)]
 pub struct DatasetOptions {
     pub skew_tolerance_ns: u64,
-    /// "Now" for open spans. `None`: the latest timestamp in the data, which is
-    /// right for a file exported after the fact; a live receiver passes the clock.
+    /// "Now": open spans run until it, and agent states are judged at it
+    /// (heartbeats silent since...). `None`, right for a file exported after
+    /// the fact: states are judged at the latest timestamp in the whole data,
+    /// and an open span is drawn to the latest timestamp of its own trace.
+    /// A live receiver passes the clock.
     pub as_of_ns: Option<u64>,
     /// Most warnings of one kind listed per trace; the rest are counted.
     pub warnings_per_kind: usize,
@@ -45,9 +49,9 @@ pub struct Dataset {
 }
 
 /// The latest instant the data mentions.
-fn latest_time(store: &TraceStore) -> u64 {
+fn latest_time<'a>(spans: impl IntoIterator<Item = &'a Span>) -> u64 {
     let mut t = 0u64;
-    for s in &store.spans {
+    for s in spans {
         t = t.max(s.start_ns).max(s.end_ns.unwrap_or(0));
         for e in s.events.iter() {
             t = t.max(e.time_ns);
@@ -58,11 +62,7 @@ fn latest_time(store: &TraceStore) -> u64 {
 
 impl Dataset {
     pub fn build(mut store: TraceStore, opts: DatasetOptions) -> Dataset {
-        let as_of_ns = opts.as_of_ns.unwrap_or_else(|| latest_time(&store));
-        let tree_opts = TreeOptions {
-            skew_tolerance_ns: opts.skew_tolerance_ns,
-            as_of_ns,
-        };
+        let as_of_ns = opts.as_of_ns.unwrap_or_else(|| latest_time(&store.spans));
         let mut groups: HashMap<TraceId, Vec<u32>> = HashMap::new();
         for (i, s) in store.spans.iter().enumerate() {
             groups.entry(s.trace_id).or_default().push(i as u32);
@@ -70,7 +70,15 @@ impl Dataset {
         let mut sink = WarningSink::with_limit(opts.warnings_per_kind);
         let mut traces: Vec<TraceTree> = groups
             .into_iter()
-            .map(|(id, members)| TraceTree::build(&store, id, &members, tree_opts, &mut sink))
+            .map(|(id, members)| {
+                let tree_opts = TreeOptions {
+                    skew_tolerance_ns: opts.skew_tolerance_ns,
+                    as_of_ns: opts.as_of_ns.unwrap_or_else(|| {
+                        latest_time(members.iter().map(|&i| &store.spans[i as usize]))
+                    }),
+                };
+                TraceTree::build(&store, id, &members, tree_opts, &mut sink)
+            })
             .collect();
         traces.sort_by_key(|t| (t.start_ns, t.trace_id));
         let keys = KeyTable::new(&store);

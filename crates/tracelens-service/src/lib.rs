@@ -1,1 +1,16 @@
-//! placeholder
+//! The service layer: the one API every front adapts.
+//!
+//! The CLI, the desktop app's Tauri commands and the local HTTP API call these
+//! functions and render what they return; none of them analyses anything
+//! itself. Everything returned is `Serialize`, so a front can send it as JSON
+//! unchanged.
+
+pub mod load;
+pub mod rows;
+pub mod search;
+pub mod summary;
+
+pub use load::{from_store, load_files, LoadOptions, Loaded};
+pub use rows::{rows, Row};
+pub use search::{find_trace, search, SearchResult};
+pub use summary::{source_summaries, summary_doc, trace_summary, SummaryDoc, TraceSummary};

@@ -1,0 +1,126 @@
+//! Arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tracelens",
+    version,
+    about = "Inspect traces of AI-agent systems: span trees, critical paths, agent states, correlation ids",
+    after_help = "Inputs are recognised by content (OTLP JSON/JSON Lines/protobuf, Jaeger, Zipkin; gzip and zstd).\nExit codes: 0 success, 1 unreadable input, 2 usage."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Per-trace summary: spans, errors, critical path, time by class, LLM totals, agent states.
+    Summary(SummaryArgs),
+    /// The span tree as text, with durations, bars, agent states and the critical path (*).
+    Tree(TreeArgs),
+    /// Every trace and span carrying a value in any correlation field (request_id, user_id, ...).
+    Search(SearchArgs),
+    /// Convert inputs to normalised OTLP.
+    Convert(ConvertArgs),
+    /// Generate realistic agent runs (with planted failures) for demos, tests and benchmarks.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// Trace files (any supported format; spans of one trace may span files).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Skip sniffing and read as this format.
+    #[arg(long, value_enum)]
+    pub format: Option<InputFormat>,
+    /// Skew below this many milliseconds is not reported.
+    #[arg(long, default_value_t = 1.0)]
+    pub skew_tolerance_ms: f64,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum InputFormat {
+    OtlpJson,
+    OtlpProto,
+    OtlpFramed,
+    Jaeger,
+    Zipkin,
+}
+
+#[derive(Args, Debug)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Machine-readable output (schema in docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Only this trace (full id or unique prefix).
+    #[arg(long)]
+    pub trace: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct TreeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Only this trace (full id or unique prefix).
+    #[arg(long)]
+    pub trace: Option<String>,
+    /// Show the clock-skew-adjusted view (cross-service children moved into their parents).
+    #[arg(long)]
+    pub adjust_skew: bool,
+    /// Width of the timing bar in characters.
+    #[arg(long, default_value_t = 40)]
+    pub bar_width: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The value to look for (a request id, user id, trace id, ...).
+    #[arg(long)]
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum OutputFormat {
+    /// OTLP/JSON Lines (one TracesData per line).
+    OtlpJson,
+    /// One OTLP protobuf ExportTraceServiceRequest.
+    OtlpProto,
+    /// Length-prefixed OTLP protobuf messages (the Collector file exporter's layout).
+    OtlpFramed,
+}
+
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum)]
+    pub to: OutputFormat,
+    /// Output file (standard output when absent). A .gz or .zst name compresses.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// Output file. A .gz or .zst name compresses.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 12)]
+    pub traces: usize,
+    #[arg(long, default_value_t = 60)]
+    pub spans_per_trace: usize,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    #[arg(long, value_enum, default_value = "otlp-json")]
+    pub format: OutputFormat,
+}

@@ -1,0 +1,193 @@
+//! The subcommands: each loads through the service layer and renders.
+
+use crate::cli::{Cli, Command, ConvertArgs, GenerateArgs, InputArgs, InputFormat, OutputFormat};
+use crate::progress::Progress;
+use crate::render;
+use anyhow::{Context, Result};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use tracelens_formats::compress::{writer_for_path, Finish};
+use tracelens_formats::Format;
+use tracelens_model::DatasetOptions;
+use tracelens_service::{load_files, LoadOptions, Loaded};
+
+/// An error in how the command was called (exit code 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for UsageError {}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Summary(a) => {
+            let mut loaded = load(&a.input)?;
+            let only = match &a.trace {
+                Some(id) => Some(vec![pick_trace(&loaded, id)?]),
+                None => None,
+            };
+            let sources = tracelens_service::source_summaries(&loaded.reports);
+            let doc = tracelens_service::summary_doc(&loaded.dataset, sources, only.as_deref());
+            let mut out = stdout();
+            if a.json {
+                serde_json::to_writer_pretty(&mut out, &doc)?;
+                writeln!(out)?;
+            } else {
+                render::summary_text(&mut out, &doc)?;
+            }
+            out.flush()?;
+            report_errors(&mut loaded)
+        }
+        Command::Tree(a) => {
+            let mut loaded = load(&a.input)?;
+            let which: Vec<usize> = match &a.trace {
+                Some(id) => vec![pick_trace(&loaded, id)?],
+                None => (0..loaded.dataset.traces.len()).collect(),
+            };
+            let mut out = stdout();
+            for t in which {
+                render::tree_text(&mut out, &loaded.dataset, t, a.adjust_skew, a.bar_width)?;
+            }
+            out.flush()?;
+            report_errors(&mut loaded)
+        }
+        Command::Search(a) => {
+            let mut loaded = load(&a.input)?;
+            let res = tracelens_service::search(&mut loaded.dataset, &a.id);
+            let mut out = stdout();
+            if a.json {
+                serde_json::to_writer_pretty(&mut out, &res)?;
+                writeln!(out)?;
+            } else {
+                render::search_text(&mut out, &res)?;
+            }
+            out.flush()?;
+            report_errors(&mut loaded)
+        }
+        Command::Convert(a) => convert(a),
+        Command::Generate(a) => generate(a),
+    }
+}
+
+fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
+    BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+}
+
+fn load(input: &InputArgs) -> Result<Loaded> {
+    let progress = Progress::start(&input.files);
+    let opts = LoadOptions {
+        format: input.format.map(|f| match f {
+            InputFormat::OtlpJson => Format::OtlpJson,
+            InputFormat::OtlpProto => Format::OtlpProto,
+            InputFormat::OtlpFramed => Format::OtlpFramed,
+            InputFormat::Jaeger => Format::Jaeger,
+            InputFormat::Zipkin => Format::Zipkin,
+        }),
+        progress: Some(progress.counter.clone()),
+        cancel: None,
+        dataset: DatasetOptions {
+            skew_tolerance_ns: (input.skew_tolerance_ms.max(0.0) * 1e6) as u64,
+            ..DatasetOptions::default()
+        },
+    };
+    let loaded = load_files(&input.files, &opts);
+    progress.finish();
+    Ok(loaded)
+}
+
+fn pick_trace(loaded: &Loaded, id: &str) -> Result<usize> {
+    tracelens_service::find_trace(&loaded.dataset, id).map_err(|candidates| {
+        let msg = if candidates.is_empty() {
+            format!("no trace with id {id:?} in the input")
+        } else {
+            format!(
+                "trace id prefix {id:?} is ambiguous: {}",
+                candidates.join(", ")
+            )
+        };
+        anyhow::Error::new(UsageError(msg))
+    })
+}
+
+/// Prints read errors to stderr; exit code 1 when there were any.
+fn report_errors(loaded: &mut Loaded) -> Result<ExitCode> {
+    let mut failed = false;
+    for r in &loaded.reports {
+        if let Some(e) = &r.error {
+            failed = true;
+            eprintln!("tracelens: {e}");
+            if r.error_count > 1 {
+                eprintln!("tracelens: {}: {} more errors (see warnings)", r.source, r.error_count - 1);
+            }
+            if r.spans > 0 {
+                eprintln!("tracelens: {}: {} spans read and shown", r.source, r.spans);
+            }
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Opens an output file, compressing by extension (.gz, .zst).
+fn create_output(path: &Path) -> Result<Box<dyn Finish>> {
+    let f = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(writer_for_path(path, BufWriter::with_capacity(1 << 20, f))?)
+}
+
+fn write_spans(
+    store: &tracelens_model::TraceStore,
+    spans: &[u32],
+    to: OutputFormat,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match to {
+        OutputFormat::OtlpJson => tracelens_formats::write_otlp_jsonl(store, spans, out),
+        OutputFormat::OtlpProto => tracelens_formats::write_otlp_proto(store, spans, out),
+        OutputFormat::OtlpFramed => tracelens_formats::write_otlp_proto_framed(store, spans, out),
+    }
+}
+
+fn convert(a: ConvertArgs) -> Result<ExitCode> {
+    let mut loaded = load(&a.input)?;
+    let store = &loaded.dataset.store;
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    match &a.out {
+        Some(p) => {
+            let mut w = create_output(p)?;
+            write_spans(store, &spans, a.to, &mut w)?;
+            w.finish()
+                .with_context(|| format!("cannot write {}", p.display()))?;
+        }
+        None => {
+            let mut w = stdout();
+            write_spans(store, &spans, a.to, &mut w)?;
+            w.flush()?;
+        }
+    }
+    report_errors(&mut loaded)
+}
+
+fn generate(a: GenerateArgs) -> Result<ExitCode> {
+    let store = tracelens_gen::generate(tracelens_gen::GenOptions {
+        traces: a.traces,
+        spans_per_trace: a.spans_per_trace,
+        seed: a.seed,
+    });
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    let mut w = create_output(&a.out)?;
+    write_spans(&store, &spans, a.format, &mut w)?;
+    w.finish()
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    eprintln!(
+        "tracelens: wrote {} spans in {} traces to {}",
+        store.spans.len(),
+        a.traces,
+        a.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,220 @@
+//! Text rendering for people. Formatting only: every figure comes from the service layer.
+
+use std::io::{self, Write};
+use tracelens_model::{fmt_ns, AgentState, Dataset, SpanClass};
+use tracelens_service::{SearchResult, SummaryDoc};
+
+/// Deeper rows are drawn at this indent with their depth written out, so a
+/// million-deep chain does not print megabytes of spaces per line.
+const MAX_INDENT: u32 = 32;
+
+/// Makes trace content safe for a terminal: control characters (escape
+/// sequences could rewrite the screen) are shown escaped.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
+    for t in &doc.traces {
+        writeln!(
+            out,
+            "trace {}  {}  {}  {} spans{}{}",
+            t.trace_id,
+            clean(&t.root_name),
+            fmt_ns(t.duration_ns),
+            t.span_count,
+            if t.error_count > 0 { format!(", {} errors", t.error_count) } else { String::new() },
+            if t.orphan_count > 0 { format!(", {} orphans", t.orphan_count) } else { String::new() },
+        )?;
+        if !t.services.is_empty() {
+            writeln!(out, "  services  {}", clean(&t.services.join(", ")))?;
+        }
+        let b = &t.breakdown_ns;
+        writeln!(
+            out,
+            "  time      agent {}  llm {}  tool {}  other {}",
+            fmt_ns(b.agent),
+            fmt_ns(b.llm),
+            fmt_ns(b.tool),
+            fmt_ns(b.other)
+        )?;
+        let p = &t.phases_ns;
+        if p.init + p.tools + p.llm + p.format > 0 {
+            writeln!(
+                out,
+                "  phases    init {}  tools {}  llm {}  format {}  unphased {}",
+                fmt_ns(p.init),
+                fmt_ns(p.tools),
+                fmt_ns(p.llm),
+                fmt_ns(p.format),
+                fmt_ns(p.unphased)
+            )?;
+        }
+        if t.llm.calls > 0 {
+            writeln!(
+                out,
+                "  llm       {} calls, {} input + {} output tokens{}",
+                t.llm.calls,
+                t.llm.input_tokens,
+                t.llm.output_tokens,
+                t.llm.mean_ttft_ns.map(|x| format!(", mean ttft {}", fmt_ns(x))).unwrap_or_default()
+            )?;
+        }
+        for a in &t.agents {
+            let mark = if a.state.is_problem() { "!" } else { " " };
+            writeln!(
+                out,
+                "  {mark}agent   {:<12} {:<9} {:>9}  {}",
+                clean(&a.name),
+                a.state.as_str(),
+                fmt_ns(a.duration_ns),
+                clean(a.error.as_deref().unwrap_or(&a.reason))
+            )?;
+        }
+        writeln!(out, "  critical  {} spans on the critical path", t.critical_path.len())?;
+    }
+    if doc.traces.is_empty() {
+        writeln!(out, "no traces")?;
+    }
+    if !doc.warnings.is_empty() {
+        writeln!(out, "\nwarnings ({}):", doc.warnings.len())?;
+        for w in &doc.warnings {
+            let ids = match (&w.trace_id, &w.span_id) {
+                (Some(t), Some(s)) => format!(" [{}/{}]", &t.to_string()[..8], s),
+                (Some(t), None) => format!(" [{}]", &t.to_string()[..8]),
+                _ => String::new(),
+            };
+            writeln!(out, "  {}{}: {}", w.kind.as_str(), ids, clean(&w.message))?;
+        }
+    }
+    Ok(())
+}
+
+fn bar(width: usize, total: u64, offset: u64, dur: u64) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let total = total.max(1) as f64;
+    let a = ((offset as f64 / total) * width as f64).floor() as usize;
+    let b = (((offset + dur) as f64 / total) * width as f64).ceil() as usize;
+    let a = a.min(width.saturating_sub(1));
+    let b = b.clamp(a + 1, width);
+    let mut s = String::with_capacity(width + 2);
+    s.push('|');
+    for i in 0..width {
+        s.push(if i >= a && i < b { '#' } else { ' ' });
+    }
+    s.push('|');
+    s
+}
+
+pub fn tree_text(
+    out: &mut impl Write,
+    ds: &Dataset,
+    t: usize,
+    adjust_skew: bool,
+    bar_width: usize,
+) -> io::Result<()> {
+    let tree = &ds.traces[t];
+    let rows = tracelens_service::rows(ds, t, adjust_skew);
+    writeln!(
+        out,
+        "trace {}  {}  {} spans{}",
+        tree.trace_id,
+        fmt_ns(tree.duration_ns()),
+        tree.span_count(),
+        if adjust_skew { "  (clock skew adjusted)" } else { "" }
+    )?;
+    let total = rows.iter().map(|r| r.offset_ns + r.duration_ns).max().unwrap_or(0);
+    let mut lines = Vec::with_capacity(rows.len());
+    for r in rows {
+        let indent = if r.depth <= MAX_INDENT {
+            "  ".repeat(r.depth as usize)
+        } else {
+            format!("{}[depth {}] ", "  ".repeat(MAX_INDENT as usize), r.depth)
+        };
+        let mut tags = Vec::new();
+        if let Some(s) = r.state {
+            let word = match s {
+                AgentState::Completed => "completed",
+                other => other.as_str(),
+            };
+            tags.push(format!("agent {word}"));
+        } else if r.class != SpanClass::Other {
+            tags.push(r.class.as_str().to_string());
+        }
+        if r.error {
+            tags.push("ERROR".into());
+        }
+        if r.open && r.state.is_none() {
+            tags.push("no end".into());
+        }
+        if r.placeholder {
+            tags.push("missing parent".into());
+        }
+        if r.orphan {
+            tags.push("orphan".into());
+        }
+        if r.duplicate {
+            tags.push("duplicate id".into());
+        }
+        if r.skewed {
+            tags.push("clock skew".into());
+        }
+        if r.cycle_broken {
+            tags.push("cycle broken".into());
+        }
+        let tags = if tags.is_empty() { String::new() } else { format!(" [{}]", tags.join(", ")) };
+        let label = format!("{}{}{}", indent, clean(&r.name), tags);
+        let tail = format!(
+            "{:>9} {}  {}",
+            fmt_ns(r.duration_ns),
+            bar(bar_width, total, r.offset_ns, r.duration_ns),
+            clean(&r.service),
+        );
+        lines.push((r.critical, label, tail));
+    }
+    // Labels are padded to a common width (capped, so one long name does not
+    // push every bar off screen).
+    let width = lines
+        .iter()
+        .map(|(_, l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(72);
+    for (critical, label, tail) in lines {
+        let pad = width.saturating_sub(label.chars().count());
+        writeln!(
+            out,
+            "{} {}{}  {}",
+            if critical { '*' } else { ' ' },
+            label,
+            " ".repeat(pad),
+            tail
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn search_text(out: &mut impl Write, res: &SearchResult) -> io::Result<()> {
+    if res.traces.is_empty() {
+        writeln!(out, "no trace carries {:?}", res.value)?;
+        return Ok(());
+    }
+    for t in &res.traces {
+        writeln!(out, "trace {}  {}", t.trace_id, clean(&t.root_name))?;
+        for h in &t.hits {
+            writeln!(out, "  span {}  {}  ({})", h.span_id, clean(&h.name), clean(&h.key))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Loading inputs into a dataset.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::Arc;
+use tracelens_formats::{read_path, Format, ReadOptions, ReadReport};
+use tracelens_model::{Dataset, DatasetOptions, TraceStore};
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub format: Option<Format>,
+    pub progress: Option<Arc<AtomicU64>>,
+    pub cancel: Option<Arc<AtomicBool>>,
+    pub dataset: DatasetOptions,
+}
+
+/// The result of loading: the dataset and what each input had to say.
+#[derive(Debug)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub reports: Vec<ReadReport>,
+}
+
+impl Loaded {
+    /// Whether any input could not be read whole.
+    pub fn had_errors(&self) -> bool {
+        self.reports.iter().any(|r| r.error.is_some())
+    }
+}
+
+/// Reads every file into one store (spans of one trace spread over files join
+/// into one trace) and builds the dataset.
+pub fn load_files(paths: &[PathBuf], opts: &LoadOptions) -> Loaded {
+    let mut store = TraceStore::new();
+    let ropts = ReadOptions {
+        format: opts.format,
+        progress: opts.progress.clone(),
+        cancel: opts.cancel.clone(),
+    };
+    let reports = paths
+        .iter()
+        .map(|p| read_path(p, &mut store, &ropts))
+        .collect();
+    Loaded {
+        dataset: Dataset::build(store, opts.dataset),
+        reports,
+    }
+}
+
+/// Builds a dataset from a store filled elsewhere (the generator, a receiver).
+pub fn from_store(store: TraceStore, opts: DatasetOptions) -> Dataset {
+    Dataset::build(store, opts)
+}

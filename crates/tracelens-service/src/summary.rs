@@ -1,0 +1,178 @@
+//! The summary document: the stable JSON of `tracelens summary --json`
+//! (documented in docs/cli.md). Field names and meanings do not change;
+//! fields may be added.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tracelens_model::{
+    AgentState, ClassBreakdown, Dataset, PhaseBreakdown, Warning, NONE,
+};
+
+#[derive(Debug, Serialize)]
+pub struct SummaryDoc {
+    pub traces: Vec<TraceSummary>,
+    pub warnings: Vec<Warning>,
+    pub sources: Vec<SourceSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceSummary {
+    pub name: String,
+    pub format: Option<&'static str>,
+    pub compression: Vec<&'static str>,
+    pub spans: u64,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TraceSummary {
+    pub trace_id: String,
+    pub root_name: String,
+    pub services: Vec<String>,
+    pub start_time_unix_nano: u64,
+    pub span_count: usize,
+    pub root_count: usize,
+    pub orphan_count: usize,
+    pub error_count: usize,
+    pub duration_ns: u64,
+    pub critical_path: Vec<String>,
+    pub breakdown_ns: ClassBreakdown,
+    pub phases_ns: PhaseBreakdown,
+    pub llm: LlmSummary,
+    pub agents: Vec<AgentSummary>,
+    pub states: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LlmSummary {
+    pub calls: u64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub mean_ttft_ns: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgentSummary {
+    pub span_id: String,
+    pub name: String,
+    pub state: AgentState,
+    pub duration_ns: u64,
+    pub reason: String,
+    pub error: Option<String>,
+}
+
+/// Summarises trace `t` of the dataset.
+pub fn trace_summary(ds: &Dataset, t: usize) -> TraceSummary {
+    let tree = &ds.traces[t];
+    let an = &ds.analyses[t];
+    let store = &ds.store;
+    let span_id = |node: u32| -> String {
+        let n = &tree.nodes[node as usize];
+        if n.span == NONE {
+            n.missing_id.to_string()
+        } else {
+            store.spans[n.span as usize].span_id.to_string()
+        }
+    };
+    let root_name = tree
+        .primary_root()
+        .map(|r| {
+            let n = &tree.nodes[r as usize];
+            if n.is_placeholder() {
+                format!("(missing span {})", n.missing_id)
+            } else {
+                store.resolve(store.spans[n.span as usize].name).to_string()
+            }
+        })
+        .unwrap_or_default();
+    let mut services: Vec<String> = tree
+        .nodes
+        .iter()
+        .filter(|n| !n.is_placeholder())
+        .map(|n| store.service_of(&store.spans[n.span as usize]).to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    services.sort();
+    services.dedup();
+    let mut states = BTreeMap::new();
+    for a in &an.agents {
+        *states.entry(a.state.as_str()).or_insert(0) += 1;
+    }
+    TraceSummary {
+        trace_id: tree.trace_id.to_string(),
+        root_name,
+        services,
+        start_time_unix_nano: tree.start_ns,
+        span_count: tree.span_count(),
+        root_count: tree.stats.roots,
+        orphan_count: tree.stats.orphans,
+        error_count: an.error_count,
+        duration_ns: tree.duration_ns(),
+        critical_path: an.critical_nodes.iter().map(|&n| span_id(n)).collect(),
+        breakdown_ns: an.breakdown,
+        phases_ns: an.phases,
+        llm: LlmSummary {
+            calls: an.llm.calls,
+            input_tokens: an.llm.input_tokens,
+            output_tokens: an.llm.output_tokens,
+            mean_ttft_ns: an.llm.mean_ttft_ns,
+        },
+        agents: an
+            .agents
+            .iter()
+            .map(|a| AgentSummary {
+                span_id: span_id(a.node),
+                name: a.name.clone(),
+                state: a.state,
+                duration_ns: a.duration_ns,
+                reason: a.reason.clone(),
+                error: a.error.clone(),
+            })
+            .collect(),
+        states,
+    }
+}
+
+/// The whole document. `only` restricts it to some traces (by index).
+pub fn summary_doc(
+    ds: &Dataset,
+    sources: Vec<SourceSummary>,
+    only: Option<&[usize]>,
+) -> SummaryDoc {
+    let idx: Vec<usize> = match only {
+        Some(o) => o.to_vec(),
+        None => (0..ds.traces.len()).collect(),
+    };
+    let ids: std::collections::HashSet<_> = idx.iter().map(|&i| ds.traces[i].trace_id).collect();
+    SummaryDoc {
+        traces: idx.iter().map(|&i| trace_summary(ds, i)).collect(),
+        warnings: ds
+            .warnings
+            .iter()
+            .filter(|w| only.is_none() || w.trace_id.is_none_or(|t| ids.contains(&t)))
+            .cloned()
+            .collect(),
+        sources,
+    }
+}
+
+pub fn source_summaries(reports: &[tracelens_formats::ReadReport]) -> Vec<SourceSummary> {
+    reports
+        .iter()
+        .map(|r| SourceSummary {
+            name: r.source.clone(),
+            format: r.format.map(|f| f.as_str()),
+            compression: r
+                .compression
+                .iter()
+                .map(|c| match c {
+                    tracelens_formats::Compression::Gzip => "gzip",
+                    tracelens_formats::Compression::Zstd => "zstd",
+                    tracelens_formats::Compression::None => "none",
+                })
+                .collect(),
+            spans: r.spans,
+            error: r.error.as_ref().map(|e| e.to_string()),
+        })
+        .collect()
+}
