@@ -12,6 +12,7 @@
 pub mod agent;
 pub mod analysis;
 pub mod attr;
+pub mod build;
 pub mod classify;
 pub mod correlate;
 pub mod dataset;
