@@ -89,6 +89,8 @@ pub struct SearchArgs {
     pub json: bool,
 }
 
+/// The variant names are the format names users type (`--to otlp-json`).
+#[allow(clippy::enum_variant_names)]
 #[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum OutputFormat {
     /// OTLP/JSON Lines (one TracesData per line).

@@ -123,14 +123,22 @@ fn report_errors(loaded: &mut Loaded) -> Result<ExitCode> {
             failed = true;
             eprintln!("tracelens: {e}");
             if r.error_count > 1 {
-                eprintln!("tracelens: {}: {} more errors (see warnings)", r.source, r.error_count - 1);
+                eprintln!(
+                    "tracelens: {}: {} more errors (see warnings)",
+                    r.source,
+                    r.error_count - 1
+                );
             }
             if r.spans > 0 {
                 eprintln!("tracelens: {}: {} spans read and shown", r.source, r.spans);
             }
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Opens an output file, compressing by extension (.gz, .zst).

@@ -40,7 +40,11 @@ impl Progress {
                 bar.finish_and_clear();
             })
         });
-        Progress { counter, done, handle }
+        Progress {
+            counter,
+            done,
+            handle,
+        }
     }
 
     pub fn finish(mut self) {

@@ -31,8 +31,16 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
             clean(&t.root_name),
             fmt_ns(t.duration_ns),
             t.span_count,
-            if t.error_count > 0 { format!(", {} errors", t.error_count) } else { String::new() },
-            if t.orphan_count > 0 { format!(", {} orphans", t.orphan_count) } else { String::new() },
+            if t.error_count > 0 {
+                format!(", {} errors", t.error_count)
+            } else {
+                String::new()
+            },
+            if t.orphan_count > 0 {
+                format!(", {} orphans", t.orphan_count)
+            } else {
+                String::new()
+            },
         )?;
         if !t.services.is_empty() {
             writeln!(out, "  services  {}", clean(&t.services.join(", ")))?;
@@ -65,7 +73,10 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
                 t.llm.calls,
                 t.llm.input_tokens,
                 t.llm.output_tokens,
-                t.llm.mean_ttft_ns.map(|x| format!(", mean ttft {}", fmt_ns(x))).unwrap_or_default()
+                t.llm
+                    .mean_ttft_ns
+                    .map(|x| format!(", mean ttft {}", fmt_ns(x)))
+                    .unwrap_or_default()
             )?;
         }
         for a in &t.agents {
@@ -79,7 +90,11 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
                 clean(a.error.as_deref().unwrap_or(&a.reason))
             )?;
         }
-        writeln!(out, "  critical  {} spans on the critical path", t.critical_path.len())?;
+        writeln!(
+            out,
+            "  critical  {} spans on the critical path",
+            t.critical_path.len()
+        )?;
     }
     if doc.traces.is_empty() {
         writeln!(out, "no traces")?;
@@ -131,9 +146,17 @@ pub fn tree_text(
         tree.trace_id,
         fmt_ns(tree.duration_ns()),
         tree.span_count(),
-        if adjust_skew { "  (clock skew adjusted)" } else { "" }
+        if adjust_skew {
+            "  (clock skew adjusted)"
+        } else {
+            ""
+        }
     )?;
-    let total = rows.iter().map(|r| r.offset_ns + r.duration_ns).max().unwrap_or(0);
+    let total = rows
+        .iter()
+        .map(|r| r.offset_ns + r.duration_ns)
+        .max()
+        .unwrap_or(0);
     let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
         let indent = if r.depth <= MAX_INDENT {
@@ -172,7 +195,11 @@ pub fn tree_text(
         if r.cycle_broken {
             tags.push("cycle broken".into());
         }
-        let tags = if tags.is_empty() { String::new() } else { format!(" [{}]", tags.join(", ")) };
+        let tags = if tags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", tags.join(", "))
+        };
         let label = format!("{}{}{}", indent, clean(&r.name), tags);
         let tail = format!(
             "{:>9} {}  {}",
@@ -213,7 +240,13 @@ pub fn search_text(out: &mut impl Write, res: &SearchResult) -> io::Result<()> {
     for t in &res.traces {
         writeln!(out, "trace {}  {}", t.trace_id, clean(&t.root_name))?;
         for h in &t.hits {
-            writeln!(out, "  span {}  {}  ({})", h.span_id, clean(&h.name), clean(&h.key))?;
+            writeln!(
+                out,
+                "  span {}  {}  ({})",
+                h.span_id,
+                clean(&h.name),
+                clean(&h.key)
+            )?;
         }
     }
     Ok(())

@@ -37,9 +37,15 @@ impl<W: Write> Finish for zstd::stream::write::Encoder<'static, W> {
 }
 
 /// Wraps `inner` in the compression the path's extension asks for.
-pub fn writer_for_path<W: Write + 'static>(path: &Path, inner: W) -> std::io::Result<Box<dyn Finish>> {
+pub fn writer_for_path<W: Write + 'static>(
+    path: &Path,
+    inner: W,
+) -> std::io::Result<Box<dyn Finish>> {
     Ok(match path.extension().and_then(|e| e.to_str()) {
-        Some("gz") => Box::new(flate2::write::GzEncoder::new(inner, flate2::Compression::default())),
+        Some("gz") => Box::new(flate2::write::GzEncoder::new(
+            inner,
+            flate2::Compression::default(),
+        )),
         Some("zst") => Box::new(zstd::stream::write::Encoder::new(inner, 3)?),
         _ => Box::new(Plain(inner)),
     })

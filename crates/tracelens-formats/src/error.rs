@@ -6,7 +6,10 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Position {
     /// 1-based line and column (JSON).
-    Line { line: u64, column: u64 },
+    Line {
+        line: u64,
+        column: u64,
+    },
     /// Byte offset in the (decompressed) stream (protobuf, framing).
     Byte(u64),
     Unknown,

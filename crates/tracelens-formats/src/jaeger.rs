@@ -15,7 +15,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 use tracelens_model::{
-    Attr, AttrValue, Event, Link, LinkKind, Span, SpanId, SpanKind, StatusCode, Warning, WarningKind,
+    Attr, AttrValue, Event, Link, LinkKind, Span, SpanId, SpanKind, StatusCode, Warning,
+    WarningKind,
 };
 
 #[derive(Deserialize, Default)]
@@ -158,7 +159,10 @@ impl<'de> Visitor<'de> for TraceList<'_, '_> {
 fn tag_value(ctx: &mut Ctx<'_>, kv: &JKv) -> AttrValue {
     use base64::Engine as _;
     let store = &mut *ctx.store;
-    match (kv.ty.as_deref().map(str::to_ascii_lowercase).as_deref(), &kv.value) {
+    match (
+        kv.ty.as_deref().map(str::to_ascii_lowercase).as_deref(),
+        &kv.value,
+    ) {
         (Some("bool"), Value::String(s)) => AttrValue::Bool(s == "true"),
         (Some("int64"), v) => match v {
             Value::Number(n) => n
@@ -249,13 +253,20 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
             } else {
                 LinkKind::FollowsFrom
             };
-            let word = if kind == LinkKind::FollowsFrom { "follows_from" } else { "child_of" };
+            let word = if kind == LinkKind::FollowsFrom {
+                "follows_from"
+            } else {
+                "child_of"
+            };
             let value = ctx.store.str_value(word);
             links.push(Link {
                 trace_id: rt,
                 span_id: rs,
                 trace_state: ctx.store.empty(),
-                attrs: Box::new([Attr { key: ref_key, value }]),
+                attrs: Box::new([Attr {
+                    key: ref_key,
+                    value,
+                }]),
                 flags: 0,
                 kind,
             });
@@ -293,7 +304,11 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
                     .and_then(|f| f.value.as_str())
                     .unwrap_or("log")
                     .to_string();
-                let rest: Vec<JKv> = fields.iter().filter(|f| f.key != "event").cloned().collect();
+                let rest: Vec<JKv> = fields
+                    .iter()
+                    .filter(|f| f.key != "event")
+                    .cloned()
+                    .collect();
                 Event {
                     time_ns: value_u64(&l.timestamp).unwrap_or(0).saturating_mul(1000),
                     name: ctx.store.intern(&name),

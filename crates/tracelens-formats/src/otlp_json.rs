@@ -50,7 +50,10 @@ impl<'s> Ctx<'s> {
 
 /// Parses one JSON value (a TracesData / ExportTraceServiceRequest document or
 /// one JSON line) from `d` into the store.
-pub fn read_traces_data<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
+pub fn read_traces_data<'de, D: Deserializer<'de>>(
+    ctx: &mut Ctx<'_>,
+    d: D,
+) -> Result<(), D::Error> {
     One::<TracesData>::new(ctx).deserialize(d)
 }
 
@@ -138,7 +141,10 @@ macro_rules! keys {
 struct Key<T>(T, bool);
 
 /// Reads the next key, counting snake_case spellings.
-fn next_key<'de, A: MapAccess<'de>, T>(map: &mut A, len: &mut Leniency) -> Result<Option<T>, A::Error>
+fn next_key<'de, A: MapAccess<'de>, T>(
+    map: &mut A,
+    len: &mut Leniency,
+) -> Result<Option<T>, A::Error>
 where
     Key<T>: serde::Deserialize<'de>,
 {
@@ -228,7 +234,14 @@ impl<'de> serde::Deserialize<'de> for Num<U64> {
                 Ok(Num(i128::from(v.max(0)), PhantomData))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Num(if v.is_finite() && v > 0.0 { v as i128 } else { 0 }, PhantomData))
+                Ok(Num(
+                    if v.is_finite() && v > 0.0 {
+                        v as i128
+                    } else {
+                        0
+                    },
+                    PhantomData,
+                ))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
                 let t = s.trim();
@@ -264,7 +277,10 @@ impl<'de> serde::Deserialize<'de> for Num<I64> {
                 Ok(Num(i128::from(v), PhantomData))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Num(if v.is_finite() { v as i64 as i128 } else { 0 }, PhantomData))
+                Ok(Num(
+                    if v.is_finite() { v as i64 as i128 } else { 0 },
+                    PhantomData,
+                ))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
                 s.trim()
@@ -573,7 +589,9 @@ impl<'de> Visitor<'de> for AnyValueVisitor<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<AttrValue, A::Error> {
         self.0.len.odd_values += 1;
         Ok(AttrValue::Array(
-            Many::<AnyValue>::new(self.0).visit_seq(seq)?.into_boxed_slice(),
+            Many::<AnyValue>::new(self.0)
+                .visit_seq(seq)?
+                .into_boxed_slice(),
         ))
     }
 }
@@ -613,7 +631,10 @@ impl Elem for KeyValue {
     }
 }
 
-fn read_attrs<'de, A: MapAccess<'de>>(map: &mut A, ctx: &mut Ctx<'_>) -> Result<Box<[Attr]>, A::Error> {
+fn read_attrs<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    ctx: &mut Ctx<'_>,
+) -> Result<Box<[Attr]>, A::Error> {
     Ok(map
         .next_value_seed(Many::<KeyValue>::new(ctx))?
         .into_boxed_slice())
@@ -650,7 +671,9 @@ impl Elem for TracesData {
             // A bare array of ResourceSpans: lenient.
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
                 self.0.len.odd_values += 1;
-                Many::<ResourceSpans>::new(self.0).visit_seq(seq).map(|_| ())
+                Many::<ResourceSpans>::new(self.0)
+                    .visit_seq(seq)
+                    .map(|_| ())
             }
         }
         d.deserialize_any(V(ctx))
@@ -870,12 +893,18 @@ impl Elem for SpanObj {
                 };
                 while let Some(k) = next_key::<A, SpanKey>(&mut map, &mut ctx.len)? {
                     match k {
-                        SpanKey::TraceId => span.trace_id = TraceId(map.next_value_seed(Id(ctx, 16))?),
-                        SpanKey::SpanId => span.span_id = SpanId(map.next_value_seed(Id(ctx, 8))? as u64),
+                        SpanKey::TraceId => {
+                            span.trace_id = TraceId(map.next_value_seed(Id(ctx, 16))?)
+                        }
+                        SpanKey::SpanId => {
+                            span.span_id = SpanId(map.next_value_seed(Id(ctx, 8))? as u64)
+                        }
                         SpanKey::ParentSpanId => {
                             span.parent_span_id = SpanId(map.next_value_seed(Id(ctx, 8))? as u64)
                         }
-                        SpanKey::TraceState => span.trace_state = map.next_value_seed(Intern(ctx))?,
+                        SpanKey::TraceState => {
+                            span.trace_state = map.next_value_seed(Intern(ctx))?
+                        }
                         SpanKey::Name => span.name = map.next_value_seed(Intern(ctx))?,
                         SpanKey::Kind => {
                             span.kind = match map.next_value_seed(EnumVal(ctx))? {
@@ -894,10 +923,14 @@ impl Elem for SpanObj {
                         }
                         SpanKey::Attributes => span.attrs = read_attrs(&mut map, ctx)?,
                         SpanKey::Events => {
-                            span.events = map.next_value_seed(Many::<EventObj>::new(ctx))?.into_boxed_slice()
+                            span.events = map
+                                .next_value_seed(Many::<EventObj>::new(ctx))?
+                                .into_boxed_slice()
                         }
                         SpanKey::Links => {
-                            span.links = map.next_value_seed(Many::<LinkObj>::new(ctx))?.into_boxed_slice()
+                            span.links = map
+                                .next_value_seed(Many::<LinkObj>::new(ctx))?
+                                .into_boxed_slice()
                         }
                         SpanKey::Status => {
                             let (code, msg) = map.next_value_seed(One::<StatusObj>::new(ctx))?;
@@ -981,9 +1014,15 @@ impl Elem for LinkObj {
                 };
                 while let Some(k) = next_key::<A, SpanKey>(&mut map, &mut ctx.len)? {
                     match k {
-                        SpanKey::TraceId => link.trace_id = TraceId(map.next_value_seed(Id(ctx, 16))?),
-                        SpanKey::SpanId => link.span_id = SpanId(map.next_value_seed(Id(ctx, 8))? as u64),
-                        SpanKey::TraceState => link.trace_state = map.next_value_seed(Intern(ctx))?,
+                        SpanKey::TraceId => {
+                            link.trace_id = TraceId(map.next_value_seed(Id(ctx, 16))?)
+                        }
+                        SpanKey::SpanId => {
+                            link.span_id = SpanId(map.next_value_seed(Id(ctx, 8))? as u64)
+                        }
+                        SpanKey::TraceState => {
+                            link.trace_state = map.next_value_seed(Intern(ctx))?
+                        }
                         SpanKey::Attributes => link.attrs = read_attrs(&mut map, ctx)?,
                         SpanKey::Flags => link.flags = map.next_value::<Num<U64>>()?.0 as u32,
                         _ => {
@@ -1018,7 +1057,10 @@ keys!(StatusKey { Code = "code", Message = "message" });
 struct StatusObj;
 impl Elem for StatusObj {
     type Out = (StatusCode, Sym);
-    fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(StatusCode, Sym), D::Error> {
+    fn read<'de, D: Deserializer<'de>>(
+        ctx: &mut Ctx<'_>,
+        d: D,
+    ) -> Result<(StatusCode, Sym), D::Error> {
         struct V<'c, 's>(&'c mut Ctx<'s>);
         impl<'de> Visitor<'de> for V<'_, '_> {
             type Value = (StatusCode, Sym);

@@ -89,9 +89,13 @@ pub fn read_message(
                     .map_err(|e| err(field_start, e.to_string()))?
                     .ok_or_else(|| err(field_start, "input ends inside a field".into()))?;
                 if len > MAX_FIELD {
-                    return Err(err(field_start, format!("field of {len} bytes is over the 1 GiB limit")));
+                    return Err(err(
+                        field_start,
+                        format!("field of {len} bytes is over the 1 GiB limit"),
+                    ));
                 }
-                let buf = read_exact_len(r, len, &mut off).map_err(|e| err(field_start, e.to_string()))?;
+                let buf = read_exact_len(r, len, &mut off)
+                    .map_err(|e| err(field_start, e.to_string()))?;
                 if field == 1 {
                     let rs = ResourceSpans::decode(buf.as_slice())
                         .map_err(|e| err(field_start, format!("bad ResourceSpans: {e}")))?;
@@ -125,12 +129,9 @@ fn any(ctx: &mut Ctx<'_>, v: Option<AnyValue>) -> AttrValue {
         Some(any_value::Value::IntValue(i)) => AttrValue::Int(i),
         Some(any_value::Value::DoubleValue(d)) => AttrValue::Double(d),
         Some(any_value::Value::BytesValue(b)) => AttrValue::Bytes(b.into_boxed_slice()),
-        Some(any_value::Value::ArrayValue(a)) => AttrValue::Array(
-            a.values
-                .into_iter()
-                .map(|x| any(ctx, Some(x)))
-                .collect(),
-        ),
+        Some(any_value::Value::ArrayValue(a)) => {
+            AttrValue::Array(a.values.into_iter().map(|x| any(ctx, Some(x))).collect())
+        }
         Some(any_value::Value::KvlistValue(kv)) => AttrValue::KvList(attrs(ctx, kv.values)),
         #[allow(unreachable_patterns)]
         Some(_) => AttrValue::Empty,
@@ -152,7 +153,10 @@ fn span_id(ctx: &mut Ctx<'_>, b: &[u8]) -> SpanId {
 }
 
 pub fn convert_resource_spans(ctx: &mut Ctx<'_>, rs: ResourceSpans) {
-    let res_attrs = rs.resource.map(|r| attrs(ctx, r.attributes)).unwrap_or_default();
+    let res_attrs = rs
+        .resource
+        .map(|r| attrs(ctx, r.attributes))
+        .unwrap_or_default();
     let schema = ctx.store.intern(&rs.schema_url);
     let resource = ctx.store.add_resource(res_attrs, schema);
     let ref_type_key = ctx.store.intern("opentracing.ref_type");

@@ -50,8 +50,15 @@ struct Counting<R> {
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
-            return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled"));
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "cancelled",
+            ));
         }
         let n = self.inner.read(buf)?;
         if let Some(p) = &self.progress {
@@ -71,8 +78,13 @@ pub fn read_path(path: &Path, store: &mut TraceStore, opts: &ReadOptions) -> Rea
             read_from(&name, f, size, store, opts)
         }
         Err(e) => {
-            let err = ReadError::Io { file: name.clone(), source: e };
-            store.warnings.push(Warning::new(WarningKind::ReadError, err.to_string()));
+            let err = ReadError::Io {
+                file: name.clone(),
+                source: e,
+            };
+            store
+                .warnings
+                .push(Warning::new(WarningKind::ReadError, err.to_string()));
             ReadReport {
                 source: name,
                 format: None,
@@ -111,22 +123,39 @@ pub fn read_from(
         cancelled: false,
     };
     let mut errors = Errors::default();
-    if let Err(e) = read_layers(name, Box::new(counting), size, &mut ctx, opts, &mut report, &mut errors, 0) {
+    if let Err(e) = read_layers(
+        name,
+        Box::new(counting),
+        size,
+        &mut ctx,
+        opts,
+        &mut report,
+        &mut errors,
+        0,
+    ) {
         errors.push(e);
     }
     report.spans = ctx.spans_read;
     let len = std::mem::take(&mut ctx.len);
     drop(ctx);
     len.report(store, name);
-    report.cancelled = opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
+    report.cancelled = opts
+        .cancel
+        .as_ref()
+        .is_some_and(|c| c.load(Ordering::Relaxed));
     report.error_count = errors.count;
     for e in &errors.listed {
-        store.warnings.push(Warning::new(WarningKind::ReadError, e.to_string()));
+        store
+            .warnings
+            .push(Warning::new(WarningKind::ReadError, e.to_string()));
     }
     if errors.count > errors.listed.len() {
         store.warnings.push(Warning::new(
             WarningKind::ReadError,
-            format!("{name}: {} more read errors not listed", errors.count - errors.listed.len()),
+            format!(
+                "{name}: {} more read errors not listed",
+                errors.count - errors.listed.len()
+            ),
         ));
     }
     report.error = errors.listed.into_iter().next();
@@ -148,16 +177,20 @@ impl Errors {
     }
 }
 
+/// A reader that yields a peeked prefix, then the rest of the input.
+type Replay<R> = std::io::Chain<Cursor<Vec<u8>>, R>;
+
 /// Reads up to `n` bytes without losing them: returns the prefix and a reader
 /// that yields the prefix followed by the rest.
-fn peek<R: Read>(mut r: R, n: usize) -> std::io::Result<(Vec<u8>, std::io::Chain<Cursor<Vec<u8>>, R>)> {
+fn peek<R: Read>(mut r: R, n: usize) -> std::io::Result<(Vec<u8>, Replay<R>)> {
     let mut buf = vec![0u8; n];
     let mut got = 0;
     while got < n {
         match r.read(&mut buf[got..]) {
             Ok(0) => break,
             Ok(k) => got += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted && e.to_string() != "cancelled" => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::Interrupted && e.to_string() != "cancelled" => {}
             Err(e) => return Err(e),
         }
     }
@@ -177,14 +210,19 @@ fn read_layers(
     errors: &mut Errors,
     depth: u32,
 ) -> Result<(), ReadError> {
-    let io = |e: std::io::Error| ReadError::Io { file: name.to_string(), source: e };
+    let io = |e: std::io::Error| ReadError::Io {
+        file: name.to_string(),
+        source: e,
+    };
     let (prefix, reader) = peek(input, PEEK).map_err(io)?;
     let layer = sniff(&prefix);
     match layer {
         Layer::Compressed(c) if depth < 3 => {
             report.compression.push(c);
             let inner: Box<dyn Read> = match c {
-                Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(reader).map_err(io)?),
+                Compression::Zstd => {
+                    Box::new(zstd::stream::read::Decoder::new(reader).map_err(io)?)
+                }
                 Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
                 Compression::None => Box::new(reader),
             };
@@ -206,10 +244,7 @@ fn read_layers(
             }
             None => Err(ReadError::UnknownFormat {
                 file: name.to_string(),
-                detail: format!(
-                    "starts with bytes {:02x?}",
-                    &prefix[..prefix.len().min(8)]
-                ),
+                detail: format!("starts with bytes {:02x?}", &prefix[..prefix.len().min(8)]),
             }),
         },
     }
@@ -250,8 +285,10 @@ fn dispatch(
 
 fn read_all(name: &str, mut r: impl Read) -> Result<Vec<u8>, ReadError> {
     let mut v = Vec::new();
-    r.read_to_end(&mut v)
-        .map_err(|e| ReadError::Io { file: name.to_string(), source: e })?;
+    r.read_to_end(&mut v).map_err(|e| ReadError::Io {
+        file: name.to_string(),
+        source: e,
+    })?;
     Ok(v)
 }
 
@@ -308,7 +345,10 @@ fn read_json_lines(
             Err(e) => {
                 return Err(ReadError::corrupt(
                     name,
-                    Position::Line { line: line_no + 1, column: 1 },
+                    Position::Line {
+                        line: line_no + 1,
+                        column: 1,
+                    },
                     format!("read failed: {e}"),
                 ))
             }
@@ -337,14 +377,16 @@ fn read_json_document(
     let res = match size {
         Some(s) if s <= IN_MEMORY_DOC_MAX => {
             let mut buf = Vec::with_capacity(s as usize);
-            reader
-                .read_to_end(&mut buf)
-                .map_err(|e| ReadError::Io { file: name.to_string(), source: e })?;
+            reader.read_to_end(&mut buf).map_err(|e| ReadError::Io {
+                file: name.to_string(),
+                source: e,
+            })?;
             let mut de = serde_json::Deserializer::from_slice(&buf);
             read_traces_data(ctx, &mut de).and_then(|_| de.end())
         }
         _ => {
-            let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, reader));
+            let mut de =
+                serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, reader));
             read_traces_data(ctx, &mut de).and_then(|_| de.end())
         }
     };
@@ -352,7 +394,10 @@ fn read_json_document(
         if e.is_io() {
             ReadError::corrupt(
                 name,
-                Position::Line { line: e.line() as u64, column: e.column() as u64 },
+                Position::Line {
+                    line: e.line() as u64,
+                    column: e.column() as u64,
+                },
                 format!("read failed: {e}"),
             )
         } else {
@@ -429,7 +474,11 @@ fn read_framed(
             read_traces_data(ctx, &mut de)
                 .and_then(|_| de.end())
                 .map_err(|e| {
-                    ReadError::corrupt(name, Position::Byte(msg_off), format!("message {msg_no}: {e}"))
+                    ReadError::corrupt(
+                        name,
+                        Position::Byte(msg_off),
+                        format!("message {msg_no}: {e}"),
+                    )
                 })
         } else {
             otlp_proto::read_message(ctx, &mut payload.as_slice(), name, msg_off)
@@ -446,7 +495,9 @@ mod tests {
 
     #[test]
     fn json_lines_detection() {
-        assert!(is_json_lines(b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"));
+        assert!(is_json_lines(
+            b"{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"
+        ));
         assert!(!is_json_lines(b"{\n  \"resourceSpans\": [\n"));
         assert!(is_json_lines(b"{\"resourceSpans\":[]}"));
         assert!(!is_json_lines(b"\n{\n \"resourceSpans\": []\n}\n"));

@@ -81,12 +81,17 @@ pub fn sniff(prefix: &[u8]) -> Layer {
     }
     let t = skip_ws(prefix);
     match t.first() {
-        Some(b'{') | Some(b'[') => Layer::Data(sniff_json(t)),
+        Some(b'{') | Some(b'[') => return Layer::Data(sniff_json(t)),
+        None => return Layer::Data(Format::OtlpJson),
+        _ => {}
+    }
+    // 0x0A is a newline to JSON but field 1 (resource_spans) to protobuf:
+    // only now, with JSON ruled out, is it protobuf.
+    match prefix.first() {
         Some(0x0A) => Layer::Data(Format::OtlpProto),
         Some(0x00) if prefix.len() >= 5 && (prefix[4] == 0x0A || prefix[4] == b'{') => {
             Layer::Data(Format::OtlpFramed)
         }
-        None => Layer::Data(Format::OtlpJson),
         _ => Layer::Unknown,
     }
 }
@@ -112,14 +117,40 @@ mod tests {
 
     #[test]
     fn sniffs_layers() {
-        assert_eq!(sniff(&[0x28, 0xB5, 0x2F, 0xFD, 0]), Layer::Compressed(Compression::Zstd));
-        assert_eq!(sniff(&[0x1F, 0x8B, 8]), Layer::Compressed(Compression::Gzip));
-        assert_eq!(sniff(b"  {\"resourceSpans\":[]}"), Layer::Data(Format::OtlpJson));
-        assert_eq!(sniff(b"{\"data\":[{\"traceID\":\"a\"}]}"), Layer::Data(Format::Jaeger));
-        assert_eq!(sniff(b"[{\"traceId\":\"a\",\"id\":\"b\"}]"), Layer::Data(Format::Zipkin));
+        assert_eq!(
+            sniff(&[0x28, 0xB5, 0x2F, 0xFD, 0]),
+            Layer::Compressed(Compression::Zstd)
+        );
+        assert_eq!(
+            sniff(&[0x1F, 0x8B, 8]),
+            Layer::Compressed(Compression::Gzip)
+        );
+        assert_eq!(
+            sniff(b"  {\"resourceSpans\":[]}"),
+            Layer::Data(Format::OtlpJson)
+        );
+        assert_eq!(
+            sniff(b"{\"data\":[{\"traceID\":\"a\"}]}"),
+            Layer::Data(Format::Jaeger)
+        );
+        assert_eq!(
+            sniff(b"[{\"traceId\":\"a\",\"id\":\"b\"}]"),
+            Layer::Data(Format::Zipkin)
+        );
         assert_eq!(sniff(&[0x0A, 0x10]), Layer::Data(Format::OtlpProto));
-        assert_eq!(sniff(&[0, 0, 0, 9, 0x0A, 1]), Layer::Data(Format::OtlpFramed));
-        assert_eq!(sniff(&[0, 0, 0, 9, 0x28, 0xB5, 0x2F, 0xFD]), Layer::Data(Format::OtlpFramed));
+        assert_eq!(
+            sniff(&[0, 0, 0, 9, 0x0A, 1]),
+            Layer::Data(Format::OtlpFramed)
+        );
+        assert_eq!(
+            sniff(&[0, 0, 0, 9, 0x28, 0xB5, 0x2F, 0xFD]),
+            Layer::Data(Format::OtlpFramed)
+        );
         assert_eq!(sniff(b"hello"), Layer::Unknown);
+        assert_eq!(
+            sniff(b"\n\n{\"resourceSpans\":[]}"),
+            Layer::Data(Format::OtlpJson)
+        );
+        assert_eq!(sniff(&[0x0A, 0x0A, 0x12]), Layer::Data(Format::OtlpProto));
     }
 }

@@ -6,7 +6,9 @@ use opentelemetry_proto::tonic::common::v1::{
     any_value, AnyValue, ArrayValue, InstrumentationScope, KeyValue, KeyValueList,
 };
 use opentelemetry_proto::tonic::resource::v1::Resource;
-use opentelemetry_proto::tonic::trace::v1::{span, ResourceSpans, ScopeSpans, Span as PSpan, Status};
+use opentelemetry_proto::tonic::trace::v1::{
+    span, ResourceSpans, ScopeSpans, Span as PSpan, Status,
+};
 use prost::Message;
 use std::io::Write;
 use tracelens_model::{Attr, AttrValue, TraceStore};
@@ -138,11 +140,15 @@ pub fn requests(st: &TraceStore, spans: &[u32]) -> Vec<ExportTraceServiceRequest
 
 /// The Collector file exporter's proto layout: each message preceded by its
 /// 4-byte big-endian length.
-pub fn write_otlp_proto_framed<W: Write>(st: &TraceStore, spans: &[u32], mut out: W) -> std::io::Result<()> {
+pub fn write_otlp_proto_framed<W: Write>(
+    st: &TraceStore,
+    spans: &[u32],
+    mut out: W,
+) -> std::io::Result<()> {
     for req in requests(st, spans) {
         let bytes = req.encode_to_vec();
-        let len = u32::try_from(bytes.len())
-            .map_err(|_| std::io::Error::other("message over 4 GiB"))?;
+        let len =
+            u32::try_from(bytes.len()).map_err(|_| std::io::Error::other("message over 4 GiB"))?;
         out.write_all(&len.to_be_bytes())?;
         out.write_all(&bytes)?;
     }
@@ -151,7 +157,11 @@ pub fn write_otlp_proto_framed<W: Write>(st: &TraceStore, spans: &[u32], mut out
 
 /// One ExportTraceServiceRequest holding every span (messages merged: a
 /// repeated field concatenates).
-pub fn write_otlp_proto<W: Write>(st: &TraceStore, spans: &[u32], mut out: W) -> std::io::Result<()> {
+pub fn write_otlp_proto<W: Write>(
+    st: &TraceStore,
+    spans: &[u32],
+    mut out: W,
+) -> std::io::Result<()> {
     for req in requests(st, spans) {
         out.write_all(&req.encode_to_vec())?;
     }

@@ -81,9 +81,10 @@ impl<'de> Visitor<'de> for List<'_, '_, '_> {
         f.write_str("a list of Zipkin v2 spans")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(item) = seq.next_element_seed(Item(&mut *self.0, &mut *self.1, self.2))? {
-            let _ = item;
-        }
+        while seq
+            .next_element_seed(Item(&mut *self.0, &mut *self.1, self.2))?
+            .is_some()
+        {}
         Ok(())
     }
 }
@@ -102,7 +103,9 @@ impl<'de> Visitor<'de> for Item<'_, '_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         if self.2 > 0 {
-            return Err(serde::de::Error::custom("lists of spans nest at most one level"));
+            return Err(serde::de::Error::custom(
+                "lists of spans nest at most one level",
+            ));
         }
         List(self.0, self.1, self.2 + 1).visit_seq(seq)
     }

@@ -250,7 +250,18 @@ impl<'s> Gen<'s> {
         let init = self.id();
         let init_end = now + self.rng.random_range(15..60) * MS;
         let a = vec![self.s("phase", "init")];
-        self.push(init, root, "supervisor.init", SpanKind::Internal, self.backend, now, Some(init_end), a, vec![], (StatusCode::Unset, ""));
+        self.push(
+            init,
+            root,
+            "supervisor.init",
+            SpanKind::Internal,
+            self.backend,
+            now,
+            Some(init_end),
+            a,
+            vec![],
+            (StatusCode::Unset, ""),
+        );
         now = init_end + MS;
 
         let mut agent_no = 0usize;
@@ -301,7 +312,18 @@ impl<'s> Gen<'s> {
         let fmt = self.id();
         let fmt_end = now + self.rng.random_range(5..30) * MS;
         let a = vec![self.s("phase", "format")];
-        self.push(fmt, root, "supervisor.format", SpanKind::Internal, self.backend, now, Some(fmt_end), a, vec![], (StatusCode::Unset, ""));
+        self.push(
+            fmt,
+            root,
+            "supervisor.format",
+            SpanKind::Internal,
+            self.backend,
+            now,
+            Some(fmt_end),
+            a,
+            vec![],
+            (StatusCode::Unset, ""),
+        );
         let end = fmt_end + 2 * MS;
 
         let exec = format!("exec-{}", self.hex(12));
@@ -318,10 +340,25 @@ impl<'s> Gen<'s> {
         attrs.extend(self.common.clone());
         let mut events = vec![self.ev("agent_started", t0, vec![])];
         events.extend(self.beats(t0, end));
-        let done = if root_status.0 == StatusCode::Error { "agent_failed" } else { "agent_completed" };
+        let done = if root_status.0 == StatusCode::Error {
+            "agent_failed"
+        } else {
+            "agent_completed"
+        };
         events.push(self.ev(done, end, vec![]));
         let msg = root_status.1.clone();
-        self.push(root, SpanId(0), "invoke_agent supervisor", SpanKind::Server, self.backend, t0, Some(end), attrs, events, (root_status.0, &msg));
+        self.push(
+            root,
+            SpanId(0),
+            "invoke_agent supervisor",
+            SpanKind::Server,
+            self.backend,
+            t0,
+            Some(end),
+            attrs,
+            events,
+            (root_status.0, &msg),
+        );
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -344,7 +381,18 @@ impl<'s> Gen<'s> {
         let init = self.id();
         let e = t + self.rng.random_range(5..40) * MS;
         let a = vec![self.s("phase", "init")];
-        self.push(init, id, &format!("{agent}.init"), SpanKind::Internal, self.backend, t, Some(e), a, vec![], (StatusCode::Unset, ""));
+        self.push(
+            init,
+            id,
+            &format!("{agent}.init"),
+            SpanKind::Internal,
+            self.backend,
+            t,
+            Some(e),
+            a,
+            vec![],
+            (StatusCode::Unset, ""),
+        );
         t = e + MS;
         let steps = self.rng.random_range(1..4usize);
         let mut step = 0;
@@ -396,7 +444,18 @@ impl<'s> Gen<'s> {
                 self.ev("heartbeat", start + 10 * SEC, vec![]),
             ];
             events.extend(beats);
-            self.push(id, parent, &format!("invoke_agent {agent}"), SpanKind::Internal, self.backend, start, None, attrs, events, (StatusCode::Unset, ""));
+            self.push(
+                id,
+                parent,
+                &format!("invoke_agent {agent}"),
+                SpanKind::Internal,
+                self.backend,
+                start,
+                None,
+                attrs,
+                events,
+                (StatusCode::Unset, ""),
+            );
             // The supervisor notices after two missed beats plus a margin.
             *now = start + 25 * SEC;
             return Outcome::Dead;
@@ -407,19 +466,52 @@ impl<'s> Gen<'s> {
             evs.extend(self.beats(start, end));
             evs.push(self.ev("agent_failed", end, vec![]));
             attrs.push(self.s("error.type", "timeout"));
-            self.push(id, parent, &format!("invoke_agent {agent}"), SpanKind::Internal, self.backend, start, Some(end), attrs, evs, (StatusCode::Error, "agent execution timed out after 30s"));
+            self.push(
+                id,
+                parent,
+                &format!("invoke_agent {agent}"),
+                SpanKind::Internal,
+                self.backend,
+                start,
+                Some(end),
+                attrs,
+                evs,
+                (StatusCode::Error, "agent execution timed out after 30s"),
+            );
             *now = end + MS;
             return Outcome::TimedOut;
         }
         let fmt = self.id();
         let e = t + self.rng.random_range(3..25) * MS;
         let a = vec![self.s("phase", "format")];
-        self.push(fmt, id, &format!("{agent}.format"), SpanKind::Internal, self.backend, t, Some(e), a, vec![], (StatusCode::Unset, ""));
+        self.push(
+            fmt,
+            id,
+            &format!("{agent}.format"),
+            SpanKind::Internal,
+            self.backend,
+            t,
+            Some(e),
+            a,
+            vec![],
+            (StatusCode::Unset, ""),
+        );
         let end = e + MS;
         let mut evs = events;
         evs.extend(self.beats(start, end));
         evs.push(self.ev("agent_completed", end, vec![]));
-        self.push(id, parent, &format!("invoke_agent {agent}"), SpanKind::Internal, self.backend, start, Some(end), attrs, evs, (StatusCode::Ok, ""));
+        self.push(
+            id,
+            parent,
+            &format!("invoke_agent {agent}"),
+            SpanKind::Internal,
+            self.backend,
+            start,
+            Some(end),
+            attrs,
+            evs,
+            (StatusCode::Ok, ""),
+        );
         *now = end + MS;
         Outcome::Done
     }
@@ -450,7 +542,18 @@ impl<'s> Gen<'s> {
             self.s("gen_ai.prompt.preview", &prompt),
         ];
         let ev = vec![self.ev("first_token", start + (ttft * MS as f64) as u64, vec![])];
-        self.push(id, parent, &format!("chat {model}"), SpanKind::Client, self.llm, start, Some(end), attrs, ev, (StatusCode::Unset, ""));
+        self.push(
+            id,
+            parent,
+            &format!("chat {model}"),
+            SpanKind::Client,
+            self.llm,
+            start,
+            Some(end),
+            attrs,
+            ev,
+            (StatusCode::Unset, ""),
+        );
         end + MS
     }
 
@@ -482,13 +585,14 @@ impl<'s> Gen<'s> {
         } else {
             (start, start + dur)
         };
-        let mut events = vec![
-            self.ev("tool_executing", s, vec![]),
-        ];
+        let mut events = vec![self.ev("tool_executing", s, vec![])];
         let status = if fail {
             let a = vec![
                 self.s("exception.type", "ConnectionError"),
-                self.s("exception.message", "upstream returned 503 Service Unavailable"),
+                self.s(
+                    "exception.message",
+                    "upstream returned 503 Service Unavailable",
+                ),
             ];
             events.push(self.ev("exception", e, a));
             (StatusCode::Error, "ConnectionError: upstream returned 503")
@@ -496,13 +600,35 @@ impl<'s> Gen<'s> {
             events.push(self.ev("tool_completed", e, vec![]));
             (StatusCode::Unset, "")
         };
-        self.push(id, parent, &format!("execute_tool {tool}"), SpanKind::Internal, self.tools, s, Some(e), attrs, events, status);
+        self.push(
+            id,
+            parent,
+            &format!("execute_tool {tool}"),
+            SpanKind::Internal,
+            self.tools,
+            s,
+            Some(e),
+            attrs,
+            events,
+            status,
+        );
         if orphan && self.budget > 3 {
             // A span whose parent was lost in transit (never exported).
             let lost = self.id();
             let oid = self.id();
             let a = vec![self.s("cache.hit", "false")];
-            self.push(oid, lost, "cache.lookup", SpanKind::Internal, self.tools, s + MS, Some(s + 4 * MS), a, vec![], (StatusCode::Unset, ""));
+            self.push(
+                oid,
+                lost,
+                "cache.lookup",
+                SpanKind::Internal,
+                self.tools,
+                s + MS,
+                Some(s + 4 * MS),
+                a,
+                vec![],
+                (StatusCode::Unset, ""),
+            );
         }
         let end = if skew { start + dur } else { e };
         (end, !fail)

@@ -52,7 +52,10 @@ impl AgentState {
 
     /// States that need a person's attention.
     pub fn is_problem(self) -> bool {
-        matches!(self, AgentState::Failed | AgentState::Timeout | AgentState::Dead)
+        matches!(
+            self,
+            AgentState::Failed | AgentState::Timeout | AgentState::Dead
+        )
     }
 }
 
@@ -139,7 +142,10 @@ pub fn agent_execution(
                     // it only when this agent itself ran close to its limit.
                     || (looks_like_timeout(status_msg) && dur >= timeout_ns / 10 * 9))
             {
-                (AgentState::Timeout, "ended with a timeout error".to_string())
+                (
+                    AgentState::Timeout,
+                    "ended with a timeout error".to_string(),
+                )
             } else if span.status == StatusCode::Error {
                 (AgentState::Failed, "ended with error status".to_string())
             } else if dur > timeout_ns {
@@ -177,12 +183,18 @@ pub fn agent_execution(
             } else if dur > timeout_ns {
                 (
                     AgentState::Timeout,
-                    format!("still running after its {} timeout", crate::tree::fmt_ns(timeout_ns)),
+                    format!(
+                        "still running after its {} timeout",
+                        crate::tree::fmt_ns(timeout_ns)
+                    ),
                 )
             } else if let Some(s) = explicit {
                 (s, format!("state attribute says {}", s.as_str()))
             } else {
-                (AgentState::Running, "no end yet; heartbeats current".to_string())
+                (
+                    AgentState::Running,
+                    "no end yet; heartbeats current".to_string(),
+                )
             };
             (state, dur, reason)
         }
@@ -238,7 +250,10 @@ impl LifecycleKind {
 
     /// Whether the event belongs on a tool span (else on an agent span).
     pub fn is_tool_event(self) -> bool {
-        matches!(self, LifecycleKind::ToolExecuting | LifecycleKind::ToolCompleted)
+        matches!(
+            self,
+            LifecycleKind::ToolExecuting | LifecycleKind::ToolCompleted
+        )
     }
 }
 

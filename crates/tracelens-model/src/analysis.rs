@@ -95,7 +95,10 @@ impl TraceAnalysis {
         let mut lifecycle = Vec::new();
         let mut error_count = 0;
 
-        for (i, node) in tree.nodes.iter().enumerate() {
+        // Tree order, so that results do not depend on the order of the input.
+        for &i in &tree.preorder {
+            let i = i as usize;
+            let node = &tree.nodes[i];
             if node.is_placeholder() {
                 continue;
             }
@@ -117,9 +120,9 @@ impl TraceAnalysis {
                     i as u32,
                     node.duration_ns(),
                 )),
-                SpanClass::Agent => {
-                    agents.push(agent_execution(store, keys, &facts, span, i as u32, as_of_ns))
-                }
+                SpanClass::Agent => agents.push(agent_execution(
+                    store, keys, &facts, span, i as u32, as_of_ns,
+                )),
                 _ => {}
             }
             for (ei, ev) in span.events.iter().enumerate() {

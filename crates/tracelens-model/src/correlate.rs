@@ -59,7 +59,14 @@ impl CorrelationIndex {
         for (t, tree) in traces.iter().enumerate() {
             let t = t as u32;
             if let Some(root) = tree.primary_root() {
-                idx.add(tree.trace_id.to_string(), Hit { trace: t, node: root, key: trace_key });
+                idx.add(
+                    tree.trace_id.to_string(),
+                    Hit {
+                        trace: t,
+                        node: root,
+                        key: trace_key,
+                    },
+                );
             }
             let mut seen_resources: hashbrown::HashSet<u32> = hashbrown::HashSet::new();
             for (i, node) in tree.nodes.iter().enumerate() {
@@ -67,7 +74,11 @@ impl CorrelationIndex {
                     continue;
                 }
                 let span = &store.spans[node.span as usize];
-                let hit = |key| Hit { trace: t, node: i as u32, key };
+                let hit = |key| Hit {
+                    trace: t,
+                    node: i as u32,
+                    key,
+                };
                 idx.add(span.span_id.to_string(), hit(span_key));
                 let mut add_attrs = |idx: &mut CorrelationIndex, attrs: &[crate::attr::Attr]| {
                     for a in attrs {
@@ -107,7 +118,10 @@ impl CorrelationIndex {
     }
 
     fn add(&mut self, value: String, hit: Hit) {
-        self.map.entry(value.into_boxed_str()).or_default().push(hit);
+        self.map
+            .entry(value.into_boxed_str())
+            .or_default()
+            .push(hit);
     }
 
     /// Every place `value` occurs. Hex ids are matched in any case.
@@ -123,7 +137,10 @@ impl CorrelationIndex {
                 return h;
             }
         }
-        self.map.get(lower.as_str()).map(Vec::as_slice).unwrap_or(&[])
+        self.map
+            .get(lower.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     pub fn len(&self) -> usize {

@@ -122,7 +122,8 @@ impl Dataset {
             self.correlation = Some(CorrelationIndex::build(&mut self.store, &self.traces));
         }
         // Just set above when absent.
-        self.correlation.get_or_insert_with(CorrelationIndex::default)
+        self.correlation
+            .get_or_insert_with(CorrelationIndex::default)
     }
 
     pub fn span_count(&self) -> usize {

@@ -22,7 +22,7 @@ pub struct LlmCall {
 }
 
 fn ms_to_ns(ms: f64) -> Option<u64> {
-    (ms.is_finite() && ms >= 0.0).then(|| (ms * 1e6) as u64)
+    (ms.is_finite() && ms >= 0.0).then_some((ms * 1e6) as u64)
 }
 
 impl LlmCall {
@@ -40,10 +40,12 @@ impl LlmCall {
             .map(str::to_string);
         let input = facts.i64(store, Fact::InputTokens);
         let output = facts.i64(store, Fact::OutputTokens);
-        let total = facts.i64(store, Fact::TotalTokens).or(match (input, output) {
-            (Some(a), Some(b)) => a.checked_add(b),
-            _ => None,
-        });
+        let total = facts
+            .i64(store, Fact::TotalTokens)
+            .or(match (input, output) {
+                (Some(a), Some(b)) => a.checked_add(b),
+                _ => None,
+            });
         let ttft = facts
             .f64(store, Fact::TtftMs)
             .and_then(ms_to_ns)
@@ -116,9 +118,7 @@ impl LlmTotals {
             m.output_tokens = m.output_tokens.saturating_add(c.output_tokens.unwrap_or(0));
             m.duration_ns = m.duration_ns.saturating_add(c.duration_ns);
         }
-        if ttft_n > 0 {
-            t.mean_ttft_ns = Some((ttft_sum / ttft_n) as u64);
-        }
+        t.mean_ttft_ns = ttft_sum.checked_div(ttft_n).map(|m| m as u64);
         t
     }
 }

@@ -193,9 +193,12 @@ impl TraceStore {
             AttrValue::Double(d) if d.is_finite() => Some(*d as i64),
             AttrValue::Str(_) | AttrValue::Text(_) => {
                 let s = self.value_str(v)?.trim();
-                s.parse::<i64>()
-                    .ok()
-                    .or_else(|| s.parse::<f64>().ok().filter(|d| d.is_finite()).map(|d| d as i64))
+                s.parse::<i64>().ok().or_else(|| {
+                    s.parse::<f64>()
+                        .ok()
+                        .filter(|d| d.is_finite())
+                        .map(|d| d as i64)
+                })
             }
             _ => None,
         }
@@ -233,7 +236,10 @@ impl TraceStore {
         self.spans
             .iter()
             .map(|s| {
-                s.attrs.iter().map(|a| a.value.payload_bytes()).sum::<usize>()
+                s.attrs
+                    .iter()
+                    .map(|a| a.value.payload_bytes())
+                    .sum::<usize>()
                     + s.events
                         .iter()
                         .flat_map(|e| e.attrs.iter())

@@ -283,7 +283,9 @@ impl TraceTree {
                     sink.push(
                         Warning::new(
                             WarningKind::Orphan,
-                            format!("parent span {p} is not in the data; grouped under a placeholder"),
+                            format!(
+                                "parent span {p} is not in the data; grouped under a placeholder"
+                            ),
                         )
                         .trace(trace_id)
                         .span(s.span_id),
@@ -348,7 +350,10 @@ impl TraceTree {
         let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
         while let Some(i) = stack.pop() {
             preorder.push(i);
-            let (a, b) = (child_start[i as usize] as usize, child_start[i as usize + 1] as usize);
+            let (a, b) = (
+                child_start[i as usize] as usize,
+                child_start[i as usize + 1] as usize,
+            );
             for &c in child_list[a..b].iter().rev() {
                 depth[c as usize] = depth[i as usize] + 1;
                 stack.push(c);
@@ -415,7 +420,11 @@ impl TraceTree {
                 let ids: Vec<String> = cycle
                     .iter()
                     .take(8)
-                    .map(|&x| store.spans[members[x as usize] as usize].span_id.to_string())
+                    .map(|&x| {
+                        store.spans[members[x as usize] as usize]
+                            .span_id
+                            .to_string()
+                    })
                     .collect();
                 let more = if cycle.len() > 8 { ", ..." } else { "" };
                 let cut_id = store.spans[members[cut as usize] as usize].span_id;
@@ -542,7 +551,9 @@ impl TraceTree {
             }
             let mut s = shift[p as usize];
             let parent = &self.nodes[p as usize];
-            if node.flags.has(NodeFlags::SKEWED) && !parent.is_placeholder() && !node.is_placeholder()
+            if node.flags.has(NodeFlags::SKEWED)
+                && !parent.is_placeholder()
+                && !node.is_placeholder()
             {
                 let cs = store.service_of(&store.spans[node.span as usize]);
                 let ps = store.service_of(&store.spans[parent.span as usize]);

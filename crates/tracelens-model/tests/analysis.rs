@@ -1,4 +1,5 @@
 //! Analyses: self time, critical path, classes, phases, LLM figures, agent
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! states, lifecycle events, correlation.
 
 use tracelens_model::analysis::{place_event, ExternalEvent};
@@ -14,7 +15,9 @@ fn node_of(ds: &Dataset, id: u64) -> u32 {
     ds.traces[0]
         .nodes
         .iter()
-        .position(|n| n.span != tracelens_model::NONE && ds.store.spans[n.span as usize].span_id == SpanId(id))
+        .position(|n| {
+            n.span != tracelens_model::NONE && ds.store.spans[n.span as usize].span_id == SpanId(id)
+        })
         .unwrap() as u32
 }
 
@@ -48,7 +51,11 @@ fn critical_path_follows_jaegers_definition() {
     let ids: Vec<u64> = an
         .critical_path
         .iter()
-        .map(|c| ds.store.spans[ds.traces[0].nodes[c.node as usize].span as usize].span_id.0)
+        .map(|c| {
+            ds.store.spans[ds.traces[0].nodes[c.node as usize].span as usize]
+                .span_id
+                .0
+        })
         .collect();
     let sections: Vec<(u64, u64, u64)> = an
         .critical_path
@@ -79,23 +86,55 @@ fn critical_path_follows_jaegers_definition() {
 #[test]
 fn classes_from_every_convention() {
     let mut s = TraceStore::new();
-    s.build_span(1, 1, 0, "anything").str("gen_ai.operation.name", "invoke_agent").ms(0, 100).push();
-    s.build_span(1, 2, 1, "x").str("gen_ai.operation.name", "chat").ms(1, 2).push();
-    s.build_span(1, 3, 1, "x").str("gen_ai.operation.name", "execute_tool").ms(2, 3).push();
-    s.build_span(1, 4, 1, "x").str("openinference.span.kind", "LLM").ms(3, 4).push();
-    s.build_span(1, 5, 1, "x").str("openinference.span.kind", "TOOL").ms(4, 5).push();
-    s.build_span(1, 6, 1, "x").str("openinference.span.kind", "AGENT").ms(5, 6).push();
-    s.build_span(1, 7, 1, "x").str("openinference.span.kind", "CHAIN").ms(6, 7).push();
-    s.build_span(1, 8, 1, "x").str("agent_name", "triage").ms(7, 8).push();
-    s.build_span(1, 9, 1, "x").str("tool_name", "grep").ms(8, 9).push();
-    s.build_span(1, 10, 1, "x").str("llm.model_name", "gpt").ms(9, 10).push();
+    s.build_span(1, 1, 0, "anything")
+        .str("gen_ai.operation.name", "invoke_agent")
+        .ms(0, 100)
+        .push();
+    s.build_span(1, 2, 1, "x")
+        .str("gen_ai.operation.name", "chat")
+        .ms(1, 2)
+        .push();
+    s.build_span(1, 3, 1, "x")
+        .str("gen_ai.operation.name", "execute_tool")
+        .ms(2, 3)
+        .push();
+    s.build_span(1, 4, 1, "x")
+        .str("openinference.span.kind", "LLM")
+        .ms(3, 4)
+        .push();
+    s.build_span(1, 5, 1, "x")
+        .str("openinference.span.kind", "TOOL")
+        .ms(4, 5)
+        .push();
+    s.build_span(1, 6, 1, "x")
+        .str("openinference.span.kind", "AGENT")
+        .ms(5, 6)
+        .push();
+    s.build_span(1, 7, 1, "x")
+        .str("openinference.span.kind", "CHAIN")
+        .ms(6, 7)
+        .push();
+    s.build_span(1, 8, 1, "x")
+        .str("agent_name", "triage")
+        .ms(7, 8)
+        .push();
+    s.build_span(1, 9, 1, "x")
+        .str("tool_name", "grep")
+        .ms(8, 9)
+        .push();
+    s.build_span(1, 10, 1, "x")
+        .str("llm.model_name", "gpt")
+        .ms(9, 10)
+        .push();
     s.build_span(1, 11, 1, "tool_executing").ms(10, 11).push();
     s.build_span(1, 12, 1, "db.query").ms(11, 12).push();
     let ds = build(s);
     let an = &ds.analyses[0];
     let class = |id| an.class[node_of(&ds, id) as usize];
     use SpanClass::*;
-    let want = [Agent, Llm, Tool, Llm, Tool, Agent, Other, Agent, Tool, Llm, Tool, Other];
+    let want = [
+        Agent, Llm, Tool, Llm, Tool, Agent, Other, Agent, Tool, Llm, Tool, Other,
+    ];
     for (i, w) in want.iter().enumerate() {
         assert_eq!(class(i as u64 + 1), *w, "span {}", i + 1);
     }
@@ -106,11 +145,20 @@ fn classes_from_every_convention() {
 #[test]
 fn phases_from_attributes_names_inheritance_and_class() {
     let mut s = TraceStore::new();
-    s.build_span(1, 1, 0, "agent").str("gen_ai.operation.name", "invoke_agent").ms(0, 100).push();
+    s.build_span(1, 1, 0, "agent")
+        .str("gen_ai.operation.name", "invoke_agent")
+        .ms(0, 100)
+        .push();
     s.build_span(1, 2, 1, "agent.init").ms(0, 10).push();
-    s.build_span(1, 3, 1, "step").str("phase", "tools").ms(10, 40).push();
+    s.build_span(1, 3, 1, "step")
+        .str("phase", "tools")
+        .ms(10, 40)
+        .push();
     s.build_span(1, 4, 3, "http").ms(15, 25).push(); // inherits tools
-    s.build_span(1, 5, 1, "chat").str("gen_ai.operation.name", "chat").ms(40, 90).push(); // llm by class
+    s.build_span(1, 5, 1, "chat")
+        .str("gen_ai.operation.name", "chat")
+        .ms(40, 90)
+        .push(); // llm by class
     s.build_span(1, 6, 1, "format").ms(90, 100).push();
     let ds = build(s);
     let p = &ds.analyses[0].phases;
@@ -147,7 +195,11 @@ fn llm_figures_and_totals() {
     assert_eq!(an.llm.input_tokens, 150);
     assert_eq!(an.llm.output_tokens, 25);
     assert_eq!(an.llm_calls[0].ttft_ns, Some(250_500_000));
-    assert_eq!(an.llm_calls[1].ttft_ns, Some(400_000_000), "ttft from the first_token event");
+    assert_eq!(
+        an.llm_calls[1].ttft_ns,
+        Some(400_000_000),
+        "ttft from the first_token event"
+    );
     assert_eq!(an.llm.by_model["claude"].calls, 1);
     assert_eq!(an.llm_calls[0].total_tokens, Some(120));
 }
@@ -156,26 +208,55 @@ fn llm_figures_and_totals() {
 fn agent_states() {
     const S: u64 = 1_000_000_000;
     let mut s = TraceStore::new();
-    fn agent<'s>(s: &'s mut TraceStore, id: u64, name: &str) -> tracelens_model::build::SpanBuilder<'s> {
+    fn agent<'s>(
+        s: &'s mut TraceStore,
+        id: u64,
+        name: &str,
+    ) -> tracelens_model::build::SpanBuilder<'s> {
         s.build_span(1, id, if id == 1 { 0 } else { 1 }, name)
             .str("gen_ai.operation.name", "invoke_agent")
             .str("gen_ai.agent.name", name)
     }
     agent(&mut s, 1, "root").time(0, Some(100 * S)).push();
     agent(&mut s, 2, "ok").time(S, Some(5 * S)).push();
-    agent(&mut s, 3, "broken").time(S, Some(5 * S)).error("KeyError: x").push();
+    agent(&mut s, 3, "broken")
+        .time(S, Some(5 * S))
+        .error("KeyError: x")
+        .push();
     agent(&mut s, 4, "slow").time(S, Some(40 * S)).push(); // > 30 s default
-    agent(&mut s, 5, "slow-but-allowed").int("timeout_ms", 60_000).time(S, Some(40 * S)).push();
-    agent(&mut s, 6, "typed-timeout").str("error.type", "timeout").time(S, Some(2 * S)).error("deadline").push();
+    agent(&mut s, 5, "slow-but-allowed")
+        .int("timeout_ms", 60_000)
+        .time(S, Some(40 * S))
+        .push();
+    agent(&mut s, 6, "typed-timeout")
+        .str("error.type", "timeout")
+        .time(S, Some(2 * S))
+        .error("deadline")
+        .push();
     // Open, heartbeats stopped at 20 s; the data ends at 100 s.
-    agent(&mut s, 7, "ghost").event("heartbeat", 15 * S).event("heartbeat", 20 * S).time(10 * S, None).push();
+    agent(&mut s, 7, "ghost")
+        .event("heartbeat", 15 * S)
+        .event("heartbeat", 20 * S)
+        .time(10 * S, None)
+        .push();
     // Open, heartbeating until the end of the data.
-    agent(&mut s, 8, "busy").event("heartbeat", 90 * S).event("heartbeat", 95 * S).time(80 * S, None).push();
-    agent(&mut s, 9, "said-so").str("state", "failed").time(S, Some(2 * S)).push();
+    agent(&mut s, 8, "busy")
+        .event("heartbeat", 90 * S)
+        .event("heartbeat", 95 * S)
+        .time(80 * S, None)
+        .push();
+    agent(&mut s, 9, "said-so")
+        .str("state", "failed")
+        .time(S, Some(2 * S))
+        .push();
     let ds = build(s);
     let an = &ds.analyses[0];
     let state = |name: &str| an.agents.iter().find(|a| a.name == name).unwrap().state;
-    assert_eq!(state("root"), AgentState::Timeout, "100 s is past the 30 s default");
+    assert_eq!(
+        state("root"),
+        AgentState::Timeout,
+        "100 s is past the 30 s default"
+    );
     assert_eq!(state("ok"), AgentState::Completed);
     assert_eq!(state("broken"), AgentState::Failed);
     assert_eq!(state("slow"), AgentState::Timeout);
@@ -222,28 +303,53 @@ fn lifecycle_events_are_placed_on_their_spans() {
         span_id: None,
         agent_name: None,
     };
-    assert_eq!(place_event(&ds.store, &ds.traces[0], an, &ds.keys, &ev), Some(node_of(&ds, 2)));
+    assert_eq!(
+        place_event(&ds.store, &ds.traces[0], an, &ds.keys, &ev),
+        Some(node_of(&ds, 2))
+    );
     let ev = ExternalEvent {
         kind: LifecycleKind::AgentThinking,
         time_ns: 30,
         span_id: None,
         agent_name: Some("researcher".into()),
     };
-    assert_eq!(place_event(&ds.store, &ds.traces[0], an, &ds.keys, &ev), Some(node_of(&ds, 1)));
+    assert_eq!(
+        place_event(&ds.store, &ds.traces[0], an, &ds.keys, &ev),
+        Some(node_of(&ds, 1))
+    );
 }
 
 #[test]
 fn correlation_index_connects_ids() {
     let mut s = TraceStore::new();
-    s.build_span(1, 1, 0, "a").str("request_id", "req-1").str("user.id", "u-7").ms(0, 10).push();
-    s.build_span(1, 2, 1, "b").str("thread_id", "th-9").int("execution_id", 42).ms(1, 2).push();
-    s.build_span(2, 3, 0, "c").str("session.id", "u-7").str("http.method", "GET").ms(0, 10).push();
+    s.build_span(1, 1, 0, "a")
+        .str("request_id", "req-1")
+        .str("user.id", "u-7")
+        .ms(0, 10)
+        .push();
+    s.build_span(1, 2, 1, "b")
+        .str("thread_id", "th-9")
+        .int("execution_id", 42)
+        .ms(1, 2)
+        .push();
+    s.build_span(2, 3, 0, "c")
+        .str("session.id", "u-7")
+        .str("http.method", "GET")
+        .ms(0, 10)
+        .push();
     let mut ds = build(s);
     let idx = ds.correlation();
     assert_eq!(idx.lookup("req-1").len(), 1);
-    assert_eq!(idx.lookup("u-7").len(), 2, "found under user.id and session.id");
+    assert_eq!(
+        idx.lookup("u-7").len(),
+        2,
+        "found under user.id and session.id"
+    );
     assert_eq!(idx.lookup("42").len(), 1, "integer ids indexed as text");
-    assert!(idx.lookup("GET").is_empty(), "non-id attributes are not indexed");
+    assert!(
+        idx.lookup("GET").is_empty(),
+        "non-id attributes are not indexed"
+    );
     assert_eq!(idx.lookup("00000000000000000000000000000001").len(), 1);
     assert_eq!(idx.lookup("1").len(), 1, "short trace ids are left-padded");
 }

@@ -1,4 +1,5 @@
 //! Property tests of the tree invariants on arbitrary parent links.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
 use tracelens_model::{Dataset, DatasetOptions, TraceStore, NONE};

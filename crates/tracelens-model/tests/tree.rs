@@ -1,6 +1,9 @@
 //! Span-tree rebuilding on well-formed and pathological data.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use tracelens_model::{Dataset, DatasetOptions, NodeFlags, SpanKind, TraceStore, WarningKind, NONE};
+use tracelens_model::{
+    Dataset, DatasetOptions, NodeFlags, SpanKind, TraceStore, WarningKind, NONE,
+};
 
 fn build(store: TraceStore) -> Dataset {
     Dataset::build(store, DatasetOptions::default())
@@ -15,7 +18,9 @@ fn names(ds: &Dataset, t: usize) -> Vec<(u32, String)> {
             let name = if n.span == NONE {
                 format!("<missing {}>", n.missing_id)
             } else {
-                ds.store.resolve(ds.store.spans[n.span as usize].name).to_string()
+                ds.store
+                    .resolve(ds.store.spans[n.span as usize].name)
+                    .to_string()
             };
             (tree.depth[i as usize], name)
         })
@@ -60,9 +65,19 @@ fn orphans_grouped_under_one_placeholder_per_missing_parent() {
     assert!(n.contains(&(1, "orphan-a".to_string())));
     assert!(n.contains(&(1, "orphan-b".to_string())));
     // Placeholders span their children.
-    let ph = tree.nodes.iter().find(|x| x.missing_id.0 == 0xdead).unwrap();
+    let ph = tree
+        .nodes
+        .iter()
+        .find(|x| x.missing_id.0 == 0xdead)
+        .unwrap();
     assert_eq!((ph.start_ns, ph.end_ns), (10_000_000, 40_000_000));
-    assert_eq!(ds.warnings.iter().filter(|w| w.kind == WarningKind::Orphan).count(), 3);
+    assert_eq!(
+        ds.warnings
+            .iter()
+            .filter(|w| w.kind == WarningKind::Orphan)
+            .count(),
+        3
+    );
 }
 
 #[test]
@@ -100,8 +115,14 @@ fn duplicate_ids_kept_and_shared_halves_paired() {
     let mut s = TraceStore::new();
     s.build_span(1, 1, 0, "root").ms(0, 100).push();
     // Zipkin shared span: client and server halves with one id.
-    s.build_span(1, 2, 1, "call").ms(10, 50).kind(SpanKind::Client).push();
-    s.build_span(1, 2, 1, "call").ms(12, 48).kind(SpanKind::Server).push();
+    s.build_span(1, 2, 1, "call")
+        .ms(10, 50)
+        .kind(SpanKind::Client)
+        .push();
+    s.build_span(1, 2, 1, "call")
+        .ms(12, 48)
+        .kind(SpanKind::Server)
+        .push();
     s.build_span(1, 3, 2, "server-work").ms(13, 40).push();
     // A plain duplicate.
     s.build_span(1, 4, 1, "dup").ms(60, 70).push();
@@ -113,8 +134,16 @@ fn duplicate_ids_kept_and_shared_halves_paired() {
     assert_eq!(tree.span_count(), 6);
     let n = names(&ds, 0);
     assert_eq!(n[1], (1, "call".to_string()));
-    assert_eq!(n[2], (2, "call".to_string()), "server half under client half");
-    assert_eq!(n[3], (3, "server-work".to_string()), "children attach to the server half");
+    assert_eq!(
+        n[2],
+        (2, "call".to_string()),
+        "server half under client half"
+    );
+    assert_eq!(
+        n[3],
+        (3, "server-work".to_string()),
+        "children attach to the server half"
+    );
     let dups = tree
         .nodes
         .iter()
@@ -130,15 +159,27 @@ fn clock_skew_flagged_and_adjusted_view_centres_cross_service_child() {
         let k = s.intern("service.name");
         let v = s.str_value(name);
         let e = s.empty();
-        s.add_resource(vec![tracelens_model::Attr { key: k, value: v }].into_boxed_slice(), e)
+        s.add_resource(
+            vec![tracelens_model::Attr { key: k, value: v }].into_boxed_slice(),
+            e,
+        )
     };
     let a = svc(&mut s, "api");
     let b = svc(&mut s, "worker");
-    s.build_span(1, 1, 0, "root").ms(100, 200).resource(a).push();
+    s.build_span(1, 1, 0, "root")
+        .ms(100, 200)
+        .resource(a)
+        .push();
     // Starts 50 ms before its parent: the worker's clock is behind.
-    s.build_span(1, 2, 1, "remote").ms(50, 90).resource(b).push();
+    s.build_span(1, 2, 1, "remote")
+        .ms(50, 90)
+        .resource(b)
+        .push();
     // Same service overhang is real (async) and flagged but never moved.
-    s.build_span(1, 3, 1, "async").ms(150, 230).resource(a).push();
+    s.build_span(1, 3, 1, "async")
+        .ms(150, 230)
+        .resource(a)
+        .push();
     let ds = build(s);
     let tree = &ds.traces[0];
     assert_eq!(tree.stats.skewed, 2);
@@ -155,12 +196,17 @@ fn million_deep_chain_builds_and_analyses_without_recursion() {
     let n: u64 = 1_000_000;
     let mut s = TraceStore::new();
     for i in 1..=n {
-        s.build_span(7, i, i - 1, "step").time(i, Some(2 * n + 10 - i)).push();
+        s.build_span(7, i, i - 1, "step")
+            .time(i, Some(2 * n + 10 - i))
+            .push();
     }
     let ds = build(s);
     let tree = &ds.traces[0];
     assert_eq!(tree.preorder.len(), n as usize);
-    assert_eq!(tree.depth[*tree.preorder.last().unwrap() as usize], (n - 1) as u32);
+    assert_eq!(
+        tree.depth[*tree.preorder.last().unwrap() as usize],
+        (n - 1) as u32
+    );
     let an = &ds.analyses[0];
     assert_eq!(an.critical_nodes.len(), n as usize);
     // Each span's self time is its two 1 ns slivers around its child.
@@ -171,7 +217,9 @@ fn million_deep_chain_builds_and_analyses_without_recursion() {
 fn open_spans_run_to_their_traces_latest_time() {
     let mut s = TraceStore::new();
     s.build_span(1, 1, 0, "root").ms(0, 100).push();
-    s.build_span(1, 2, 1, "running").time(10_000_000, None).push();
+    s.build_span(1, 2, 1, "running")
+        .time(10_000_000, None)
+        .push();
     s.build_span(2, 3, 0, "other trace").ms(500, 900).push();
     let ds = build(s);
     let t = ds.traces.iter().find(|t| t.trace_id.0 == 1).unwrap();

@@ -4,9 +4,7 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use tracelens_model::{
-    AgentState, ClassBreakdown, Dataset, PhaseBreakdown, Warning, NONE,
-};
+use tracelens_model::{AgentState, ClassBreakdown, Dataset, PhaseBreakdown, Warning, NONE};
 
 #[derive(Debug, Serialize)]
 pub struct SummaryDoc {

@@ -1,0 +1,228 @@
+//! The `tracelens` binary end to end: outputs, JSON schema, exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tracelens"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run tracelens")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+fn sample(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let p = dir.join(name);
+    let mut args = vec![
+        "generate",
+        "--out",
+        p.to_str().unwrap(),
+        "--traces",
+        "6",
+        "--spans-per-trace",
+        "50",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    p
+}
+
+#[test]
+fn summary_json_has_the_documented_schema() {
+    let d = tempfile::tempdir().unwrap();
+    let f = sample(d.path(), "s.jsonl", &[]);
+    let o = run(&["summary", f.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let traces = v["traces"].as_array().unwrap();
+    assert_eq!(traces.len(), 6);
+    for t in traces {
+        let id = t["trace_id"].as_str().unwrap();
+        assert_eq!(id.len(), 32);
+        assert!(id
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        for k in [
+            "span_count",
+            "root_count",
+            "orphan_count",
+            "error_count",
+            "duration_ns",
+        ] {
+            assert!(t[k].is_u64(), "{k}");
+        }
+        for k in ["agent", "llm", "tool", "other"] {
+            assert!(t["breakdown_ns"][k].is_u64(), "{k}");
+        }
+        for k in ["calls", "input_tokens", "output_tokens"] {
+            assert!(t["llm"][k].is_number(), "{k}");
+        }
+        for s in t["critical_path"].as_array().unwrap() {
+            assert_eq!(s.as_str().unwrap().len(), 16);
+        }
+        for a in t["agents"].as_array().unwrap() {
+            assert_eq!(a["span_id"].as_str().unwrap().len(), 16);
+            assert!(a["name"].is_string());
+            let s = a["state"].as_str().unwrap();
+            assert!(
+                [
+                    "completed",
+                    "failed",
+                    "timeout",
+                    "dead",
+                    "running",
+                    "pending"
+                ]
+                .contains(&s),
+                "{s}"
+            );
+        }
+    }
+    for w in v["warnings"].as_array().unwrap() {
+        assert!(w["kind"].is_string() && w["message"].is_string());
+        assert!(w.get("trace_id").is_some() && w.get("span_id").is_some());
+    }
+}
+
+#[test]
+fn text_summary_and_tree_show_states_and_the_critical_path() {
+    let d = tempfile::tempdir().unwrap();
+    let f = sample(d.path(), "s.jsonl", &[]);
+    let o = run(&["summary", f.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(out.contains(" dead "), "{out}");
+    assert!(out.contains(" timeout "), "{out}");
+    assert!(out.contains("warnings"), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["summary", f.to_str().unwrap(), "--json"]).stdout).unwrap();
+    let id = v["traces"][0]["trace_id"].as_str().unwrap();
+    let o = run(&["tree", f.to_str().unwrap(), "--trace", &id[..10]]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = text(&o.stdout);
+    assert!(out.starts_with(&format!("trace {id}")), "{out}");
+    assert!(
+        out.lines().filter(|l| l.starts_with('*')).count() >= 3,
+        "{out}"
+    );
+    assert!(out.contains("invoke_agent supervisor [agent"), "{out}");
+    assert!(out.contains('#'), "bars drawn");
+}
+
+#[test]
+fn search_finds_traces_by_correlation_id() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("j.json");
+    std::fs::copy(fixtures().join("jaeger-download.json"), &f).unwrap();
+    let z = d.path().join("z.json");
+    std::fs::copy(fixtures().join("zipkin-shared.json"), &z).unwrap();
+    let o = run(&[
+        "search",
+        f.to_str().unwrap(),
+        z.to_str().unwrap(),
+        "--id",
+        "req-zipkin-9",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["traces"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        v["traces"][0]["trace_id"],
+        "0000000000000000463ac35c9f6413ad"
+    );
+    assert_eq!(v["traces"][0]["hits"][0]["key"], "request_id");
+    let o = run(&["search", f.to_str().unwrap(), "--id", "nothing-like-this"]);
+    assert!(text(&o.stdout).contains("no trace carries"));
+}
+
+#[test]
+fn convert_reads_back_to_the_same_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let f = sample(d.path(), "s.pb.zst", &["--format", "otlp-framed"]);
+    let out = d.path().join("back.jsonl.gz");
+    let o = run(&[
+        "convert",
+        f.to_str().unwrap(),
+        "--to",
+        "otlp-json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let summary = |p: &Path| {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&run(&["summary", p.to_str().unwrap(), "--json"]).stdout)
+                .unwrap();
+        v.as_object_mut().unwrap().remove("sources");
+        v
+    };
+    assert_eq!(summary(&f), summary(&out));
+    // To standard output as well.
+    let o = run(&["convert", f.to_str().unwrap(), "--to", "otlp-json"]);
+    assert!(text(&o.stdout).starts_with("{\"resourceSpans\":"));
+}
+
+#[test]
+fn unreadable_input_exits_1_naming_file_and_line_and_still_prints() {
+    let d = tempfile::tempdir().unwrap();
+    let f = sample(d.path(), "s.jsonl", &[]);
+    let bytes = std::fs::read(&f).unwrap();
+    let cut = d.path().join("cut.jsonl");
+    std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
+    let o = run(&["summary", cut.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("cut.jsonl: line "), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        !v["traces"].as_array().unwrap().is_empty(),
+        "what was read is still shown"
+    );
+    assert!(v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["kind"] == "read_error"));
+    let o = run(&["summary", "/no/such/file.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("/no/such/file.json"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&[]).status.code(), Some(2));
+    assert_eq!(run(&["summary"]).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    let d = tempfile::tempdir().unwrap();
+    let f = sample(d.path(), "s.jsonl", &[]);
+    let o = run(&["tree", f.to_str().unwrap(), "--trace", "ffffffffffff"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no trace with id"));
+}
+
+#[test]
+fn terminal_control_characters_in_names_are_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("evil.json");
+    std::fs::write(
+        &f,
+        r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"evil\u001b[2J\u0007","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#,
+    )
+    .unwrap();
+    for cmd in ["summary", "tree"] {
+        let o = run(&[cmd, f.to_str().unwrap()]);
+        let out = text(&o.stdout);
+        assert!(!out.contains('\u{1b}'), "{cmd}: raw escape in output");
+        assert!(out.contains("evil\\u{1b}[2J"), "{cmd}: {out}");
+    }
+}

@@ -1,0 +1,426 @@
+//! Every reader, every compression layer, multi-file joins and round trips.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use tracelens_formats::{read_path, Compression, Format, Position, ReadError, ReadOptions};
+use tracelens_model::{
+    AttrValue, Dataset, DatasetOptions, LinkKind, SpanKind, StatusCode, TraceStore, WarningKind,
+};
+use tracelens_tests::*;
+
+fn attr<'a>(ds: &'a Dataset, span: usize, key: &str) -> Option<&'a AttrValue> {
+    let k = ds.store.lookup(key)?;
+    ds.store.spans[span]
+        .attrs
+        .iter()
+        .find(|a| a.key == k)
+        .map(|a| &a.value)
+}
+
+#[test]
+fn otlp_json_spec_example() {
+    let bytes = std::fs::read(fixture("otlp-spec-example.json")).unwrap();
+    let (ds, rep) = read_bytes("spec.json", &bytes);
+    assert!(rep.error.is_none(), "{:?}", rep.error);
+    assert_eq!(rep.format, Some(Format::OtlpJson));
+    assert_eq!(ds.store.spans.len(), 1);
+    let s = &ds.store.spans[0];
+    assert_eq!(s.trace_id.to_string(), "5b8efff798038103d269b633813fc60c");
+    assert_eq!(s.span_id.to_string(), "eee19b7ec3c1b174");
+    assert_eq!(s.parent_span_id.to_string(), "eee19b7ec3c1b173");
+    assert_eq!(s.kind, SpanKind::Server);
+    assert_eq!(s.status, StatusCode::Error);
+    assert_eq!(ds.store.resolve(s.status_message), "boom");
+    assert_eq!(s.start_ns, 1_544_712_660_000_000_000);
+    assert_eq!(s.end_ns, Some(1_544_712_661_000_000_000));
+    assert_eq!(s.events.len(), 1);
+    assert_eq!(
+        s.events[0].time_ns, 1_544_712_660_500_000_000,
+        "number form accepted"
+    );
+    assert_eq!(attr(&ds, 0, "retries"), Some(&AttrValue::Int(3)));
+    assert_eq!(attr(&ds, 0, "ratio"), Some(&AttrValue::Double(0.25)));
+    assert_eq!(attr(&ds, 0, "cached"), Some(&AttrValue::Bool(true)));
+    assert_eq!(
+        attr(&ds, 0, "blob"),
+        Some(&AttrValue::Bytes(b"hello".to_vec().into()))
+    );
+    match attr(&ds, 0, "tags") {
+        Some(AttrValue::Array(a)) => assert_eq!(a[1], AttrValue::Int(2)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ds.store.service_of(s), "my.service");
+    assert_eq!(
+        ds.store.resolve(ds.store.scopes[s.scope as usize].name),
+        "my.library"
+    );
+    // Its parent is not in the file: an orphan under a placeholder.
+    assert_eq!(ds.traces[0].stats.orphans, 1);
+    assert!(!ds.warnings.iter().any(|w| w.kind == WarningKind::Lenient));
+}
+
+#[test]
+fn otlp_json_lenient_input_is_accepted_and_reported() {
+    let bytes = std::fs::read(fixture("otlp-lenient.json")).unwrap();
+    let (ds, rep) = read_bytes("lenient.json", &bytes);
+    assert!(rep.error.is_none(), "{:?}", rep.error);
+    let s = &ds.store.spans[0];
+    assert_eq!(s.trace_id.to_string(), "5b8efff798038103d269b633813fc60c");
+    assert_eq!(s.span_id.to_string(), "eee19b7ec3c1b174");
+    assert_eq!(s.kind, SpanKind::Server);
+    assert_eq!(s.status, StatusCode::Error);
+    assert_eq!(ds.store.service_of(s), "py-agent");
+    let lenient: Vec<&str> = ds
+        .warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::Lenient)
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(
+        lenient.iter().any(|m| m.contains("enum names")),
+        "{lenient:?}"
+    );
+    assert!(lenient.iter().any(|m| m.contains("base64")), "{lenient:?}");
+    assert!(
+        lenient.iter().any(|m| m.contains("snake_case")),
+        "{lenient:?}"
+    );
+    assert!(lenient.iter().all(|m| m.starts_with("lenient.json")));
+}
+
+#[test]
+fn jsonl_pretty_and_compressed_forms_read_the_same() {
+    let (_, jsonl) = generated_jsonl(4, 30, 11);
+    let (base, rep) = read_bytes("a.jsonl", &jsonl);
+    assert!(rep.error.is_none());
+    let want = summary_json(&base);
+    // One pretty-printed document holding every line's resourceSpans.
+    let mut all = Vec::new();
+    for line in jsonl.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let v: serde_json::Value = serde_json::from_slice(line).unwrap();
+        all.extend(v["resourceSpans"].as_array().unwrap().iter().cloned());
+    }
+    let pretty = serde_json::to_vec_pretty(&serde_json::json!({ "resourceSpans": all })).unwrap();
+    for (name, bytes, comp) in [
+        ("pretty.json", pretty.clone(), vec![]),
+        ("a.jsonl.gz", gzip(&jsonl), vec![Compression::Gzip]),
+        ("a.jsonl.zst", zstd(&jsonl), vec![Compression::Zstd]),
+        ("pretty.json.zst", zstd(&pretty), vec![Compression::Zstd]),
+        (
+            "double.gz.zst",
+            zstd(&gzip(&jsonl)),
+            vec![Compression::Zstd, Compression::Gzip],
+        ),
+    ] {
+        let (ds, rep) = read_bytes(name, &bytes);
+        assert!(rep.error.is_none(), "{name}: {:?}", rep.error);
+        assert_eq!(rep.compression, comp, "{name}");
+        assert_eq!(summary_json(&ds), want, "{name}");
+    }
+}
+
+#[test]
+fn protobuf_single_framed_and_legacy_zstd() {
+    let (store, jsonl) = generated_jsonl(3, 25, 5);
+    let (base, _) = read_bytes("a.jsonl", &jsonl);
+    let want = summary_json(&base);
+    let idx: Vec<u32> = (0..store.spans.len() as u32).collect();
+    let mut single = Vec::new();
+    tracelens_formats::write_otlp_proto(&store, &idx, &mut single).unwrap();
+    let mut framed = Vec::new();
+    tracelens_formats::write_otlp_proto_framed(&store, &idx, &mut framed).unwrap();
+    // The Collector's legacy layout: each length-prefixed message its own zstd frame.
+    let mut legacy = Vec::new();
+    for req in tracelens_formats::write_proto::requests(&store, &idx) {
+        let frame = zstd(&prost::Message::encode_to_vec(&req));
+        legacy.extend((frame.len() as u32).to_be_bytes());
+        legacy.extend(frame);
+    }
+    // ... and JSON messages in the same layout.
+    let mut legacy_json = Vec::new();
+    for line in jsonl.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let frame = zstd(line);
+        legacy_json.extend((frame.len() as u32).to_be_bytes());
+        legacy_json.extend(frame);
+    }
+    for (name, bytes, fmt) in [
+        ("single.pb", single.clone(), Format::OtlpProto),
+        ("single.pb.gz", gzip(&single), Format::OtlpProto),
+        ("framed.pb", framed.clone(), Format::OtlpFramed),
+        ("framed.pb.zst", zstd(&framed), Format::OtlpFramed),
+        ("legacy.zst", legacy, Format::OtlpFramed),
+        ("legacy-json.zst", legacy_json, Format::OtlpFramed),
+    ] {
+        let (ds, rep) = read_bytes(name, &bytes);
+        assert!(rep.error.is_none(), "{name}: {:?}", rep.error);
+        assert_eq!(rep.format, Some(fmt), "{name}");
+        assert_eq!(summary_json(&ds), want, "{name}");
+    }
+}
+
+#[test]
+fn jaeger_download() {
+    let (ds, rep) = {
+        let mut store = TraceStore::new();
+        let rep = read_path(
+            &fixture("jaeger-download.json"),
+            &mut store,
+            &ReadOptions::default(),
+        );
+        (Dataset::build(store, DatasetOptions::default()), rep)
+    };
+    assert!(rep.error.is_none(), "{:?}", rep.error);
+    assert_eq!(rep.format, Some(Format::Jaeger));
+    assert_eq!(ds.traces.len(), 1);
+    let t = &ds.traces[0];
+    assert_eq!(t.trace_id.to_string(), "0000000000000000d269b633813fc60c");
+    let root = &ds.store.spans[0];
+    assert_eq!(root.kind, SpanKind::Server);
+    assert_eq!(root.status, StatusCode::Error);
+    assert_eq!(root.start_ns, 1_700_000_000_000_000_000, "microseconds");
+    assert_eq!(root.end_ns, Some(1_700_000_000_500_000_000));
+    assert_eq!(ds.store.service_of(root), "gateway");
+    assert_eq!(ds.store.resolve(root.events[0].name), "agent_started");
+    assert_eq!(attr(&ds, 0, "http.status_code"), Some(&AttrValue::Int(500)));
+    // FOLLOWS_FROM and the cross-trace CHILD_OF are links, not tree edges.
+    let follow = &ds.store.spans[2];
+    assert!(!follow.parent_span_id.is_valid());
+    let kinds: Vec<LinkKind> = follow.links.iter().map(|l| l.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![LinkKind::FollowsFrom, LinkKind::CrossTraceParent]
+    );
+    assert!(ds
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::CrossTraceReference));
+    // The duplicate span id is kept and reported.
+    assert_eq!(t.stats.duplicates, 1);
+    assert_eq!(t.span_count(), 4);
+    // Lifecycle event from a Jaeger log lands on its span.
+    assert_eq!(ds.analyses[0].lifecycle.len(), 1);
+}
+
+#[test]
+fn zipkin_shared_span_halves_join_as_a_pair() {
+    let bytes = std::fs::read(fixture("zipkin-shared.json")).unwrap();
+    let (ds, rep) = read_bytes("zipkin.json", &bytes);
+    assert!(rep.error.is_none(), "{:?}", rep.error);
+    assert_eq!(rep.format, Some(Format::Zipkin));
+    let t = &ds.traces[0];
+    assert_eq!(t.stats.shared_pairs, 1);
+    assert_eq!(t.stats.duplicates, 0);
+    assert_eq!(t.stats.orphans, 0);
+    assert_eq!(t.stats.roots, 1);
+    // frontend root > client half > server half > db query
+    let depths: Vec<u32> = t.preorder.iter().map(|&i| t.depth[i as usize]).collect();
+    assert_eq!(depths, vec![0, 1, 2, 3]);
+    let db = &ds.store.spans[3];
+    assert_eq!(db.status, StatusCode::Error);
+    assert_eq!(ds.store.resolve(db.status_message), "timeout talking to db");
+    assert_eq!(db.start_ns, 1_700_000_000_030_000_000);
+    // Nested form (list of traces) reads the same.
+    let nested = format!("[{}]", String::from_utf8(bytes).unwrap());
+    let (ds2, rep2) = read_bytes("nested.json", nested.as_bytes());
+    assert!(rep2.error.is_none(), "{:?}", rep2.error);
+    assert_eq!(summary_json(&ds2), summary_json(&ds));
+}
+
+#[test]
+fn spans_of_one_trace_spread_over_files_join() {
+    let (store, _) = generated_jsonl(2, 30, 3);
+    let idx: Vec<u32> = (0..store.spans.len() as u32).collect();
+    let mut whole = Vec::new();
+    tracelens_formats::write_otlp_jsonl(&store, &idx, &mut whole).unwrap();
+    let (base, _) = read_bytes("whole", &whole);
+    // Odd spans to a JSON file in reverse order, even spans to a framed protobuf file.
+    let odd: Vec<u32> = idx.iter().copied().filter(|i| i % 2 == 1).rev().collect();
+    let even: Vec<u32> = idx.iter().copied().filter(|i| i % 2 == 0).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("odd.jsonl");
+    let b = dir.path().join("even.bin");
+    tracelens_formats::write_otlp_jsonl(&store, &odd, std::fs::File::create(&a).unwrap()).unwrap();
+    tracelens_formats::write_otlp_proto_framed(&store, &even, std::fs::File::create(&b).unwrap())
+        .unwrap();
+    let loaded = tracelens_service::load_files(&[a, b], &Default::default());
+    assert!(!loaded.had_errors());
+    assert_eq!(loaded.dataset.traces.len(), 2);
+    assert_eq!(summary_json(&loaded.dataset), summary_json(&base));
+}
+
+#[test]
+fn truncated_json_lines_keep_what_came_before_and_name_the_line() {
+    let (_, jsonl) = generated_jsonl(3, 40, 9);
+    let lines: Vec<&[u8]> = jsonl
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(lines.len() >= 3);
+    // Corrupt line 2; cut line 3 in half.
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(lines[0]);
+    bytes.extend_from_slice(b"\n{\"resourceSpans\": [ oops ]}\n");
+    bytes.extend_from_slice(&lines[2][..lines[2].len() / 2]);
+    let (ds, rep) = read_bytes("cut.jsonl", &bytes);
+    let err = rep.error.expect("an error");
+    match &err {
+        ReadError::Corrupt {
+            file,
+            position: Position::Line { line, .. },
+            ..
+        } => {
+            assert_eq!(file, "cut.jsonl");
+            assert_eq!(*line, 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(rep.error_count, 2);
+    let first_line_spans = serde_json::from_slice::<serde_json::Value>(lines[0]).unwrap()
+        ["resourceSpans"][0]["scopeSpans"][0]["spans"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(
+        ds.store.spans.len() >= first_line_spans,
+        "spans before the damage are kept"
+    );
+    assert!(ds
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::ReadError && w.message.contains("line 3")));
+}
+
+#[test]
+fn truncated_document_and_protobuf_report_positions() {
+    let bytes = std::fs::read(fixture("otlp-spec-example.json")).unwrap();
+    let cut = &bytes[..bytes.len() - 40];
+    let (_, rep) = read_bytes("cut.json", cut);
+    let msg = rep.error.expect("error").to_string();
+    assert!(msg.starts_with("cut.json: line "), "{msg}");
+    assert!(msg.contains("truncated"), "{msg}");
+
+    let (store, _) = generated_jsonl(2, 30, 1);
+    let idx: Vec<u32> = (0..store.spans.len() as u32).collect();
+    let mut framed = Vec::new();
+    tracelens_formats::write_otlp_proto_framed(&store, &idx, &mut framed).unwrap();
+    let first_len = u32::from_be_bytes(framed[..4].try_into().unwrap()) as usize;
+    let cut = &framed[..4 + first_len + 10];
+    let (ds, rep) = read_bytes("cut.pb", cut);
+    let err = rep.error.expect("error");
+    assert_eq!(err.position(), Position::Byte(4 + first_len as u64 + 4));
+    assert!(err.to_string().contains("truncated"), "{err}");
+    assert!(!ds.store.spans.is_empty(), "the first message is kept");
+}
+
+#[test]
+fn unknown_content_is_a_clear_error() {
+    let (ds, rep) = read_bytes("notes.txt", b"hello, this is not a trace\n");
+    let msg = rep.error.expect("error").to_string();
+    assert!(
+        msg.contains("notes.txt") && msg.contains("not a trace format"),
+        "{msg}"
+    );
+    assert!(ds.store.spans.is_empty());
+    // --format forces a reader; it then says what is wrong and where.
+    let mut store = TraceStore::new();
+    let opts = ReadOptions {
+        format: Some(Format::Jaeger),
+        ..Default::default()
+    };
+    let rep =
+        tracelens_formats::read_from("x.json", &b"{\"data\": [1"[..], None, &mut store, &opts);
+    assert!(rep.error.unwrap().to_string().starts_with("x.json: line 1"));
+}
+
+#[test]
+fn missing_file_is_an_io_error_naming_it() {
+    let mut store = TraceStore::new();
+    let rep = read_path(
+        std::path::Path::new("/nonexistent/t.json"),
+        &mut store,
+        &ReadOptions::default(),
+    );
+    let msg = rep.error.unwrap().to_string();
+    assert!(msg.starts_with("/nonexistent/t.json:"), "{msg}");
+}
+
+#[test]
+fn convert_round_trip_preserves_the_summary() {
+    for bytes in [
+        std::fs::read(fixture("jaeger-download.json")).unwrap(),
+        std::fs::read(fixture("zipkin-shared.json")).unwrap(),
+        std::fs::read(fixture("otlp-lenient.json")).unwrap(),
+        generated_jsonl(5, 50, 2).1,
+    ] {
+        let (ds, _) = read_bytes("in", &bytes);
+        let idx: Vec<u32> = (0..ds.store.spans.len() as u32).collect();
+        let mut out = Vec::new();
+        tracelens_formats::write_otlp_jsonl(&ds.store, &idx, &mut out).unwrap();
+        let (back, rep) = read_bytes("out", &out);
+        assert!(rep.error.is_none());
+        let strip = |mut v: serde_json::Value| {
+            // Reader-level notes (lenient, cross-trace) belong to the original input.
+            v["warnings"] = serde_json::Value::Array(
+                v["warnings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|w| w["kind"] != "lenient" && w["kind"] != "cross_trace_reference")
+                    .cloned()
+                    .collect(),
+            );
+            v
+        };
+        assert_eq!(strip(summary_json(&back)), strip(summary_json(&ds)));
+        // Links keep their kinds.
+        let kinds = |d: &Dataset| {
+            d.store
+                .spans
+                .iter()
+                .flat_map(|s| s.links.iter().map(|l| l.kind))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(&back), kinds(&ds));
+    }
+}
+
+#[test]
+fn generator_is_deterministic_and_plants_every_pathology() {
+    let (_, a) = generated_jsonl(10, 80, 42);
+    let (_, b) = generated_jsonl(10, 80, 42);
+    assert_eq!(a, b);
+    let (ds, _) = read_bytes("gen", &a);
+    let doc = summary_json(&ds);
+    let states: Vec<String> = doc["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["agents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["state"].as_str().unwrap().to_string())
+        })
+        .collect();
+    for s in ["completed", "failed", "timeout", "dead"] {
+        assert!(states.iter().any(|x| x == s), "no {s} agent in {states:?}");
+    }
+    let kinds: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"orphan"));
+    assert!(kinds.contains(&"clock_skew"));
+    let errors: u64 = doc["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["error_count"].as_u64().unwrap())
+        .sum();
+    assert!(errors >= 3);
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(&a).unwrap();
+}
