@@ -10,8 +10,8 @@ use tracelens_tests::*;
 
 fn attr<'a>(ds: &'a Dataset, span: usize, key: &str) -> Option<&'a AttrValue> {
     let k = ds.store.lookup(key)?;
-    ds.store.spans[span]
-        .attrs
+    ds.store
+        .attrs_of(ds.store.spans[span].attrs)
         .iter()
         .find(|a| a.key == k)
         .map(|a| &a.value)
@@ -33,9 +33,10 @@ fn otlp_json_spec_example() {
     assert_eq!(ds.store.resolve(s.status_message), "boom");
     assert_eq!(s.start_ns, 1_544_712_660_000_000_000);
     assert_eq!(s.end_ns, Some(1_544_712_661_000_000_000));
-    assert_eq!(s.events.len(), 1);
+    let events = ds.store.events_of(s.events);
+    assert_eq!(events.len(), 1);
     assert_eq!(
-        s.events[0].time_ns, 1_544_712_660_500_000_000,
+        events[0].time_ns, 1_544_712_660_500_000_000,
         "number form accepted"
     );
     assert_eq!(attr(&ds, 0, "retries"), Some(&AttrValue::Int(3)));
@@ -180,12 +181,20 @@ fn jaeger_download() {
     assert_eq!(root.start_ns, 1_700_000_000_000_000_000, "microseconds");
     assert_eq!(root.end_ns, Some(1_700_000_000_500_000_000));
     assert_eq!(ds.store.service_of(root), "gateway");
-    assert_eq!(ds.store.resolve(root.events[0].name), "agent_started");
+    assert_eq!(
+        ds.store.resolve(ds.store.events_of(root.events)[0].name),
+        "agent_started"
+    );
     assert_eq!(attr(&ds, 0, "http.status_code"), Some(&AttrValue::Int(500)));
     // FOLLOWS_FROM and the cross-trace CHILD_OF are links, not tree edges.
     let follow = &ds.store.spans[2];
     assert!(!follow.parent_span_id.is_valid());
-    let kinds: Vec<LinkKind> = follow.links.iter().map(|l| l.kind).collect();
+    let kinds: Vec<LinkKind> = ds
+        .store
+        .links_of(follow.links)
+        .iter()
+        .map(|l| l.kind)
+        .collect();
     assert_eq!(
         kinds,
         vec![LinkKind::FollowsFrom, LinkKind::CrossTraceParent]
@@ -250,7 +259,8 @@ fn spans_of_one_trace_spread_over_files_join() {
 
 #[test]
 fn truncated_json_lines_keep_what_came_before_and_name_the_line() {
-    let (_, jsonl) = generated_jsonl(3, 40, 9);
+    let (store, _) = generated_jsonl(3, 40, 9);
+    let jsonl = jsonl_per_trace(&store);
     let lines: Vec<&[u8]> = jsonl
         .split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
@@ -300,9 +310,7 @@ fn truncated_document_and_protobuf_report_positions() {
     assert!(msg.contains("truncated"), "{msg}");
 
     let (store, _) = generated_jsonl(2, 30, 1);
-    let idx: Vec<u32> = (0..store.spans.len() as u32).collect();
-    let mut framed = Vec::new();
-    tracelens_formats::write_otlp_proto_framed(&store, &idx, &mut framed).unwrap();
+    let framed = framed_per_trace(&store);
     let first_len = u32::from_be_bytes(framed[..4].try_into().unwrap()) as usize;
     let cut = &framed[..4 + first_len + 10];
     let (ds, rep) = read_bytes("cut.pb", cut);
@@ -377,7 +385,7 @@ fn convert_round_trip_preserves_the_summary() {
             d.store
                 .spans
                 .iter()
-                .flat_map(|s| s.links.iter().map(|l| l.kind))
+                .flat_map(|s| d.store.links_of(s.links).iter().map(|l| l.kind))
                 .collect::<Vec<_>>()
         };
         assert_eq!(kinds(&back), kinds(&ds));

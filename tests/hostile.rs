@@ -52,13 +52,10 @@ proptest! {
 }
 
 fn seeds() -> Vec<Vec<u8>> {
-    let (store, jsonl) = generated_jsonl(2, 12, 3);
-    let idx: Vec<u32> = (0..store.spans.len() as u32).collect();
-    let mut framed = Vec::new();
-    tracelens_formats::write_otlp_proto_framed(&store, &idx, &mut framed).unwrap();
+    let (store, _) = generated_jsonl(2, 12, 3);
     vec![
-        jsonl,
-        framed,
+        jsonl_per_trace(&store),
+        framed_per_trace(&store),
         std::fs::read(fixture("jaeger-download.json")).unwrap(),
         std::fs::read(fixture("zipkin-shared.json")).unwrap(),
     ]
@@ -129,7 +126,7 @@ fn hostile_attribute_values_are_kept_as_data() {
         ds.store.resolve(s.name),
         "<img src=x onerror=alert(1)>\u{1b}[2J"
     );
-    assert_eq!(s.attrs.len(), 4);
+    assert_eq!(s.attrs.len, 4);
     assert_eq!(ds.traces[0].duration_ns(), u64::MAX - 1);
     let doc = tracelens_service::summary_doc(&ds, Vec::new(), None);
     assert_eq!(

@@ -55,3 +55,39 @@ pub fn gzip(b: &[u8]) -> Vec<u8> {
 pub fn zstd(b: &[u8]) -> Vec<u8> {
     zstd::stream::encode_all(b, 1).unwrap()
 }
+
+/// Spans grouped per trace: writing each group separately gives an input of
+/// several lines (or messages), as long-running exporters produce.
+pub fn per_trace(store: &TraceStore) -> Vec<Vec<u32>> {
+    let mut order: Vec<tracelens_model::TraceId> = Vec::new();
+    let mut groups: std::collections::HashMap<tracelens_model::TraceId, Vec<u32>> =
+        Default::default();
+    for (i, s) in store.spans.iter().enumerate() {
+        groups
+            .entry(s.trace_id)
+            .or_insert_with(|| {
+                order.push(s.trace_id);
+                Vec::new()
+            })
+            .push(i as u32);
+    }
+    order.iter().map(|t| groups.remove(t).unwrap()).collect()
+}
+
+/// OTLP/JSON Lines with at least one line per trace.
+pub fn jsonl_per_trace(store: &TraceStore) -> Vec<u8> {
+    let mut out = Vec::new();
+    for g in per_trace(store) {
+        tracelens_formats::write_otlp_jsonl(store, &g, &mut out).unwrap();
+    }
+    out
+}
+
+/// Length-prefixed protobuf with at least one message per trace.
+pub fn framed_per_trace(store: &TraceStore) -> Vec<u8> {
+    let mut out = Vec::new();
+    for g in per_trace(store) {
+        tracelens_formats::write_otlp_proto_framed(store, &g, &mut out).unwrap();
+    }
+    out
+}

@@ -263,7 +263,7 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
                 trace_id: rt,
                 span_id: rs,
                 trace_state: ctx.store.empty(),
-                attrs: Box::new([Attr {
+                attrs: ctx.store.push_attrs([Attr {
                     key: ref_key,
                     value,
                 }]),
@@ -312,7 +312,10 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
                 Event {
                     time_ns: value_u64(&l.timestamp).unwrap_or(0).saturating_mul(1000),
                     name: ctx.store.intern(&name),
-                    attrs: kv_attrs(ctx, &rest).into_boxed_slice(),
+                    attrs: {
+                        let a = kv_attrs(ctx, &rest);
+                        ctx.store.push_attrs(a)
+                    },
                 }
             })
             .collect();
@@ -333,9 +336,9 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
             flags: value_u64(&js.flags).unwrap_or(0) as u32,
             kind,
             status,
-            attrs: attrs.into_boxed_slice(),
-            events: events.into_boxed_slice(),
-            links: links.into_boxed_slice(),
+            attrs: ctx.store.push_attrs(attrs),
+            events: ctx.store.push_events(events),
+            links: ctx.store.push_links(links),
         };
         ctx.store.spans.push(span);
         ctx.spans_read += 1;

@@ -17,8 +17,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use std::fmt;
 use std::marker::PhantomData;
 use tracelens_model::{
-    Attr, AttrValue, Event, Link, LinkKind, Span, SpanId, SpanKind, StatusCode, Sym, TraceId,
-    TraceStore,
+    Attr, AttrValue, Event, Link, LinkKind, Range, Span, SpanId, SpanKind, StatusCode, Sym,
+    TraceId, TraceStore,
 };
 
 /// Reader state shared by every seed of one input.
@@ -106,6 +106,59 @@ impl<'de, T: Elem> Visitor<'de> for Many<'_, '_, T> {
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Vec::new())
+    }
+}
+
+/// Elements that live in one of the store's arenas.
+trait InArena: Elem {
+    fn arena<'a>(store: &'a mut TraceStore) -> &'a mut Vec<Self::Out>;
+}
+
+/// A JSON array of `T` appended straight to its arena; yields the range.
+struct ToArena<'c, 's, T>(&'c mut Ctx<'s>, PhantomData<T>);
+impl<'c, 's, T> ToArena<'c, 's, T> {
+    fn new(ctx: &'c mut Ctx<'s>) -> Self {
+        ToArena(ctx, PhantomData)
+    }
+}
+impl<'de, T: InArena> DeserializeSeed<'de> for ToArena<'_, '_, T> {
+    type Value = Range;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Range, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de, T: InArena> Visitor<'de> for ToArena<'_, '_, T> {
+    type Value = Range;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Range, A::Error> {
+        // Elements may push to other arenas while they parse (an event's
+        // attributes), never to this one: the run stays contiguous.
+        let start = T::arena(self.0.store).len();
+        while let Some(x) = seq.next_element_seed(One::<T>::new(&mut *self.0))? {
+            T::arena(self.0.store).push(x);
+        }
+        Ok(TraceStore::range_from(start, T::arena(self.0.store).len()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Range, E> {
+        Ok(Range::default())
+    }
+}
+
+impl InArena for KeyValue {
+    fn arena<'a>(store: &'a mut TraceStore) -> &'a mut Vec<Attr> {
+        &mut store.attrs
+    }
+}
+impl InArena for EventObj {
+    fn arena<'a>(store: &'a mut TraceStore) -> &'a mut Vec<Event> {
+        &mut store.events
+    }
+}
+impl InArena for LinkObj {
+    fn arena<'a>(store: &'a mut TraceStore) -> &'a mut Vec<Link> {
+        &mut store.links
     }
 }
 
@@ -887,9 +940,9 @@ impl Elem for SpanObj {
                     flags: 0,
                     kind: SpanKind::Unspecified,
                     status: StatusCode::Unset,
-                    attrs: Box::new([]),
-                    events: Box::new([]),
-                    links: Box::new([]),
+                    attrs: Range::default(),
+                    events: Range::default(),
+                    links: Range::default(),
                 };
                 while let Some(k) = next_key::<A, SpanKey>(&mut map, &mut ctx.len)? {
                     match k {
@@ -921,16 +974,14 @@ impl Elem for SpanObj {
                             let e = map.next_value::<Num<U64>>()?.0 as u64;
                             span.end_ns = (e != 0).then_some(e);
                         }
-                        SpanKey::Attributes => span.attrs = read_attrs(&mut map, ctx)?,
+                        SpanKey::Attributes => {
+                            span.attrs = map.next_value_seed(ToArena::<KeyValue>::new(ctx))?
+                        }
                         SpanKey::Events => {
-                            span.events = map
-                                .next_value_seed(Many::<EventObj>::new(ctx))?
-                                .into_boxed_slice()
+                            span.events = map.next_value_seed(ToArena::<EventObj>::new(ctx))?
                         }
                         SpanKey::Links => {
-                            span.links = map
-                                .next_value_seed(Many::<LinkObj>::new(ctx))?
-                                .into_boxed_slice()
+                            span.links = map.next_value_seed(ToArena::<LinkObj>::new(ctx))?
                         }
                         SpanKey::Status => {
                             let (code, msg) = map.next_value_seed(One::<StatusObj>::new(ctx))?;
@@ -973,13 +1024,15 @@ impl Elem for EventObj {
                 let mut ev = Event {
                     time_ns: 0,
                     name: ctx.store.empty(),
-                    attrs: Box::new([]),
+                    attrs: Range::default(),
                 };
                 while let Some(k) = next_key::<A, EventKey>(&mut map, &mut ctx.len)? {
                     match k {
                         EventKey::Time => ev.time_ns = map.next_value::<Num<U64>>()?.0 as u64,
                         EventKey::Name => ev.name = map.next_value_seed(Intern(ctx))?,
-                        EventKey::Attributes => ev.attrs = read_attrs(&mut map, ctx)?,
+                        EventKey::Attributes => {
+                            ev.attrs = map.next_value_seed(ToArena::<KeyValue>::new(ctx))?
+                        }
                         EventKey::Other => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -1008,7 +1061,7 @@ impl Elem for LinkObj {
                     trace_id: TraceId(0),
                     span_id: SpanId(0),
                     trace_state: ctx.store.empty(),
-                    attrs: Box::new([]),
+                    attrs: Range::default(),
                     flags: 0,
                     kind: LinkKind::Link,
                 };
@@ -1023,14 +1076,16 @@ impl Elem for LinkObj {
                         SpanKey::TraceState => {
                             link.trace_state = map.next_value_seed(Intern(ctx))?
                         }
-                        SpanKey::Attributes => link.attrs = read_attrs(&mut map, ctx)?,
+                        SpanKey::Attributes => {
+                            link.attrs = map.next_value_seed(ToArena::<KeyValue>::new(ctx))?
+                        }
                         SpanKey::Flags => link.flags = map.next_value::<Num<U64>>()?.0 as u32,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                link.kind = link_kind(ctx.store, ctx.ref_type_key, &link.attrs);
+                link.kind = link_kind(ctx.store, ctx.ref_type_key, ctx.store.attrs_of(link.attrs));
                 Ok(link)
             }
         }

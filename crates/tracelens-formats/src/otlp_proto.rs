@@ -9,7 +9,9 @@ use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
 use opentelemetry_proto::tonic::trace::v1::ResourceSpans;
 use prost::Message;
 use std::io::Read;
-use tracelens_model::{Attr, AttrValue, Event, Link, Span, SpanId, SpanKind, StatusCode, TraceId};
+use tracelens_model::{
+    Attr, AttrValue, Event, Link, Range, Span, SpanId, SpanKind, StatusCode, TraceId, TraceStore,
+};
 
 /// Largest single ResourceSpans accepted (a hostile length must not allocate 4 GiB).
 const MAX_FIELD: u64 = 1 << 30;
@@ -121,6 +123,19 @@ fn attrs(ctx: &mut Ctx<'_>, kvs: Vec<KeyValue>) -> Box<[Attr]> {
         .collect()
 }
 
+/// Appends attributes to the store's arena.
+fn arena_attrs(ctx: &mut Ctx<'_>, kvs: Vec<KeyValue>) -> Range {
+    let start = ctx.store.attrs.len();
+    for kv in kvs {
+        let a = Attr {
+            key: ctx.store.intern(&kv.key),
+            value: any(ctx, kv.value),
+        };
+        ctx.store.attrs.push(a);
+    }
+    TraceStore::range_from(start, ctx.store.attrs.len())
+}
+
 fn any(ctx: &mut Ctx<'_>, v: Option<AnyValue>) -> AttrValue {
     match v.and_then(|v| v.value) {
         None => AttrValue::Empty,
@@ -171,30 +186,30 @@ pub fn convert_resource_spans(ctx: &mut Ctx<'_>, rs: ResourceSpans) {
             None => 0,
         };
         for s in ss.spans {
-            let events: Box<[Event]> = s
-                .events
-                .into_iter()
-                .map(|e| Event {
+            let ev_start = ctx.store.events.len();
+            for e in s.events {
+                let ev = Event {
                     time_ns: e.time_unix_nano,
                     name: ctx.store.intern(&e.name),
-                    attrs: attrs(ctx, e.attributes),
-                })
-                .collect();
-            let links: Box<[Link]> = s
-                .links
-                .into_iter()
-                .map(|l| {
-                    let a = attrs(ctx, l.attributes);
-                    Link {
-                        trace_id: trace_id(ctx, &l.trace_id),
-                        span_id: span_id(ctx, &l.span_id),
-                        trace_state: ctx.store.intern(&l.trace_state),
-                        kind: link_kind(ctx.store, ref_type_key, &a),
-                        attrs: a,
-                        flags: l.flags,
-                    }
-                })
-                .collect();
+                    attrs: arena_attrs(ctx, e.attributes),
+                };
+                ctx.store.events.push(ev);
+            }
+            let events = TraceStore::range_from(ev_start, ctx.store.events.len());
+            let link_start = ctx.store.links.len();
+            for l in s.links {
+                let a = arena_attrs(ctx, l.attributes);
+                let link = Link {
+                    trace_id: trace_id(ctx, &l.trace_id),
+                    span_id: span_id(ctx, &l.span_id),
+                    trace_state: ctx.store.intern(&l.trace_state),
+                    kind: link_kind(ctx.store, ref_type_key, ctx.store.attrs_of(a)),
+                    attrs: a,
+                    flags: l.flags,
+                };
+                ctx.store.links.push(link);
+            }
+            let links = TraceStore::range_from(link_start, ctx.store.links.len());
             let (status, status_message) = match s.status {
                 Some(st) => (
                     StatusCode::from_i64(i64::from(st.code)).unwrap_or(StatusCode::Unset),
@@ -217,7 +232,7 @@ pub fn convert_resource_spans(ctx: &mut Ctx<'_>, rs: ResourceSpans) {
                 flags: s.flags,
                 kind: SpanKind::from_i64(i64::from(s.kind)).unwrap_or_default(),
                 status,
-                attrs: attrs(ctx, s.attributes),
+                attrs: arena_attrs(ctx, s.attributes),
                 events,
                 links,
             };

@@ -11,55 +11,65 @@ use tracelens_model::{Attr, AttrValue, Event, Link, LinkKind, Span, TraceStore};
 /// line stays a modest allocation for readers.
 const SPANS_PER_LINE: usize = 1000;
 
-/// Writes the given spans (indices into `store.spans`) as OTLP/JSON Lines,
-/// batching consecutive spans that share a resource and scope.
+/// Writes the given spans (indices into `store.spans`) as OTLP/JSON Lines:
+/// each line holds up to 1000 spans, grouped by resource and scope the way an
+/// SDK's batch exporter does.
 pub fn write_otlp_jsonl<W: Write>(
     store: &TraceStore,
     spans: &[u32],
     mut out: W,
 ) -> std::io::Result<()> {
-    let mut i = 0;
-    while i < spans.len() {
-        let first = &store.spans[spans[i] as usize];
-        let key = (first.resource, first.scope);
-        let mut j = i + 1;
-        while j < spans.len() && j - i < SPANS_PER_LINE {
-            let s = &store.spans[spans[j] as usize];
-            if (s.resource, s.scope) != key {
-                break;
-            }
-            j += 1;
-        }
-        write_line(store, key.0, key.1, &spans[i..j], &mut out)?;
-        i = j;
+    for batch in spans.chunks(SPANS_PER_LINE) {
+        write_line(store, &group_by_resource(store, batch), &mut out)?;
     }
     out.flush()
+}
+
+/// (resource, scope, spans) groups of a batch, in order of first appearance.
+pub(crate) fn group_by_resource(store: &TraceStore, batch: &[u32]) -> Vec<(u32, u32, Vec<u32>)> {
+    let mut groups: Vec<(u32, u32, Vec<u32>)> = Vec::new();
+    for &i in batch {
+        let s = &store.spans[i as usize];
+        match groups
+            .iter_mut()
+            .find(|g| g.0 == s.resource && g.1 == s.scope)
+        {
+            Some(g) => g.2.push(i),
+            None => groups.push((s.resource, s.scope, vec![i])),
+        }
+    }
+    groups
 }
 
 /// One TracesData line. The envelope is written by hand so that spans stream
 /// straight from the store to the writer.
 fn write_line<W: Write>(
     st: &TraceStore,
-    resource: u32,
-    scope: u32,
-    spans: &[u32],
+    groups: &[(u32, u32, Vec<u32>)],
     out: &mut W,
 ) -> std::io::Result<()> {
-    let res = &st.resources[resource as usize];
-    let sc = &st.scopes[scope as usize];
-    out.write_all(b"{\"resourceSpans\":[{\"resource\":{\"attributes\":")?;
-    serde_json::to_writer(&mut *out, &Attrs(st, &res.attrs))?;
-    out.write_all(b"},\"scopeSpans\":[{\"scope\":")?;
-    serde_json::to_writer(&mut *out, &ScopeOut(st, sc))?;
-    out.write_all(b",\"spans\":")?;
-    serde_json::to_writer(&mut *out, &Spans(st, spans))?;
-    out.write_all(b"}]")?;
-    let url = st.resolve(res.schema_url);
-    if !url.is_empty() {
-        out.write_all(b",\"schemaUrl\":")?;
-        serde_json::to_writer(&mut *out, url)?;
+    out.write_all(b"{\"resourceSpans\":[")?;
+    for (n, (resource, scope, spans)) in groups.iter().enumerate() {
+        let res = &st.resources[*resource as usize];
+        let sc = &st.scopes[*scope as usize];
+        if n > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"{\"resource\":{\"attributes\":")?;
+        serde_json::to_writer(&mut *out, &Attrs(st, &res.attrs))?;
+        out.write_all(b"},\"scopeSpans\":[{\"scope\":")?;
+        serde_json::to_writer(&mut *out, &ScopeOut(st, sc))?;
+        out.write_all(b",\"spans\":")?;
+        serde_json::to_writer(&mut *out, &Spans(st, spans))?;
+        out.write_all(b"}]")?;
+        let url = st.resolve(res.schema_url);
+        if !url.is_empty() {
+            out.write_all(b",\"schemaUrl\":")?;
+            serde_json::to_writer(&mut *out, url)?;
+        }
+        out.write_all(b"}")?;
     }
-    out.write_all(b"}]}\n")
+    out.write_all(b"]}\n")
 }
 
 struct ScopeOut<'a>(&'a TraceStore, &'a tracelens_model::Scope);
@@ -108,13 +118,13 @@ impl Serialize for SpanOut<'_> {
         m.serialize_entry("startTimeUnixNano", &sp.start_ns.to_string())?;
         m.serialize_entry("endTimeUnixNano", &sp.end_ns.unwrap_or(0).to_string())?;
         if !sp.attrs.is_empty() {
-            m.serialize_entry("attributes", &Attrs(st, &sp.attrs))?;
+            m.serialize_entry("attributes", &Attrs(st, st.attrs_of(sp.attrs)))?;
         }
         if !sp.events.is_empty() {
-            m.serialize_entry("events", &Events(st, &sp.events))?;
+            m.serialize_entry("events", &Events(st, st.events_of(sp.events)))?;
         }
         if !sp.links.is_empty() {
-            m.serialize_entry("links", &Links(st, &sp.links))?;
+            m.serialize_entry("links", &Links(st, st.links_of(sp.links)))?;
         }
         m.serialize_entry("status", &StatusOut(st, sp))?;
         m.end()
@@ -154,7 +164,7 @@ impl Serialize for EventOut<'_> {
         m.serialize_entry("timeUnixNano", &self.1.time_ns.to_string())?;
         m.serialize_entry("name", self.0.resolve(self.1.name))?;
         if !self.1.attrs.is_empty() {
-            m.serialize_entry("attributes", &Attrs(self.0, &self.1.attrs))?;
+            m.serialize_entry("attributes", &Attrs(self.0, self.0.attrs_of(self.1.attrs)))?;
         }
         m.end()
     }
@@ -188,14 +198,14 @@ impl Serialize for LinkOut<'_> {
         // Keep Jaeger's reference type, unless the attributes already carry it.
         let has_ref = st
             .lookup("opentracing.ref_type")
-            .is_some_and(|k| l.attrs.iter().any(|a| a.key == k));
+            .is_some_and(|k| st.attrs_of(l.attrs).iter().any(|a| a.key == k));
         let extra = match (l.kind, has_ref) {
             (LinkKind::FollowsFrom, false) => Some("follows_from"),
             (LinkKind::CrossTraceParent, false) => Some("child_of"),
             _ => None,
         };
         if !l.attrs.is_empty() || extra.is_some() {
-            m.serialize_entry("attributes", &LinkAttrs(st, &l.attrs, extra))?;
+            m.serialize_entry("attributes", &LinkAttrs(st, st.attrs_of(l.attrs), extra))?;
         }
         m.end()
     }

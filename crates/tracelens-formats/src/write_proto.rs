@@ -45,97 +45,91 @@ fn val(st: &TraceStore, v: &AttrValue) -> AnyValue {
     }
 }
 
-/// Batches of consecutive spans sharing a resource and scope, as messages.
+/// Batches of up to 1000 spans, grouped by resource and scope, as messages.
 pub fn requests(st: &TraceStore, spans: &[u32]) -> Vec<ExportTraceServiceRequest> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < spans.len() {
-        let first = &st.spans[spans[i] as usize];
-        let key = (first.resource, first.scope);
-        let mut j = i + 1;
-        while j < spans.len() && j - i < SPANS_PER_MESSAGE {
-            let s = &st.spans[spans[j] as usize];
-            if (s.resource, s.scope) != key {
-                break;
-            }
-            j += 1;
-        }
-        let res = &st.resources[key.0 as usize];
-        let sc = &st.scopes[key.1 as usize];
-        let pspans = spans[i..j]
-            .iter()
-            .map(|&g| {
-                let s = &st.spans[g as usize];
-                PSpan {
-                    trace_id: s.trace_id.to_bytes().to_vec(),
-                    span_id: s.span_id.to_bytes().to_vec(),
-                    trace_state: st.resolve(s.trace_state).to_string(),
-                    parent_span_id: if s.parent_span_id.is_valid() {
-                        s.parent_span_id.to_bytes().to_vec()
-                    } else {
-                        Vec::new()
-                    },
-                    flags: s.flags,
-                    name: st.resolve(s.name).to_string(),
-                    kind: s.kind as i32,
-                    start_time_unix_nano: s.start_ns,
-                    end_time_unix_nano: s.end_ns.unwrap_or(0),
-                    attributes: kv(st, &s.attrs),
-                    dropped_attributes_count: 0,
-                    events: s
-                        .events
-                        .iter()
-                        .map(|e| span::Event {
-                            time_unix_nano: e.time_ns,
-                            name: st.resolve(e.name).to_string(),
-                            attributes: kv(st, &e.attrs),
-                            dropped_attributes_count: 0,
-                        })
-                        .collect(),
-                    dropped_events_count: 0,
-                    links: s
-                        .links
-                        .iter()
-                        .map(|l| span::Link {
-                            trace_id: l.trace_id.to_bytes().to_vec(),
-                            span_id: l.span_id.to_bytes().to_vec(),
-                            trace_state: st.resolve(l.trace_state).to_string(),
-                            attributes: kv(st, &l.attrs),
-                            dropped_attributes_count: 0,
-                            flags: l.flags,
-                        })
-                        .collect(),
-                    dropped_links_count: 0,
-                    status: Some(Status {
-                        message: st.resolve(s.status_message).to_string(),
-                        code: s.status as i32,
-                    }),
-                }
-            })
-            .collect();
-        out.push(ExportTraceServiceRequest {
-            resource_spans: vec![ResourceSpans {
-                resource: Some(Resource {
-                    attributes: kv(st, &res.attrs),
-                    dropped_attributes_count: 0,
-                    entity_refs: Vec::new(),
-                }),
-                scope_spans: vec![ScopeSpans {
-                    scope: Some(InstrumentationScope {
-                        name: st.resolve(sc.name).to_string(),
-                        version: st.resolve(sc.version).to_string(),
-                        attributes: kv(st, &sc.attrs),
+    spans
+        .chunks(SPANS_PER_MESSAGE)
+        .map(|batch| ExportTraceServiceRequest {
+            resource_spans: crate::write::group_by_resource(st, batch)
+                .into_iter()
+                .map(|(r, sc, idx)| resource_spans(st, r, sc, &idx))
+                .collect(),
+        })
+        .collect()
+}
+
+fn resource_spans(st: &TraceStore, resource: u32, scope: u32, spans: &[u32]) -> ResourceSpans {
+    let res = &st.resources[resource as usize];
+    let sc = &st.scopes[scope as usize];
+    let pspans = spans
+        .iter()
+        .map(|&g| {
+            let s = &st.spans[g as usize];
+            PSpan {
+                trace_id: s.trace_id.to_bytes().to_vec(),
+                span_id: s.span_id.to_bytes().to_vec(),
+                trace_state: st.resolve(s.trace_state).to_string(),
+                parent_span_id: if s.parent_span_id.is_valid() {
+                    s.parent_span_id.to_bytes().to_vec()
+                } else {
+                    Vec::new()
+                },
+                flags: s.flags,
+                name: st.resolve(s.name).to_string(),
+                kind: s.kind as i32,
+                start_time_unix_nano: s.start_ns,
+                end_time_unix_nano: s.end_ns.unwrap_or(0),
+                attributes: kv(st, st.attrs_of(s.attrs)),
+                dropped_attributes_count: 0,
+                events: st
+                    .events_of(s.events)
+                    .iter()
+                    .map(|e| span::Event {
+                        time_unix_nano: e.time_ns,
+                        name: st.resolve(e.name).to_string(),
+                        attributes: kv(st, st.attrs_of(e.attrs)),
                         dropped_attributes_count: 0,
-                    }),
-                    spans: pspans,
-                    schema_url: String::new(),
-                }],
-                schema_url: st.resolve(res.schema_url).to_string(),
-            }],
-        });
-        i = j;
+                    })
+                    .collect(),
+                dropped_events_count: 0,
+                links: st
+                    .links_of(s.links)
+                    .iter()
+                    .map(|l| span::Link {
+                        trace_id: l.trace_id.to_bytes().to_vec(),
+                        span_id: l.span_id.to_bytes().to_vec(),
+                        trace_state: st.resolve(l.trace_state).to_string(),
+                        attributes: kv(st, st.attrs_of(l.attrs)),
+                        dropped_attributes_count: 0,
+                        flags: l.flags,
+                    })
+                    .collect(),
+                dropped_links_count: 0,
+                status: Some(Status {
+                    message: st.resolve(s.status_message).to_string(),
+                    code: s.status as i32,
+                }),
+            }
+        })
+        .collect();
+    ResourceSpans {
+        resource: Some(Resource {
+            attributes: kv(st, &res.attrs),
+            dropped_attributes_count: 0,
+            entity_refs: Vec::new(),
+        }),
+        scope_spans: vec![ScopeSpans {
+            scope: Some(InstrumentationScope {
+                name: st.resolve(sc.name).to_string(),
+                version: st.resolve(sc.version).to_string(),
+                attributes: kv(st, &sc.attrs),
+                dropped_attributes_count: 0,
+            }),
+            spans: pspans,
+            schema_url: String::new(),
+        }],
+        schema_url: st.resolve(res.schema_url).to_string(),
     }
-    out
 }
 
 /// The Collector file exporter's proto layout: each message preceded by its

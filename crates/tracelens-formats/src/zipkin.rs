@@ -183,7 +183,7 @@ fn convert(ctx: &mut Ctx<'_>, services: &mut HashMap<String, u32>, z: ZSpan) {
         .map(|a| Event {
             time_ns: value_u64(&a.timestamp).unwrap_or(0).saturating_mul(1000),
             name: ctx.store.intern(&a.value),
-            attrs: Box::new([]),
+            attrs: Default::default(),
         })
         .collect();
     let start = value_u64(&z.timestamp)
@@ -218,9 +218,9 @@ fn convert(ctx: &mut Ctx<'_>, services: &mut HashMap<String, u32>, z: ZSpan) {
         flags: 0,
         kind,
         status,
-        attrs: attrs.into_boxed_slice(),
-        events: events.into_boxed_slice(),
-        links: Box::new([]),
+        attrs: ctx.store.push_attrs(attrs),
+        events: ctx.store.push_events(events),
+        links: Default::default(),
     };
     ctx.store.spans.push(span);
     ctx.spans_read += 1;

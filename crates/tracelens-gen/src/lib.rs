@@ -174,7 +174,7 @@ impl<'s> Gen<'s> {
         Event {
             time_ns: t,
             name: self.store.intern(name),
-            attrs: attrs.into_boxed_slice(),
+            attrs: self.store.push_attrs(attrs),
         }
     }
 
@@ -206,6 +206,8 @@ impl<'s> Gen<'s> {
         let name = self.store.intern(name);
         let status_message = self.store.intern(status.1);
         let empty = self.store.empty();
+        let attrs = self.store.push_attrs(attrs);
+        let events = self.store.push_events(events);
         self.store.spans.push(Span {
             trace_id: self.trace,
             span_id: id,
@@ -221,9 +223,9 @@ impl<'s> Gen<'s> {
             flags: 0x100,
             kind,
             status: status.0,
-            attrs: attrs.into_boxed_slice(),
-            events: events.into_boxed_slice(),
-            links: Box::new([]),
+            attrs,
+            events,
+            links: Default::default(),
         });
         self.budget = self.budget.saturating_sub(1);
     }
@@ -293,12 +295,16 @@ impl<'s> Gen<'s> {
                 agent_no += 1;
                 match outcome {
                     Outcome::Dead => {
+                        // The supervisor notices and, in a big run, carries on
+                        // with the rest of its work; the run still fails.
                         root_status = (
                             StatusCode::Error,
                             format!("sub-agent {agent} stopped responding (no heartbeat)"),
                         );
-                        now = wave_end;
-                        break 'waves;
+                        if self.budget < 40 {
+                            now = wave_end;
+                            break 'waves;
+                        }
                     }
                     Outcome::TimedOut => {
                         root_status = (StatusCode::Error, format!("sub-agent {agent} timed out"));

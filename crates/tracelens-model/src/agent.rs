@@ -109,8 +109,8 @@ pub fn agent_execution(
         .filter(|v| *v > 0.0)
         .map(|ms| (ms * 1e6) as u64)
         .unwrap_or(DEFAULT_HEARTBEAT_NS);
-    let beats: Vec<u64> = span
-        .events
+    let beats: Vec<u64> = store
+        .events_of(span.events)
         .iter()
         .filter(|e| keys.heartbeat_events.contains(&e.name))
         .map(|e| e.time_ns)

@@ -103,7 +103,7 @@ impl TraceAnalysis {
                 continue;
             }
             let span = &store.spans[node.span as usize];
-            let facts = SpanFacts::of(keys, &span.attrs);
+            let facts = SpanFacts::of(keys, store.attrs_of(span.attrs));
             let name = store.resolve(span.name);
             let c = classify(store, &facts, name);
             class[i] = c;
@@ -125,7 +125,7 @@ impl TraceAnalysis {
                 )),
                 _ => {}
             }
-            for (ei, ev) in span.events.iter().enumerate() {
+            for (ei, ev) in store.events_of(span.events).iter().enumerate() {
                 if let Some(kind) = LifecycleKind::parse(store.resolve(ev.name)) {
                     lifecycle.push(LifecycleEvent {
                         node: i as u32,
@@ -263,7 +263,7 @@ pub fn place_event(
         if let Some(agent) = &ev.agent_name {
             if want == SpanClass::Agent {
                 let span = &store.spans[node.span as usize];
-                let facts = SpanFacts::of(keys, &span.attrs);
+                let facts = SpanFacts::of(keys, store.attrs_of(span.attrs));
                 let name = facts
                     .str(store, crate::facts::Fact::AgentName)
                     .unwrap_or_else(|| store.resolve(span.name));

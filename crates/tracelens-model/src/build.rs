@@ -3,7 +3,7 @@
 
 use crate::attr::{Attr, AttrValue};
 use crate::ids::{SpanId, TraceId};
-use crate::span::{Event, Link, LinkKind, Span, SpanKind, StatusCode};
+use crate::span::{Event, Link, LinkKind, Range, Span, SpanKind, StatusCode};
 use crate::store::TraceStore;
 
 pub struct SpanBuilder<'s> {
@@ -35,9 +35,9 @@ impl TraceStore {
                 flags: 0,
                 kind: SpanKind::Internal,
                 status: StatusCode::Unset,
-                attrs: Box::new([]),
-                events: Box::new([]),
-                links: Box::new([]),
+                attrs: Range::default(),
+                events: Range::default(),
+                links: Range::default(),
             },
             store: self,
             attrs: Vec::new(),
@@ -90,7 +90,7 @@ impl SpanBuilder<'_> {
         self.events.push(Event {
             time_ns,
             name,
-            attrs: Box::new([]),
+            attrs: Range::default(),
         });
         self
     }
@@ -100,7 +100,7 @@ impl SpanBuilder<'_> {
             trace_id: TraceId(trace),
             span_id: SpanId(span),
             trace_state: empty,
-            attrs: Box::new([]),
+            attrs: Range::default(),
             flags: 0,
             kind,
         });
@@ -108,9 +108,9 @@ impl SpanBuilder<'_> {
     }
     /// Appends the span; returns its index in the store.
     pub fn push(mut self) -> u32 {
-        self.span.attrs = self.attrs.into_boxed_slice();
-        self.span.events = self.events.into_boxed_slice();
-        self.span.links = self.links.into_boxed_slice();
+        self.span.attrs = self.store.push_attrs(self.attrs);
+        self.span.events = self.store.push_events(self.events);
+        self.span.links = self.store.push_links(self.links);
         self.store.spans.push(self.span);
         (self.store.spans.len() - 1) as u32
     }

@@ -99,9 +99,9 @@ impl CorrelationIndex {
                         }
                     }
                 };
-                add_attrs(&mut idx, &span.attrs);
-                for ev in span.events.iter() {
-                    add_attrs(&mut idx, &ev.attrs);
+                add_attrs(&mut idx, store.attrs_of(span.attrs));
+                for ev in store.events_of(span.events) {
+                    add_attrs(&mut idx, store.attrs_of(ev.attrs));
                 }
                 if seen_resources.insert(span.resource) {
                     if let Some(r) = store.resources.get(span.resource as usize) {

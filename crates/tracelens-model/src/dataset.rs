@@ -49,11 +49,11 @@ pub struct Dataset {
 }
 
 /// The latest instant the data mentions.
-fn latest_time<'a>(spans: impl IntoIterator<Item = &'a Span>) -> u64 {
+fn latest_time<'a>(store: &TraceStore, spans: impl IntoIterator<Item = &'a Span>) -> u64 {
     let mut t = 0u64;
     for s in spans {
         t = t.max(s.start_ns).max(s.end_ns.unwrap_or(0));
-        for e in s.events.iter() {
+        for e in store.events_of(s.events) {
             t = t.max(e.time_ns);
         }
     }
@@ -62,7 +62,9 @@ fn latest_time<'a>(spans: impl IntoIterator<Item = &'a Span>) -> u64 {
 
 impl Dataset {
     pub fn build(mut store: TraceStore, opts: DatasetOptions) -> Dataset {
-        let as_of_ns = opts.as_of_ns.unwrap_or_else(|| latest_time(&store.spans));
+        let as_of_ns = opts
+            .as_of_ns
+            .unwrap_or_else(|| latest_time(&store, &store.spans));
         let mut groups: HashMap<TraceId, Vec<u32>> = HashMap::new();
         for (i, s) in store.spans.iter().enumerate() {
             groups.entry(s.trace_id).or_default().push(i as u32);
@@ -74,7 +76,7 @@ impl Dataset {
                 let tree_opts = TreeOptions {
                     skew_tolerance_ns: opts.skew_tolerance_ns,
                     as_of_ns: opts.as_of_ns.unwrap_or_else(|| {
-                        latest_time(members.iter().map(|&i| &store.spans[i as usize]))
+                        latest_time(&store, members.iter().map(|&i| &store.spans[i as usize]))
                     }),
                 };
                 TraceTree::build(&store, id, &members, tree_opts, &mut sink)

@@ -31,7 +31,7 @@ pub use attr::{Attr, AttrValue};
 pub use classify::{Phase, SpanClass};
 pub use dataset::{Dataset, DatasetOptions};
 pub use ids::{SpanId, TraceId};
-pub use span::{Event, Link, LinkKind, Resource, Scope, Span, SpanKind, StatusCode};
+pub use span::{Event, Link, LinkKind, Range, Resource, Scope, Span, SpanKind, StatusCode};
 pub use store::{Sym, TraceStore};
 pub use tree::{fmt_ns, NodeFlags, TraceTree, NONE};
 pub use warning::{Warning, WarningKind};

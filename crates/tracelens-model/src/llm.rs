@@ -55,7 +55,8 @@ impl LlmCall {
                     .and_then(|s| ms_to_ns(s * 1e3))
             })
             .or_else(|| {
-                span.events
+                store
+                    .events_of(span.events)
                     .iter()
                     .find(|e| keys.first_token_events.contains(&e.name))
                     .map(|e| e.time_ns.saturating_sub(span.start_ns))

@@ -5,7 +5,7 @@
 //! words per span and not a heap allocation per name.
 
 use crate::attr::{Attr, AttrValue};
-use crate::span::{Resource, Scope, Span};
+use crate::span::{Event, Link, Range, Resource, Scope, Span};
 use crate::warning::Warning;
 
 /// An interned string handle (4 bytes).
@@ -20,16 +20,57 @@ pub struct Source {
     pub name: String,
 }
 
+/// A hash of attributes and a few symbols, for deduplication (equality is
+/// still checked on a hash match).
+fn content_hash(attrs: &[Attr], syms: &[Sym]) -> u64 {
+    use std::hash::{Hash, Hasher as _};
+    fn value(v: &AttrValue, h: &mut impl std::hash::Hasher) {
+        match v {
+            AttrValue::Empty => 0u8.hash(h),
+            AttrValue::Str(s) => s.hash(h),
+            AttrValue::Text(t) => t.hash(h),
+            AttrValue::Bool(b) => b.hash(h),
+            AttrValue::Int(i) => i.hash(h),
+            AttrValue::Double(d) => d.to_bits().hash(h),
+            AttrValue::Bytes(b) => b.hash(h),
+            AttrValue::Array(a) => a.iter().for_each(|x| value(x, h)),
+            AttrValue::KvList(kv) => kv.iter().for_each(|a| {
+                a.key.hash(h);
+                value(&a.value, h)
+            }),
+        }
+    }
+    // Fixed keys: equal content must hash equally across calls.
+    let mut h = std::hash::DefaultHasher::new();
+    syms.hash(&mut h);
+    for a in attrs {
+        a.key.hash(&mut h);
+        value(&a.value, &mut h);
+    }
+    h.finish()
+}
+
 /// Every span and its context, plus what readers had to say about the input.
+/// The interner's hasher: SipHash (the default) costs more than the parse.
+type Hasher = hashbrown::DefaultHashBuilder;
+
 pub struct TraceStore {
-    strings: lasso::Rodeo,
+    strings: lasso::Rodeo<Sym, Hasher>,
     empty: Sym,
     pub spans: Vec<Span>,
+    /// Arenas that spans, events and links point into with a [`Range`].
+    pub attrs: Vec<Attr>,
+    pub events: Vec<Event>,
+    pub links: Vec<Link>,
     pub resources: Vec<Resource>,
     pub scopes: Vec<Scope>,
     pub sources: Vec<Source>,
     /// Warnings from readers (lenient input, read errors).
     pub warnings: Vec<Warning>,
+    /// Content hash -> indices, so that the same resource or scope sent with
+    /// every batch (as exporters do) is stored once.
+    resource_index: hashbrown::HashMap<u64, Vec<u32>>,
+    scope_index: hashbrown::HashMap<u64, Vec<u32>>,
 }
 
 impl Default for TraceStore {
@@ -51,16 +92,21 @@ impl std::fmt::Debug for TraceStore {
 
 impl TraceStore {
     pub fn new() -> Self {
-        let mut strings = lasso::Rodeo::new();
+        let mut strings = lasso::Rodeo::with_hasher(Hasher::default());
         let empty = strings.get_or_intern_static("");
         let mut store = TraceStore {
             strings,
             empty,
             spans: Vec::new(),
+            attrs: Vec::new(),
+            events: Vec::new(),
+            links: Vec::new(),
             resources: Vec::new(),
             scopes: Vec::new(),
             sources: Vec::new(),
             warnings: Vec::new(),
+            resource_index: Default::default(),
+            scope_index: Default::default(),
         };
         // Index 0 of resources and scopes is the empty one, so a span always
         // points somewhere valid, even when its input broke off early.
@@ -75,6 +121,45 @@ impl TraceStore {
             attrs: Box::new([]),
         });
         store
+    }
+
+    /// Attributes of a span, event or link.
+    pub fn attrs_of(&self, r: Range) -> &[Attr] {
+        self.attrs.get(r.as_usize()).unwrap_or(&[])
+    }
+
+    pub fn events_of(&self, r: Range) -> &[Event] {
+        self.events.get(r.as_usize()).unwrap_or(&[])
+    }
+
+    pub fn links_of(&self, r: Range) -> &[Link] {
+        self.links.get(r.as_usize()).unwrap_or(&[])
+    }
+
+    /// The range from `start` to the end of an arena of length `end`.
+    pub fn range_from(start: usize, end: usize) -> Range {
+        Range {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            len: u32::try_from(end.saturating_sub(start)).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn push_attrs(&mut self, attrs: impl IntoIterator<Item = Attr>) -> Range {
+        let start = self.attrs.len();
+        self.attrs.extend(attrs);
+        Self::range_from(start, self.attrs.len())
+    }
+
+    pub fn push_events(&mut self, events: impl IntoIterator<Item = Event>) -> Range {
+        let start = self.events.len();
+        self.events.extend(events);
+        Self::range_from(start, self.events.len())
+    }
+
+    pub fn push_links(&mut self, links: impl IntoIterator<Item = Link>) -> Range {
+        let start = self.links.len();
+        self.links.extend(links);
+        Self::range_from(start, self.links.len())
     }
 
     /// The handle of "".
@@ -109,8 +194,18 @@ impl TraceStore {
         (self.sources.len() - 1) as u32
     }
 
-    /// Adds a resource and returns its index; `service.name` is picked out here.
+    /// Adds a resource (or finds the identical one) and returns its index;
+    /// `service.name` is picked out here.
     pub fn add_resource(&mut self, attrs: Box<[Attr]>, schema_url: Sym) -> u32 {
+        let h = content_hash(&attrs, &[schema_url]);
+        if let Some(found) = self.resource_index.get(&h).and_then(|c| {
+            c.iter().copied().find(|&i| {
+                let r = &self.resources[i as usize];
+                r.schema_url == schema_url && r.attrs == attrs
+            })
+        }) {
+            return found;
+        }
         let key = self.lookup("service.name");
         let service_name = key
             .and_then(|k| attrs.iter().find(|a| a.key == k))
@@ -125,16 +220,30 @@ impl TraceStore {
             service_name,
             schema_url,
         });
-        (self.resources.len() - 1) as u32
+        let idx = (self.resources.len() - 1) as u32;
+        self.resource_index.entry(h).or_default().push(idx);
+        idx
     }
 
+    /// Adds a scope (or finds the identical one) and returns its index.
     pub fn add_scope(&mut self, name: Sym, version: Sym, attrs: Box<[Attr]>) -> u32 {
+        let h = content_hash(&attrs, &[name, version]);
+        if let Some(found) = self.scope_index.get(&h).and_then(|c| {
+            c.iter().copied().find(|&i| {
+                let sc = &self.scopes[i as usize];
+                sc.name == name && sc.version == version && sc.attrs == attrs
+            })
+        }) {
+            return found;
+        }
         self.scopes.push(Scope {
             name,
             version,
             attrs,
         });
-        (self.scopes.len() - 1) as u32
+        let idx = (self.scopes.len() - 1) as u32;
+        self.scope_index.entry(h).or_default().push(idx);
+        idx
     }
 
     /// The service name of a span, "" when its resource has none.
@@ -233,19 +342,6 @@ impl TraceStore {
     /// Heap bytes of attribute payloads (long strings, bytes, nested values) of
     /// all spans: the benchmark's "attribute payload" to subtract.
     pub fn attribute_payload_bytes(&self) -> usize {
-        self.spans
-            .iter()
-            .map(|s| {
-                s.attrs
-                    .iter()
-                    .map(|a| a.value.payload_bytes())
-                    .sum::<usize>()
-                    + s.events
-                        .iter()
-                        .flat_map(|e| e.attrs.iter())
-                        .map(|a| a.value.payload_bytes())
-                        .sum::<usize>()
-            })
-            .sum()
+        self.attrs.iter().map(|a| a.value.payload_bytes()).sum()
     }
 }

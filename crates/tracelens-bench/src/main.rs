@@ -1,0 +1,343 @@
+//! Benchmark harness. `tracelens-bench report --out docs/benchmarks.md` generates
+//! inputs, measures ingest, analyses and memory, and writes the report.
+//! Every figure is a median of several runs, next to a baseline measured in the
+//! same run on the same file (these machines are noisy: compare ratios).
+//!
+//! `tracelens-bench mem FILE` is the child mode used for memory: it loads one
+//! file in a fresh process and reports /proc/self/status figures.
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+use tracelens_formats::{read_path, ReadOptions};
+use tracelens_model::{Dataset, DatasetOptions, TraceStore};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("mem") => mem_child(Path::new(args.get(2).context("mem FILE")?)),
+        Some("report") => {
+            let mut out = PathBuf::from("docs/benchmarks.md");
+            let mut dir = PathBuf::from("target/bench-data");
+            let mut runs = 5usize;
+            let mut sizes = vec![10_000usize, 100_000, 1_000_000];
+            let mut i = 2;
+            while i < args.len() {
+                let v = args.get(i + 1).context("missing value")?;
+                match args[i].as_str() {
+                    "--out" => out = v.into(),
+                    "--dir" => dir = v.into(),
+                    "--runs" => runs = v.parse()?,
+                    "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
+                    other => bail!("unknown option {other}"),
+                }
+                i += 2;
+            }
+            report(&out, &dir, runs, &sizes)
+        }
+        _ => bail!("usage: tracelens-bench report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | mem FILE"),
+    }
+}
+
+fn status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[derive(Serialize, serde::Deserialize, Debug, Default, Clone)]
+struct Mem {
+    spans: u64,
+    rss_before_kb: u64,
+    rss_after_kb: u64,
+    peak_kb: u64,
+    attr_payload_bytes: u64,
+}
+
+fn mem_child(file: &Path) -> Result<()> {
+    let rss_before_kb = status_kb("VmRSS:");
+    let mut store = TraceStore::new();
+    let rep = read_path(file, &mut store, &ReadOptions::default());
+    if let Some(e) = rep.error {
+        bail!("{e}");
+    }
+    let payload = store.attribute_payload_bytes() as u64;
+    let ds = Dataset::build(store, DatasetOptions::default());
+    let m = Mem {
+        spans: ds.span_count() as u64,
+        rss_before_kb,
+        rss_after_kb: status_kb("VmRSS:"),
+        peak_kb: status_kb("VmHWM:"),
+        attr_payload_bytes: payload,
+    };
+    println!("{}", serde_json::to_string(&m)?);
+    Ok(())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn time_runs(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+    f()?; // warm the page cache
+    let mut t = Vec::new();
+    for _ in 0..runs {
+        let s = Instant::now();
+        f()?;
+        t.push(s.elapsed().as_secs_f64());
+    }
+    Ok(median(t))
+}
+
+/// The parse floor: serde_json over the same lines into IgnoredAny.
+fn floor_jsonl(file: &Path) -> Result<()> {
+    let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(file)?);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        if r.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        serde_json::from_slice::<serde::de::IgnoredAny>(&buf)?;
+    }
+}
+
+fn ingest(file: &Path) -> Result<u64> {
+    let mut store = TraceStore::new();
+    let rep = read_path(file, &mut store, &ReadOptions::default());
+    if let Some(e) = rep.error {
+        bail!("{e}");
+    }
+    Ok(store.spans.len() as u64)
+}
+
+fn node_baseline(file: &Path, runs: usize) -> Option<f64> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/json_parse_baseline.js");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(file)
+        .arg(runs.to_string())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
+fn mem_of(file: &Path) -> Result<Mem> {
+    let exe = std::env::current_exe()?;
+    let out = Command::new(exe).arg("mem").arg(file).output()?;
+    if !out.status.success() {
+        bail!("mem child failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map(|kb| format!("{:.1} GiB", kb as f64 / 1048576.0))
+        .unwrap_or_default();
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "absent".into());
+    format!("{cpu}, {cores} cores, {mem} RAM; {rustc}; node {node}")
+}
+
+struct Row {
+    spans: u64,
+    json_mb: f64,
+    proto_mb: f64,
+    json_s: f64,
+    floor_s: f64,
+    node_s: Option<f64>,
+    proto_s: f64,
+    build_s: f64,
+    mem: Mem,
+    json_bytes: u64,
+}
+
+fn report(out: &Path, dir: &Path, runs: usize, sizes: &[usize]) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut rows = Vec::new();
+    for &n in sizes {
+        let traces = (n / 10_000).clamp(1, 100);
+        let per = n / traces;
+        eprintln!("generating {n} spans ({traces} traces)...");
+        let store = tracelens_gen::generate(tracelens_gen::GenOptions {
+            traces,
+            spans_per_trace: per,
+            seed: 1,
+        });
+        let idx: Vec<u32> = (0..store.spans.len() as u32).collect();
+        let json = dir.join(format!("bench-{n}.jsonl"));
+        let proto = dir.join(format!("bench-{n}.pb"));
+        tracelens_formats::write_otlp_jsonl(
+            &store,
+            &idx,
+            std::io::BufWriter::new(std::fs::File::create(&json)?),
+        )?;
+        tracelens_formats::write_otlp_proto_framed(
+            &store,
+            &idx,
+            std::io::BufWriter::new(std::fs::File::create(&proto)?),
+        )?;
+        drop(store);
+        let json_bytes = std::fs::metadata(&json)?.len();
+        let proto_bytes = std::fs::metadata(&proto)?.len();
+        eprintln!("measuring {n}...");
+        let mut spans = 0;
+        let json_s = time_runs(runs, || {
+            spans = ingest(&json)?;
+            Ok(())
+        })?;
+        let floor_s = time_runs(runs, || floor_jsonl(&json))?;
+        let node_s = node_baseline(&json, runs);
+        let proto_s = time_runs(runs, || ingest(&proto).map(|_| ()))?;
+        let mut store = TraceStore::new();
+        read_path(&json, &mut store, &ReadOptions::default());
+        let mut build_t = Vec::new();
+        for _ in 0..runs.max(1) {
+            let s = store_clone(&json)?;
+            let t = Instant::now();
+            let ds = Dataset::build(s, DatasetOptions::default());
+            build_t.push(t.elapsed().as_secs_f64());
+            drop(ds);
+        }
+        let build_s = median(build_t);
+        let mem = mem_of(&json)?;
+        rows.push(Row {
+            spans,
+            json_mb: json_bytes as f64 / 1e6,
+            proto_mb: proto_bytes as f64 / 1e6,
+            json_s,
+            floor_s,
+            node_s,
+            proto_s,
+            build_s,
+            mem,
+            json_bytes,
+        });
+    }
+    write_report(out, runs, &rows)
+}
+
+fn store_clone(file: &Path) -> Result<TraceStore> {
+    let mut store = TraceStore::new();
+    let rep = read_path(file, &mut store, &ReadOptions::default());
+    if let Some(e) = rep.error {
+        bail!("{e}");
+    }
+    Ok(store)
+}
+
+fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
+    let mut s = String::new();
+    let w = &mut s;
+    use std::fmt::Write as _;
+    writeln!(w, "# Benchmarks\n")?;
+    writeln!(w, "Written by `scripts/bench.sh` (the `tracelens-bench` harness, release build). Do not edit by hand.\n")?;
+    writeln!(w, "- Machine: {}", machine())?;
+    writeln!(w, "- Method: inputs generated by `tracelens generate` (seed 1; realistic agent runs, ~{} bytes of OTLP/JSON a span). Each time is the median of {runs} runs after one warm-up run, file in the page cache. Baselines run in the same process on the same files: the parse floor is serde_json parsing each line into `IgnoredAny` (no model built); node is `JSON.parse` of each line (scripts/json_parse_baseline.js). Memory is read from /proc/self/status in a fresh process that loads the file and builds trees and analyses.", rows.first().map(|r| r.json_bytes / r.spans.max(1)).unwrap_or(0))?;
+    writeln!(w, "- Targets (issue 2): OTLP/JSON ingest ≥ 60% of the serde_json floor; protobuf ≥ 1M spans/s; tree + analyses on 1M spans < 1 s; < 500 bytes a span beyond attribute payload.\n")?;
+    writeln!(w, "## Ingest\n")?;
+    writeln!(w, "| spans | OTLP/JSON MB | ingest MB/s | ingest spans/s | floor MB/s | ingest / floor | node JSON.parse MB/s | protobuf MB | protobuf spans/s |")?;
+    writeln!(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    for r in rows {
+        writeln!(
+            w,
+            "| {} | {:.1} | {:.0} | {:.0} | {:.0} | {:.0}% | {} | {:.1} | {:.0} |",
+            r.spans,
+            r.json_mb,
+            r.json_mb / r.json_s,
+            r.spans as f64 / r.json_s,
+            r.json_mb / r.floor_s,
+            100.0 * r.floor_s / r.json_s,
+            r.node_s
+                .map(|t| format!("{:.0}", r.json_mb / t))
+                .unwrap_or_else(|| "n/a".into()),
+            r.proto_mb,
+            r.spans as f64 / r.proto_s,
+        )?;
+    }
+    writeln!(w, "\n## Tree and analyses\n")?;
+    writeln!(w, "Dataset::build: grouping into traces, span trees, self time, critical path, classes, phases, LLM figures, agent states.\n")?;
+    writeln!(w, "| spans | build (median) | spans/s |")?;
+    writeln!(w, "|---:|---:|---:|")?;
+    for r in rows {
+        writeln!(
+            w,
+            "| {} | {:.3} s | {:.0} |",
+            r.spans,
+            r.build_s,
+            r.spans as f64 / r.build_s
+        )?;
+    }
+    writeln!(w, "\n## Memory\n")?;
+    writeln!(w, "Retained = RSS after load and analyses minus RSS before; peak = VmHWM (the high-water mark, file read included). Attribute payload = bytes of long string, byte and nested attribute values stored out of line.\n")?;
+    writeln!(w, "| spans | file MB | peak RSS MB | retained MB | retained bytes/span | attribute payload bytes/span | beyond payload bytes/span |")?;
+    writeln!(w, "|---:|---:|---:|---:|---:|---:|---:|")?;
+    for r in rows {
+        let m = &r.mem;
+        let retained = (m.rss_after_kb.saturating_sub(m.rss_before_kb)) * 1024;
+        let per = retained as f64 / m.spans.max(1) as f64;
+        let payload = m.attr_payload_bytes as f64 / m.spans.max(1) as f64;
+        writeln!(
+            w,
+            "| {} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} | {:.0} |",
+            m.spans,
+            r.json_mb,
+            m.peak_kb as f64 / 1024.0,
+            retained as f64 / 1048576.0,
+            per,
+            payload,
+            per - payload
+        )?;
+    }
+    writeln!(w, "\nPeak RSS stays well under file size + model: JSON Lines are parsed a line at a time and spans go straight into the model, so the file's bytes and a parsed copy never coexist with the model.")?;
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::File::create(out)?.write_all(s.as_bytes())?;
+    eprintln!("wrote {}", out.display());
+    print!("{s}");
+    Ok(())
+}
