@@ -207,7 +207,10 @@ fn jaeger_download() {
     assert_eq!(t.stats.duplicates, 1);
     assert_eq!(t.span_count(), 4);
     // Lifecycle event from a Jaeger log lands on its span.
-    assert_eq!(ds.analyses[0].lifecycle.len(), 1);
+    assert_eq!(
+        tracelens_model::TraceAnalysis::lifecycle(&ds.store, &ds.traces[0]).len(),
+        1
+    );
 }
 
 #[test]

@@ -71,6 +71,19 @@ fn mem_child(file: &Path) -> Result<()> {
         bail!("{e}");
     }
     let payload = store.attribute_payload_bytes() as u64;
+    let rss_read_kb = status_kb("VmRSS:");
+    if std::env::var_os("TRACELENS_BENCH_DEBUG").is_some() {
+        eprintln!(
+            "spans {} attrs {} events {} links {} resources {} interned {} rss_read_kb {}",
+            store.spans.len(),
+            store.attrs.len(),
+            store.events.len(),
+            store.links.len(),
+            store.resources.len(),
+            store.interned_count(),
+            rss_read_kb - rss_before_kb
+        );
+    }
     let ds = Dataset::build(store, DatasetOptions::default());
     let m = Mem {
         spans: ds.span_count() as u64,

@@ -181,7 +181,7 @@ fn tag_value(ctx: &mut Ctx<'_>, kv: &JKv) -> AttrValue {
             .unwrap_or_else(|_| store.str_value(s)),
         (Some("binary"), Value::String(s)) => base64::engine::general_purpose::STANDARD
             .decode(s)
-            .map(|b| AttrValue::Bytes(b.into_boxed_slice()))
+            .map(|b| AttrValue::Bytes(b.into()))
             .unwrap_or_else(|_| store.str_value(s)),
         (_, v) => json_attr(store, v),
     }

@@ -512,7 +512,7 @@ impl<'de> serde::Deserialize<'de> for Bool {
 fn bytes_value(ctx: &mut Ctx<'_>, s: &str) -> AttrValue {
     use base64::Engine as _;
     match base64::engine::general_purpose::STANDARD.decode(s.trim()) {
-        Ok(b) => AttrValue::Bytes(b.into_boxed_slice()),
+        Ok(b) => AttrValue::Bytes(b.into()),
         Err(_) => {
             ctx.len.odd_values += 1;
             ctx.store.str_value(s)
@@ -536,7 +536,7 @@ impl<'de> Visitor<'de> for BytesText<'_, '_> {
         Ok(bytes_value(self.0, s))
     }
     fn visit_unit<E: de::Error>(self) -> Result<AttrValue, E> {
-        Ok(AttrValue::Bytes(Box::new([])))
+        Ok(AttrValue::Bytes(Vec::new().into()))
     }
 }
 
@@ -600,11 +600,11 @@ impl<'de> Visitor<'de> for AnyValueVisitor<'_, '_> {
                 AnyKey::DoubleValue => AttrValue::Double(map.next_value::<F64>()?.0),
                 AnyKey::ArrayValue => AttrValue::Array(
                     map.next_value_seed(One::<ValuesOf<AnyValue>>::new(ctx))?
-                        .into_boxed_slice(),
+                        .into(),
                 ),
                 AnyKey::KvlistValue => AttrValue::KvList(
                     map.next_value_seed(One::<ValuesOf<KeyValue>>::new(ctx))?
-                        .into_boxed_slice(),
+                        .into(),
                 ),
                 AnyKey::BytesValue => map.next_value_seed(BytesText(ctx))?,
                 AnyKey::Other => {
@@ -642,9 +642,7 @@ impl<'de> Visitor<'de> for AnyValueVisitor<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<AttrValue, A::Error> {
         self.0.len.odd_values += 1;
         Ok(AttrValue::Array(
-            Many::<AnyValue>::new(self.0)
-                .visit_seq(seq)?
-                .into_boxed_slice(),
+            Many::<AnyValue>::new(self.0).visit_seq(seq)?.into(),
         ))
     }
 }

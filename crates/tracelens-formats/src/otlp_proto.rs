@@ -143,11 +143,11 @@ fn any(ctx: &mut Ctx<'_>, v: Option<AnyValue>) -> AttrValue {
         Some(any_value::Value::BoolValue(b)) => AttrValue::Bool(b),
         Some(any_value::Value::IntValue(i)) => AttrValue::Int(i),
         Some(any_value::Value::DoubleValue(d)) => AttrValue::Double(d),
-        Some(any_value::Value::BytesValue(b)) => AttrValue::Bytes(b.into_boxed_slice()),
+        Some(any_value::Value::BytesValue(b)) => AttrValue::Bytes(b.into()),
         Some(any_value::Value::ArrayValue(a)) => {
             AttrValue::Array(a.values.into_iter().map(|x| any(ctx, Some(x))).collect())
         }
-        Some(any_value::Value::KvlistValue(kv)) => AttrValue::KvList(attrs(ctx, kv.values)),
+        Some(any_value::Value::KvlistValue(kv)) => AttrValue::KvList(attrs(ctx, kv.values).into()),
         #[allow(unreachable_patterns)]
         Some(_) => AttrValue::Empty,
     }

@@ -274,7 +274,7 @@ impl Serialize for ValueOut<'_> {
             )?,
             AttrValue::Bytes(b) => m.serialize_entry(
                 "bytesValue",
-                &base64::engine::general_purpose::STANDARD.encode(b),
+                &base64::engine::general_purpose::STANDARD.encode(&**b),
             )?,
             AttrValue::Array(a) => m.serialize_entry("arrayValue", &ArrayOut(st, a))?,
             AttrValue::KvList(kv) => m.serialize_entry("kvlistValue", &KvListOut(st, kv))?,

@@ -71,10 +71,11 @@ pub struct TraceAnalysis {
     pub critical_nodes: Vec<u32>,
     pub breakdown: ClassBreakdown,
     pub phases: PhaseBreakdown,
-    pub llm_calls: Vec<LlmCall>,
+    /// LLM-call nodes; their figures come from [`TraceAnalysis::llm_call`]
+    /// on demand (a trace view asks for a few, a summary only for totals).
+    pub llm_nodes: Vec<u32>,
     pub llm: LlmTotals,
     pub agents: Vec<AgentExecution>,
-    pub lifecycle: Vec<LifecycleEvent>,
     pub error_count: usize,
 }
 
@@ -90,9 +91,9 @@ impl TraceAnalysis {
         let mut class = vec![SpanClass::Other; n];
         let mut phase: Vec<Option<Phase>> = vec![None; n];
         let mut own_phase: Vec<Option<Phase>> = vec![None; n];
+        let mut llm_nodes = Vec::new();
         let mut llm_calls = Vec::new();
         let mut agents = Vec::new();
-        let mut lifecycle = Vec::new();
         let mut error_count = 0;
 
         // Tree order, so that results do not depend on the order of the input.
@@ -112,28 +113,21 @@ impl TraceAnalysis {
                 error_count += 1;
             }
             match c {
-                SpanClass::Llm => llm_calls.push(LlmCall::of(
-                    store,
-                    keys,
-                    &facts,
-                    span,
-                    i as u32,
-                    node.duration_ns(),
-                )),
+                SpanClass::Llm => {
+                    llm_nodes.push(i as u32);
+                    llm_calls.push(LlmCall::of(
+                        store,
+                        keys,
+                        &facts,
+                        span,
+                        i as u32,
+                        node.duration_ns(),
+                    ))
+                }
                 SpanClass::Agent => agents.push(agent_execution(
                     store, keys, &facts, span, i as u32, as_of_ns,
                 )),
                 _ => {}
-            }
-            for (ei, ev) in store.events_of(span.events).iter().enumerate() {
-                if let Some(kind) = LifecycleKind::parse(store.resolve(ev.name)) {
-                    lifecycle.push(LifecycleEvent {
-                        node: i as u32,
-                        kind,
-                        time_ns: ev.time_ns,
-                        event_index: Some(ei as u32),
-                    });
-                }
             }
         }
 
@@ -165,7 +159,6 @@ impl TraceAnalysis {
             .unwrap_or_default();
         let cn = critical_nodes(&cp);
         let llm = LlmTotals::of(&llm_calls);
-        lifecycle.sort_by_key(|e| (e.time_ns, e.node));
         TraceAnalysis {
             self_ns,
             class,
@@ -174,12 +167,56 @@ impl TraceAnalysis {
             critical_nodes: cn,
             breakdown,
             phases,
-            llm_calls,
+            llm_nodes,
             llm,
             agents,
-            lifecycle,
             error_count,
         }
+    }
+
+    /// Lifecycle events (agent_started, tool_executing, ...) carried as span
+    /// events, placed on their nodes, in time order. Computed on demand: a
+    /// trace view needs them for one trace, a summary not at all.
+    pub fn lifecycle(store: &TraceStore, tree: &TraceTree) -> Vec<LifecycleEvent> {
+        let mut out = Vec::new();
+        for (i, node) in tree.nodes.iter().enumerate() {
+            if node.is_placeholder() {
+                continue;
+            }
+            let span = &store.spans[node.span as usize];
+            for (ei, ev) in store.events_of(span.events).iter().enumerate() {
+                if let Some(kind) = LifecycleKind::parse(store.resolve(ev.name)) {
+                    out.push(LifecycleEvent {
+                        node: i as u32,
+                        kind,
+                        time_ns: ev.time_ns,
+                        event_index: Some(ei as u32),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|e| (e.time_ns, e.node));
+        out
+    }
+
+    /// The figures of the LLM call at `node`.
+    pub fn llm_call(
+        store: &TraceStore,
+        keys: &KeyTable,
+        tree: &TraceTree,
+        node: u32,
+    ) -> Option<LlmCall> {
+        let n = tree.nodes.get(node as usize)?;
+        let span = store.spans.get(n.span as usize)?;
+        let facts = SpanFacts::of(keys, store.attrs_of(span.attrs));
+        Some(LlmCall::of(
+            store,
+            keys,
+            &facts,
+            span,
+            node,
+            n.duration_ns(),
+        ))
     }
 
     /// Class breakdown of the subtree under `root` (itself included).

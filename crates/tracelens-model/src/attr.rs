@@ -1,6 +1,62 @@
 //! Typed attribute values.
 
 use crate::store::Sym;
+use std::fmt;
+use std::ops::Deref;
+
+/// A one-word owning pointer to an unsized value (a string, a slice).
+///
+/// `Box<str>` is two words; as an enum payload it makes every attribute value
+/// 24 bytes. The variants that need it (long text, bytes, nested values) are
+/// rare, so they pay an extra indirection and every value is 16 bytes.
+#[derive(PartialEq, Eq, Hash)]
+pub struct Thin<T: ?Sized>(Box<Box<T>>);
+
+impl<T: ?Sized> Clone for Thin<T>
+where
+    Box<T>: Clone,
+{
+    fn clone(&self) -> Self {
+        Thin(self.0.clone())
+    }
+}
+
+impl<T: ?Sized> Deref for Thin<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for Thin<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl<T: ?Sized> From<Box<T>> for Thin<T> {
+    fn from(b: Box<T>) -> Self {
+        Thin(Box::new(b))
+    }
+}
+
+impl From<&str> for Thin<str> {
+    fn from(s: &str) -> Self {
+        Thin(Box::new(s.into()))
+    }
+}
+
+impl<U> From<Vec<U>> for Thin<[U]> {
+    fn from(v: Vec<U>) -> Self {
+        Thin(Box::new(v.into_boxed_slice()))
+    }
+}
+
+impl<U> FromIterator<U> for Thin<[U]> {
+    fn from_iter<I: IntoIterator<Item = U>>(it: I) -> Self {
+        Thin(Box::new(it.into_iter().collect()))
+    }
+}
 
 /// An attribute value, typed as OTLP's `AnyValue`.
 ///
@@ -12,13 +68,13 @@ use crate::store::Sym;
 pub enum AttrValue {
     Empty,
     Str(Sym),
-    Text(Box<str>),
+    Text(Thin<str>),
     Bool(bool),
     Int(i64),
     Double(f64),
-    Bytes(Box<[u8]>),
-    Array(Box<[AttrValue]>),
-    KvList(Box<[Attr]>),
+    Bytes(Thin<[u8]>),
+    Array(Thin<[AttrValue]>),
+    KvList(Thin<[Attr]>),
 }
 
 /// A key and its value. Keys are always interned.

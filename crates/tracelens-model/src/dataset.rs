@@ -65,23 +65,25 @@ impl Dataset {
         let as_of_ns = opts
             .as_of_ns
             .unwrap_or_else(|| latest_time(&store, &store.spans));
-        let mut groups: HashMap<TraceId, Vec<u32>> = HashMap::new();
-        for (i, s) in store.spans.iter().enumerate() {
-            groups.entry(s.trace_id).or_default().push(i as u32);
-        }
+        // Group by sorting span indices on trace id: one allocation, where a
+        // map of growing vectors would leave a fragmented heap behind.
+        let mut order: Vec<u32> = (0..store.spans.len() as u32).collect();
+        order.sort_by_key(|&i| (store.spans[i as usize].trace_id, i));
         let mut sink = WarningSink::with_limit(opts.warnings_per_kind);
-        let mut traces: Vec<TraceTree> = groups
-            .into_iter()
-            .map(|(id, members)| {
+        let mut traces: Vec<TraceTree> = order
+            .chunk_by(|&a, &b| store.spans[a as usize].trace_id == store.spans[b as usize].trace_id)
+            .map(|members| {
+                let id = store.spans[members[0] as usize].trace_id;
                 let tree_opts = TreeOptions {
                     skew_tolerance_ns: opts.skew_tolerance_ns,
                     as_of_ns: opts.as_of_ns.unwrap_or_else(|| {
                         latest_time(&store, members.iter().map(|&i| &store.spans[i as usize]))
                     }),
                 };
-                TraceTree::build(&store, id, &members, tree_opts, &mut sink)
+                TraceTree::build(&store, id, members, tree_opts, &mut sink)
             })
             .collect();
+        drop(order);
         traces.sort_by_key(|t| (t.start_ns, t.trace_id));
         let keys = KeyTable::new(&store);
         let analyses = traces

@@ -79,9 +79,23 @@ pub fn critical_path(tree: &TraceTree, root: u32) -> Vec<CriticalSection> {
             valid[i as usize] = true;
         }
     }
-    let mut by_end: Vec<Vec<u32>> = Vec::new();
-    let mut slot: Vec<u32> = vec![NONE; n];
-    let mut cursor: Vec<u32> = Vec::new();
+    // Each node's valid children sorted by clipped end, descending, in one
+    // flat array laid out like the tree's CSR children; a cursor per node.
+    let mut by_end: Vec<u32> = Vec::with_capacity(order.len());
+    let mut cursor: Vec<u32> = vec![0; n];
+    let mut last: Vec<u32> = vec![0; n];
+    for &i in &order {
+        let start = by_end.len();
+        by_end.extend(
+            tree.children(i)
+                .iter()
+                .copied()
+                .filter(|&c| valid[c as usize]),
+        );
+        by_end[start..].sort_by_key(|&c| (std::cmp::Reverse(clip[c as usize].1), c));
+        cursor[i as usize] = start as u32;
+        last[i as usize] = by_end.len() as u32;
+    }
 
     let mut sections = Vec::new();
     let mut cur = root;
@@ -89,23 +103,10 @@ pub fn critical_path(tree: &TraceTree, root: u32) -> Vec<CriticalSection> {
     // Each step either consumes a child or climbs one level: 2n steps at most.
     for _ in 0..(2 * n + 2) {
         let ci = cur as usize;
-        if slot[ci] == NONE {
-            let mut kids: Vec<u32> = tree
-                .children(cur)
-                .iter()
-                .copied()
-                .filter(|&c| valid[c as usize])
-                .collect();
-            kids.sort_by_key(|&c| (std::cmp::Reverse(clip[c as usize].1), c));
-            slot[ci] = by_end.len() as u32;
-            by_end.push(kids);
-            cursor.push(0);
-        }
-        let s = slot[ci] as usize;
         let mut picked = NONE;
-        while (cursor[s] as usize) < by_end[s].len() {
-            let c = by_end[s][cursor[s] as usize];
-            cursor[s] += 1;
+        while cursor[ci] < last[ci] {
+            let c = by_end[cursor[ci] as usize];
+            cursor[ci] += 1;
             if clip[c as usize].1 <= bound {
                 picked = c;
                 break;

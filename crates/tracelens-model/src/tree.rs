@@ -56,8 +56,6 @@ pub struct Node {
     /// Effective end: the span's end, or the data's "now" for open spans; never
     /// before `start_ns`.
     pub end_ns: u64,
-    /// For placeholders, the id the orphans point at.
-    pub missing_id: SpanId,
     pub flags: NodeFlags,
 }
 
@@ -108,6 +106,10 @@ pub struct TraceTree {
     pub trace_id: TraceId,
     /// Real spans first (in input order), then placeholders.
     pub nodes: Vec<Node>,
+    /// The ids placeholders stand for: placeholder node `real + k` is `missing[k]`.
+    /// Kept aside because placeholders are rare and every node would pay for it.
+    missing: Vec<SpanId>,
+    real: u32,
     /// Root nodes sorted by start (real roots and placeholders).
     pub roots: Vec<u32>,
     child_start: Vec<u32>,
@@ -161,7 +163,6 @@ impl TraceTree {
                 parent: NONE,
                 start_ns: s.start_ns,
                 end_ns: end,
-                missing_id: SpanId(0),
                 flags,
             });
         }
@@ -235,6 +236,7 @@ impl TraceTree {
             nodes[server as usize].parent = client;
         }
         let mut missing: HashMap<SpanId, u32> = HashMap::new();
+        let mut missing_ids: Vec<SpanId> = Vec::new();
         for local in 0..n {
             if nodes[local].flags.has(NodeFlags::SHARED_SERVER) && nodes[local].parent != NONE {
                 continue;
@@ -272,9 +274,9 @@ impl TraceTree {
                             parent: NONE,
                             start_ns: u64::MAX,
                             end_ns: 0,
-                            missing_id: p,
                             flags,
                         });
+                        missing_ids.push(p);
                         stats.placeholders += 1;
                     }
                     nodes[local].parent = ph;
@@ -366,6 +368,8 @@ impl TraceTree {
         let mut tree = TraceTree {
             trace_id,
             nodes,
+            missing: missing_ids,
+            real: n as u32,
             roots,
             child_start,
             child_list,
@@ -480,6 +484,23 @@ impl TraceTree {
                         .span(span_id),
                 );
             }
+        }
+    }
+
+    /// For a placeholder, the id of the missing parent it stands for.
+    pub fn missing_id(&self, i: u32) -> Option<SpanId> {
+        i.checked_sub(self.real)
+            .and_then(|k| self.missing.get(k as usize))
+            .copied()
+    }
+
+    /// The span id of a node: its span's, or the missing id of a placeholder.
+    pub fn span_id(&self, store: &TraceStore, i: u32) -> SpanId {
+        let n = &self.nodes[i as usize];
+        if n.span == NONE {
+            self.missing_id(i).unwrap_or_default()
+        } else {
+            store.spans[n.span as usize].span_id
         }
     }
 

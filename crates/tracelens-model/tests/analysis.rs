@@ -194,14 +194,24 @@ fn llm_figures_and_totals() {
     assert_eq!(an.llm.calls, 2);
     assert_eq!(an.llm.input_tokens, 150);
     assert_eq!(an.llm.output_tokens, 25);
-    assert_eq!(an.llm_calls[0].ttft_ns, Some(250_500_000));
+    let call = |k: usize| {
+        tracelens_model::TraceAnalysis::llm_call(
+            &ds.store,
+            &ds.keys,
+            &ds.traces[0],
+            an.llm_nodes[k],
+        )
+        .unwrap()
+    };
+    assert_eq!(call(0).ttft_ns, Some(250_500_000));
     assert_eq!(
-        an.llm_calls[1].ttft_ns,
+        call(1).ttft_ns,
         Some(400_000_000),
         "ttft from the first_token event"
     );
     assert_eq!(an.llm.by_model["claude"].calls, 1);
-    assert_eq!(an.llm_calls[0].total_tokens, Some(120));
+    assert_eq!(call(0).total_tokens, Some(120));
+    assert_eq!(call(1).model.as_deref(), Some("claude"));
 }
 
 #[test]
@@ -287,7 +297,10 @@ fn lifecycle_events_are_placed_on_their_spans() {
         .push();
     let ds = build(s);
     let an = &ds.analyses[0];
-    let kinds: Vec<_> = an.lifecycle.iter().map(|e| (e.kind, e.node)).collect();
+    let kinds: Vec<_> = tracelens_model::TraceAnalysis::lifecycle(&ds.store, &ds.traces[0])
+        .iter()
+        .map(|e| (e.kind, e.node))
+        .collect();
     assert_eq!(
         kinds,
         vec![

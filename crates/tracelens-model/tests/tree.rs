@@ -16,7 +16,7 @@ fn names(ds: &Dataset, t: usize) -> Vec<(u32, String)> {
         .map(|&i| {
             let n = &tree.nodes[i as usize];
             let name = if n.span == NONE {
-                format!("<missing {}>", n.missing_id)
+                format!("<missing {}>", tree.span_id(&ds.store, i))
             } else {
                 ds.store
                     .resolve(ds.store.spans[n.span as usize].name)
@@ -65,10 +65,9 @@ fn orphans_grouped_under_one_placeholder_per_missing_parent() {
     assert!(n.contains(&(1, "orphan-a".to_string())));
     assert!(n.contains(&(1, "orphan-b".to_string())));
     // Placeholders span their children.
-    let ph = tree
-        .nodes
-        .iter()
-        .find(|x| x.missing_id.0 == 0xdead)
+    let ph = (0..tree.len() as u32)
+        .find(|&i| tree.missing_id(i).is_some_and(|m| m.0 == 0xdead))
+        .map(|i| &tree.nodes[i as usize])
         .unwrap();
     assert_eq!((ph.start_ns, ph.end_ns), (10_000_000, 40_000_000));
     assert_eq!(

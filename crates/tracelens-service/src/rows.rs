@@ -56,9 +56,10 @@ pub fn rows(ds: &Dataset, t: usize, adjust_skew: bool) -> Vec<Row> {
             };
             let f = node.flags;
             let (span_id, name, service, error) = if node.span == NONE {
+                let id = tree.span_id(store, i);
                 (
-                    node.missing_id.to_string(),
-                    format!("(missing span {})", node.missing_id),
+                    id.to_string(),
+                    format!("(missing span {id})"),
                     String::new(),
                     false,
                 )

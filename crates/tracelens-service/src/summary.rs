@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use tracelens_model::{AgentState, ClassBreakdown, Dataset, PhaseBreakdown, Warning, NONE};
+use tracelens_model::{AgentState, ClassBreakdown, Dataset, PhaseBreakdown, Warning};
 
 #[derive(Debug, Serialize)]
 pub struct SummaryDoc {
@@ -64,20 +64,13 @@ pub fn trace_summary(ds: &Dataset, t: usize) -> TraceSummary {
     let tree = &ds.traces[t];
     let an = &ds.analyses[t];
     let store = &ds.store;
-    let span_id = |node: u32| -> String {
-        let n = &tree.nodes[node as usize];
-        if n.span == NONE {
-            n.missing_id.to_string()
-        } else {
-            store.spans[n.span as usize].span_id.to_string()
-        }
-    };
+    let span_id = |node: u32| -> String { tree.span_id(store, node).to_string() };
     let root_name = tree
         .primary_root()
         .map(|r| {
             let n = &tree.nodes[r as usize];
             if n.is_placeholder() {
-                format!("(missing span {})", n.missing_id)
+                format!("(missing span {})", tree.span_id(store, r))
             } else {
                 store.resolve(store.spans[n.span as usize].name).to_string()
             }
