@@ -62,13 +62,10 @@ pub fn decode_id_text(s: &str, bytes: usize, len: &mut Leniency) -> Option<u128>
         return Some(0);
     }
     let hex_len = bytes * 2;
-    if s.len() <= hex_len && s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let mut v: u128 = 0;
-        for b in s.bytes() {
-            let d = (b as char).to_digit(16).unwrap_or(0);
-            v = (v << 4) | u128::from(d);
+    if s.len() <= hex_len {
+        if let Some(v) = decode_hex(s.as_bytes()) {
+            return Some(v);
         }
-        return Some(v);
     }
     if let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(s) {
         if raw.len() == bytes || (bytes == 16 && raw.len() == 8) {
@@ -85,4 +82,33 @@ pub fn decode_id_text(s: &str, bytes: usize, len: &mut Leniency) -> Option<u128>
         len.first_invalid_id = Some(s.chars().take(64).collect());
     }
     None
+}
+
+/// Hex digit values; 0xFF for anything else.
+const HEX: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Hex text (any case) to an integer in one pass; `None` on a non-hex byte.
+fn decode_hex(b: &[u8]) -> Option<u128> {
+    let mut v: u128 = 0;
+    let mut bad = 0u8;
+    for &c in b {
+        let d = HEX[c as usize];
+        bad |= d;
+        v = (v << 4) | u128::from(d & 0x0F);
+    }
+    (bad & 0xF0 == 0).then_some(v)
 }

@@ -168,6 +168,13 @@ macro_rules! keys {
     ($name:ident { $($v:ident = $camel:literal $(| $snake:literal)?),* $(,)? }) => {
         #[derive(Clone, Copy, PartialEq, Eq, Debug)]
         enum $name { $($v,)* Other }
+        impl $name {
+            fn parse(b: &[u8]) -> Key<$name> {
+                $(if b == $camel.as_bytes() { return Key($name::$v, false); })*
+                $($(if b == $snake.as_bytes() { return Key($name::$v, true); })?)*
+                Key($name::Other, false)
+            }
+        }
         impl<'de> serde::Deserialize<'de> for Key<$name> {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct V;
@@ -177,14 +184,15 @@ macro_rules! keys {
                         f.write_str("a key")
                     }
                     fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<$name>, E> {
-                        Ok(match s {
-                            $($camel => Key($name::$v, false),)*
-                            $($($snake => Key($name::$v, true),)?)*
-                            _ => Key($name::Other, false),
-                        })
+                        Ok($name::parse(s.as_bytes()))
+                    }
+                    fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<Key<$name>, E> {
+                        Ok($name::parse(b))
                     }
                 }
-                d.deserialize_identifier(V)
+                // Keys are matched as raw bytes: no UTF-8 validation is
+                // needed to compare against ASCII names.
+                d.deserialize_bytes(V)
             }
         }
     };
