@@ -111,7 +111,7 @@ impl<'de, T: Elem> Visitor<'de> for Many<'_, '_, T> {
 
 /// Elements that live in one of the store's arenas.
 trait InArena: Elem {
-    fn arena<'a>(store: &'a mut TraceStore) -> &'a mut Vec<Self::Out>;
+    fn arena(store: &mut TraceStore) -> &mut Vec<Self::Out>;
 }
 
 /// A JSON array of `T` appended straight to its arena; yields the range.
@@ -147,17 +147,17 @@ impl<'de, T: InArena> Visitor<'de> for ToArena<'_, '_, T> {
 }
 
 impl InArena for KeyValue {
-    fn arena<'a>(store: &'a mut TraceStore) -> &'a mut Vec<Attr> {
+    fn arena(store: &mut TraceStore) -> &mut Vec<Attr> {
         &mut store.attrs
     }
 }
 impl InArena for EventObj {
-    fn arena<'a>(store: &'a mut TraceStore) -> &'a mut Vec<Event> {
+    fn arena(store: &mut TraceStore) -> &mut Vec<Event> {
         &mut store.events
     }
 }
 impl InArena for LinkObj {
-    fn arena<'a>(store: &'a mut TraceStore) -> &'a mut Vec<Link> {
+    fn arena(store: &mut TraceStore) -> &mut Vec<Link> {
         &mut store.links
     }
 }

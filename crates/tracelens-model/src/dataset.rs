@@ -16,8 +16,8 @@ pub struct DatasetOptions {
     /// "Now": open spans run until it, and agent states are judged at it
     /// (heartbeats silent since...). `None`, right for a file exported after
     /// the fact: states are judged at the latest timestamp in the whole data,
-    /// and an open span is drawn to the latest timestamp of its own trace.
-    /// A live receiver passes the clock.
+    /// and an open span ends at its last sign of life (its latest event or
+    /// descendant). A live receiver passes the clock.
     pub as_of_ns: Option<u64>,
     /// Most warnings of one kind listed per trace; the rest are counted.
     pub warnings_per_kind: usize,
@@ -76,9 +76,7 @@ impl Dataset {
                 let id = store.spans[members[0] as usize].trace_id;
                 let tree_opts = TreeOptions {
                     skew_tolerance_ns: opts.skew_tolerance_ns,
-                    as_of_ns: opts.as_of_ns.unwrap_or_else(|| {
-                        latest_time(&store, members.iter().map(|&i| &store.spans[i as usize]))
-                    }),
+                    as_of_ns: opts.as_of_ns,
                 };
                 TraceTree::build(&store, id, members, tree_opts, &mut sink)
             })

@@ -73,15 +73,17 @@ impl Node {
 pub struct TreeOptions {
     /// Skew smaller than this is not reported.
     pub skew_tolerance_ns: u64,
-    /// The time open spans are taken to run until (the data's "now").
-    pub as_of_ns: u64,
+    /// "Now", for live data: open spans run until it. `None` (a file exported
+    /// after the fact): an open span ends at its last sign of life, the latest
+    /// time among its own events and its descendants.
+    pub as_of_ns: Option<u64>,
 }
 
 impl Default for TreeOptions {
     fn default() -> Self {
         TreeOptions {
             skew_tolerance_ns: 1_000_000,
-            as_of_ns: 0,
+            as_of_ns: None,
         }
     }
 }
@@ -155,7 +157,8 @@ impl TraceTree {
                 None => {
                     flags.set(NodeFlags::OPEN);
                     stats.open += 1;
-                    opts.as_of_ns.max(s.start_ns)
+                    // Without a clock, settled below from the subtree.
+                    opts.as_of_ns.unwrap_or(0).max(s.start_ns)
                 }
             };
             nodes.push(Node {
@@ -322,20 +325,17 @@ impl TraceTree {
                 fill[p] += 1;
             }
         }
-        // Placeholders span their children.
+        // Placeholders start with their first child (their end is settled
+        // after open spans are, below).
         for i in n..total {
             let (a, b) = (child_start[i] as usize, child_start[i + 1] as usize);
-            let mut lo = u64::MAX;
-            let mut hi = 0;
-            for &c in &child_list[a..b] {
-                lo = lo.min(nodes[c as usize].start_ns);
-                hi = hi.max(nodes[c as usize].end_ns);
-            }
-            if lo == u64::MAX {
-                lo = 0;
-            }
+            let lo = child_list[a..b]
+                .iter()
+                .map(|&c| nodes[c as usize].start_ns)
+                .min()
+                .unwrap_or(0);
             nodes[i].start_ns = lo;
-            nodes[i].end_ns = hi.max(lo);
+            nodes[i].end_ns = lo;
         }
         for i in 0..total {
             let (a, b) = (child_start[i] as usize, child_start[i + 1] as usize);
@@ -361,6 +361,37 @@ impl TraceTree {
                 stack.push(c);
             }
         }
+
+        // Children before parents (reverse pre-order): settle the ends of open
+        // spans (last sign of life, unless a clock was given) and placeholders.
+        let mut life = vec![0u64; total];
+        for &i in preorder.iter().rev() {
+            let iu = i as usize;
+            let node = &nodes[iu];
+            let mut l = life[iu].max(node.start_ns);
+            if node.span != NONE {
+                if node.flags.has(NodeFlags::OPEN) && opts.as_of_ns.is_none() {
+                    let s = &store.spans[node.span as usize];
+                    let last_event = store
+                        .events_of(s.events)
+                        .iter()
+                        .map(|e| e.time_ns)
+                        .max()
+                        .unwrap_or(0);
+                    l = l.max(last_event);
+                    nodes[iu].end_ns = l;
+                } else {
+                    l = l.max(node.end_ns);
+                }
+            } else {
+                nodes[iu].end_ns = l;
+            }
+            let p = nodes[iu].parent;
+            if p != NONE {
+                life[p as usize] = life[p as usize].max(l);
+            }
+        }
+        drop(life);
 
         let start_ns = nodes.iter().map(|x| x.start_ns).min().unwrap_or(0);
         let end_ns = nodes.iter().map(|x| x.end_ns).max().unwrap_or(0);

@@ -213,16 +213,38 @@ fn million_deep_chain_builds_and_analyses_without_recursion() {
 }
 
 #[test]
-fn open_spans_run_to_their_traces_latest_time() {
-    let mut s = TraceStore::new();
-    s.build_span(1, 1, 0, "root").ms(0, 100).push();
-    s.build_span(1, 2, 1, "running")
-        .time(10_000_000, None)
-        .push();
-    s.build_span(2, 3, 0, "other trace").ms(500, 900).push();
-    let ds = build(s);
+fn open_spans_end_at_their_last_sign_of_life_unless_a_clock_is_given() {
+    let build_with = |as_of: Option<u64>| {
+        let mut s = TraceStore::new();
+        s.build_span(1, 1, 0, "root").ms(0, 100).push();
+        s.build_span(1, 2, 1, "stalled")
+            .event("heartbeat", 30_000_000)
+            .time(10_000_000, None)
+            .push();
+        s.build_span(1, 3, 2, "child").ms(20, 40).push();
+        s.build_span(1, 4, 1, "quiet").time(50_000_000, None).push();
+        s.build_span(2, 5, 0, "other trace").ms(500, 900).push();
+        Dataset::build(
+            s,
+            DatasetOptions {
+                as_of_ns: as_of,
+                ..DatasetOptions::default()
+            },
+        )
+    };
+    let ds = build_with(None);
     let t = ds.traces.iter().find(|t| t.trace_id.0 == 1).unwrap();
-    let open = &t.nodes[1];
-    assert!(open.flags.has(NodeFlags::OPEN));
-    assert_eq!(open.end_ns, 100_000_000, "not the other trace's later time");
+    assert!(t.nodes[1].flags.has(NodeFlags::OPEN));
+    assert_eq!(
+        t.nodes[1].end_ns, 40_000_000,
+        "its child's end, after its last heartbeat"
+    );
+    assert_eq!(
+        t.nodes[3].end_ns, 50_000_000,
+        "no sign of life after its start"
+    );
+    // A live clock: open spans run until now.
+    let ds = build_with(Some(2_000_000_000));
+    let t = ds.traces.iter().find(|t| t.trace_id.0 == 1).unwrap();
+    assert_eq!(t.nodes[1].end_ns, 2_000_000_000);
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs each reader's fuzz target briefly (default 30 s each).
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain
+# accept them (no other toolchain can be installed on these machines).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-30}"
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+mkdir -p fuzz/corpus
+for t in sniffed otlp_json otlp_proto otlp_framed jaeger zipkin; do
+    mkdir -p "fuzz/corpus/$t"
+    # Seed every corpus with the fixtures and the sample.
+    cp tests/fixtures/* examples/agent-runs.jsonl "fuzz/corpus/$t/" 2>/dev/null || true
+    echo "== fuzz $t for ${secs}s"
+    RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=4096
+done

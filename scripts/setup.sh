@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what building and testing Tracelens needs on a fresh Debian machine.
+# Idempotent: installs only what is missing. Sourced by run-app.sh and test.sh.
+set -euo pipefail
+
+need_apt=()
+for pkg in gcc g++ make pkg-config ca-certificates; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+# node runs the JSON.parse baseline of the benchmarks (optional elsewhere).
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+if ((${#need_apt[@]})); then
+    echo "setup: installing ${need_apt[*]}" >&2
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "setup: cargo not found; install Rust (rustup) first" >&2
+    exit 1
+fi
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt 2>/dev/null || true

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sets up this machine and runs every test: formatting, lints, unit,
+# property, cross-crate and CLI tests, and a smoke run of the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
+echo "== benchmarks build; harness smoke run (figures not kept)"
+cargo bench -p tracelens-formats --locked --no-run
+cargo run --release --locked -p tracelens-bench -- report \
+    --out target/bench-smoke/benchmarks.md --dir target/bench-smoke --runs 1 --sizes 2000 >/dev/null
+grep -q '| 2000 |' target/bench-smoke/benchmarks.md || grep -q '^| 20[0-9][0-9] |' target/bench-smoke/benchmarks.md
+echo "== the bundled sample opens"
+cargo run --release --locked -p tracelens-cli -- summary examples/agent-runs.jsonl --json >/dev/null
+if [[ -n "${TRACELENS_FUZZ_SECONDS:-}" ]]; then
+    echo "== fuzz (${TRACELENS_FUZZ_SECONDS}s per target)"
+    scripts/fuzz.sh "$TRACELENS_FUZZ_SECONDS"
+fi
+echo "all tests passed"
