@@ -10,7 +10,11 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
-cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+passed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ /^passed/) s += $i } END { print s + 0 }' "$log")
+failed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ /^failed/) s += $i } END { print s + 0 }' "$log")
 echo "== benchmarks build; harness smoke run (figures not kept)"
 cargo bench -p tracelens-formats --locked --no-run
 cargo run --release --locked -p tracelens-bench -- report \
@@ -22,4 +26,4 @@ if [[ -n "${TRACELENS_FUZZ_SECONDS:-}" ]]; then
     echo "== fuzz (${TRACELENS_FUZZ_SECONDS}s per target)"
     scripts/fuzz.sh "$TRACELENS_FUZZ_SECONDS"
 fi
-echo "all tests passed"
+echo "tests: ${passed} passed, ${failed} failed"

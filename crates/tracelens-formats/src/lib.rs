@@ -12,6 +12,7 @@ mod jsonval;
 pub mod lenient;
 pub mod otlp_json;
 pub mod otlp_proto;
+mod proto_wire;
 pub mod read;
 pub mod sniff;
 pub mod write;

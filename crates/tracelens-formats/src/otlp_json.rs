@@ -26,11 +26,14 @@ pub struct Ctx<'s> {
     pub store: &'s mut TraceStore,
     pub source: u32,
     pub len: Leniency,
-    cur_resource: u32,
     cur_scope: u32,
     pub spans_read: u64,
     /// Interned `opentracing.ref_type`, to recover Jaeger FOLLOWS_FROM links.
     ref_type_key: Sym,
+    /// Reused buffers (the protobuf decoder gathers a span's parts here).
+    pub(crate) scratch_attrs: Vec<Attr>,
+    pub(crate) scratch_events: Vec<Event>,
+    pub(crate) scratch_links: Vec<Link>,
 }
 
 impl<'s> Ctx<'s> {
@@ -40,10 +43,12 @@ impl<'s> Ctx<'s> {
             store,
             source,
             len: Leniency::default(),
-            cur_resource: 0,
             cur_scope: 0,
             spans_read: 0,
             ref_type_key,
+            scratch_attrs: Vec::new(),
+            scratch_events: Vec::new(),
+            scratch_links: Vec::new(),
         }
     }
 }
@@ -760,19 +765,12 @@ impl Elem for ResourceSpans {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
                 let ctx = self.0;
                 let first = ctx.store.spans.len();
-                ctx.cur_resource = 0;
                 let mut schema = None;
+                let mut attrs = None;
                 while let Some(k) = next_key::<A, ResKey>(&mut map, &mut ctx.len)? {
                     match k {
                         ResKey::Resource => {
-                            let attrs = map.next_value_seed(One::<ResourceObj>::new(ctx))?;
-                            let schema_url = schema.unwrap_or_else(|| ctx.store.empty());
-                            let idx = ctx.store.add_resource(attrs, schema_url);
-                            ctx.cur_resource = idx;
-                            // The resource came after some spans: point them at it.
-                            for s in &mut ctx.store.spans[first..] {
-                                s.resource = idx;
-                            }
+                            attrs = Some(map.next_value_seed(One::<ResourceObj>::new(ctx))?);
                         }
                         ResKey::ScopeSpans | ResKey::LibrarySpans => {
                             map.next_value_seed(Many::<ScopeSpans>::new(ctx))?;
@@ -783,7 +781,9 @@ impl Elem for ResourceSpans {
                         }
                     }
                 }
-                ctx.cur_resource = 0;
+                // The resource and its schema URL may come in any order,
+                // before or after the spans: settle it once the object ends.
+                ctx.store.set_resource_from(first, attrs, schema);
                 Ok(())
             }
         }
@@ -940,7 +940,7 @@ impl Elem for SpanObj {
                     name: empty,
                     trace_state: empty,
                     status_message: empty,
-                    resource: ctx.cur_resource,
+                    resource: 0,
                     scope: ctx.cur_scope,
                     source: ctx.source,
                     flags: 0,

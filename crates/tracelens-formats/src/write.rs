@@ -25,17 +25,26 @@ pub fn write_otlp_jsonl<W: Write>(
     out.flush()
 }
 
-/// (resource, scope, spans) groups of a batch, in order of first appearance.
-pub(crate) fn group_by_resource(store: &TraceStore, batch: &[u32]) -> Vec<(u32, u32, Vec<u32>)> {
-    let mut groups: Vec<(u32, u32, Vec<u32>)> = Vec::new();
+/// A resource's spans in a batch, by scope: (resource, [(scope, spans)]).
+pub(crate) type ResourceGroup = (u32, Vec<(u32, Vec<u32>)>);
+
+/// The spans of a batch grouped by resource, then by scope, each in order of
+/// first appearance: one ResourceSpans per resource, as an SDK writes.
+pub(crate) fn group_by_resource(store: &TraceStore, batch: &[u32]) -> Vec<ResourceGroup> {
+    let mut groups: Vec<ResourceGroup> = Vec::new();
     for &i in batch {
         let s = &store.spans[i as usize];
-        match groups
-            .iter_mut()
-            .find(|g| g.0 == s.resource && g.1 == s.scope)
-        {
-            Some(g) => g.2.push(i),
-            None => groups.push((s.resource, s.scope, vec![i])),
+        let pos = match groups.iter().position(|g| g.0 == s.resource) {
+            Some(p) => p,
+            None => {
+                groups.push((s.resource, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let scopes = &mut groups[pos].1;
+        match scopes.iter_mut().find(|g| g.0 == s.scope) {
+            Some(g) => g.1.push(i),
+            None => scopes.push((s.scope, vec![i])),
         }
     }
     groups
@@ -45,23 +54,29 @@ pub(crate) fn group_by_resource(store: &TraceStore, batch: &[u32]) -> Vec<(u32, 
 /// straight from the store to the writer.
 fn write_line<W: Write>(
     st: &TraceStore,
-    groups: &[(u32, u32, Vec<u32>)],
+    groups: &[ResourceGroup],
     out: &mut W,
 ) -> std::io::Result<()> {
     out.write_all(b"{\"resourceSpans\":[")?;
-    for (n, (resource, scope, spans)) in groups.iter().enumerate() {
+    for (n, (resource, scopes)) in groups.iter().enumerate() {
         let res = &st.resources[*resource as usize];
-        let sc = &st.scopes[*scope as usize];
         if n > 0 {
             out.write_all(b",")?;
         }
         out.write_all(b"{\"resource\":{\"attributes\":")?;
         serde_json::to_writer(&mut *out, &Attrs(st, &res.attrs))?;
-        out.write_all(b"},\"scopeSpans\":[{\"scope\":")?;
-        serde_json::to_writer(&mut *out, &ScopeOut(st, sc))?;
-        out.write_all(b",\"spans\":")?;
-        serde_json::to_writer(&mut *out, &Spans(st, spans))?;
-        out.write_all(b"}]")?;
+        out.write_all(b"},\"scopeSpans\":[")?;
+        for (m, (scope, spans)) in scopes.iter().enumerate() {
+            if m > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(b"{\"scope\":")?;
+            serde_json::to_writer(&mut *out, &ScopeOut(st, &st.scopes[*scope as usize]))?;
+            out.write_all(b",\"spans\":")?;
+            serde_json::to_writer(&mut *out, &Spans(st, spans))?;
+            out.write_all(b"}")?;
+        }
+        out.write_all(b"]")?;
         let url = st.resolve(res.schema_url);
         if !url.is_empty() {
             out.write_all(b",\"schemaUrl\":")?;

@@ -52,14 +52,29 @@ pub fn requests(st: &TraceStore, spans: &[u32]) -> Vec<ExportTraceServiceRequest
         .map(|batch| ExportTraceServiceRequest {
             resource_spans: crate::write::group_by_resource(st, batch)
                 .into_iter()
-                .map(|(r, sc, idx)| resource_spans(st, r, sc, &idx))
+                .map(|(r, scopes)| resource_spans(st, r, &scopes))
                 .collect(),
         })
         .collect()
 }
 
-fn resource_spans(st: &TraceStore, resource: u32, scope: u32, spans: &[u32]) -> ResourceSpans {
+fn resource_spans(st: &TraceStore, resource: u32, scopes: &[(u32, Vec<u32>)]) -> ResourceSpans {
     let res = &st.resources[resource as usize];
+    ResourceSpans {
+        resource: Some(Resource {
+            attributes: kv(st, &res.attrs),
+            dropped_attributes_count: 0,
+            entity_refs: Vec::new(),
+        }),
+        scope_spans: scopes
+            .iter()
+            .map(|(scope, spans)| scope_spans(st, *scope, spans))
+            .collect(),
+        schema_url: st.resolve(res.schema_url).to_string(),
+    }
+}
+
+fn scope_spans(st: &TraceStore, scope: u32, spans: &[u32]) -> ScopeSpans {
     let sc = &st.scopes[scope as usize];
     let pspans = spans
         .iter()
@@ -112,23 +127,15 @@ fn resource_spans(st: &TraceStore, resource: u32, scope: u32, spans: &[u32]) -> 
             }
         })
         .collect();
-    ResourceSpans {
-        resource: Some(Resource {
-            attributes: kv(st, &res.attrs),
+    ScopeSpans {
+        scope: Some(InstrumentationScope {
+            name: st.resolve(sc.name).to_string(),
+            version: st.resolve(sc.version).to_string(),
+            attributes: kv(st, &sc.attrs),
             dropped_attributes_count: 0,
-            entity_refs: Vec::new(),
         }),
-        scope_spans: vec![ScopeSpans {
-            scope: Some(InstrumentationScope {
-                name: st.resolve(sc.name).to_string(),
-                version: st.resolve(sc.version).to_string(),
-                attributes: kv(st, &sc.attrs),
-                dropped_attributes_count: 0,
-            }),
-            spans: pspans,
-            schema_url: String::new(),
-        }],
-        schema_url: st.resolve(res.schema_url).to_string(),
+        spans: pspans,
+        schema_url: String::new(),
     }
 }
 

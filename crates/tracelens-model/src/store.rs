@@ -225,6 +225,26 @@ impl TraceStore {
         idx
     }
 
+    /// Points the spans from index `first` on at the resource made of
+    /// `attrs` and `schema_url`, once a ResourceSpans has been read whole
+    /// (its fields may come in any order). Nothing given: they keep the
+    /// empty resource 0.
+    pub fn set_resource_from(
+        &mut self,
+        first: usize,
+        attrs: Option<Box<[Attr]>>,
+        schema_url: Option<Sym>,
+    ) {
+        if attrs.is_none() && schema_url.is_none() {
+            return;
+        }
+        let schema_url = schema_url.unwrap_or(self.empty);
+        let idx = self.add_resource(attrs.unwrap_or_default(), schema_url);
+        for s in self.spans.iter_mut().skip(first) {
+            s.resource = idx;
+        }
+    }
+
     /// Adds a scope (or finds the identical one) and returns its index.
     pub fn add_scope(&mut self, name: Sym, version: Sym, attrs: Box<[Attr]>) -> u32 {
         let h = content_hash(&attrs, &[name, version]);
