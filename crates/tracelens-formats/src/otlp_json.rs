@@ -34,6 +34,8 @@ pub struct Ctx<'s> {
     pub(crate) scratch_attrs: Vec<Attr>,
     pub(crate) scratch_events: Vec<Event>,
     pub(crate) scratch_links: Vec<Link>,
+    /// The protobuf decoder's cache of recently interned strings.
+    pub(crate) sym_cache: crate::proto_wire::SymCache,
 }
 
 impl<'s> Ctx<'s> {
@@ -49,6 +51,7 @@ impl<'s> Ctx<'s> {
             scratch_attrs: Vec::new(),
             scratch_events: Vec::new(),
             scratch_links: Vec::new(),
+            sym_cache: crate::proto_wire::SymCache::default(),
         }
     }
 }

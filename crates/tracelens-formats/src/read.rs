@@ -107,6 +107,12 @@ pub fn read_from(
     opts: &ReadOptions,
 ) -> ReadReport {
     let source = store.add_source(name);
+    if let Some(size) = size {
+        // Room for the spans the file likely holds (a protobuf span is ~400
+        // bytes, compressed less): the arenas then grow without copying.
+        // Reserved pages that stay unused cost address space, not memory.
+        store.reserve_spans((size / 256).min(1 << 26) as usize);
+    }
     let counting = Counting {
         inner: input,
         progress: opts.progress.clone(),
@@ -418,6 +424,7 @@ fn read_framed(
     let mut r = BufReader::with_capacity(1 << 20, reader);
     let mut off = 0u64;
     let mut msg_no = 0u64;
+    let mut payload = Vec::new();
     loop {
         let mut len_buf = [0u8; 4];
         let mut got = 0;
@@ -441,7 +448,9 @@ fn read_framed(
         msg_no += 1;
         let len = u64::from(u32::from_be_bytes(len_buf));
         let msg_off = off + 4;
-        let mut payload = Vec::new();
+        payload.clear();
+        // Reserve up to 64 MiB; a length that lies grows only with the data.
+        payload.reserve(len.min(1 << 26) as usize);
         let n = (&mut r)
             .take(len)
             .read_to_end(&mut payload)
@@ -455,9 +464,10 @@ fn read_framed(
                 format!("message {msg_no} is cut short: {n} of {len} bytes (truncated?)"),
             ));
         }
+        let mut inflated = None;
         if payload.starts_with(&ZSTD_MAGIC) {
             match zstd::stream::decode_all(payload.as_slice()) {
-                Ok(p) => payload = p,
+                Ok(p) => inflated = Some(p),
                 Err(e) => {
                     errors.push(ReadError::corrupt(
                         name,
@@ -468,9 +478,10 @@ fn read_framed(
                 }
             }
         }
-        let first = payload.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        let msg = inflated.as_deref().unwrap_or(&payload);
+        let first = msg.iter().find(|b| !b.is_ascii_whitespace()).copied();
         let res = if first == Some(b'{') {
-            let mut de = serde_json::Deserializer::from_slice(&payload);
+            let mut de = serde_json::Deserializer::from_slice(msg);
             read_traces_data(ctx, &mut de)
                 .and_then(|_| de.end())
                 .map_err(|e| {
@@ -481,7 +492,13 @@ fn read_framed(
                     )
                 })
         } else {
-            otlp_proto::read_message(ctx, &mut payload.as_slice(), name, msg_off)
+            crate::proto_wire::traces_data(ctx, msg).map_err(|e| {
+                ReadError::corrupt(
+                    name,
+                    Position::Byte(msg_off + e.offset as u64),
+                    format!("message {msg_no}: {}", e.message),
+                )
+            })
         };
         if let Err(e) = res {
             errors.push(e);

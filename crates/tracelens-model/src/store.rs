@@ -189,6 +189,14 @@ impl TraceStore {
         }
     }
 
+    /// Reserves room for `n` more spans and their typical attributes, events
+    /// and links, so that a big load does not copy its arenas as they grow.
+    pub fn reserve_spans(&mut self, n: usize) {
+        self.spans.reserve(n);
+        self.attrs.reserve(n.saturating_mul(8));
+        self.events.reserve(n);
+    }
+
     pub fn add_source(&mut self, name: impl Into<String>) -> u32 {
         self.sources.push(Source { name: name.into() });
         (self.sources.len() - 1) as u32
