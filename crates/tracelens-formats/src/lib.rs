@@ -15,6 +15,7 @@ pub mod otlp_proto;
 mod proto_wire;
 pub mod read;
 pub mod sniff;
+mod sym_cache;
 pub mod write;
 pub mod write_proto;
 pub mod zipkin;

@@ -35,7 +35,7 @@ pub struct Ctx<'s> {
     pub(crate) scratch_events: Vec<Event>,
     pub(crate) scratch_links: Vec<Link>,
     /// The protobuf decoder's cache of recently interned strings.
-    pub(crate) sym_cache: crate::proto_wire::SymCache,
+    pub(crate) sym_cache: crate::sym_cache::SymCache,
 }
 
 impl<'s> Ctx<'s> {
@@ -51,7 +51,7 @@ impl<'s> Ctx<'s> {
             scratch_attrs: Vec::new(),
             scratch_events: Vec::new(),
             scratch_links: Vec::new(),
-            sym_cache: crate::proto_wire::SymCache::default(),
+            sym_cache: crate::sym_cache::SymCache::default(),
         }
     }
 }
@@ -242,7 +242,7 @@ impl<'de> Visitor<'de> for Intern<'_, '_> {
         f.write_str("a string")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Sym, E> {
-        Ok(self.0.store.intern(s))
+        Ok(self.0.sym_cache.intern(self.0.store, s))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Sym, E> {
         Ok(self.0.store.empty())
@@ -475,7 +475,7 @@ impl<'de> Visitor<'de> for StrValue<'_, '_> {
         f.write_str("a string")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<AttrValue, E> {
-        Ok(self.0.store.str_value(s))
+        Ok(self.0.sym_cache.str_value(self.0.store, s))
     }
     fn visit_unit<E: de::Error>(self) -> Result<AttrValue, E> {
         Ok(AttrValue::Str(self.0.store.empty()))
@@ -531,7 +531,7 @@ fn bytes_value(ctx: &mut Ctx<'_>, s: &str) -> AttrValue {
         Ok(b) => AttrValue::Bytes(b.into()),
         Err(_) => {
             ctx.len.odd_values += 1;
-            ctx.store.str_value(s)
+            ctx.sym_cache.str_value(ctx.store, s)
         }
     }
 }
@@ -634,7 +634,7 @@ impl<'de> Visitor<'de> for AnyValueVisitor<'_, '_> {
     // Bare JSON values where an AnyValue object belongs: lenient.
     fn visit_str<E: de::Error>(self, s: &str) -> Result<AttrValue, E> {
         self.0.len.odd_values += 1;
-        Ok(self.0.store.str_value(s))
+        Ok(self.0.sym_cache.str_value(self.0.store, s))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<AttrValue, E> {
         self.0.len.odd_values += 1;

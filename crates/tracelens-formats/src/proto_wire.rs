@@ -134,43 +134,13 @@ fn text<'a>(ctx: &mut Ctx<'_>, b: &'a [u8]) -> std::borrow::Cow<'a, str> {
     }
 }
 
-/// A direct-mapped cache from raw bytes to their interned symbol. Keys,
-/// names and short values repeat on nearly every span; a hit costs one
-/// compare against the interned text and skips UTF-8 validation, hashing
-/// and the interner's table walk. A collision only costs the slow path.
-pub struct SymCache(Vec<Option<tracelens_model::Sym>>);
-
-const SYM_CACHE_SLOTS: usize = 4096;
-
-impl Default for SymCache {
-    fn default() -> Self {
-        SymCache(vec![None; SYM_CACHE_SLOTS])
-    }
-}
-
-fn slot(b: &[u8]) -> usize {
-    let word = |s: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..s.len()].copy_from_slice(s);
-        u64::from_le_bytes(w)
-    };
-    let n = b.len();
-    let head = word(&b[..n.min(8)]);
-    let tail = word(&b[n.saturating_sub(8)..]);
-    let h = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (h >> 52) as usize % SYM_CACHE_SLOTS
-}
-
 fn intern(ctx: &mut Ctx<'_>, b: &[u8]) -> tracelens_model::Sym {
-    let i = slot(b);
-    if let Some(sym) = ctx.sym_cache.0[i] {
-        if ctx.store.resolve(sym).as_bytes() == b {
-            return sym;
-        }
+    if let Some(sym) = ctx.sym_cache.get(ctx.store, b) {
+        return sym;
     }
     let t = text(ctx, b);
     let sym = ctx.store.intern(&t);
-    ctx.sym_cache.0[i] = Some(sym);
+    ctx.sym_cache.put(b, sym);
     sym
 }
 
