@@ -49,6 +49,12 @@ pub fn span_id(s: &str, len: &mut Leniency) -> SpanId {
 
 /// Maps a serde_json error to a read error with its line and column.
 pub fn error(file: &str, e: &serde_json::Error) -> crate::ReadError {
+    error_at(file, 1, e)
+}
+
+/// The same for JSON that starts on line `first_line` of the file (one line
+/// of JSON Lines).
+pub fn error_at(file: &str, first_line: u64, e: &serde_json::Error) -> crate::ReadError {
     let what = if e.is_eof() {
         "input ends in the middle of a JSON value (truncated?)".to_string()
     } else {
@@ -61,7 +67,7 @@ pub fn error(file: &str, e: &serde_json::Error) -> crate::ReadError {
     crate::ReadError::corrupt(
         file,
         crate::Position::Line {
-            line: e.line() as u64,
+            line: first_line + e.line() as u64 - 1,
             column: e.column() as u64,
         },
         what,

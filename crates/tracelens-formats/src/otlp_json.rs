@@ -934,25 +934,7 @@ impl Elem for SpanObj {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
                 let ctx = self.0;
                 let empty = ctx.store.empty();
-                let mut span = Span {
-                    trace_id: TraceId(0),
-                    span_id: SpanId(0),
-                    parent_span_id: SpanId(0),
-                    start_ns: 0,
-                    end_ns: None,
-                    name: empty,
-                    trace_state: empty,
-                    status_message: empty,
-                    resource: 0,
-                    scope: ctx.cur_scope,
-                    source: ctx.source,
-                    flags: 0,
-                    kind: SpanKind::Unspecified,
-                    status: StatusCode::Unset,
-                    attrs: Range::default(),
-                    events: Range::default(),
-                    links: Range::default(),
-                };
+                let mut span = Span::blank(empty, ctx.cur_scope, ctx.source);
                 while let Some(k) = next_key::<A, SpanKey>(&mut map, &mut ctx.len)? {
                     match k {
                         SpanKey::TraceId => {

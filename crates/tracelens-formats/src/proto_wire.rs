@@ -244,25 +244,7 @@ fn scope_msg(ctx: &mut Ctx<'_>, buf: &[u8]) -> R<u32> {
 fn span(ctx: &mut Ctx<'_>, buf: &[u8], scope: u32) -> R<()> {
     let mut w = Wire::new(buf);
     let empty = ctx.store.empty();
-    let mut s = Span {
-        trace_id: TraceId(0),
-        span_id: SpanId(0),
-        parent_span_id: SpanId(0),
-        start_ns: 0,
-        end_ns: None,
-        name: empty,
-        trace_state: empty,
-        status_message: empty,
-        resource: 0,
-        scope,
-        source: ctx.source,
-        flags: 0,
-        kind: SpanKind::Unspecified,
-        status: StatusCode::Unset,
-        attrs: Range::default(),
-        events: Range::default(),
-        links: Range::default(),
-    };
+    let mut s = Span::blank(empty, scope, ctx.source);
     // A span's attributes, events and links are gathered and appended at the
     // end: repeated fields may legally interleave with each other, and an
     // event's own attributes go to the attribute arena while it is read.
@@ -426,31 +408,37 @@ fn any_value(ctx: &mut Ctx<'_>, buf: &[u8], depth: u32) -> R<AttrValue> {
             (4, Field::Fixed64(x)) => AttrValue::Double(f64::from_bits(x)),
             (5, Field::Bytes(b)) => {
                 let base = w.pos - b.len();
-                let mut inner = Wire::new(b);
-                let mut out = Vec::new();
-                while let Some((fi, ff)) = at(base, inner.next())? {
-                    if let (1, Field::Bytes(e)) = (fi, ff) {
-                        let eb = base + inner.pos - e.len();
-                        out.push(at(eb, any_value(ctx, e, depth + 1))?);
-                    }
-                }
-                AttrValue::Array(out.into())
+                AttrValue::Array(
+                    repeated(ctx, b, base, |ctx, e| any_value(ctx, e, depth + 1))?.into(),
+                )
             }
             (6, Field::Bytes(b)) => {
                 let base = w.pos - b.len();
-                let mut inner = Wire::new(b);
-                let mut out = Vec::new();
-                while let Some((fi, ff)) = at(base, inner.next())? {
-                    if let (1, Field::Bytes(e)) = (fi, ff) {
-                        let eb = base + inner.pos - e.len();
-                        out.push(at(eb, key_value(ctx, e, depth + 1))?);
-                    }
-                }
-                AttrValue::KvList(out.into())
+                AttrValue::KvList(
+                    repeated(ctx, b, base, |ctx, e| key_value(ctx, e, depth + 1))?.into(),
+                )
             }
             (7, Field::Bytes(b)) => AttrValue::Bytes(b.to_vec().into()),
             _ => continue,
         };
     }
     Ok(v)
+}
+
+/// The `values` (field 1) of an ArrayValue or KeyValueList at `base`, each
+/// decoded by `item`.
+fn repeated<T>(
+    ctx: &mut Ctx<'_>,
+    buf: &[u8],
+    base: usize,
+    mut item: impl FnMut(&mut Ctx<'_>, &[u8]) -> R<T>,
+) -> R<Vec<T>> {
+    let mut w = Wire::new(buf);
+    let mut out = Vec::new();
+    while let Some((field, f)) = at(base, w.next())? {
+        if let (1, Field::Bytes(e)) = (field, f) {
+            out.push(at(base + w.pos - e.len(), item(ctx, e))?);
+        }
+    }
+    Ok(out)
 }

@@ -315,26 +315,6 @@ fn is_json_lines(prefix: &[u8]) -> bool {
     }
 }
 
-fn json_error(name: &str, line: u64, e: &serde_json::Error) -> ReadError {
-    let what = if e.is_eof() {
-        "input ends in the middle of a JSON value (truncated?)".to_string()
-    } else {
-        e.to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    };
-    ReadError::corrupt(
-        name,
-        Position::Line {
-            line: line + e.line() as u64 - 1,
-            column: e.column() as u64,
-        },
-        what,
-    )
-}
-
 fn read_json_lines(
     name: &str,
     reader: impl Read,
@@ -369,7 +349,7 @@ fn read_json_lines(
         let mut de = serde_json::Deserializer::from_slice(&buf);
         let res = read_traces_data(ctx, &mut de).and_then(|_| de.end());
         if let Err(e) = res {
-            errors.push(json_error(name, line_no, &e));
+            errors.push(crate::jsonval::error_at(name, line_no, &e));
         }
     }
 }
@@ -407,7 +387,7 @@ fn read_json_document(
                 format!("read failed: {e}"),
             )
         } else {
-            json_error(name, 1, &e)
+            crate::jsonval::error(name, &e)
         }
     })
 }

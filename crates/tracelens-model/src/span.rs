@@ -197,6 +197,30 @@ pub struct Span {
 }
 
 impl Span {
+    /// A span with nothing set yet, for readers that fill it field by field:
+    /// invalid ids, no times, every text `empty` (the store's empty symbol).
+    pub fn blank(empty: Sym, scope: u32, source: u32) -> Span {
+        Span {
+            trace_id: TraceId(0),
+            span_id: SpanId(0),
+            parent_span_id: SpanId(0),
+            start_ns: 0,
+            end_ns: None,
+            name: empty,
+            trace_state: empty,
+            status_message: empty,
+            resource: 0,
+            scope,
+            source,
+            flags: 0,
+            kind: SpanKind::Unspecified,
+            status: StatusCode::Unset,
+            attrs: Range::default(),
+            events: Range::default(),
+            links: Range::default(),
+        }
+    }
+
     /// Duration in ns, zero for unended spans and for spans that end before they start.
     pub fn duration_ns(&self) -> u64 {
         self.end_ns
