@@ -21,6 +21,8 @@ pub enum Command {
     Summary(SummaryArgs),
     /// The span tree as text, with durations, bars, agent states and the critical path (*).
     Tree(TreeArgs),
+    /// Everything about one span: ids, times, status, typed attributes, resource, events, links, LLM figures, agent state.
+    Span(SpanArgs),
     /// Every trace and span carrying a value in any correlation field (request_id, user_id, ...).
     Search(SearchArgs),
     /// Convert inputs to normalised OTLP.
@@ -76,6 +78,21 @@ pub struct TreeArgs {
     /// Width of the timing bar in characters.
     #[arg(long, default_value_t = 40)]
     pub bar_width: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct SpanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The trace (full id or unique prefix).
+    #[arg(long)]
+    pub trace: String,
+    /// The span (full id or unique prefix).
+    #[arg(long)]
+    pub span: String,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

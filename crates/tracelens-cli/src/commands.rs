@@ -57,6 +57,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             report_errors(&mut loaded)
         }
+        Command::Span(a) => {
+            let mut loaded = load(&a.input)?;
+            let t = pick_trace(&loaded, &a.trace)?;
+            let node = tracelens_service::find_span(&loaded.dataset, t, &a.span).map_err(|c| {
+                anyhow::Error::new(UsageError(if c.is_empty() {
+                    format!("no span with id {:?} in trace {}", a.span, a.trace)
+                } else {
+                    format!("span id prefix {:?} is ambiguous: {}", a.span, c.join(", "))
+                }))
+            })?;
+            let detail = tracelens_service::span_detail(&loaded.dataset, t, node)
+                .context("span vanished between lookup and detail")?;
+            let mut out = stdout();
+            if a.json {
+                serde_json::to_writer_pretty(&mut out, &detail)?;
+                writeln!(out)?;
+            } else {
+                render::span_text(&mut out, &detail)?;
+            }
+            out.flush()?;
+            report_errors(&mut loaded)
+        }
         Command::Search(a) => {
             let mut loaded = load(&a.input)?;
             let res = tracelens_service::search(&mut loaded.dataset, &a.id);

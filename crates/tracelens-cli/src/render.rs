@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 use tracelens_model::{fmt_ns, AgentState, Dataset, SpanClass};
-use tracelens_service::{SearchResult, SummaryDoc};
+use tracelens_service::{SearchResult, SpanDetail, SummaryDoc};
 
 /// Deeper rows are drawn at this indent with their depth written out, so a
 /// million-deep chain does not print megabytes of spaces per line.
@@ -247,6 +247,116 @@ pub fn search_text(out: &mut impl Write, res: &SearchResult) -> io::Result<()> {
                 clean(&h.name),
                 clean(&h.key)
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// Long values are folded to this many characters in text output (`--json`
+/// has them whole).
+const FOLD_AT: usize = 200;
+
+fn fold(s: &str) -> String {
+    let s = clean(s);
+    match s.char_indices().nth(FOLD_AT) {
+        Some((cut, _)) => format!("{}… ({} chars)", &s[..cut], s.chars().count()),
+        None => s,
+    }
+}
+
+fn attr_lines(
+    out: &mut impl Write,
+    title: &str,
+    attrs: &[tracelens_service::detail::AttrJson],
+) -> io::Result<()> {
+    if attrs.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{title}:")?;
+    for a in attrs {
+        let v = match &a.value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        writeln!(out, "  {} ({}) = {}", clean(&a.key), a.kind, fold(&v))?;
+    }
+    Ok(())
+}
+
+pub fn span_text(out: &mut impl Write, d: &SpanDetail) -> io::Result<()> {
+    writeln!(out, "{}  [{}]", clean(&d.name), clean(&d.service))?;
+    writeln!(out, "  trace   {}", d.trace_id)?;
+    writeln!(out, "  span    {}", d.span_id)?;
+    if let Some(p) = &d.parent_span_id {
+        writeln!(out, "  parent  {p}")?;
+    }
+    writeln!(
+        out,
+        "  start +{}  duration {}  self {}",
+        fmt_ns(d.offset_ns),
+        fmt_ns(d.duration_ns),
+        fmt_ns(d.self_ns)
+    )?;
+    writeln!(
+        out,
+        "  kind {:?}  class {:?}  status {:?}{}",
+        d.kind,
+        d.class,
+        d.status,
+        if d.status_message.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", fold(&d.status_message))
+        }
+    )?;
+    if !d.flags.is_empty() {
+        writeln!(out, "  flags   {}", d.flags.join(", "))?;
+    }
+    if let Some(a) = &d.agent {
+        writeln!(
+            out,
+            "  agent   {} {}: {}",
+            clean(&a.name),
+            a.state.as_str(),
+            clean(&a.reason)
+        )?;
+    }
+    if let Some(l) = &d.llm {
+        let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "  llm     model {}  tokens in {} out {}  ttft {}",
+            clean(l.model.as_deref().unwrap_or("-")),
+            opt(l.input_tokens),
+            opt(l.output_tokens),
+            l.ttft_ns.map(fmt_ns).unwrap_or_else(|| "-".into())
+        )?;
+    }
+    attr_lines(out, "attributes", &d.attributes)?;
+    attr_lines(out, "resource", &d.resource)?;
+    if !d.events.is_empty() {
+        writeln!(out, "events:")?;
+        for e in &d.events {
+            writeln!(out, "  +{}  {}", fmt_ns(e.offset_ns), clean(&e.name))?;
+        }
+    }
+    if !d.links.is_empty() {
+        writeln!(out, "links:")?;
+        for l in &d.links {
+            writeln!(
+                out,
+                "  {:?} {} / {}{}",
+                l.kind,
+                l.trace_id,
+                l.span_id,
+                if l.trace_loaded { "" } else { " (not loaded)" }
+            )?;
+        }
+    }
+    if !d.correlation.is_empty() {
+        writeln!(out, "correlation:")?;
+        for c in &d.correlation {
+            writeln!(out, "  {} = {}", clean(&c.key), fold(&c.value))?;
         }
     }
     Ok(())

@@ -226,3 +226,24 @@ fn terminal_control_characters_in_names_are_escaped() {
         assert!(out.contains("evil\\u{1b}[2J"), "{cmd}: {out}");
     }
 }
+
+#[test]
+fn span_shows_one_span_and_names_bad_ids() {
+    let f = fixtures().join("otlp-every-field.json");
+    let f = f.to_str().unwrap();
+    let o = run(&["span", f, "--trace", "0102", "--span", "1112", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["span_id"], "1112131415161718");
+    assert_eq!(v["attributes"][1]["value"], "-9223372036854775808");
+    let o = run(&["span", f, "--trace", "0102", "--span", "1112"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("root ünïcødé"), "{out}");
+    assert!(out.contains("i (int) = -9223372036854775808"), "{out}");
+    assert!(out.contains("FollowsFrom"), "{out}");
+    let o = run(&["span", f, "--trace", "0102", "--span", "ffff"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no span with id \"ffff\""));
+    let o = run(&["span", f, "--trace", "9999", "--span", "1112"]);
+    assert_eq!(o.status.code(), Some(2));
+}

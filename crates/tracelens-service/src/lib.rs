@@ -5,11 +5,15 @@
 //! itself. Everything returned is `Serialize`, so a front can send it as JSON
 //! unchanged.
 
+pub mod columns;
+pub mod detail;
 pub mod load;
 pub mod rows;
 pub mod search;
 pub mod summary;
 
+pub use columns::trace_columns;
+pub use detail::{find_span, span_detail, SpanDetail};
 pub use load::{from_store, load_files, LoadOptions, Loaded};
 pub use rows::{rows, Row};
 pub use search::{find_trace, search, SearchResult};
