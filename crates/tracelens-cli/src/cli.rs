@@ -25,6 +25,8 @@ pub enum Command {
     Span(SpanArgs),
     /// Every trace and span carrying a value in any correlation field (request_id, user_id, ...).
     Search(SearchArgs),
+    /// Serve the inputs over a local HTTP API (and the web UI) on 127.0.0.1, behind an access token.
+    Serve(ServeArgs),
     /// Convert inputs to normalised OTLP.
     Convert(ConvertArgs),
     /// Generate realistic agent runs (with planted failures) for demos, tests and benchmarks.
@@ -78,6 +80,22 @@ pub struct TreeArgs {
     /// Width of the timing bar in characters.
     #[arg(long, default_value_t = 40)]
     pub bar_width: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Trace files (none: an empty inspector).
+    pub files: Vec<PathBuf>,
+    /// Address to listen on; port 0 picks a free one. Loopback unless you
+    /// mean to share the traces (the token still guards them).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub addr: std::net::SocketAddr,
+    /// Skip sniffing and read as this format.
+    #[arg(long, value_enum)]
+    pub format: Option<InputFormat>,
+    /// Skew below this many milliseconds is not reported.
+    #[arg(long, default_value_t = 1.0)]
+    pub skew_tolerance_ms: f64,
 }
 
 #[derive(Args, Debug)]

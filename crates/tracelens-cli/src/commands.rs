@@ -1,6 +1,8 @@
 //! The subcommands: each loads through the service layer and renders.
 
-use crate::cli::{Cli, Command, ConvertArgs, GenerateArgs, InputArgs, InputFormat, OutputFormat};
+use crate::cli::{
+    Cli, Command, ConvertArgs, GenerateArgs, InputArgs, InputFormat, OutputFormat, ServeArgs,
+};
 use crate::progress::Progress;
 use crate::render;
 use anyhow::{Context, Result};
@@ -92,6 +94,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             report_errors(&mut loaded)
         }
+        Command::Serve(a) => serve(a),
         Command::Convert(a) => convert(a),
         Command::Generate(a) => generate(a),
     }
@@ -220,4 +223,59 @@ fn generate(a: GenerateArgs) -> Result<ExitCode> {
         a.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the inputs, then serves them until Ctrl-C or SIGTERM. The URL (with
+/// its access token) goes to stdout only: never to a log.
+fn serve(a: ServeArgs) -> Result<ExitCode> {
+    let input = InputArgs {
+        files: a.files,
+        format: a.format,
+        skew_tolerance_ms: a.skew_tolerance_ms,
+    };
+    let mut loaded = load(&input)?;
+    let code = report_errors(&mut loaded)?;
+    let sources = tracelens_service::source_summaries(&loaded.reports);
+    let traces = loaded.dataset.traces.len();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let bound =
+            tracelens_http::bind(a.addr, loaded.dataset, sources, tracelens_http::new_token())
+                .await?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "tracelens: serving {traces} traces at {}", bound.url)?;
+        out.flush()?;
+        drop(out);
+        tracelens_http::serve(bound, shutdown_signal()).await?;
+        anyhow::Ok(())
+    })?;
+    Ok(code)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // No handler means no Ctrl-C: wait for the other signal.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
 }

@@ -247,3 +247,81 @@ fn span_shows_one_span_and_names_bad_ids() {
     let o = run(&["span", f, "--trace", "9999", "--span", "1112"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `serve` prints a URL with a token, answers on it, and stops cleanly on SIGTERM.
+#[cfg(unix)]
+#[test]
+fn serve_answers_with_the_token_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let f = sample(dir.path(), "s.jsonl", &[]);
+    let mut child = bin()
+        .args(["serve", f.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+    let stop = |child: &mut std::process::Child| {
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let t0 = Instant::now();
+        loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                return Some(s);
+            }
+            if t0.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let Some(rest) = line.trim().split("http://").nth(1) else {
+        stop(&mut child);
+        panic!("no URL printed: {line:?}");
+    };
+    let (addr, token) = rest.split_once("/?token=").unwrap();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    assert_eq!(token.len(), 32);
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    let ok = get(&format!("/api/summary?token={token}"));
+    let denied = get("/api/summary");
+    let status = stop(&mut child);
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(ok.contains("\"trace_id\""));
+    assert!(denied.starts_with("HTTP/1.1 401"), "{denied}");
+    let status = status.expect("serve did not stop on SIGTERM");
+    assert!(status.success(), "{status:?}");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        !err.contains(token),
+        "the token must not reach the log: {err}"
+    );
+}

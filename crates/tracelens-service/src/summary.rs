@@ -13,7 +13,7 @@ pub struct SummaryDoc {
     pub sources: Vec<SourceSummary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SourceSummary {
     pub name: String,
     pub format: Option<&'static str>,

@@ -1,0 +1,98 @@
+//! The local HTTP API: `tracelens serve` and the browser UI.
+//!
+//! A thin adapter, like the CLI and the Tauri commands: every handler calls
+//! one service-layer function and sends what it returns (JSON documents, or
+//! the waterfall's binary columns). It listens on loopback by default and
+//! every `/api` request must carry the access token printed with the URL, so
+//! another local user or a web page in the browser cannot read the traces.
+//! The Host header must name the address served (DNS-rebinding guard).
+
+mod auth;
+mod routes;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tracelens_model::Dataset;
+use tracelens_service::summary::SourceSummary;
+
+pub use routes::router;
+
+/// What the handlers share.
+pub struct AppState {
+    /// A lock, not a read-write lock: the correlation index is built on the
+    /// first search. One user, one machine: requests are short.
+    pub dataset: Mutex<Dataset>,
+    pub sources: Vec<SourceSummary>,
+    pub token: String,
+    /// Host header values accepted (`127.0.0.1:PORT`, `localhost:PORT`, ...).
+    pub hosts: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A new random access token (122 random bits).
+pub fn new_token() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// A bound listener, its URL (with the token) and the state to serve.
+pub struct Bound {
+    pub listener: tokio::net::TcpListener,
+    pub addr: SocketAddr,
+    pub url: String,
+    pub state: Arc<AppState>,
+}
+
+/// Binds `addr` (port 0: a free one) for `dataset`.
+pub async fn bind(
+    addr: SocketAddr,
+    dataset: Dataset,
+    sources: Vec<SourceSummary>,
+    token: String,
+) -> Result<Bound, ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let port = addr.port();
+    let mut hosts = vec![addr.to_string(), format!("localhost:{port}")];
+    if addr.ip().is_loopback() {
+        hosts.push(format!("127.0.0.1:{port}"));
+        hosts.push(format!("[::1]:{port}"));
+    }
+    let url = format!("http://{addr}/?token={token}");
+    let state = Arc::new(AppState {
+        dataset: Mutex::new(dataset),
+        sources,
+        token,
+        hosts,
+    });
+    Ok(Bound {
+        listener,
+        addr,
+        url,
+        state,
+    })
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    bound: Bound,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    axum::serve(bound.listener, router(bound.state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServeError::Serve)
+}

@@ -1,0 +1,207 @@
+//! The HTTP API over a real socket with a real HTTP client.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use tracelens_model::{Dataset, DatasetOptions, TraceStore};
+
+struct Running {
+    addr: SocketAddr,
+    token: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn start() -> Running {
+    let store = tracelens_gen::generate(tracelens_gen::GenOptions {
+        traces: 3,
+        spans_per_trace: 60,
+        seed: 4,
+    });
+    start_with(Dataset::build(store, DatasetOptions::default()))
+}
+
+fn start_with(ds: Dataset) -> Running {
+    let token = tracelens_http::new_token();
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let tok = token.clone();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let bound = tracelens_http::bind("127.0.0.1:0".parse().unwrap(), ds, Vec::new(), tok)
+                .await
+                .unwrap();
+            addr_tx.send(bound.addr).unwrap();
+            tracelens_http::serve(bound, async {
+                let _ = stop_rx.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    let addr = addr_rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("server did not start");
+    Running {
+        addr,
+        token,
+        stop: Some(stop_tx),
+        thread: Some(thread),
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+impl Running {
+    fn get(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let mut r = agent()
+            .get(&format!("http://{}{}", self.addr, path))
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .call()
+            .unwrap();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (r.status().as_u16(), ct, r.body_mut().read_to_vec().unwrap())
+    }
+
+    fn json(&self, path: &str) -> (u16, serde_json::Value) {
+        let (s, _, b) = self.get(path);
+        (s, serde_json::from_slice(&b).unwrap())
+    }
+}
+
+#[test]
+fn the_api_answers_what_the_service_layer_computes() {
+    let srv = start();
+    let (s, doc) = srv.json("/api/summary");
+    assert_eq!(s, 200);
+    let traces = doc["traces"].as_array().unwrap();
+    assert_eq!(traces.len(), 3);
+    let tid = traces[0]["trace_id"].as_str().unwrap().to_string();
+    let crit = traces[0]["critical_path"][0].as_str().unwrap().to_string();
+
+    let (s, ct, cols) = srv.get(&format!("/api/traces/{tid}/columns"));
+    assert_eq!(s, 200);
+    assert_eq!(ct, "application/octet-stream");
+    assert_eq!(&cols[..4], b"TLC1");
+    let rows = u32::from_le_bytes(cols[8..12].try_into().unwrap());
+    assert_eq!(rows as u64, traces[0]["span_count"].as_u64().unwrap());
+
+    let (s, d) = srv.json(&format!("/api/traces/{}/spans/{crit}", &tid[..8]));
+    assert_eq!(s, 200);
+    assert_eq!(d["span_id"], crit.as_str());
+    let node = d["node"].as_u64().unwrap();
+    let (s, d2) = srv.json(&format!("/api/traces/{tid}/nodes/{node}"));
+    assert_eq!(s, 200);
+    assert_eq!(d2["span_id"], crit.as_str());
+
+    let (s, e) = srv.json("/api/traces/ffffffffffffffffffffffffffffffff/columns");
+    assert_eq!(s, 404);
+    assert!(e["error"].as_str().unwrap().contains("no trace"));
+    let (s, _) = srv.json(&format!("/api/traces/{tid}/nodes/99999999"));
+    assert_eq!(s, 404);
+    let (s, _, _) = srv.get(&format!("/api/traces/{tid}/nodes/not-a-number"));
+    assert_eq!(s, 400);
+
+    // The generator gives every run a request id: searching one finds its trace.
+    let (_, span) = srv.json(&format!("/api/traces/{tid}/spans/{crit}"));
+    let rid = span["correlation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(span["attributes"].as_array().unwrap())
+        .find(|a| a["key"] == "request_id")
+        .map(|a| a["value"].as_str().unwrap().to_string())
+        .expect("the root carries a request_id");
+    let (s, res) = srv.json(&format!("/api/search?id={rid}"));
+    assert_eq!(s, 200);
+    assert_eq!(res["traces"].as_array().unwrap().len(), 1);
+    assert_eq!(res["traces"][0]["trace_id"], tid.as_str());
+    let (s, res) = srv.json("/api/search?id=nothing-carries-this");
+    assert_eq!(s, 200);
+    assert_eq!(res["traces"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn no_token_no_traces_and_headers_lock_the_page_down() {
+    let srv = start();
+    let url = format!("http://{}/api/summary", srv.addr);
+    let r = agent().get(&url).call().unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = agent()
+        .get(&format!("{url}?token=wrong{}", &srv.token[5..]))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = agent()
+        .get(&format!("{url}?token={}", srv.token))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let csp = r.headers().get("content-security-policy").unwrap();
+    assert!(csp.to_str().unwrap().contains("script-src 'self'"));
+    assert_eq!(r.headers().get("referrer-policy").unwrap(), "no-referrer");
+    assert_eq!(
+        r.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+}
+
+/// A page on another domain that resolves to 127.0.0.1 (DNS rebinding)
+/// sends its own name as Host: refused, token or not.
+#[test]
+fn foreign_host_header_is_refused() {
+    let srv = start();
+    let raw = |host: &str| {
+        let mut s = TcpStream::connect(srv.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            s,
+            "GET /api/summary?token={} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n",
+            srv.token
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(raw("evil.example:80").starts_with("HTTP/1.1 403"));
+    assert!(raw(&srv.addr.to_string()).starts_with("HTTP/1.1 200"));
+    let port = srv.addr.port();
+    assert!(raw(&format!("localhost:{port}")).starts_with("HTTP/1.1 200"));
+}
+
+#[test]
+fn an_empty_inspector_serves_an_empty_list() {
+    let srv = start_with(Dataset::build(TraceStore::new(), DatasetOptions::default()));
+    let (s, doc) = srv.json("/api/summary");
+    assert_eq!(s, 200);
+    assert_eq!(doc["traces"], serde_json::json!([]));
+    let (s, _) = srv.json("/api/traces/01/columns");
+    assert_eq!(s, 404);
+}
