@@ -492,3 +492,68 @@ fn protobuf_round_trip_keeps_every_field() {
     // Two resources in, two out: scopes nest under their resource.
     assert_eq!(text.matches("\"resource\":").count(), 2, "{text}");
 }
+
+/// JSON Lines parsed on several threads give exactly what one thread gives:
+/// the same spans in the same order, the same warnings, the same bad lines.
+#[test]
+fn parallel_json_lines_read_the_same_as_serial() {
+    let (store, _) = generated_jsonl(30, 120, 9);
+    let jsonl = jsonl_per_trace(&store);
+    let good: Vec<&[u8]> = jsonl
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut input = Vec::new();
+    for (i, line) in good.iter().enumerate() {
+        input.extend_from_slice(line);
+        input.push(b'\n');
+        if i % 3 == 1 {
+            input.extend_from_slice(b"{\"resourceSpans\": [ broken\n\n");
+        }
+    }
+    // Lenient input too, and a truncated last line.
+    input.extend_from_slice(
+        std::fs::read(fixture("otlp-lenient.json"))
+            .unwrap()
+            .as_slice(),
+    );
+    input.push(b'\n');
+    input.extend_from_slice(&good[0][..good[0].len() / 2]);
+    let read = |threads: usize, chunk: usize| {
+        let mut store = TraceStore::new();
+        let opts = ReadOptions {
+            json_threads: Some(threads),
+            json_chunk_bytes: Some(chunk),
+            ..Default::default()
+        };
+        let rep = tracelens_formats::read_from("p.jsonl", &input[..], None, &mut store, &opts);
+        let errors: Vec<String> = store.warnings.iter().map(|w| w.message.clone()).collect();
+        let idx: Vec<u32> = (0..store.spans.len() as u32).collect();
+        let mut out = Vec::new();
+        tracelens_formats::write_otlp_jsonl(&store, &idx, &mut out).unwrap();
+        let ds = Dataset::build(store, DatasetOptions::default());
+        (
+            String::from_utf8(out).unwrap(),
+            errors,
+            rep.error.map(|e| e.to_string()),
+            rep.error_count,
+            rep.spans,
+            summary_json(&ds),
+        )
+    };
+    let serial = read(1, 1 << 20);
+    assert!(serial.3 > 5, "bad lines are counted: {}", serial.3);
+    assert!(serial.4 > 3000);
+    for (threads, chunk) in [(2, 1), (2, 4096), (3, 50_000), (4, 1 << 20)] {
+        let par = read(threads, chunk);
+        assert_eq!(
+            par.0, serial.0,
+            "spans differ with {threads} threads, {chunk}-byte chunks"
+        );
+        assert_eq!(par.1, serial.1, "warnings differ with {threads} threads");
+        assert_eq!(par.2, serial.2);
+        assert_eq!(par.3, serial.3);
+        assert_eq!(par.4, serial.4);
+        assert_eq!(par.5, serial.5);
+    }
+}

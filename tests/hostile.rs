@@ -29,8 +29,26 @@ fn read_all_ways(bytes: &[u8]) {
         let _ = tracelens_service::search(&mut ds, "x");
         for t in 0..ds.traces.len() {
             let _ = tracelens_service::rows(&ds, t, true);
+            let _ = tracelens_service::trace_columns(&ds, t, false);
         }
     }
+    // JSON Lines in tiny chunks on two threads: the parallel path sees the
+    // same hostile bytes, and must say exactly what the serial one says.
+    let read_jsonl = |threads| {
+        let mut store = TraceStore::new();
+        let opts = ReadOptions {
+            format: Some(Format::OtlpJson),
+            json_threads: Some(threads),
+            json_chunk_bytes: Some(64),
+            ..Default::default()
+        };
+        let rep = read_from("fuzz", bytes, None, &mut store, &opts);
+        let idx: Vec<u32> = (0..store.spans.len() as u32).collect();
+        let mut out = Vec::new();
+        tracelens_formats::write_otlp_jsonl(&store, &idx, &mut out).unwrap();
+        (out, rep.error.map(|e| e.to_string()), rep.error_count)
+    };
+    assert_eq!(read_jsonl(1), read_jsonl(2));
 }
 
 proptest! {

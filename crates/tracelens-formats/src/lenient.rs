@@ -13,6 +13,19 @@ pub struct Leniency {
 }
 
 impl Leniency {
+    /// Adds the tallies of a part of the same input read elsewhere (a
+    /// worker thread), which came after what this one saw.
+    pub fn absorb(&mut self, o: Leniency) {
+        self.enum_names += o.enum_names;
+        self.base64_ids += o.base64_ids;
+        self.snake_case_keys += o.snake_case_keys;
+        self.invalid_ids += o.invalid_ids;
+        self.odd_values += o.odd_values;
+        if self.first_invalid_id.is_none() {
+            self.first_invalid_id = o.first_invalid_id;
+        }
+    }
+
     /// Adds one warning per deviation seen, naming the input.
     pub fn report(&self, store: &mut TraceStore, source: &str) {
         let mut say = |kind, n: u64, what: &str| {

@@ -8,6 +8,7 @@
 pub mod compress;
 pub mod error;
 pub mod jaeger;
+mod jsonl;
 mod jsonval;
 pub mod lenient;
 pub mod otlp_json;

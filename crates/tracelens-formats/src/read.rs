@@ -4,7 +4,7 @@ use crate::error::{Position, ReadError};
 use crate::otlp_json::{read_traces_data, Ctx};
 use crate::sniff::{sniff, Compression, Format, Layer, ZSTD_MAGIC};
 use crate::{jaeger, otlp_proto, zipkin};
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -25,6 +25,12 @@ pub struct ReadOptions {
     pub progress: Option<Arc<AtomicU64>>,
     /// Set to stop reading; what was read stays in the store.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Threads parsing OTLP/JSON Lines (default: the machine's cores, at
+    /// most 8; 1 parses on the calling thread).
+    pub json_threads: Option<usize>,
+    /// Bytes of lines a JSON Lines worker takes at a time (default 4 MiB);
+    /// inputs smaller than one chunk are parsed on the calling thread.
+    pub json_chunk_bytes: Option<usize>,
 }
 
 /// What happened reading one input.
@@ -241,12 +247,12 @@ fn read_layers(
         Layer::Data(f) => {
             let f = opts.format.unwrap_or(f);
             report.format = Some(f);
-            dispatch(name, f, &prefix, reader, size, ctx, errors)
+            dispatch(name, f, &prefix, reader, size, ctx, opts, errors)
         }
         Layer::Unknown => match opts.format {
             Some(f) => {
                 report.format = Some(f);
-                dispatch(name, f, &prefix, reader, size, ctx, errors)
+                dispatch(name, f, &prefix, reader, size, ctx, opts, errors)
             }
             None => Err(ReadError::UnknownFormat {
                 file: name.to_string(),
@@ -256,6 +262,7 @@ fn read_layers(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn dispatch(
     name: &str,
     format: Format,
@@ -263,12 +270,19 @@ fn dispatch(
     reader: impl Read,
     size: Option<u64>,
     ctx: &mut Ctx<'_>,
+    opts: &ReadOptions,
     errors: &mut Errors,
 ) -> Result<(), ReadError> {
     match format {
         Format::OtlpJson => {
             if is_json_lines(prefix) {
-                read_json_lines(name, reader, ctx, errors)
+                let threads = opts.json_threads.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+                });
+                let chunk = opts
+                    .json_chunk_bytes
+                    .unwrap_or(crate::jsonl::DEFAULT_CHUNK_BYTES);
+                crate::jsonl::read(name, reader, ctx, chunk, threads, |e| errors.push(e))
             } else {
                 read_json_document(name, reader, size, ctx)
             }
@@ -312,45 +326,6 @@ fn is_json_lines(prefix: &[u8]) -> bool {
     match serde_json::from_slice::<serde::de::IgnoredAny>(first) {
         Ok(_) => true,
         Err(e) => !e.is_eof(),
-    }
-}
-
-fn read_json_lines(
-    name: &str,
-    reader: impl Read,
-    ctx: &mut Ctx<'_>,
-    errors: &mut Errors,
-) -> Result<(), ReadError> {
-    let mut r = BufReader::with_capacity(1 << 20, reader);
-    let mut buf = Vec::with_capacity(1 << 16);
-    let mut line_no = 0u64;
-    loop {
-        buf.clear();
-        let n = match r.read_until(b'\n', &mut buf) {
-            Ok(n) => n,
-            Err(e) => {
-                return Err(ReadError::corrupt(
-                    name,
-                    Position::Line {
-                        line: line_no + 1,
-                        column: 1,
-                    },
-                    format!("read failed: {e}"),
-                ))
-            }
-        };
-        if n == 0 {
-            return Ok(());
-        }
-        line_no += 1;
-        if buf.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        let mut de = serde_json::Deserializer::from_slice(&buf);
-        let res = read_traces_data(ctx, &mut de).and_then(|_| de.end());
-        if let Err(e) = res {
-            errors.push(crate::jsonval::error_at(name, line_no, &e));
-        }
     }
 }
 

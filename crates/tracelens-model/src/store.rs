@@ -11,6 +11,8 @@ use crate::warning::Warning;
 /// An interned string handle (4 bytes).
 pub type Sym = lasso::Spur;
 
+mod merge;
+
 /// Strings at most this long are interned; longer ones are stored inline once.
 pub const INTERN_MAX_LEN: usize = 96;
 

@@ -36,6 +36,7 @@ pub fn load_files(paths: &[PathBuf], opts: &LoadOptions) -> Loaded {
         format: opts.format,
         progress: opts.progress.clone(),
         cancel: opts.cancel.clone(),
+        ..ReadOptions::default()
     };
     let reports = paths
         .iter()

@@ -1,0 +1,124 @@
+//! Moving one store's spans into another: how readers that parse on several
+//! threads (each into a store of its own) put their work together in order.
+
+use super::TraceStore;
+use crate::attr::{Attr, AttrValue};
+use crate::span::{Event, Link, Range};
+use crate::Sym;
+use lasso::Key;
+
+impl TraceStore {
+    /// Appends every span of `other` (with its attributes, events, links,
+    /// resources, scopes and warnings) after the spans already here, in
+    /// `other`'s order. Strings are re-interned once per distinct string;
+    /// identical resources and scopes are shared as usual. Source indices
+    /// are kept as they are: `other` must have been filled for a source of
+    /// this store.
+    pub fn absorb(&mut self, other: TraceStore) {
+        let mut syms = vec![self.empty; other.strings.len()];
+        for (k, s) in other.strings.iter() {
+            if let Some(slot) = syms.get_mut(k.into_usize()) {
+                *slot = self.intern(s);
+            }
+        }
+        let empty = self.empty;
+        let map = |s: Sym| syms.get(s.into_usize()).copied().unwrap_or(empty);
+        let attr_base = self.attrs.len() as u32;
+        let event_base = self.events.len() as u32;
+        let link_base = self.links.len() as u32;
+        let shift = |r: Range, base: u32| Range {
+            start: r.start + base,
+            len: r.len,
+        };
+
+        self.attrs.reserve(other.attrs.len());
+        for a in other.attrs {
+            self.attrs.push(remap_attr(a, &map));
+        }
+        self.events.extend(other.events.into_iter().map(|e| Event {
+            time_ns: e.time_ns,
+            name: map(e.name),
+            attrs: shift(e.attrs, attr_base),
+        }));
+        self.links.extend(other.links.into_iter().map(|l| Link {
+            trace_state: map(l.trace_state),
+            attrs: shift(l.attrs, attr_base),
+            ..l
+        }));
+        // Index 0 is the empty resource and scope in every store.
+        let resources: Vec<u32> = other
+            .resources
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if i == 0 {
+                    return 0;
+                }
+                let attrs: Vec<Attr> = r
+                    .attrs
+                    .into_vec()
+                    .into_iter()
+                    .map(|a| remap_attr(a, &map))
+                    .collect();
+                self.add_resource(attrs.into(), map(r.schema_url))
+            })
+            .collect();
+        let scopes: Vec<u32> = other
+            .scopes
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                if i == 0 {
+                    return 0;
+                }
+                let attrs: Vec<Attr> = s
+                    .attrs
+                    .into_vec()
+                    .into_iter()
+                    .map(|a| remap_attr(a, &map))
+                    .collect();
+                self.add_scope(map(s.name), map(s.version), attrs.into())
+            })
+            .collect();
+        self.spans.reserve(other.spans.len());
+        for mut s in other.spans {
+            s.name = map(s.name);
+            s.trace_state = map(s.trace_state);
+            s.status_message = map(s.status_message);
+            s.resource = resources.get(s.resource as usize).copied().unwrap_or(0);
+            s.scope = scopes.get(s.scope as usize).copied().unwrap_or(0);
+            s.attrs = shift(s.attrs, attr_base);
+            s.events = shift(s.events, event_base);
+            s.links = shift(s.links, link_base);
+            self.spans.push(s);
+        }
+        self.warnings.extend(other.warnings);
+    }
+}
+
+fn remap_attr(a: Attr, map: &impl Fn(Sym) -> Sym) -> Attr {
+    Attr {
+        key: map(a.key),
+        value: remap_value(a.value, map),
+    }
+}
+
+fn remap_value(v: AttrValue, map: &impl Fn(Sym) -> Sym) -> AttrValue {
+    match v {
+        AttrValue::Str(s) => AttrValue::Str(map(s)),
+        AttrValue::Array(items) => AttrValue::Array(
+            items
+                .iter()
+                .map(|x| remap_value(x.clone(), map))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        AttrValue::KvList(kv) => AttrValue::KvList(
+            kv.iter()
+                .map(|a| remap_attr(a.clone(), map))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        other => other,
+    }
+}
