@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use tracelens_model::TraceStore;
 
 /// Bytes of lines handed to a worker at a time.
-pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
+pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
 
 /// A run of whole lines and the number of the first.
 struct Chunk {
