@@ -90,6 +90,10 @@ pub struct ServeArgs {
     /// mean to share the traces (the token still guards them).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub addr: std::net::SocketAddr,
+    /// The built web UI to serve (default: $TRACELENS_UI_DIR, else ui/dist
+    /// beside the binary's checkout or the current directory).
+    #[arg(long)]
+    pub ui: Option<PathBuf>,
     /// Skip sniffing and read as this format.
     #[arg(long, value_enum)]
     pub format: Option<InputFormat>,

@@ -237,15 +237,24 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
     let code = report_errors(&mut loaded)?;
     let sources = tracelens_service::source_summaries(&loaded.reports);
     let traces = loaded.dataset.traces.len();
+    let ui_dir = find_ui(a.ui);
+    if ui_dir.is_none() {
+        eprintln!("tracelens: no web UI build found (ui/dist); serving the API only");
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     rt.block_on(async move {
-        let bound =
-            tracelens_http::bind(a.addr, loaded.dataset, sources, tracelens_http::new_token())
-                .await?;
+        let bound = tracelens_http::bind(
+            a.addr,
+            loaded.dataset,
+            sources,
+            tracelens_http::new_token(),
+            ui_dir,
+        )
+        .await?;
         let mut out = std::io::stdout().lock();
         writeln!(out, "tracelens: serving {traces} traces at {}", bound.url)?;
         out.flush()?;
@@ -254,6 +263,29 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
         anyhow::Ok(())
     })?;
     Ok(code)
+}
+
+/// The UI build to serve: the one asked for, else $TRACELENS_UI_DIR, else
+/// ui/dist of the checkout the binary was built in, else of the current
+/// directory; only a directory holding index.html counts.
+fn find_ui(asked: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
+    let has_index = |d: &std::path::Path| d.join("index.html").is_file();
+    if let Some(d) = asked {
+        return has_index(&d).then_some(d);
+    }
+    let exe_checkout = std::env::current_exe().ok().and_then(|e| {
+        // target/<profile>/tracelens -> the checkout's root.
+        e.parent()?
+            .parent()?
+            .parent()
+            .map(|root| root.join("ui/dist"))
+    });
+    std::env::var_os("TRACELENS_UI_DIR")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain(exe_checkout)
+        .chain(std::env::current_dir().ok().map(|d| d.join("ui/dist")))
+        .find(|d| has_index(d))
 }
 
 async fn shutdown_signal() {

@@ -7,6 +7,7 @@
 //! another local user or a web page in the browser cannot read the traces.
 //! The Host header must name the address served (DNS-rebinding guard).
 
+mod assets;
 mod auth;
 mod routes;
 
@@ -26,6 +27,8 @@ pub struct AppState {
     pub token: String,
     /// Host header values accepted (`127.0.0.1:PORT`, `localhost:PORT`, ...).
     pub hosts: Vec<String>,
+    /// The built web UI (ui/dist), if there is one.
+    pub ui_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,12 +55,14 @@ pub struct Bound {
     pub state: Arc<AppState>,
 }
 
-/// Binds `addr` (port 0: a free one) for `dataset`.
+/// Binds `addr` (port 0: a free one) for `dataset`, with the web UI from
+/// `ui_dir` when given.
 pub async fn bind(
     addr: SocketAddr,
     dataset: Dataset,
     sources: Vec<SourceSummary>,
     token: String,
+    ui_dir: Option<std::path::PathBuf>,
 ) -> Result<Bound, ServeError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -77,6 +82,7 @@ pub async fn bind(
         sources,
         token,
         hosts,
+        ui_dir,
     });
     Ok(Bound {
         listener,

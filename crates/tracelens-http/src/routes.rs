@@ -4,7 +4,7 @@ use crate::auth::guard;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{middleware, Json, Router};
 use serde::Deserialize;
@@ -13,12 +13,12 @@ use tracelens_model::Dataset;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/", get(index))
         .route("/api/summary", get(summary))
         .route("/api/search", get(search))
         .route("/api/traces/{trace}/columns", get(columns))
         .route("/api/traces/{trace}/nodes/{node}", get(node_detail))
         .route("/api/traces/{trace}/spans/{span}", get(span_detail))
+        .fallback(get(crate::assets::file))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
@@ -51,15 +51,6 @@ fn trace_of(ds: &Dataset, id: &str) -> ApiResult<usize> {
             )
         }
     })
-}
-
-/// Until the web UI is bundled (issue 3), the root says what is served.
-async fn index() -> Html<&'static str> {
-    Html(
-        "<!doctype html><meta charset=utf-8><title>Tracelens</title>\
-         <p>Tracelens API: /api/summary, /api/search?id=, /api/traces/ID/columns, \
-         /api/traces/ID/nodes/N, /api/traces/ID/spans/SPAN_ID (token required).",
-    )
 }
 
 async fn summary(State(st): State<Arc<AppState>>) -> ApiResult<Json<serde_json::Value>> {

@@ -43,9 +43,10 @@ fn start_with(ds: Dataset) -> Running {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let bound = tracelens_http::bind("127.0.0.1:0".parse().unwrap(), ds, Vec::new(), tok)
-                .await
-                .unwrap();
+            let bound =
+                tracelens_http::bind("127.0.0.1:0".parse().unwrap(), ds, Vec::new(), tok, None)
+                    .await
+                    .unwrap();
             addr_tx.send(bound.addr).unwrap();
             tracelens_http::serve(bound, async {
                 let _ = stop_rx.await;

@@ -1,0 +1,70 @@
+// Decodes the waterfall's binary columns (layout: crates/tracelens-service/src/columns.rs)
+// into typed-array views over the one buffer: no per-span objects.
+
+export const FLAG_ERROR = 1;
+export const FLAG_CRITICAL = 1 << 1;
+export const FLAG_OPEN = 1 << 2;
+export const FLAG_PLACEHOLDER = 1 << 3;
+export const FLAG_ORPHAN = 1 << 4;
+export const FLAG_DUPLICATE = 1 << 5;
+export const FLAG_SKEWED = 1 << 6;
+export const FLAG_CYCLE_BROKEN = 1 << 7;
+export const FLAG_HAS_CHILDREN = 1 << 8;
+
+export const CLASS_NAMES = ["agent", "llm", "tool", "other"] as const;
+export const STATE_NAMES = ["", "completed", "failed", "timeout", "dead", "running", "pending"] as const;
+
+export interface Columns {
+  rows: number;
+  offset: Float64Array;
+  duration: Float64Array;
+  selfNs: Float64Array;
+  node: Uint32Array;
+  parent: Uint32Array;
+  depth: Uint32Array;
+  name: Uint32Array;
+  service: Uint32Array;
+  flags: Uint16Array;
+  cls: Uint8Array;
+  state: Uint8Array;
+  strings: string[];
+  /** Latest end among the rows: the trace's span on the time axis. */
+  endNs: number;
+}
+
+export function decodeColumns(buf: ArrayBuffer): Columns {
+  const dv = new DataView(buf);
+  const magic = String.fromCharCode(dv.getUint8(0), dv.getUint8(1), dv.getUint8(2), dv.getUint8(3));
+  if (magic !== "TLC1") throw new Error("not a Tracelens columns buffer");
+  const version = dv.getUint32(4, true);
+  if (version !== 1) throw new Error(`columns version ${version} is not supported`);
+  const n = dv.getUint32(8, true);
+  const m = dv.getUint32(12, true);
+  let at = 16;
+  const f64 = () => { const a = new Float64Array(buf, at, n); at += 8 * n; return a; };
+  const u32 = () => { const a = new Uint32Array(buf, at, n); at += 4 * n; return a; };
+  const offset = f64(), duration = f64(), selfNs = f64();
+  const node = u32(), parent = u32(), depth = u32(), name = u32(), service = u32();
+  const flags = new Uint16Array(buf, at, n); at += 2 * n;
+  const cls = new Uint8Array(buf, at, n); at += n;
+  const state = new Uint8Array(buf, at, n); at += n;
+  at = Math.ceil(at / 4) * 4;
+  const dec = new TextDecoder();
+  const strings: string[] = [];
+  for (let i = 0; i < m; i++) {
+    const len = dv.getUint32(at, true);
+    strings.push(dec.decode(new Uint8Array(buf, at + 4, len)));
+    at += 4 + len;
+  }
+  let endNs = 0;
+  for (let i = 0; i < n; i++) endNs = Math.max(endNs, (offset[i] ?? 0) + (duration[i] ?? 0));
+  return { rows: n, offset, duration, selfNs, node, parent, depth, name, service, flags, cls, state, strings, endNs };
+}
+
+export function fmtNs(ns: number): string {
+  if (ns >= 60e9) return `${(ns / 60e9).toFixed(1)}m`;
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)}s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)}ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)}µs`;
+  return `${Math.round(ns)}ns`;
+}

@@ -1,0 +1,101 @@
+// Span details, built with DOM nodes and textContent only: whatever a span
+// carries is shown as text and can never become markup or script.
+
+import type { AttrJson, SpanDetail } from "./api";
+import { fmtNs } from "./columns";
+
+const FOLD = 300;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+function valueText(a: AttrJson): string {
+  if (typeof a.value === "string") {
+    const s = a.value;
+    // JSON inside a string attribute is shown pretty-printed.
+    if ((s.startsWith("{") || s.startsWith("[")) && s.length < 100_000) {
+      try { return JSON.stringify(JSON.parse(s), null, 2); } catch { /* not JSON */ }
+    }
+    return s;
+  }
+  return JSON.stringify(a.value, null, 2);
+}
+
+function valueNode(text: string): HTMLElement {
+  const dd = el("dd");
+  if (text.length <= FOLD) {
+    dd.textContent = text;
+    return dd;
+  }
+  dd.textContent = `${text.slice(0, FOLD)}… `;
+  const more = el("button", `show all ${text.length} characters`);
+  more.addEventListener("click", () => { dd.textContent = text; });
+  dd.append(more);
+  return dd;
+}
+
+function pairs(title: string, rows: [string, string][]): HTMLElement[] {
+  if (rows.length === 0) return [];
+  const dl = el("dl");
+  for (const [k, v] of rows) dl.append(el("dt", k), valueNode(v));
+  return [el("h3", title), dl];
+}
+
+function attrs(title: string, list: AttrJson[]): HTMLElement[] {
+  return pairs(title, list.map((a) => [`${a.key} (${a.type})`, valueText(a)]));
+}
+
+export function renderDetail(root: HTMLElement, d: SpanDetail, onSearch: (value: string) => void): void {
+  root.replaceChildren();
+  root.append(el("h2", d.name));
+  const ids = el("dl");
+  for (const [k, v] of [["trace", d.trace_id], ["span", d.span_id], ["parent", d.parent_span_id ?? "—"]] as const) {
+    const dd = el("dd", v);
+    const copy = el("button", "copy", "copy");
+    copy.addEventListener("click", () => { void navigator.clipboard?.writeText(v); });
+    dd.append(copy);
+    ids.append(el("dt", k), dd);
+  }
+  root.append(ids);
+  const timing: [string, string][] = [
+    ["service", d.service],
+    ["start", `+${fmtNs(d.offset_ns)}`],
+    ["duration", fmtNs(d.duration_ns)],
+    ["self time", fmtNs(d.self_ns)],
+    ["kind / class", `${d.kind} / ${d.class}`],
+    ["status", d.status_message ? `${d.status}: ${d.status_message}` : d.status],
+  ];
+  if (d.flags.length) timing.push(["flags", d.flags.join(", ")]);
+  root.append(...pairs("Span", timing));
+  if (d.agent) root.append(...pairs("Agent", [["name", d.agent.name], ["state", d.agent.state], ["why", d.agent.reason]]));
+  if (d.llm) {
+    const n = (v: number | null) => (v === null ? "—" : String(v));
+    root.append(...pairs("LLM", [
+      ["model", d.llm.model ?? "—"],
+      ["tokens in / out", `${n(d.llm.input_tokens)} / ${n(d.llm.output_tokens)}`],
+      ["time to first token", d.llm.ttft_ns === null ? "—" : fmtNs(d.llm.ttft_ns)],
+    ]));
+  }
+  root.append(...attrs("Attributes", d.attributes));
+  if (d.correlation.length) {
+    root.append(el("h3", "Correlation"));
+    const dl = el("dl");
+    for (const c of d.correlation) {
+      const dd = el("dd");
+      const a = el("a", c.value);
+      a.href = "#";
+      a.addEventListener("click", (e) => { e.preventDefault(); onSearch(c.value); });
+      dd.append(a);
+      dl.append(el("dt", c.key), dd);
+    }
+    root.append(dl);
+  }
+  root.append(...pairs("Events", d.events.map((e) => [`+${fmtNs(e.offset_ns)}`, e.name])));
+  root.append(...pairs("Lifecycle", d.lifecycle.map((e) => [`+${fmtNs(e.offset_ns)}`, e.kind])));
+  root.append(...pairs("Links", d.links.map((l) => [l.kind, `${l.trace_id} / ${l.span_id}${l.trace_loaded ? "" : " (not loaded)"}`])));
+  root.append(...attrs("Resource", d.resource));
+}
