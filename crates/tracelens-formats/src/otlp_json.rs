@@ -1048,14 +1048,7 @@ impl Elem for LinkObj {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Link, A::Error> {
                 let ctx = self.0;
-                let mut link = Link {
-                    trace_id: TraceId(0),
-                    span_id: SpanId(0),
-                    trace_state: ctx.store.empty(),
-                    attrs: Range::default(),
-                    flags: 0,
-                    kind: LinkKind::Link,
-                };
+                let mut link = Link::blank(ctx.store.empty());
                 while let Some(k) = next_key::<A, SpanKey>(&mut map, &mut ctx.len)? {
                     match k {
                         SpanKey::TraceId => {

@@ -10,8 +10,7 @@
 
 use crate::otlp_json::{link_kind, Ctx};
 use tracelens_model::{
-    Attr, AttrValue, Event, Link, LinkKind, Range, Span, SpanId, SpanKind, StatusCode, TraceId,
-    TraceStore,
+    Attr, AttrValue, Event, Link, Range, Span, SpanId, SpanKind, StatusCode, TraceId, TraceStore,
 };
 
 /// Nested AnyValue depth accepted (prost's own limit is 100).
@@ -329,14 +328,7 @@ fn event(ctx: &mut Ctx<'_>, buf: &[u8]) -> R<Event> {
 fn link(ctx: &mut Ctx<'_>, buf: &[u8]) -> R<Link> {
     let mut w = Wire::new(buf);
     let start = ctx.store.attrs.len();
-    let mut l = Link {
-        trace_id: TraceId(0),
-        span_id: SpanId(0),
-        trace_state: ctx.store.empty(),
-        attrs: Range::default(),
-        flags: 0,
-        kind: LinkKind::Link,
-    };
+    let mut l = Link::blank(ctx.store.empty());
     while let Some((field, f)) = w.next()? {
         match (field, f) {
             (1, Field::Bytes(b)) => l.trace_id = trace_id(ctx, b),

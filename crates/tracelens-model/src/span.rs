@@ -153,6 +153,20 @@ pub struct Link {
     pub kind: LinkKind,
 }
 
+impl Link {
+    /// A link with nothing set yet, for readers that fill it field by field.
+    pub fn blank(empty: Sym) -> Link {
+        Link {
+            trace_id: TraceId(0),
+            span_id: SpanId(0),
+            trace_state: empty,
+            attrs: Range::default(),
+            flags: 0,
+            kind: LinkKind::Link,
+        }
+    }
+}
+
 /// The entity that produced spans (a service instance).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
