@@ -46,40 +46,16 @@ impl TraceStore {
             ..l
         }));
         // Index 0 is the empty resource and scope in every store.
-        let resources: Vec<u32> = other
-            .resources
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                if i == 0 {
-                    return 0;
-                }
-                let attrs: Vec<Attr> = r
-                    .attrs
-                    .into_vec()
-                    .into_iter()
-                    .map(|a| remap_attr(a, &map))
-                    .collect();
-                self.add_resource(attrs.into(), map(r.schema_url))
-            })
-            .collect();
-        let scopes: Vec<u32> = other
-            .scopes
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| {
-                if i == 0 {
-                    return 0;
-                }
-                let attrs: Vec<Attr> = s
-                    .attrs
-                    .into_vec()
-                    .into_iter()
-                    .map(|a| remap_attr(a, &map))
-                    .collect();
-                self.add_scope(map(s.name), map(s.version), attrs.into())
-            })
-            .collect();
+        let mut resources = vec![0u32];
+        for r in other.resources.into_iter().skip(1) {
+            let attrs = remap_attrs(r.attrs, &map);
+            resources.push(self.add_resource(attrs, map(r.schema_url)));
+        }
+        let mut scopes = vec![0u32];
+        for s in other.scopes.into_iter().skip(1) {
+            let attrs = remap_attrs(s.attrs, &map);
+            scopes.push(self.add_scope(map(s.name), map(s.version), attrs));
+        }
         self.spans.reserve(other.spans.len());
         for mut s in other.spans {
             s.name = map(s.name);
@@ -94,6 +70,14 @@ impl TraceStore {
         }
         self.warnings.extend(other.warnings);
     }
+}
+
+fn remap_attrs(attrs: Box<[Attr]>, map: &impl Fn(Sym) -> Sym) -> Box<[Attr]> {
+    attrs
+        .into_vec()
+        .into_iter()
+        .map(|a| remap_attr(a, map))
+        .collect()
 }
 
 fn remap_attr(a: Attr, map: &impl Fn(Sym) -> Sym) -> Attr {
