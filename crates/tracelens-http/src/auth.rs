@@ -28,7 +28,7 @@ fn token_of(req: &Request) -> Option<String> {
 }
 
 fn error(status: StatusCode, msg: &str) -> Response {
-    (status, axum::Json(serde_json::json!({ "error": msg }))).into_response()
+    crate::routes::ApiError(status, msg.to_string()).into_response()
 }
 
 /// Rejects requests for another host name (a page on a hostile domain that

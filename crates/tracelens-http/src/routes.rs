@@ -23,7 +23,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-struct ApiError(StatusCode, String);
+/// An error answer: its status and `{"error": message}`.
+pub(crate) struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -40,17 +41,21 @@ fn lock(st: &AppState) -> ApiResult<MutexGuard<'_, Dataset>> {
     Ok(st.dataset.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
+/// A failed lookup: 404 when nothing matched, 400 when a prefix is ambiguous.
+fn lookup_error(what: &str, id: &str, place: &str, candidates: Vec<String>) -> ApiError {
+    let status = if candidates.is_empty() {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    ApiError(
+        status,
+        tracelens_service::lookup_failure(what, id, place, &candidates),
+    )
+}
+
 fn trace_of(ds: &Dataset, id: &str) -> ApiResult<usize> {
-    tracelens_service::find_trace(ds, id).map_err(|c| {
-        if c.is_empty() {
-            ApiError(StatusCode::NOT_FOUND, format!("no trace {id:?}"))
-        } else {
-            ApiError(
-                StatusCode::BAD_REQUEST,
-                format!("trace id prefix {id:?} is ambiguous: {}", c.join(", ")),
-            )
-        }
-    })
+    tracelens_service::find_trace(ds, id).map_err(|c| lookup_error("trace", id, "the input", c))
 }
 
 async fn summary(State(st): State<Arc<AppState>>) -> ApiResult<Json<serde_json::Value>> {
@@ -109,19 +114,8 @@ async fn span_detail(
 ) -> ApiResult<Json<tracelens_service::SpanDetail>> {
     let ds = lock(&st)?;
     let t = trace_of(&ds, &trace)?;
-    let node = tracelens_service::find_span(&ds, t, &span).map_err(|c| {
-        if c.is_empty() {
-            ApiError(
-                StatusCode::NOT_FOUND,
-                format!("no span {span:?} in {trace}"),
-            )
-        } else {
-            ApiError(
-                StatusCode::BAD_REQUEST,
-                format!("span id prefix {span:?} is ambiguous: {}", c.join(", ")),
-            )
-        }
-    })?;
+    let node = tracelens_service::find_span(&ds, t, &span)
+        .map_err(|c| lookup_error("span", &span, &format!("trace {trace}"), c))?;
     tracelens_service::span_detail(&ds, t, node)
         .map(Json)
         .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("no span {span:?}")))

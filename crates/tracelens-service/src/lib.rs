@@ -16,5 +16,5 @@ pub use columns::trace_columns;
 pub use detail::{find_span, span_detail, SpanDetail};
 pub use load::{from_store, load_files, LoadOptions, Loaded};
 pub use rows::{rows, Row};
-pub use search::{find_trace, search, SearchResult};
+pub use search::{find_trace, lookup_failure, search, SearchResult};
 pub use summary::{source_summaries, summary_doc, trace_summary, SummaryDoc, TraceSummary};

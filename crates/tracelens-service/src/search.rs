@@ -58,6 +58,20 @@ pub fn search(ds: &mut Dataset, value: &str) -> SearchResult {
     }
 }
 
+/// What a failed [`find_trace`] or [`crate::find_span`] means, in the words
+/// every front uses: `what` is "trace" or "span", `place` where it was looked
+/// for, `candidates` what the lookup returned.
+pub fn lookup_failure(what: &str, id: &str, place: &str, candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        format!("no {what} with id {id:?} in {place}")
+    } else {
+        format!(
+            "{what} id prefix {id:?} is ambiguous: {}",
+            candidates.join(", ")
+        )
+    }
+}
+
 /// Finds a trace by full id (any case, short ids left-padded) or by a unique
 /// prefix of its 32-digit form. `Err` lists the candidates when ambiguous.
 pub fn find_trace(ds: &Dataset, id: &str) -> Result<usize, Vec<String>> {
