@@ -36,14 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             let sources = tracelens_service::source_summaries(&loaded.reports);
             let doc = tracelens_service::summary_doc(&loaded.dataset, sources, only.as_deref());
-            let mut out = stdout();
-            if a.json {
-                serde_json::to_writer_pretty(&mut out, &doc)?;
-                writeln!(out)?;
-            } else {
-                render::summary_text(&mut out, &doc)?;
-            }
-            out.flush()?;
+            print_doc(a.json, &doc, render::summary_text)?;
             report_errors(&mut loaded)
         }
         Command::Tree(a) => {
@@ -63,35 +56,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut loaded = load(&a.input)?;
             let t = pick_trace(&loaded, &a.trace)?;
             let node = tracelens_service::find_span(&loaded.dataset, t, &a.span).map_err(|c| {
-                anyhow::Error::new(UsageError(if c.is_empty() {
-                    format!("no span with id {:?} in trace {}", a.span, a.trace)
-                } else {
-                    format!("span id prefix {:?} is ambiguous: {}", a.span, c.join(", "))
-                }))
+                let place = format!("trace {}", a.trace);
+                anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
+                    "span", &a.span, &place, &c,
+                )))
             })?;
             let detail = tracelens_service::span_detail(&loaded.dataset, t, node)
                 .context("span vanished between lookup and detail")?;
-            let mut out = stdout();
-            if a.json {
-                serde_json::to_writer_pretty(&mut out, &detail)?;
-                writeln!(out)?;
-            } else {
-                render::span_text(&mut out, &detail)?;
-            }
-            out.flush()?;
+            print_doc(a.json, &detail, render::span_text)?;
             report_errors(&mut loaded)
         }
         Command::Search(a) => {
             let mut loaded = load(&a.input)?;
             let res = tracelens_service::search(&mut loaded.dataset, &a.id);
-            let mut out = stdout();
-            if a.json {
-                serde_json::to_writer_pretty(&mut out, &res)?;
-                writeln!(out)?;
-            } else {
-                render::search_text(&mut out, &res)?;
-            }
-            out.flush()?;
+            print_doc(a.json, &res, render::search_text)?;
             report_errors(&mut loaded)
         }
         Command::Serve(a) => serve(a),
@@ -100,8 +78,27 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
+fn stdout() -> Stdout {
     BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+}
+
+type Stdout = BufWriter<std::io::StdoutLock<'static>>;
+
+/// Prints a service document: pretty JSON with `--json`, else as `text` renders it.
+fn print_doc<T: serde::Serialize>(
+    json: bool,
+    doc: &T,
+    text: impl FnOnce(&mut Stdout, &T) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut out = stdout();
+    if json {
+        serde_json::to_writer_pretty(&mut out, doc)?;
+        writeln!(out)?;
+    } else {
+        text(&mut out, doc)?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn load(input: &InputArgs) -> Result<Loaded> {
@@ -127,15 +124,8 @@ fn load(input: &InputArgs) -> Result<Loaded> {
 }
 
 fn pick_trace(loaded: &Loaded, id: &str) -> Result<usize> {
-    tracelens_service::find_trace(&loaded.dataset, id).map_err(|candidates| {
-        let msg = if candidates.is_empty() {
-            format!("no trace with id {id:?} in the input")
-        } else {
-            format!(
-                "trace id prefix {id:?} is ambiguous: {}",
-                candidates.join(", ")
-            )
-        };
+    tracelens_service::find_trace(&loaded.dataset, id).map_err(|c| {
+        let msg = tracelens_service::lookup_failure("trace", id, "the input", &c);
         anyhow::Error::new(UsageError(msg))
     })
 }
