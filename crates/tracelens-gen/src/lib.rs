@@ -189,6 +189,35 @@ impl<'s> Gen<'s> {
         v
     }
 
+    /// The `invoke_agent` span of `agent`, however its run ended.
+    #[allow(clippy::too_many_arguments)]
+    fn push_agent(
+        &mut self,
+        id: SpanId,
+        parent: SpanId,
+        agent: &str,
+        start: u64,
+        end: Option<u64>,
+        attrs: Vec<Attr>,
+        events: Vec<Event>,
+        status: (StatusCode, &str),
+    ) {
+        let name = format!("invoke_agent {agent}");
+        let backend = self.backend;
+        self.push(
+            id,
+            parent,
+            &name,
+            SpanKind::Internal,
+            backend,
+            start,
+            end,
+            attrs,
+            events,
+            status,
+        );
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -450,12 +479,10 @@ impl<'s> Gen<'s> {
                 self.ev("heartbeat", start + 10 * SEC, vec![]),
             ];
             events.extend(beats);
-            self.push(
+            self.push_agent(
                 id,
                 parent,
-                &format!("invoke_agent {agent}"),
-                SpanKind::Internal,
-                self.backend,
+                agent,
                 start,
                 None,
                 attrs,
@@ -472,12 +499,10 @@ impl<'s> Gen<'s> {
             evs.extend(self.beats(start, end));
             evs.push(self.ev("agent_failed", end, vec![]));
             attrs.push(self.s("error.type", "timeout"));
-            self.push(
+            self.push_agent(
                 id,
                 parent,
-                &format!("invoke_agent {agent}"),
-                SpanKind::Internal,
-                self.backend,
+                agent,
                 start,
                 Some(end),
                 attrs,
@@ -506,12 +531,10 @@ impl<'s> Gen<'s> {
         let mut evs = events;
         evs.extend(self.beats(start, end));
         evs.push(self.ev("agent_completed", end, vec![]));
-        self.push(
+        self.push_agent(
             id,
             parent,
-            &format!("invoke_agent {agent}"),
-            SpanKind::Internal,
-            self.backend,
+            agent,
             start,
             Some(end),
             attrs,
