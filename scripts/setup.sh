@@ -7,8 +7,11 @@ need_apt=()
 for pkg in gcc g++ make pkg-config ca-certificates; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
-# node runs the JSON.parse baseline of the benchmarks (optional elsewhere).
+# node builds the web UI and runs the JSON.parse baseline of the benchmarks.
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# Debian's Chromium runs the web UI's end-to-end tests (playwright-core drives it).
+[[ -n "${TRACELENS_NO_BROWSER:-}" ]] || command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if ((${#need_apt[@]})); then
     echo "setup: installing ${need_apt[*]}" >&2
     SUDO=""
@@ -22,3 +25,10 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt 2>/dev/null || true
+
+# The web UI's packages, exactly as locked; reinstalled only when the lock changed.
+ui="$(dirname "${BASH_SOURCE[0]}")/../ui"
+if [[ ! -f "$ui/node_modules/.package-lock.json" || "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]]; then
+    echo "setup: installing the web UI's npm packages" >&2
+    (cd "$ui" && npm ci --no-audit --no-fund --loglevel=error)
+fi

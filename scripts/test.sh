@@ -22,6 +22,13 @@ cargo run --release --locked -p tracelens-bench -- report \
 grep -q '| 2000 |' target/bench-smoke/benchmarks.md || grep -q '^| 20[0-9][0-9] |' target/bench-smoke/benchmarks.md
 echo "== the bundled sample opens"
 cargo run --release --locked -p tracelens-cli -- summary examples/agent-runs.jsonl --json >/dev/null
+echo "== web UI: strict TypeScript build, then end to end in Chromium against tracelens serve"
+(cd ui && npm run build --silent)
+e2e_log=$(mktemp)
+(cd ui && timeout 600 node tests/e2e.mjs ../target/release/tracelens) 2>&1 | tee "$e2e_log"
+passed=$((passed + $(grep -c '^ok ' "$e2e_log" || true)))
+failed=$((failed + $(grep -c '^FAIL ' "$e2e_log" || true)))
+rm -f "$e2e_log"
 if [[ -n "${TRACELENS_FUZZ_SECONDS:-}" ]]; then
     echo "== fuzz (${TRACELENS_FUZZ_SECONDS}s per target)"
     scripts/fuzz.sh "$TRACELENS_FUZZ_SECONDS"

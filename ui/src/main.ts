@@ -38,14 +38,23 @@ function td(text: string, cls?: string): HTMLTableCellElement {
   return c;
 }
 
+let shownKey = "";
+
 function renderList(): void {
   const q = filter.value.trim().toLowerCase();
+  const shown = traces.filter((t) => {
+    if (only && !only.has(t.trace_id)) return false;
+    const hay = [t.root_name, t.trace_id, ...t.services, ...t.agents.map((a) => a.state)].join(" ").toLowerCase();
+    return !q || hay.includes(q);
+  });
+  // Rebuilding rows that did not change would detach the row under a click
+  // in progress (a blur that re-filters fires between mousedown and click).
+  const key = `${current ?? ""}|${shown.map((t) => t.trace_id).join(",")}`;
+  if (key === shownKey) return;
+  shownKey = key;
   tbody.replaceChildren();
-  for (const t of traces) {
-    if (only && !only.has(t.trace_id)) continue;
+  for (const t of shown) {
     const states = t.agents.map((a) => a.state);
-    const hay = [t.root_name, t.trace_id, ...t.services, ...states].join(" ").toLowerCase();
-    if (q && !hay.includes(q)) continue;
     const tr = document.createElement("tr");
     tr.dataset.traceId = t.trace_id;
     if (t.trace_id === current) tr.className = "selected";
@@ -65,6 +74,7 @@ function renderList(): void {
 
 async function openTrace(id: string): Promise<void> {
   current = id;
+  delete waterfall.canvas.dataset.trace;
   renderList();
   const t = traces.find((x) => x.trace_id === id);
   title.textContent = t ? `${t.root_name} — ${t.trace_id} — ${t.span_count} spans, ${fmtNs(t.duration_ns)}` : id;
@@ -72,11 +82,16 @@ async function openTrace(id: string): Promise<void> {
   const t0 = performance.now();
   const cols = decodeColumns(await getBytes(`/api/traces/${id}/columns`));
   waterfall.show(cols);
+  waterfall.canvas.dataset.trace = id;
   say(`${cols.rows} spans drawn in ${Math.round(performance.now() - t0)} ms`);
 }
 
+let detailSeq = 0;
 async function showSpan(trace: string, node: number): Promise<void> {
+  // Answers can arrive out of order when the selection moves fast: keep the last.
+  const seq = ++detailSeq;
   const d = await getJson<SpanDetail>(`/api/traces/${trace}/nodes/${node}`);
+  if (seq !== detailSeq) return;
   renderDetail(detail, d, (v) => { corr.value = v; void searchCorrelation(v); });
 }
 

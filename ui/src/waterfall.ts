@@ -19,7 +19,7 @@ export class Waterfall {
   private selected = -1;
   private dragX: number | null = null;
 
-  constructor(private canvas: HTMLCanvasElement, private onSelect: (row: number, node: number) => void) {
+  constructor(readonly canvas: HTMLCanvasElement, private onSelect: (row: number, node: number) => void) {
     new ResizeObserver(() => this.draw()).observe(canvas);
     canvas.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     canvas.addEventListener("mousedown", (e) => { this.dragX = e.offsetX; });

@@ -1,0 +1,178 @@
+// End-to-end journeys of the web UI in Debian's Chromium against a real
+// `tracelens serve` (no mocks): the API, the binary columns, the canvas and
+// the DOM all run for real. Screenshots of each view go to ui/test-results/.
+//
+// Usage: node tests/e2e.mjs [path/to/tracelens]   (from ui/, after `npm run build`)
+// Every wait is bounded; any page error, console error, dialog or
+// `window.__pwned` fails the run.
+
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const bin = resolve(process.argv[2] ?? join(root, "target/release/tracelens"));
+const shots = join(root, "ui/test-results");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const WAIT = 15_000;
+
+mkdirSync(shots, { recursive: true });
+
+/** Starts `tracelens serve` on a random port and resolves with its URL. */
+function startServer() {
+  const proc = spawn(bin, [
+    "serve", "--ui", join(root, "ui/dist"),
+    join(root, "examples/agent-runs.jsonl"),
+    join(root, "tests/fixtures/hostile-markup.json"),
+  ], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("tracelens serve printed no URL within 30 s")), 30_000);
+    let out = "";
+    proc.stdout.on("data", (b) => {
+      out += b.toString();
+      const m = out.match(/at (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); ok({ proc, url: m[1] }); }
+    });
+    proc.on("exit", (code) => { clearTimeout(timer); fail(new Error(`tracelens serve exited with ${code}`)); });
+  });
+}
+
+const results = [];
+let page = null;
+async function journey(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}: ${e instanceof Error ? e.stack : e}`);
+    const file = join(shots, `failed-${name.replace(/\W+/g, "-")}.png`);
+    await page?.screenshot({ path: file }).catch(() => {});
+    console.log(`     status: ${await page?.textContent("#status").catch(() => "?")}; screenshot ${file}`);
+  }
+}
+
+function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+const { proc, url } = await startServer();
+// Playwright gives every launch a fresh, empty profile of its own.
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  timeout: 60_000,
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const failures = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: "light" });
+  page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.on("dialog", (d) => { failures.push(`dialog opened: ${d.type()} ${d.message()}`); void d.dismiss(); });
+  page.on("pageerror", (e) => failures.push(`page error: ${e.message}`));
+  // The one refused request is the token check below.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().includes("401")) failures.push(`console error: ${m.text()}`);
+  });
+
+  await journey("the trace list shows every trace", async () => {
+    const resp = await page.goto(url);
+    expect(resp?.ok(), `GET / answered ${resp?.status()}`);
+    const csp = resp?.headers()["content-security-policy"] ?? "";
+    expect(csp.includes("script-src 'self'"), `weak CSP: ${csp}`);
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
+    const names = await page.locator("#traces tbody tr td:first-child").allTextContents();
+    expect(names.filter((n) => n === "invoke_agent supervisor").length === 8, `rows: ${names.join(" | ")}`);
+    await page.waitForSelector("#waterfall[data-trace]");
+    await page.screenshot({ path: join(shots, "list-and-waterfall.png") });
+  });
+
+  await journey("filtering the list by text and by state", async () => {
+    await page.fill("#filter", "failed");
+    const n = await page.locator("#traces tbody tr").count();
+    expect(n >= 1 && n < 9, `filter 'failed' left ${n} rows`);
+    await page.fill("#filter", "");
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
+  });
+
+  await journey("selecting a span shows its details", async () => {
+    const row = page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" }).first();
+    const id = await row.getAttribute("data-trace-id");
+    await row.click();
+    await page.waitForSelector(`#waterfall[data-trace="${id}"]`);
+    // Second row of the waterfall: below the 22 px axis, 20 px per row.
+    await page.click("#waterfall", { position: { x: 500, y: 22 + 20 * 1 + 10 } });
+    await page.waitForFunction(() => (document.querySelector("#detail h2")?.textContent ?? "").length > 0);
+    const before = await page.textContent("#detail h2");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForFunction((b) => document.querySelector("#detail h2")?.textContent !== b, before);
+    const text = await page.textContent("#detail");
+    expect(text?.includes("self time") && text.includes("duration"), "details lack timing");
+    await page.screenshot({ path: join(shots, "span-details.png") });
+  });
+
+  await journey("a correlation id finds every trace carrying it", async () => {
+    // Walk down to a span that carries a correlation id, then follow it.
+    let link = page.locator("#detail dl a").first();
+    for (let i = 0; i < 30 && (await link.count()) === 0; i++) {
+      await page.keyboard.press("ArrowDown");
+      await page.waitForTimeout(50);
+    }
+    expect((await link.count()) > 0, "no span with a correlation id in the first 30 rows");
+    await link.click();
+    await page.waitForFunction(() => /traces carry/.test(document.querySelector("#status")?.textContent ?? ""));
+    const n = await page.locator("#traces tbody tr").count();
+    expect(n >= 1 && n < 9, `correlation search left ${n} rows`);
+    await page.fill("#corr", "");
+    await page.dispatchEvent("#corr", "change");
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
+  });
+
+  await journey("hostile markup in a trace stays text and runs nothing", async () => {
+    const row = page.locator("#traces tbody tr", { hasText: "<img src=x onerror=alert(1)>" });
+    expect((await row.count()) === 1, "the hostile trace is not listed with its literal name");
+    await row.click();
+    await page.waitForSelector(`#waterfall[data-trace="0badc0de0badc0de0badc0de0badc0de"]`);
+    await page.click("#waterfall", { position: { x: 500, y: 22 + 10 } });
+    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "<img src=x onerror=alert(1)>");
+    const detail = await page.textContent("#detail");
+    for (const s of ["<svg onload=alert(2)>", "<script>window.__pwned='attr'</script>", "javascript:alert(5)"]) {
+      expect(detail?.includes(s), `details do not show ${s} as text`);
+    }
+    await page.keyboard.press("ArrowDown");
+    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "<script>window.__pwned='child'</script>");
+    const injected = await page.evaluate(() => ({
+      pwned: (window).__pwned ?? null,
+      imgs: document.querySelectorAll("img, svg, iframe, script:not([type=module])").length,
+    }));
+    expect(injected.pwned === null, `script ran: __pwned = ${injected.pwned}`);
+    expect(injected.imgs === 0, `${injected.imgs} injected elements in the DOM`);
+    await page.screenshot({ path: join(shots, "hostile-markup.png") });
+  });
+
+  await journey("the API refuses a request without the token", async () => {
+    const origin = new URL(url).origin;
+    const status = await page.evaluate(async (o) => (await fetch(`${o}/api/summary`)).status, origin);
+    expect(status === 401, `no-token request answered ${status}`);
+  });
+
+  await context.close();
+} finally {
+  await browser.close().catch(() => {});
+  proc.kill("SIGTERM");
+}
+
+for (const f of failures) console.log(`FAIL ${f}`);
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed + failures.length;
+console.log(`e2e: ${passed} passed, ${failed} failed; screenshots in ${shots}`);
+process.exit(failed ? 1 : 0);
