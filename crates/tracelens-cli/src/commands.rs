@@ -239,8 +239,7 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
     rt.block_on(async move {
         let bound = tracelens_http::bind(
             a.addr,
-            loaded.dataset,
-            sources,
+            tracelens_service::Session::new(loaded.dataset, sources),
             tracelens_http::new_token(),
             ui_dir,
         )

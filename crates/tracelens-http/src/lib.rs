@@ -13,8 +13,7 @@ mod routes;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use tracelens_model::Dataset;
-use tracelens_service::summary::SourceSummary;
+use tracelens_service::Session;
 
 pub use routes::router;
 
@@ -22,8 +21,7 @@ pub use routes::router;
 pub struct AppState {
     /// A lock, not a read-write lock: the correlation index is built on the
     /// first search. One user, one machine: requests are short.
-    pub dataset: Mutex<Dataset>,
-    pub sources: Vec<SourceSummary>,
+    pub session: Mutex<Session>,
     pub token: String,
     /// Host header values accepted (`127.0.0.1:PORT`, `localhost:PORT`, ...).
     pub hosts: Vec<String>,
@@ -55,12 +53,11 @@ pub struct Bound {
     pub state: Arc<AppState>,
 }
 
-/// Binds `addr` (port 0: a free one) for `dataset`, with the web UI from
+/// Binds `addr` (port 0: a free one) for `session`, with the web UI from
 /// `ui_dir` when given.
 pub async fn bind(
     addr: SocketAddr,
-    dataset: Dataset,
-    sources: Vec<SourceSummary>,
+    session: Session,
     token: String,
     ui_dir: Option<std::path::PathBuf>,
 ) -> Result<Bound, ServeError> {
@@ -78,8 +75,7 @@ pub async fn bind(
     }
     let url = format!("http://{addr}/?token={token}");
     let state = Arc::new(AppState {
-        dataset: Mutex::new(dataset),
-        sources,
+        session: Mutex::new(session),
         token,
         hosts,
         ui_dir,

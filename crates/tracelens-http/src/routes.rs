@@ -1,4 +1,5 @@
-//! The routes: each one service-layer call.
+//! The routes: each one `Session` call, its answer sent as JSON (or, for the
+//! waterfall's columns, as bytes).
 
 use crate::auth::guard;
 use crate::AppState;
@@ -9,13 +10,15 @@ use axum::routing::get;
 use axum::{middleware, Json, Router};
 use serde::Deserialize;
 use std::sync::{Arc, MutexGuard};
-use tracelens_model::Dataset;
+use tracelens_service::{ServiceError, Session};
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/api/summary", get(summary))
         .route("/api/search", get(search))
         .route("/api/traces/{trace}/columns", get(columns))
+        .route("/api/traces/{trace}/breakdown", get(breakdown))
+        .route("/api/traces/{trace}/find", get(find))
         .route("/api/traces/{trace}/nodes/{node}", get(node_detail))
         .route("/api/traces/{trace}/spans/{span}", get(span_detail))
         .fallback(get(crate::assets::file))
@@ -32,38 +35,27 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let status = match e {
+            ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServiceError::Ambiguous(_) => StatusCode::BAD_REQUEST,
+        };
+        ApiError(status, e.to_string())
+    }
+}
+
 type ApiResult<T> = Result<T, ApiError>;
 
-fn lock(st: &AppState) -> ApiResult<MutexGuard<'_, Dataset>> {
-    // A handler that panicked cannot have left the dataset half-changed
+fn lock(st: &AppState) -> MutexGuard<'_, Session> {
+    // A handler that panicked cannot have left the session half-changed
     // (handlers only read, and build the correlation index whole), so a
     // poisoned lock is still good data.
-    Ok(st.dataset.lock().unwrap_or_else(|p| p.into_inner()))
+    st.session.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A failed lookup: 404 when nothing matched, 400 when a prefix is ambiguous.
-fn lookup_error(what: &str, id: &str, place: &str, candidates: Vec<String>) -> ApiError {
-    let status = if candidates.is_empty() {
-        StatusCode::NOT_FOUND
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    ApiError(
-        status,
-        tracelens_service::lookup_failure(what, id, place, &candidates),
-    )
-}
-
-fn trace_of(ds: &Dataset, id: &str) -> ApiResult<usize> {
-    tracelens_service::find_trace(ds, id).map_err(|c| lookup_error("trace", id, "the input", c))
-}
-
-async fn summary(State(st): State<Arc<AppState>>) -> ApiResult<Json<serde_json::Value>> {
-    let ds = lock(&st)?;
-    let doc = tracelens_service::summary_doc(&ds, st.sources.clone(), None);
-    serde_json::to_value(&doc)
-        .map(Json)
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+async fn summary(State(st): State<Arc<AppState>>) -> Json<tracelens_service::SummaryDoc> {
+    Json(lock(&st).summary())
 }
 
 #[derive(Deserialize)]
@@ -74,9 +66,8 @@ struct SearchQuery {
 async fn search(
     State(st): State<Arc<AppState>>,
     Query(q): Query<SearchQuery>,
-) -> ApiResult<Json<tracelens_service::SearchResult>> {
-    let mut ds = lock(&st)?;
-    Ok(Json(tracelens_service::search(&mut ds, &q.id)))
+) -> Json<tracelens_service::SearchResult> {
+    Json(lock(&st).search(&q.id))
 }
 
 #[derive(Deserialize)]
@@ -90,33 +81,46 @@ async fn columns(
     Path(trace): Path<String>,
     Query(q): Query<ColumnsQuery>,
 ) -> ApiResult<Response> {
-    let ds = lock(&st)?;
-    let t = trace_of(&ds, &trace)?;
-    let bytes = tracelens_service::trace_columns(&ds, t, q.adjust_skew)
-        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("no trace {trace:?}")))?;
+    let bytes = lock(&st).columns(&trace, q.adjust_skew)?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+}
+
+#[derive(Deserialize)]
+struct BreakdownQuery {
+    node: Option<u32>,
+}
+
+async fn breakdown(
+    State(st): State<Arc<AppState>>,
+    Path(trace): Path<String>,
+    Query(q): Query<BreakdownQuery>,
+) -> ApiResult<Json<tracelens_service::Breakdown>> {
+    Ok(Json(lock(&st).breakdown(&trace, q.node)?))
+}
+
+#[derive(Deserialize)]
+struct FindQuery {
+    q: String,
+}
+
+async fn find(
+    State(st): State<Arc<AppState>>,
+    Path(trace): Path<String>,
+    Query(q): Query<FindQuery>,
+) -> ApiResult<Json<tracelens_service::TraceMatches>> {
+    Ok(Json(lock(&st).find(&trace, &q.q)?))
 }
 
 async fn node_detail(
     State(st): State<Arc<AppState>>,
     Path((trace, node)): Path<(String, u32)>,
 ) -> ApiResult<Json<tracelens_service::SpanDetail>> {
-    let ds = lock(&st)?;
-    let t = trace_of(&ds, &trace)?;
-    tracelens_service::span_detail(&ds, t, node)
-        .map(Json)
-        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("no node {node} in {trace}")))
+    Ok(Json(lock(&st).node(&trace, node)?))
 }
 
 async fn span_detail(
     State(st): State<Arc<AppState>>,
     Path((trace, span)): Path<(String, String)>,
 ) -> ApiResult<Json<tracelens_service::SpanDetail>> {
-    let ds = lock(&st)?;
-    let t = trace_of(&ds, &trace)?;
-    let node = tracelens_service::find_span(&ds, t, &span)
-        .map_err(|c| lookup_error("span", &span, &format!("trace {trace}"), c))?;
-    tracelens_service::span_detail(&ds, t, node)
-        .map(Json)
-        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("no span {span:?}")))
+    Ok(Json(lock(&st).span(&trace, &span)?))
 }

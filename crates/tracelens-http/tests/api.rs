@@ -43,10 +43,14 @@ fn start_with(ds: Dataset) -> Running {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let bound =
-                tracelens_http::bind("127.0.0.1:0".parse().unwrap(), ds, Vec::new(), tok, None)
-                    .await
-                    .unwrap();
+            let bound = tracelens_http::bind(
+                "127.0.0.1:0".parse().unwrap(),
+                tracelens_service::Session::new(ds, Vec::new()),
+                tok,
+                None,
+            )
+            .await
+            .unwrap();
             addr_tx.send(bound.addr).unwrap();
             tracelens_http::serve(bound, async {
                 let _ = stop_rx.await;
@@ -145,6 +149,43 @@ fn the_api_answers_what_the_service_layer_computes() {
     let (s, res) = srv.json("/api/search?id=nothing-carries-this");
     assert_eq!(s, 200);
     assert_eq!(res["traces"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn breakdown_and_find_answer_for_a_trace_and_a_subtree() {
+    let srv = start();
+    let (_, doc) = srv.json("/api/summary");
+    let t = &doc["traces"][0];
+    let tid = t["trace_id"].as_str().unwrap();
+    let (s, b) = srv.json(&format!("/api/traces/{tid}/breakdown"));
+    assert_eq!(s, 200);
+    // The whole trace's breakdown is the summary's.
+    assert_eq!(b["by_class_ns"], t["breakdown_ns"]);
+    assert_eq!(b["by_phase_ns"], t["phases_ns"]);
+    assert_eq!(b["llm"]["calls"], t["llm"]["calls"]);
+    let top = b["top_self_time"].as_array().unwrap();
+    assert_eq!(top.len(), 10);
+    let selfs: Vec<u64> = top.iter().map(|x| x["self_ns"].as_u64().unwrap()).collect();
+    assert!(selfs.windows(2).all(|w| w[0] >= w[1]), "{selfs:?}");
+
+    // A subtree's total is its own self times: at most the trace's.
+    let node = top[0]["node"].as_u64().unwrap();
+    let (s, sub) = srv.json(&format!("/api/traces/{tid}/breakdown?node={node}"));
+    assert_eq!(s, 200);
+    assert!(sub["total_ns"].as_u64().unwrap() <= b["total_ns"].as_u64().unwrap());
+    assert_eq!(sub["top_self_time"][0]["node"].as_u64().unwrap(), node);
+    let (s, _) = srv.json(&format!("/api/traces/{tid}/breakdown?node=4000000"));
+    assert_eq!(s, 404);
+
+    // Find: every LLM call of a generated run is a "chat" span.
+    let (s, f) = srv.json(&format!("/api/traces/{tid}/find?q=CHAT"));
+    assert_eq!(s, 200);
+    let rows = f["rows"].as_array().unwrap();
+    assert_eq!(f["count"].as_u64().unwrap() as usize, rows.len());
+    assert!(rows.len() as u64 >= t["llm"]["calls"].as_u64().unwrap());
+    let (s, f) = srv.json(&format!("/api/traces/{tid}/find?q=no-span-says-this"));
+    assert_eq!(s, 200);
+    assert_eq!(f["count"], 0);
 }
 
 #[test]

@@ -5,16 +5,22 @@
 //! itself. Everything returned is `Serialize`, so a front can send it as JSON
 //! unchanged.
 
+pub mod breakdown;
 pub mod columns;
 pub mod detail;
+pub mod find;
 pub mod load;
 pub mod rows;
 pub mod search;
+pub mod session;
 pub mod summary;
 
+pub use breakdown::{breakdown, Bottleneck, Breakdown};
 pub use columns::trace_columns;
 pub use detail::{find_span, span_detail, SpanDetail};
+pub use find::{find_in_trace, TraceMatches};
 pub use load::{from_store, load_files, LoadOptions, Loaded};
 pub use rows::{rows, Row};
 pub use search::{find_trace, lookup_failure, search, SearchResult};
+pub use session::{ServiceError, ServiceResult, Session};
 pub use summary::{source_summaries, summary_doc, trace_summary, SummaryDoc, TraceSummary};

@@ -1,0 +1,98 @@
+//! A session: the opened sources and the dataset built from them, and every
+//! question a front asks of it, answered with typed errors. The HTTP API and
+//! the desktop app's commands are both thin wrappers over these methods, so
+//! the two fronts cannot drift apart.
+
+use crate::breakdown::{breakdown, Breakdown};
+use crate::detail::{find_span, span_detail, SpanDetail};
+use crate::find::{find_in_trace, TraceMatches};
+use crate::search::{find_trace, lookup_failure, search, SearchResult};
+use crate::summary::{summary_doc, SourceSummary, SummaryDoc};
+use tracelens_model::{Dataset, DatasetOptions, TraceStore};
+
+/// Why a question has no answer. Fronts map `NotFound` to 404 and
+/// `Ambiguous` to 400 (HTTP) or show the message (desktop).
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Ambiguous(String),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+pub struct Session {
+    pub dataset: Dataset,
+    pub sources: Vec<SourceSummary>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            dataset: Dataset::build(TraceStore::default(), DatasetOptions::default()),
+            sources: Vec::new(),
+        }
+    }
+}
+
+fn lookup_error(what: &str, id: &str, place: &str, candidates: Vec<String>) -> ServiceError {
+    let msg = lookup_failure(what, id, place, &candidates);
+    if candidates.is_empty() {
+        ServiceError::NotFound(msg)
+    } else {
+        ServiceError::Ambiguous(msg)
+    }
+}
+
+impl Session {
+    pub fn new(dataset: Dataset, sources: Vec<SourceSummary>) -> Session {
+        Session { dataset, sources }
+    }
+
+    /// The trace index for a full or unambiguous-prefix trace id.
+    pub fn trace(&self, id: &str) -> ServiceResult<usize> {
+        find_trace(&self.dataset, id).map_err(|c| lookup_error("trace", id, "the input", c))
+    }
+
+    pub fn summary(&self) -> SummaryDoc {
+        summary_doc(&self.dataset, self.sources.clone(), None)
+    }
+
+    pub fn search(&mut self, value: &str) -> SearchResult {
+        search(&mut self.dataset, value)
+    }
+
+    pub fn columns(&self, trace: &str, adjust_skew: bool) -> ServiceResult<Vec<u8>> {
+        let t = self.trace(trace)?;
+        crate::columns::trace_columns(&self.dataset, t, adjust_skew)
+            .ok_or_else(|| ServiceError::NotFound(format!("no trace {trace:?}")))
+    }
+
+    pub fn node(&self, trace: &str, node: u32) -> ServiceResult<SpanDetail> {
+        let t = self.trace(trace)?;
+        span_detail(&self.dataset, t, node)
+            .ok_or_else(|| ServiceError::NotFound(format!("no node {node} in trace {trace}")))
+    }
+
+    pub fn span(&self, trace: &str, span: &str) -> ServiceResult<SpanDetail> {
+        let t = self.trace(trace)?;
+        let node = find_span(&self.dataset, t, span)
+            .map_err(|c| lookup_error("span", span, &format!("trace {trace}"), c))?;
+        span_detail(&self.dataset, t, node)
+            .ok_or_else(|| ServiceError::NotFound(format!("no span {span:?}")))
+    }
+
+    pub fn breakdown(&self, trace: &str, node: Option<u32>) -> ServiceResult<Breakdown> {
+        let t = self.trace(trace)?;
+        breakdown(&self.dataset, t, node).ok_or_else(|| {
+            ServiceError::NotFound(format!("no node {} in trace {trace}", node.unwrap_or(0)))
+        })
+    }
+
+    pub fn find(&self, trace: &str, query: &str) -> ServiceResult<TraceMatches> {
+        let t = self.trace(trace)?;
+        find_in_trace(&self.dataset, t, query)
+            .ok_or_else(|| ServiceError::NotFound(format!("no trace {trace:?}")))
+    }
+}
