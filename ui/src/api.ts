@@ -1,5 +1,14 @@
-// The local HTTP API of `tracelens serve`. The access token comes from the
-// page's URL and goes in a header, never into another URL.
+// The one data API the page uses, over either transport: Tauri commands in
+// the desktop app, or the local HTTP API of `tracelens serve` in a browser.
+// Both answer from the same service layer with the same documents. The HTTP
+// access token comes from the page's URL and goes in a header, never into
+// another URL.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+/** Whether the page runs inside the desktop app. */
+export const desktop: boolean = "__TAURI_INTERNALS__" in window;
 
 const token = new URLSearchParams(location.search).get("token") ?? "";
 
@@ -18,13 +27,63 @@ async function get(path: string): Promise<Response> {
   return res;
 }
 
-export async function getJson<T>(path: string): Promise<T> {
+async function getJson<T>(path: string): Promise<T> {
   return (await (await get(path)).json()) as T;
 }
 
-export async function getBytes(path: string): Promise<ArrayBuffer> {
-  return (await get(path)).arrayBuffer();
+async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw new Error(typeof e === "string" ? e : e instanceof Error ? e.message : String(e));
+  }
 }
+
+const enc = encodeURIComponent;
+
+export const api = {
+  summary: (): Promise<SummaryDoc> => (desktop ? call("summary") : getJson("/api/summary")),
+  search: (id: string): Promise<SearchResult> =>
+    desktop ? call("search", { id }) : getJson(`/api/search?id=${enc(id)}`),
+  columns: async (trace: string): Promise<ArrayBuffer> =>
+    desktop ? call("columns", { trace, adjustSkew: false }) : (await get(`/api/traces/${enc(trace)}/columns`)).arrayBuffer(),
+  node: (trace: string, node: number): Promise<SpanDetail> =>
+    desktop ? call("node", { trace, node }) : getJson(`/api/traces/${enc(trace)}/nodes/${node}`),
+  breakdown: (trace: string, node: number | null): Promise<Breakdown> =>
+    desktop
+      ? call("breakdown", { trace, node })
+      : getJson(`/api/traces/${enc(trace)}/breakdown${node === null ? "" : `?node=${node}`}`),
+  span: (trace: string, span: string): Promise<SpanDetail> =>
+    desktop ? call("span", { trace, span }) : getJson(`/api/traces/${enc(trace)}/spans/${enc(span)}`),
+  find: (trace: string, q: string): Promise<TraceMatches> =>
+    desktop ? call("find", { trace, q }) : getJson(`/api/traces/${enc(trace)}/find?q=${enc(q)}`),
+};
+
+/** Opening files: the desktop app only (a browser session serves what `tracelens serve` opened). */
+export const opener = {
+  dialog: (): Promise<void> => call("open_dialog"),
+  sample: (): Promise<void> => call("open_sample"),
+  recent: (path: string): Promise<void> => call("open_recent", { path }),
+  recentFiles: (): Promise<string[]> => call("recent_files"),
+  cancel: (): Promise<boolean> => call("cancel_open"),
+  status: (): Promise<LoadStatus> => call("load_status"),
+  onProgress: (f: (s: LoadStatus) => void): Promise<unknown> => listen<LoadStatus>("load-progress", (e) => f(e.payload)),
+  onFinished: (f: (s: LoadStatus) => void): Promise<unknown> => listen<LoadStatus>("load-finished", (e) => f(e.payload)),
+};
+
+export interface LoadStatus {
+  loading: boolean; names: string[]; bytes_read: number; bytes_total: number;
+  traces: number; spans: number; cancelled: boolean; errors: string[];
+}
+export interface Breakdown {
+  node: number | null; name: string; total_ns: number;
+  by_class_ns: { agent: number; llm: number; tool: number; other: number };
+  by_phase_ns: { init: number; tools: number; llm: number; format: number; unphased: number };
+  llm: { calls: number; input_tokens: number; output_tokens: number; duration_ns: number; mean_ttft_ns: number | null;
+    by_model: Record<string, { calls: number; input_tokens: number; output_tokens: number; duration_ns: number }> };
+  top_self_time: { node: number; span_id: string; name: string; class: string; self_ns: number; share: number }[];
+}
+export interface TraceMatches { query: string; count: number; rows: number[] }
 
 export interface AgentSummary { span_id: string; name: string; state: string; reason: string }
 export interface TraceSummary {
@@ -38,7 +97,8 @@ export interface TraceSummary {
   agents: AgentSummary[];
 }
 export interface Warning { kind: string; trace_id: string | null; span_id: string | null; message: string }
-export interface SummaryDoc { traces: TraceSummary[]; warnings: Warning[] }
+export interface SourceSummary { name: string; format: string | null; spans: number; error: string | null }
+export interface SummaryDoc { traces: TraceSummary[]; warnings: Warning[]; sources: SourceSummary[] }
 export interface SearchResult { value: string; traces: { trace_id: string; root_name: string; hits: { span_id: string; name: string; key: string }[] }[] }
 
 export interface AttrJson { key: string; type: string; value: unknown }

@@ -68,3 +68,18 @@ export function fmtNs(ns: number): string {
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)}µs`;
   return `${Math.round(ns)}ns`;
 }
+
+/** Row of each node id (node ids index the service's tree; rows are waterfall order). */
+export function rowOfNode(c: Columns): Map<number, number> {
+  const m = new Map<number, number>();
+  for (let i = 0; i < c.rows; i++) m.set(c.node[i] ?? 0, i);
+  return m;
+}
+
+/** End row (exclusive) of the subtree starting at `row`: rows are in preorder. */
+export function subtreeEnd(c: Columns, row: number): number {
+  const d = c.depth[row] ?? 0;
+  let j = row + 1;
+  while (j < c.rows && (c.depth[j] ?? 0) > d) j++;
+  return j;
+}

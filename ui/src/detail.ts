@@ -49,7 +49,14 @@ function attrs(title: string, list: AttrJson[]): HTMLElement[] {
   return pairs(title, list.map((a) => [`${a.key} (${a.type})`, valueText(a)]));
 }
 
-export function renderDetail(root: HTMLElement, d: SpanDetail, onSearch: (value: string) => void): void {
+export interface DetailActions {
+  /** Find every trace carrying a correlation id. */
+  search: (value: string) => void;
+  /** Go to a linked span. */
+  link: (trace: string, span: string) => void;
+}
+
+export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailActions): void {
   root.replaceChildren();
   root.append(el("h2", d.name));
   const ids = el("dl");
@@ -88,7 +95,7 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, onSearch: (value:
       const dd = el("dd");
       const a = el("a", c.value);
       a.href = "#";
-      a.addEventListener("click", (e) => { e.preventDefault(); onSearch(c.value); });
+      a.addEventListener("click", (e) => { e.preventDefault(); act.search(c.value); });
       dd.append(a);
       dl.append(el("dt", c.key), dd);
     }
@@ -96,6 +103,22 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, onSearch: (value:
   }
   root.append(...pairs("Events", d.events.map((e) => [`+${fmtNs(e.offset_ns)}`, e.name])));
   root.append(...pairs("Lifecycle", d.lifecycle.map((e) => [`+${fmtNs(e.offset_ns)}`, e.kind])));
-  root.append(...pairs("Links", d.links.map((l) => [l.kind, `${l.trace_id} / ${l.span_id}${l.trace_loaded ? "" : " (not loaded)"}`])));
+  if (d.links.length) {
+    root.append(el("h3", "Links"));
+    const dl = el("dl");
+    for (const l of d.links) {
+      const dd = el("dd");
+      if (l.trace_loaded) {
+        const b = el("button", `${l.trace_id.slice(0, 16)}… / ${l.span_id}`, "linklike");
+        b.title = `go to span ${l.span_id} of trace ${l.trace_id}`;
+        b.addEventListener("click", () => act.link(l.trace_id, l.span_id));
+        dd.append(b);
+      } else {
+        dd.textContent = `${l.trace_id} / ${l.span_id} (not loaded)`;
+      }
+      dl.append(el("dt", l.kind), dd);
+    }
+    root.append(dl);
+  }
   root.append(...attrs("Resource", d.resource));
 }

@@ -1,9 +1,14 @@
-// The page: trace list, waterfall, details. Every figure comes from the API
-// (the service layer); this file only arranges and draws.
+// The page: trace list, trace views (waterfall, flame graph), details and
+// breakdown. Every figure comes from the service layer through `api`; this
+// file only arranges, routes input and draws.
 
-import { getBytes, getJson, type SearchResult, type SpanDetail, type SummaryDoc, type TraceSummary } from "./api";
-import { decodeColumns, fmtNs } from "./columns";
+import { api, desktop, opener, type LoadStatus, type TraceSummary } from "./api";
+import { renderBreakdown } from "./breakdown";
+import { decodeColumns, fmtNs, rowOfNode } from "./columns";
 import { renderDetail } from "./detail";
+import { Flame } from "./flame";
+import { TraceModel } from "./model";
+import { resetPalette } from "./palette";
 import { Waterfall } from "./waterfall";
 
 const $ = <T extends HTMLElement>(sel: string): T => {
@@ -15,20 +20,37 @@ const $ = <T extends HTMLElement>(sel: string): T => {
 const tbody = $<HTMLTableSectionElement>("#traces tbody");
 const status = $<HTMLSpanElement>("#status");
 const filter = $<HTMLInputElement>("#filter");
+const minDur = $<HTMLInputElement>("#min-dur");
 const corr = $<HTMLInputElement>("#corr");
 const detail = $<HTMLElement>("#detail");
-const title = $<HTMLDivElement>("#trace-title");
+const breakdownPane = $<HTMLElement>("#breakdown");
+const title = $<HTMLSpanElement>("#trace-title");
+const find = $<HTMLInputElement>("#find");
+const findCount = $<HTMLSpanElement>("#find-count");
+
+const model = new TraceModel();
+const waterfall = new Waterfall($<HTMLCanvasElement>("#waterfall"), $<HTMLCanvasElement>("#minimap"), model);
+const flame = new Flame($<HTMLCanvasElement>("#flame"), model);
+let view: "waterfall" | "flame" = "waterfall";
+let side: "detail" | "breakdown" = "detail";
+let breakdownScope: "trace" | "subtree" = "trace";
+let nodeRow = new Map<number, number>();
 
 let traces: TraceSummary[] = [];
 let only: Set<string> | null = null;
 let current: string | null = null;
+let sortKey = "start";
+let sortDir = -1;
 
-const waterfall = new Waterfall($<HTMLCanvasElement>("#waterfall"), (_row, node) => {
-  if (current) void showSpan(current, node);
-});
+// For tests and the UI benchmark: the model (draw times, selection) and the views.
+(window as unknown as { tracelens: unknown }).tracelens = { model, waterfall, flame };
 
 function say(msg: string): void {
   status.textContent = msg;
+}
+
+function fail(e: unknown): void {
+  say(`error: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function td(text: string, cls?: string): HTMLTableCellElement {
@@ -38,18 +60,48 @@ function td(text: string, cls?: string): HTMLTableCellElement {
   return c;
 }
 
+/** "30s", "1.5m", "250ms", "900us", "1h" (a bare number is seconds) to ns; null when not a duration. */
+export function parseDuration(s: string): number | null {
+  const m = s.trim().match(/^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)?$/i);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? "s").toLowerCase();
+  const k = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[unit] ?? 1e9;
+  return n * k;
+}
+
+function sortValue(t: TraceSummary): string | number {
+  switch (sortKey) {
+    case "root_name": return t.root_name;
+    case "services": return t.services.join(",");
+    case "duration_ns": return t.duration_ns;
+    case "span_count": return t.span_count;
+    case "error_count": return t.error_count;
+    case "agents": return t.agents.filter((a) => a.state !== "completed").length;
+    default: return t.start_time_unix_nano;
+  }
+}
+
 let shownKey = "";
 
 function renderList(): void {
   const q = filter.value.trim().toLowerCase();
+  const min = parseDuration(minDur.value) ?? 0;
+  minDur.classList.toggle("bad", minDur.value.trim() !== "" && parseDuration(minDur.value) === null);
   const shown = traces.filter((t) => {
     if (only && !only.has(t.trace_id)) return false;
+    if (t.duration_ns < min) return false;
     const hay = [t.root_name, t.trace_id, ...t.services, ...t.agents.map((a) => a.state)].join(" ").toLowerCase();
     return !q || hay.includes(q);
   });
+  shown.sort((a, b) => {
+    const x = sortValue(a), y = sortValue(b);
+    return (x < y ? -1 : x > y ? 1 : 0) * sortDir;
+  });
+  $<HTMLElement>("#empty").hidden = traces.length > 0;
   // Rebuilding rows that did not change would detach the row under a click
   // in progress (a blur that re-filters fires between mousedown and click).
-  const key = `${current ?? ""}|${shown.map((t) => t.trace_id).join(",")}`;
+  const key = `${current ?? ""}|${sortKey}${sortDir}|${shown.map((t) => t.trace_id).join(",")}`;
   if (key === shownKey) return;
   shownKey = key;
   tbody.replaceChildren();
@@ -58,68 +110,299 @@ function renderList(): void {
     const tr = document.createElement("tr");
     tr.dataset.traceId = t.trace_id;
     if (t.trace_id === current) tr.className = "selected";
-    const problems = states.filter((s) => s === "failed" || s === "timeout" || s === "dead");
+    const problems = states.filter((s) => s !== "completed");
+    const start = new Date(t.start_time_unix_nano / 1e6);
     tr.append(
       td(t.root_name),
       td(t.services.join(", ")),
+      td(Number.isFinite(start.getTime()) ? start.toLocaleString() : "—", "muted"),
       td(fmtNs(t.duration_ns), "num"),
       td(String(t.span_count), "num"),
       td(String(t.error_count), t.error_count ? "num err" : "num"),
-      td(problems.length ? problems.join(", ") : `${states.length} ok`, problems.length ? "err" : "muted"),
+      td(problems.length ? problems.join(", ") : `${states.length} ok`, problems.some((s) => s !== "running" && s !== "pending") ? "err" : "muted"),
     );
     tr.addEventListener("click", () => void openTrace(t.trace_id));
     tbody.append(tr);
   }
 }
 
-async function openTrace(id: string): Promise<void> {
+async function openTrace(id: string, selectNode?: number): Promise<void> {
   current = id;
   delete waterfall.canvas.dataset.trace;
   renderList();
   const t = traces.find((x) => x.trace_id === id);
-  title.textContent = t ? `${t.root_name} — ${t.trace_id} — ${t.span_count} spans, ${fmtNs(t.duration_ns)}` : id;
+  title.textContent = t ? `${t.root_name} — ${t.trace_id.slice(0, 16)}… — ${t.span_count} spans, ${fmtNs(t.duration_ns)}` : id;
+  title.title = id;
   say("loading trace…");
-  const t0 = performance.now();
-  const cols = decodeColumns(await getBytes(`/api/traces/${id}/columns`));
-  waterfall.show(cols);
-  waterfall.canvas.dataset.trace = id;
-  say(`${cols.rows} spans drawn in ${Math.round(performance.now() - t0)} ms`);
+  try {
+    const t0 = performance.now();
+    const cols = decodeColumns(await api.columns(id));
+    if (current !== id) return;
+    nodeRow = rowOfNode(cols);
+    model.load(id, cols);
+    find.value = "";
+    findCount.textContent = "";
+    waterfall.canvas.dataset.trace = id;
+    say(`${cols.rows} spans drawn in ${Math.round(performance.now() - t0)} ms`);
+    if (selectNode !== undefined) model.select(nodeRow.get(selectNode) ?? 0);
+    else if (side === "breakdown") void showBreakdown();
+  } catch (e) {
+    fail(e);
+  }
 }
 
 let detailSeq = 0;
-async function showSpan(trace: string, node: number): Promise<void> {
+async function showSpan(row: number): Promise<void> {
+  const c = model.cols;
+  if (!c || !current) return;
+  const trace = current;
   // Answers can arrive out of order when the selection moves fast: keep the last.
   const seq = ++detailSeq;
-  const d = await getJson<SpanDetail>(`/api/traces/${trace}/nodes/${node}`);
-  if (seq !== detailSeq) return;
-  renderDetail(detail, d, (v) => { corr.value = v; void searchCorrelation(v); });
+  try {
+    const d = await api.node(trace, c.node[row] ?? 0);
+    if (seq !== detailSeq) return;
+    renderDetail(detail, d, {
+      search: (v) => { corr.value = v; void searchCorrelation(v); },
+      link: (t, s) => void followLink(t, s),
+    });
+  } catch (e) {
+    fail(e);
+  }
 }
+
+let breakdownSeq = 0;
+async function showBreakdown(): Promise<void> {
+  const c = model.cols;
+  if (!c || !current) return;
+  const seq = ++breakdownSeq;
+  const node = breakdownScope === "subtree" && model.selected >= 0 ? c.node[model.selected] ?? null : null;
+  try {
+    const b = await api.breakdown(current, node);
+    if (seq !== breakdownSeq) return;
+    renderBreakdown(breakdownPane, b, {
+      pick: (n) => model.select(nodeRow.get(n) ?? 0),
+      scope: (s) => { breakdownScope = s; void showBreakdown(); },
+    });
+  } catch (e) {
+    fail(e);
+  }
+}
+
+async function followLink(trace: string, span: string): Promise<void> {
+  try {
+    const d = await api.span(trace, span);
+    if (current === d.trace_id && model.cols) model.select(nodeRow.get(d.node) ?? 0);
+    else await openTrace(d.trace_id, d.node);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+model.onSelect = (row) => {
+  if (side === "detail") void showSpan(row);
+  else void showBreakdown();
+};
 
 async function searchCorrelation(value: string): Promise<void> {
-  if (!value) { only = null; renderList(); return; }
-  const res = await getJson<SearchResult>(`/api/search?id=${encodeURIComponent(value)}`);
-  only = new Set(res.traces.map((t) => t.trace_id));
-  say(`${res.traces.length} traces carry ${value}`);
-  renderList();
+  if (!value) { only = null; renderList(); say(`${traces.length} traces`); return; }
+  try {
+    const res = await api.search(value);
+    only = new Set(res.traces.map((t) => t.trace_id));
+    say(`${res.traces.length} traces carry ${value}`);
+    renderList();
+  } catch (e) {
+    fail(e);
+  }
 }
 
-filter.addEventListener("input", renderList);
-corr.addEventListener("change", () => void searchCorrelation(corr.value.trim()));
-document.addEventListener("keydown", (e) => {
-  if (e.key === "/" && document.activeElement !== filter && document.activeElement !== corr) {
+// Search inside the open trace.
+let findTimer = 0;
+let findAt = -1;
+async function runFind(): Promise<void> {
+  const id = current;
+  const q = find.value.trim();
+  if (!id || !model.cols) return;
+  if (!q) { model.setMatches([]); findCount.textContent = ""; findAt = -1; return; }
+  try {
+    const m = await api.find(id, q);
+    if (id !== current || q !== find.value.trim()) return;
+    model.setMatches(m.rows);
+    findAt = -1;
+    findCount.textContent = m.count ? `${m.count} matches` : "no match";
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function stepMatch(dir: 1 | -1): void {
+  const rows = model.matchRows;
+  if (!rows.length) return;
+  findAt = (findAt + dir + rows.length) % rows.length;
+  model.select(rows[findAt] ?? 0);
+  findCount.textContent = `${findAt + 1} / ${rows.length}`;
+}
+
+find.addEventListener("input", () => {
+  window.clearTimeout(findTimer);
+  findTimer = window.setTimeout(() => void runFind(), 150);
+});
+find.addEventListener("keydown", (e) => {
+  if (e.key === "Enter") {
     e.preventDefault();
-    filter.focus();
+    window.clearTimeout(findTimer);
+    const pending = model.matchRows.length === 0 && find.value.trim() !== "";
+    void (pending ? runFind() : Promise.resolve()).then(() => stepMatch(e.shiftKey ? -1 : 1));
   }
 });
+$<HTMLButtonElement>("#find-next").addEventListener("click", () => stepMatch(1));
+$<HTMLButtonElement>("#find-prev").addEventListener("click", () => stepMatch(-1));
+
+// Views and side tabs.
+function setView(v: "waterfall" | "flame"): void {
+  view = v;
+  waterfall.canvas.hidden = v !== "waterfall";
+  $<HTMLCanvasElement>("#minimap").hidden = v !== "waterfall";
+  flame.canvas.hidden = v !== "flame";
+  $<HTMLButtonElement>("#view-waterfall").setAttribute("aria-selected", String(v === "waterfall"));
+  $<HTMLButtonElement>("#view-flame").setAttribute("aria-selected", String(v === "flame"));
+  document.body.dataset.view = v;
+  const shown = v === "flame" ? flame : waterfall;
+  shown.reveal();
+  shown.redraw();
+  activeCanvas().focus();
+}
+
+function activeCanvas(): HTMLCanvasElement {
+  return view === "flame" ? flame.canvas : waterfall.canvas;
+}
+
+function setSide(s: "detail" | "breakdown"): void {
+  side = s;
+  detail.hidden = s !== "detail";
+  breakdownPane.hidden = s !== "breakdown";
+  $<HTMLButtonElement>("#tab-detail").setAttribute("aria-selected", String(s === "detail"));
+  $<HTMLButtonElement>("#tab-breakdown").setAttribute("aria-selected", String(s === "breakdown"));
+  if (s === "breakdown") void showBreakdown();
+  else if (model.selected >= 0) void showSpan(model.selected);
+}
+
+$<HTMLButtonElement>("#view-waterfall").addEventListener("click", () => setView("waterfall"));
+$<HTMLButtonElement>("#view-flame").addEventListener("click", () => setView("flame"));
+$<HTMLButtonElement>("#tab-detail").addEventListener("click", () => setSide("detail"));
+$<HTMLButtonElement>("#tab-breakdown").addEventListener("click", () => setSide("breakdown"));
+
+// Themes: follow the system unless the user picked one.
+const THEMES = ["system", "light", "dark"] as const;
+function applyTheme(t: string): void {
+  if (t === "light" || t === "dark") document.documentElement.dataset.theme = t;
+  else delete document.documentElement.dataset.theme;
+  $<HTMLButtonElement>("#theme").title = `Theme: ${t} (t)`;
+  resetPalette();
+  waterfall.redraw();
+  flame.redraw();
+}
+function cycleTheme(): void {
+  const now = localStorage.getItem("tracelens-theme") ?? "system";
+  const next = THEMES[(THEMES.indexOf(now as (typeof THEMES)[number]) + 1) % THEMES.length] ?? "system";
+  localStorage.setItem("tracelens-theme", next);
+  applyTheme(next);
+}
+$<HTMLButtonElement>("#theme").addEventListener("click", cycleTheme);
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => applyTheme(localStorage.getItem("tracelens-theme") ?? "system"));
+applyTheme(localStorage.getItem("tracelens-theme") ?? "system");
+
+// The list: filters, sorting, correlation search.
+filter.addEventListener("input", renderList);
+minDur.addEventListener("input", renderList);
+corr.addEventListener("change", () => void searchCorrelation(corr.value.trim()));
+for (const th of document.querySelectorAll<HTMLTableCellElement>("#traces th[data-sort]")) {
+  th.addEventListener("click", () => {
+    const k = th.dataset.sort ?? "start";
+    sortDir = k === sortKey ? -sortDir : k === "root_name" || k === "services" ? 1 : -1;
+    sortKey = k;
+    renderList();
+  });
+}
+
+// The keyboard, without the mouse.
+document.addEventListener("keydown", (e) => {
+  const inInput = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") { e.preventDefault(); find.focus(); find.select(); return; }
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "o" && desktop) { e.preventDefault(); void opener.dialog(); return; }
+  if (e.key === "Escape") { if (inInput) (e.target as HTMLElement).blur(); activeCanvas().focus(); return; }
+  if (inInput || e.ctrlKey || e.metaKey || e.altKey) return;
+  switch (e.key) {
+    case "/": e.preventDefault(); filter.focus(); return;
+    case "f": setView(view === "flame" ? "waterfall" : "flame"); return;
+    case "w": setView("waterfall"); return;
+    case "b": setSide("breakdown"); return;
+    case "d": setSide("detail"); return;
+    case "t": cycleTheme(); return;
+    case "n": stepMatch(1); return;
+    case "N": stepMatch(-1); return;
+  }
+  // Keys meant for a view reach it even when the focus is elsewhere on the page.
+  if (e.target === document.body) (view === "flame" ? flame : waterfall).onKey(e);
+});
+
+async function loadSummary(): Promise<void> {
+  const doc = await api.summary();
+  traces = doc.traces;
+  only = null;
+  shownKey = "";
+  const bad = doc.sources.filter((s) => s.error);
+  say(`${traces.length} traces${doc.warnings.length ? `, ${doc.warnings.length} warnings` : ""}${bad.length ? `; ${bad.map((s) => s.error).join("; ")}` : ""}`);
+  renderList();
+  const newest = [...traces].sort((a, b) => b.start_time_unix_nano - a.start_time_unix_nano)[0];
+  if (newest && !traces.some((t) => t.trace_id === current)) await openTrace(newest.trace_id);
+}
+
+// Desktop: open, recent files, progress and cancel.
+async function refreshRecent(): Promise<void> {
+  const sel = $<HTMLSelectElement>("#recent");
+  const list = await opener.recentFiles();
+  sel.replaceChildren(new Option(list.length ? "Recent" : "No recent files", ""));
+  for (const p of list) sel.append(new Option(p, p));
+}
+
+function showProgress(s: LoadStatus): void {
+  const box = $<HTMLDivElement>("#progress");
+  box.hidden = !s.loading;
+  const frac = s.bytes_total > 0 ? Math.min(1, s.bytes_read / s.bytes_total) : 0;
+  $<HTMLProgressElement>("#progress-bar").value = frac;
+  $<HTMLSpanElement>("#progress-text").textContent = `Reading ${s.names.join(", ")} — ${(s.bytes_read / 1e6).toFixed(1)} of ${(s.bytes_total / 1e6).toFixed(1)} MB`;
+}
+
+async function startDesktop(): Promise<void> {
+  document.body.classList.add("desktop");
+  $<HTMLElement>("#desktop-actions").hidden = false;
+  $<HTMLButtonElement>("#open").addEventListener("click", () => void opener.dialog());
+  $<HTMLButtonElement>("#sample").addEventListener("click", () => void opener.sample());
+  $<HTMLButtonElement>("#cancel").addEventListener("click", () => void opener.cancel());
+  $<HTMLSelectElement>("#recent").addEventListener("change", (e) => {
+    const p = (e.target as HTMLSelectElement).value;
+    if (p) void opener.recent(p).catch(fail);
+  });
+  await opener.onProgress(showProgress);
+  await opener.onFinished((s) => {
+    showProgress(s);
+    if (s.cancelled) { say("opening cancelled; the traces shown before stay open"); return; }
+    current = null;
+    void loadSummary().then(() => {
+      if (s.errors.length) say(`${s.traces} traces; ${s.errors.join("; ")}`);
+    });
+    void refreshRecent();
+  });
+  void refreshRecent();
+  const s = await opener.status();
+  if (s.loading) showProgress(s);
+}
 
 async function start(): Promise<void> {
   try {
-    const doc = await getJson<SummaryDoc>("/api/summary");
-    traces = doc.traces;
-    say(`${traces.length} traces${doc.warnings.length ? `, ${doc.warnings.length} warnings` : ""}`);
-    renderList();
-    const first = traces[0];
-    if (first) await openTrace(first.trace_id);
+    if (desktop) await startDesktop();
+    else document.body.classList.add("browser");
+    await loadSummary();
   } catch (e) {
     say(`cannot load: ${e instanceof Error ? e.message : String(e)}`);
   }

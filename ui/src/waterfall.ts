@@ -1,49 +1,62 @@
 // The waterfall, drawn on one canvas: only the rows in view are drawn, so a
 // trace of 100k+ spans costs what a screenful costs. Text is drawn with
-// fillText, so span names are pixels, never markup.
+// fillText, so span names are pixels, never markup. Above it, a minimap of
+// the whole trace (drawn once per trace into an offscreen canvas) shows where
+// the view is; click or drag it to move there.
 
-import { CLASS_NAMES, Columns, FLAG_CRITICAL, FLAG_ERROR, FLAG_HAS_CHILDREN, FLAG_OPEN, FLAG_ORPHAN, FLAG_PLACEHOLDER, FLAG_SKEWED, STATE_NAMES, fmtNs } from "./columns";
+import { CLASS_NAMES, FLAG_CRITICAL, FLAG_CYCLE_BROKEN, FLAG_DUPLICATE, FLAG_ERROR, FLAG_HAS_CHILDREN, FLAG_OPEN, FLAG_ORPHAN, FLAG_PLACEHOLDER, FLAG_SKEWED, STATE_NAMES, fmtNs } from "./columns";
+import { frameScheduler, type TraceModel } from "./model";
+import { classColor, fitCanvas, palette } from "./palette";
 
 const ROW_H = 20;
 const LABEL_W = 300;
 const AXIS_H = 22;
 
+/** Whether row `row` is drawn as a problem (error status or a bad agent end). */
+export function isProblem(flags: number, state: number): boolean {
+  const s = STATE_NAMES[state] ?? "";
+  return (flags & FLAG_ERROR) !== 0 || s === "failed" || s === "timeout" || s === "dead";
+}
+
 export class Waterfall {
-  private cols: Columns | null = null;
   /** Row indices shown, in order (collapsed subtrees left out). */
   private visible: Uint32Array = new Uint32Array(0);
   private collapsed = new Set<number>();
   private scrollRow = 0;
-  private viewStart = 0;
-  private viewEnd = 1;
-  private selected = -1;
   private dragX: number | null = null;
+  private overview: HTMLCanvasElement | null = null;
+  private miniDrag = false;
+  readonly redraw: () => void;
 
-  constructor(readonly canvas: HTMLCanvasElement, private onSelect: (row: number, node: number) => void) {
-    new ResizeObserver(() => this.draw()).observe(canvas);
+  constructor(readonly canvas: HTMLCanvasElement, private mini: HTMLCanvasElement, private m: TraceModel) {
+    this.redraw = frameScheduler(() => this.draw());
+    new ResizeObserver(() => { this.overview = null; this.redraw(); }).observe(canvas);
     canvas.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     canvas.addEventListener("mousedown", (e) => { this.dragX = e.offsetX; });
-    window.addEventListener("mouseup", () => { this.dragX = null; });
+    window.addEventListener("mouseup", () => { this.dragX = null; this.miniDrag = false; });
     canvas.addEventListener("mousemove", (e) => this.onDrag(e));
     canvas.addEventListener("click", (e) => this.onClick(e));
     canvas.addEventListener("keydown", (e) => this.onKey(e));
+    mini.addEventListener("mousedown", (e) => { this.miniDrag = true; this.onMini(e); });
+    mini.addEventListener("mousemove", (e) => { if (this.miniDrag) this.onMini(e); });
+    m.subscribe((c) => {
+      if (c === "trace") {
+        this.collapsed.clear();
+        this.scrollRow = 0;
+        this.overview = null;
+        this.recompute();
+      }
+      if (c === "select") this.reveal();
+      this.redraw();
+    });
   }
 
-  show(cols: Columns): void {
-    this.cols = cols;
-    this.collapsed.clear();
-    this.scrollRow = 0;
-    this.selected = -1;
-    this.viewStart = 0;
-    this.viewEnd = Math.max(cols.endNs, 1);
-    this.recompute();
-    this.draw();
+  get shown(): boolean {
+    return this.canvas.offsetParent !== null;
   }
-
-  get selectedRow(): number { return this.selected; }
 
   private recompute(): void {
-    const c = this.cols;
+    const c = this.m.cols;
     if (!c) return;
     const out = new Uint32Array(c.rows);
     let k = 0;
@@ -64,25 +77,38 @@ export class Waterfall {
     return Math.max(1, Math.floor((this.canvas.clientHeight - AXIS_H) / ROW_H));
   }
 
-  private select(pos: number): void {
-    const c = this.cols;
-    if (!c || this.visible.length === 0) return;
-    const p = Math.max(0, Math.min(this.visible.length - 1, pos));
-    const row = this.visible[p] ?? 0;
-    this.selected = row;
+  /** Expands collapsed ancestors of the selected row and scrolls it into
+   * view (only while shown: a hidden canvas has no height). */
+  reveal(): void {
+    const c = this.m.cols;
+    const row = this.m.selected;
+    if (!c || row < 0 || !this.shown) return;
+    let changed = false;
+    for (let p = c.parent[row] ?? 0xffffffff; p !== 0xffffffff && p < c.rows; p = c.parent[p] ?? 0xffffffff) {
+      if (this.collapsed.delete(p)) changed = true;
+    }
+    if (changed) this.recompute();
+    const pos = this.posOf(row);
+    if (pos < 0) return;
     const page = this.pageRows();
-    if (p < this.scrollRow) this.scrollRow = p;
-    if (p >= this.scrollRow + page) this.scrollRow = p - page + 1;
-    this.draw();
-    this.onSelect(row, c.node[row] ?? 0);
+    if (pos < this.scrollRow) this.scrollRow = pos;
+    if (pos >= this.scrollRow + page) this.scrollRow = pos - page + 1;
   }
 
-  private toggle(row: number): void {
-    const c = this.cols;
+  private selectPos(pos: number): void {
+    if (this.visible.length === 0) return;
+    const p = Math.max(0, Math.min(this.visible.length - 1, pos));
+    this.m.select(this.visible[p] ?? 0);
+  }
+
+  private toggle(row: number, open?: boolean): void {
+    const c = this.m.cols;
     if (!c || !((c.flags[row] ?? 0) & FLAG_HAS_CHILDREN)) return;
-    if (this.collapsed.has(row)) this.collapsed.delete(row); else this.collapsed.add(row);
+    const isOpen = !this.collapsed.has(row);
+    if (open === isOpen) return;
+    if (isOpen) this.collapsed.add(row); else this.collapsed.delete(row);
     this.recompute();
-    this.draw();
+    this.redraw();
   }
 
   private posOf(row: number): number {
@@ -97,159 +123,215 @@ export class Waterfall {
     return -1;
   }
 
-  private zoom(factor: number, atX: number): void {
-    const w = this.canvas.clientWidth - LABEL_W;
-    if (w <= 0) return;
-    const span = this.viewEnd - this.viewStart;
-    const t = this.viewStart + ((atX - LABEL_W) / w) * span;
-    const ns = Math.max(1000, span * factor);
-    this.viewStart = t - ((t - this.viewStart) / span) * ns;
-    this.viewEnd = this.viewStart + ns;
-    this.draw();
-  }
-
-  private resetZoom(): void {
-    if (!this.cols) return;
-    this.viewStart = 0;
-    this.viewEnd = Math.max(this.cols.endNs, 1);
-    this.draw();
+  private timeAt(x: number): number {
+    const w = Math.max(1, this.canvas.clientWidth - LABEL_W - 8);
+    return this.m.t0 + ((x - LABEL_W) / w) * (this.m.t1 - this.m.t0);
   }
 
   private onWheel(e: WheelEvent): void {
     e.preventDefault();
     if (e.ctrlKey || e.metaKey) {
-      this.zoom(e.deltaY > 0 ? 1.25 : 0.8, e.offsetX);
-    } else if (e.shiftKey) {
-      const span = this.viewEnd - this.viewStart;
-      const dt = (e.deltaY / 500) * span;
-      this.viewStart += dt; this.viewEnd += dt;
-      this.draw();
+      this.m.zoom(e.deltaY > 0 ? 1.25 : 0.8, this.timeAt(e.offsetX));
+    } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+      const d = e.shiftKey ? e.deltaY : e.deltaX;
+      const dt = (d / 500) * (this.m.t1 - this.m.t0);
+      this.m.setWindow(this.m.t0 + dt, this.m.t1 + dt);
     } else {
-      const max = Math.max(0, this.visible.length - this.pageRows());
-      this.scrollRow = Math.max(0, Math.min(max, this.scrollRow + Math.sign(e.deltaY) * 3));
-      this.draw();
+      this.scrollBy(Math.sign(e.deltaY) * 3);
     }
+  }
+
+  scrollBy(rows: number): void {
+    const max = Math.max(0, this.visible.length - this.pageRows());
+    this.scrollRow = Math.max(0, Math.min(max, this.scrollRow + rows));
+    this.redraw();
   }
 
   private onDrag(e: MouseEvent): void {
     if (this.dragX === null || !(e.buttons & 1)) return;
-    const w = this.canvas.clientWidth - LABEL_W;
+    const w = Math.max(1, this.canvas.clientWidth - LABEL_W - 8);
     const dx = e.offsetX - this.dragX;
     this.dragX = e.offsetX;
-    const dt = (-dx / Math.max(w, 1)) * (this.viewEnd - this.viewStart);
-    this.viewStart += dt; this.viewEnd += dt;
-    this.draw();
+    const dt = (-dx / w) * (this.m.t1 - this.m.t0);
+    this.m.setWindow(this.m.t0 + dt, this.m.t1 + dt);
   }
 
   private onClick(e: MouseEvent): void {
-    if (e.offsetY < AXIS_H) return;
+    const c = this.m.cols;
+    if (e.offsetY < AXIS_H || !c) return;
     const pos = this.scrollRow + Math.floor((e.offsetY - AXIS_H) / ROW_H);
     const row = this.visible[pos];
-    if (row === undefined || !this.cols) return;
-    const indent = 8 + Math.min(this.cols.depth[row] ?? 0, 40) * 12;
+    if (row === undefined) return;
+    const indent = 8 + Math.min(c.depth[row] ?? 0, 40) * 12;
     if (e.offsetX >= indent - 2 && e.offsetX < indent + 10) this.toggle(row);
     this.canvas.focus();
-    this.select(pos);
+    this.m.select(row);
   }
 
-  private onKey(e: KeyboardEvent): void {
-    const pos = this.selected >= 0 ? this.posOf(this.selected) : -1;
+  private onMini(e: MouseEvent): void {
+    const c = this.m.cols;
+    if (!c || c.rows === 0) return;
+    const W = this.mini.clientWidth, H = this.mini.clientHeight;
+    const t = (Math.max(0, Math.min(W, e.offsetX)) / W) * c.endNs;
+    const half = (this.m.t1 - this.m.t0) / 2;
+    this.m.setWindow(t - half, t + half);
+    // Vertically: the row under the pointer goes to the middle of the page.
+    const row = Math.floor((Math.max(0, Math.min(H - 1, e.offsetY)) / H) * c.rows);
+    let pos = this.posOf(row);
+    if (pos < 0) pos = Math.min(this.visible.length - 1, Math.round((row / c.rows) * this.visible.length));
+    this.scrollRow = 0;
+    this.scrollBy(pos - Math.floor(this.pageRows() / 2));
+  }
+
+  onKey(e: KeyboardEvent): void {
+    const pos = this.m.selected >= 0 ? this.posOf(this.m.selected) : -1;
+    const mid = (this.m.t0 + this.m.t1) / 2;
     switch (e.key) {
-      case "ArrowDown": case "j": this.select(pos + 1); break;
-      case "ArrowUp": case "k": this.select(pos - 1); break;
-      case "PageDown": this.select(pos + this.pageRows()); break;
-      case "PageUp": this.select(pos - this.pageRows()); break;
-      case "Home": this.select(0); break;
-      case "End": this.select(this.visible.length - 1); break;
-      case "ArrowLeft": case "ArrowRight": case "Enter":
-        if (this.selected >= 0) this.toggle(this.selected);
-        break;
-      case "+": case "=": this.zoom(0.8, LABEL_W + (this.canvas.clientWidth - LABEL_W) / 2); break;
-      case "-": this.zoom(1.25, LABEL_W + (this.canvas.clientWidth - LABEL_W) / 2); break;
-      case "0": this.resetZoom(); break;
+      case "ArrowDown": case "j": this.selectPos(pos + 1); break;
+      case "ArrowUp": case "k": this.selectPos(pos - 1); break;
+      case "PageDown": this.selectPos(pos + this.pageRows()); break;
+      case "PageUp": this.selectPos(pos - this.pageRows()); break;
+      case "Home": this.selectPos(0); break;
+      case "End": this.selectPos(this.visible.length - 1); break;
+      case "ArrowLeft": case "h": if (this.m.selected >= 0) this.toggle(this.m.selected, false); break;
+      case "ArrowRight": case "l": if (this.m.selected >= 0) this.toggle(this.m.selected, true); break;
+      case "Enter": case " ": if (this.m.selected >= 0) this.toggle(this.m.selected); break;
+      case "+": case "=": this.m.zoom(0.8, mid); break;
+      case "-": this.m.zoom(1.25, mid); break;
+      case "0": this.m.resetWindow(); break;
       default: return;
     }
     e.preventDefault();
   }
 
-  draw(): void {
-    const cv = this.canvas;
+  private drawOverview(W: number, H: number): HTMLCanvasElement | null {
+    const c = this.m.cols;
+    if (!c) return null;
     const dpr = window.devicePixelRatio || 1;
-    const W = cv.clientWidth, H = cv.clientHeight;
-    if (cv.width !== Math.round(W * dpr) || cv.height !== Math.round(H * dpr)) {
-      cv.width = Math.round(W * dpr);
-      cv.height = Math.round(H * dpr);
+    const off = document.createElement("canvas");
+    off.width = Math.max(1, Math.round(W * dpr));
+    off.height = Math.max(1, Math.round(H * dpr));
+    const g = off.getContext("2d");
+    if (!g) return null;
+    g.scale(dpr, dpr);
+    const p = palette();
+    const end = Math.max(1, c.endNs);
+    const rowH = Math.max(H / Math.max(1, c.rows), 0.25);
+    for (let i = 0; i < c.rows; i++) {
+      const x0 = ((c.offset[i] ?? 0) / end) * W;
+      const w = Math.max(0.5, ((c.duration[i] ?? 0) / end) * W);
+      g.fillStyle = isProblem(c.flags[i] ?? 0, c.state[i] ?? 0) ? p.error : classColor(p, CLASS_NAMES[c.cls[i] ?? 3] ?? "other");
+      g.fillRect(x0, (i / c.rows) * H, w, Math.max(rowH, 0.6));
     }
-    const g = cv.getContext("2d");
+    return off;
+  }
+
+  private drawMini(): void {
+    const g = fitCanvas(this.mini);
+    const c = this.m.cols;
     if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const css = getComputedStyle(document.documentElement);
-    const color = (name: string) => css.getPropertyValue(name).trim() || "#888";
-    g.fillStyle = color("--bg");
+    const W = this.mini.clientWidth, H = this.mini.clientHeight;
+    const p = palette();
+    g.fillStyle = p.bg;
     g.fillRect(0, 0, W, H);
-    const c = this.cols;
+    if (!c || c.rows === 0) return;
+    if (!this.overview) this.overview = this.drawOverview(W, H);
+    if (this.overview) g.drawImage(this.overview, 0, 0, W, H);
+    // The view: its time window across, its rows down.
+    const end = Math.max(1, c.endNs);
+    const x0 = Math.max(0, (this.m.t0 / end) * W), x1 = Math.min(W, (this.m.t1 / end) * W);
+    const first = this.visible[this.scrollRow] ?? 0;
+    const last = this.visible[Math.min(this.visible.length - 1, this.scrollRow + this.pageRows())] ?? first;
+    const y0 = (first / c.rows) * H, y1 = Math.max(y0 + 2, ((last + 1) / c.rows) * H);
+    g.fillStyle = p.sel;
+    g.globalAlpha = 0.35;
+    g.fillRect(0, 0, x0, H);
+    g.fillRect(x1, 0, W - x1, H);
+    g.globalAlpha = 1;
+    g.strokeStyle = p.fg;
+    g.strokeRect(x0 + 0.5, y0 + 0.5, Math.max(2, x1 - x0 - 1), Math.max(2, y1 - y0 - 1));
+  }
+
+  draw(): void {
+    if (!this.shown) return;
+    const start = performance.now();
+    this.drawMini();
+    const cv = this.canvas;
+    const g = fitCanvas(cv);
+    if (!g) return;
+    const W = cv.clientWidth, H = cv.clientHeight;
+    const p = palette();
+    g.fillStyle = p.bg;
+    g.fillRect(0, 0, W, H);
+    const c = this.m.cols;
     if (!c) return;
     const barW = Math.max(1, W - LABEL_W - 8);
-    const span = Math.max(1, this.viewEnd - this.viewStart);
-    const x = (t: number) => LABEL_W + ((t - this.viewStart) / span) * barW;
+    const span = Math.max(1, this.m.t1 - this.m.t0);
+    const t0 = this.m.t0;
+    const x = (t: number) => LABEL_W + ((t - t0) / span) * barW;
     g.font = "12px system-ui, sans-serif";
     g.textBaseline = "middle";
     // Time axis.
-    g.fillStyle = color("--muted");
-    g.strokeStyle = color("--line");
+    g.fillStyle = p.muted;
+    g.strokeStyle = p.line;
     for (let i = 0; i <= 5; i++) {
-      const t = this.viewStart + (span * i) / 5;
+      const t = t0 + (span * i) / 5;
       const px = LABEL_W + (barW * i) / 5;
       g.fillText(fmtNs(t), Math.min(px + 2, W - 50), AXIS_H / 2);
       g.beginPath(); g.moveTo(px + 0.5, AXIS_H); g.lineTo(px + 0.5, H); g.stroke();
     }
     const page = this.pageRows() + 1;
-    for (let p = 0; p < page; p++) {
-      const row = this.visible[this.scrollRow + p];
+    for (let k = 0; k < page; k++) {
+      const row = this.visible[this.scrollRow + k];
       if (row === undefined) break;
-      const y = AXIS_H + p * ROW_H;
+      const y = AXIS_H + k * ROW_H;
       const flags = c.flags[row] ?? 0;
-      if (row === this.selected) {
-        g.fillStyle = color("--sel");
+      if (row === this.m.selected) {
+        g.fillStyle = p.sel;
+        g.fillRect(0, y, W, ROW_H);
+      } else if (this.m.matches[row]) {
+        g.fillStyle = p.match;
         g.fillRect(0, y, W, ROW_H);
       }
       const depth = Math.min(c.depth[row] ?? 0, 40);
       const indent = 8 + depth * 12;
-      g.fillStyle = color("--muted");
+      g.fillStyle = p.muted;
       if (flags & FLAG_HAS_CHILDREN) g.fillText(this.collapsed.has(row) ? "▸" : "▾", indent, y + ROW_H / 2);
       const name = c.strings[c.name[row] ?? 0] ?? "";
       const state = STATE_NAMES[c.state[row] ?? 0] ?? "";
-      const err = (flags & FLAG_ERROR) !== 0 || state === "failed" || state === "timeout" || state === "dead";
-      g.fillStyle = err ? color("--error") : color("--fg");
-      const marks = [(flags & FLAG_ORPHAN) ? "orphan" : "", (flags & FLAG_SKEWED) ? "skew" : "", state].filter(Boolean).join(" ");
+      const err = isProblem(flags, c.state[row] ?? 0);
+      g.fillStyle = err ? p.error : p.fg;
+      const marks = [
+        (flags & FLAG_ORPHAN) ? "orphan" : "", (flags & FLAG_DUPLICATE) ? "duplicate" : "",
+        (flags & FLAG_SKEWED) ? "skew" : "", (flags & FLAG_CYCLE_BROKEN) ? "cycle" : "", state,
+      ].filter(Boolean).join(" ");
       const label = marks ? `${name}  [${marks}]` : name;
       g.save();
       g.beginPath(); g.rect(indent + 12, y, LABEL_W - indent - 16, ROW_H); g.clip();
       g.fillText(label, indent + 12, y + ROW_H / 2);
       g.restore();
       // The bar.
-      const t0 = c.offset[row] ?? 0, d = c.duration[row] ?? 0;
-      const x0 = Math.max(LABEL_W, x(t0)), x1 = Math.min(W, x(t0 + d));
+      const s = c.offset[row] ?? 0, d = c.duration[row] ?? 0;
+      const x0 = Math.max(LABEL_W, x(s)), x1 = Math.min(W, x(s + d));
       if (x1 >= LABEL_W && x0 <= W) {
-        const cls = CLASS_NAMES[c.cls[row] ?? 3] ?? "other";
-        g.fillStyle = err ? color("--error") : color(`--${cls}`);
+        g.fillStyle = err ? p.error : classColor(p, CLASS_NAMES[c.cls[row] ?? 3] ?? "other");
         if (flags & FLAG_PLACEHOLDER) g.globalAlpha = 0.35;
         g.fillRect(x0, y + 4, Math.max(1, x1 - x0), ROW_H - 8);
         g.globalAlpha = 1;
         if (flags & FLAG_OPEN) {
-          g.fillStyle = color("--muted");
+          g.fillStyle = p.muted;
           g.fillText("…", Math.min(x1 + 2, W - 10), y + ROW_H / 2);
         }
         if (flags & FLAG_CRITICAL) {
-          g.strokeStyle = color("--crit");
+          g.strokeStyle = p.crit;
           g.lineWidth = 1.5;
           g.strokeRect(x0 + 0.5, y + 3.5, Math.max(1, x1 - x0 - 1), ROW_H - 7);
           g.lineWidth = 1;
         }
-        const txt = fmtNs(d);
-        g.fillStyle = color("--muted");
-        if (x1 + 60 < W) g.fillText(txt, x1 + 4, y + ROW_H / 2);
+        g.fillStyle = p.muted;
+        if (x1 + 60 < W) g.fillText(fmtNs(d), x1 + 4, y + ROW_H / 2);
       }
     }
+    this.m.recordDraw(performance.now() - start);
   }
 }

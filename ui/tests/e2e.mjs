@@ -137,6 +137,86 @@ try {
     await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
   });
 
+  await journey("sorting by duration and a minimum duration", async () => {
+    await page.click("#traces th[data-sort=duration_ns]");
+    const durs = await page.locator("#traces tbody tr td:nth-child(4)").allTextContents();
+    const ns = durs.map((d) => Number.parseFloat(d) * (d.endsWith("ms") ? 1e6 : d.endsWith("m") ? 60e9 : 1e9));
+    expect(ns.every((v, i) => i === 0 || ns[i - 1] >= v), `not sorted by duration, longest first: ${durs.join(" ")}`);
+    await page.fill("#min-dur", "40s");
+    const left = await page.locator("#traces tbody tr td:nth-child(4)").allTextContents();
+    expect(left.length === 4, `min 40s left ${left.join(" ")}`);
+    await page.fill("#min-dur", "");
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
+  });
+
+  await journey("search inside a trace: count, next, highlighted rows", async () => {
+    const row = page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" }).first();
+    const id = await row.getAttribute("data-trace-id");
+    await row.click();
+    await page.waitForSelector(`#waterfall[data-trace="${id}"]`);
+    await page.keyboard.press("Control+f");
+    expect(await page.evaluate(() => document.activeElement?.id) === "find", "Ctrl+F does not focus the trace search");
+    await page.keyboard.type("execute_tool");
+    await page.waitForFunction(() => /matches/.test(document.querySelector("#find-count")?.textContent ?? ""));
+    const count = Number.parseInt((await page.textContent("#find-count")) ?? "0", 10);
+    expect(count >= 3, `only ${count} matches for execute_tool`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => (document.querySelector("#detail h2")?.textContent ?? "").startsWith("execute_tool"));
+    expect((await page.textContent("#find-count"))?.startsWith(`1 / ${count}`), "the count does not say 1 / n");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => document.querySelector("#find-count")?.textContent === `2 / ${n}`, count);
+    await page.screenshot({ path: join(shots, "search-in-trace.png") });
+  });
+
+  await journey("the flame graph is one key away and selects spans", async () => {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("f");
+    await page.waitForFunction(() => document.body.dataset.view === "flame" && !document.querySelector("#flame")?.hidden);
+    // The root bar fills the top level: click it.
+    await page.click("#flame", { position: { x: 200, y: 22 + 10 } });
+    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "invoke_agent supervisor");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent !== "invoke_agent supervisor");
+    const drew = await page.evaluate(() => window.tracelens.model.drawTimes.length);
+    expect(drew > 0, "the flame graph recorded no draw");
+    await page.screenshot({ path: join(shots, "flame-graph.png") });
+    await page.keyboard.press("w");
+    await page.waitForFunction(() => document.body.dataset.view === "waterfall");
+  });
+
+  await journey("the breakdown shows time by class and the bottlenecks", async () => {
+    await page.keyboard.press("b");
+    await page.waitForSelector("#breakdown ol.bottlenecks li");
+    const text = await page.textContent("#breakdown");
+    for (const s of ["By class", "By phase", "LLM", "Most self time"]) expect(text?.includes(s), `breakdown lacks ${s}`);
+    expect((await page.textContent("#breakdown h2"))?.startsWith("Trace: "), "the breakdown does not start with the whole trace");
+    const first = page.locator("#breakdown ol.bottlenecks li button").first();
+    const name = await first.textContent();
+    await first.click();
+    await page.click("#breakdown button[data-scope=subtree]");
+    await page.waitForFunction((n) => (document.querySelector("#breakdown h2")?.textContent ?? "") === `Subtree: ${n}`, name);
+    await page.screenshot({ path: join(shots, "breakdown.png") });
+    await page.keyboard.press("d");
+    await page.waitForFunction((n) => document.querySelector("#detail h2")?.textContent === n, name);
+  });
+
+  await journey("the theme toggles and the canvas follows", async () => {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("t");
+    expect(await page.evaluate(() => document.documentElement.dataset.theme) === "light", "first toggle is not light");
+    await page.keyboard.press("t");
+    expect(await page.evaluate(() => document.documentElement.dataset.theme) === "dark", "second toggle is not dark");
+    await page.waitForTimeout(100);
+    // The waterfall's background pixel follows the theme.
+    const px = await page.evaluate(() => {
+      const c = document.querySelector("#waterfall");
+      return Array.from(c.getContext("2d").getImageData(2, 2, 1, 1).data.slice(0, 3));
+    });
+    expect(px.every((v) => v < 60), `dark canvas background is ${px}`);
+    await page.screenshot({ path: join(shots, "dark-theme.png") });
+    await page.keyboard.press("t");
+  });
+
   await journey("hostile markup in a trace stays text and runs nothing", async () => {
     const row = page.locator("#traces tbody tr", { hasText: "<img src=x onerror=alert(1)>" });
     expect((await row.count()) === 1, "the hostile trace is not listed with its literal name");

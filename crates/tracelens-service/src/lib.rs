@@ -19,7 +19,7 @@ pub use breakdown::{breakdown, Bottleneck, Breakdown};
 pub use columns::trace_columns;
 pub use detail::{find_span, span_detail, SpanDetail};
 pub use find::{find_in_trace, TraceMatches};
-pub use load::{from_store, load_files, LoadOptions, Loaded};
+pub use load::{from_store, load_bytes, load_files, LoadOptions, Loaded};
 pub use rows::{rows, Row};
 pub use search::{find_trace, lookup_failure, search, SearchResult};
 pub use session::{ServiceError, ServiceResult, Session};

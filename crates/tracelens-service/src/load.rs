@@ -28,16 +28,20 @@ impl Loaded {
     }
 }
 
-/// Reads every file into one store (spans of one trace spread over files join
-/// into one trace) and builds the dataset.
-pub fn load_files(paths: &[PathBuf], opts: &LoadOptions) -> Loaded {
-    let mut store = TraceStore::new();
-    let ropts = ReadOptions {
+fn read_options(opts: &LoadOptions) -> ReadOptions {
+    ReadOptions {
         format: opts.format,
         progress: opts.progress.clone(),
         cancel: opts.cancel.clone(),
         ..ReadOptions::default()
-    };
+    }
+}
+
+/// Reads every file into one store (spans of one trace spread over files join
+/// into one trace) and builds the dataset.
+pub fn load_files(paths: &[PathBuf], opts: &LoadOptions) -> Loaded {
+    let mut store = TraceStore::new();
+    let ropts = read_options(opts);
     let reports = paths
         .iter()
         .map(|p| read_path(p, &mut store, &ropts))
@@ -45,6 +49,18 @@ pub fn load_files(paths: &[PathBuf], opts: &LoadOptions) -> Loaded {
     Loaded {
         dataset: Dataset::build(store, opts.dataset),
         reports,
+    }
+}
+
+/// Reads one in-memory input (the desktop app's bundled sample) named `name`.
+pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Loaded {
+    let mut store = TraceStore::new();
+    let ropts = read_options(opts);
+    let report =
+        tracelens_formats::read_from(name, bytes, Some(bytes.len() as u64), &mut store, &ropts);
+    Loaded {
+        dataset: Dataset::build(store, opts.dataset),
+        reports: vec![report],
     }
 }
 

@@ -1,0 +1,124 @@
+//! The Tauri commands: each one `Session` call (or an open), its answer sent
+//! as JSON, the waterfall's columns as raw bytes (an ArrayBuffer in the page,
+//! no JSON on the way).
+
+use crate::opening::{self, AppState, LoadStatus};
+use tauri::ipc::Response;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use tracelens_service::{Breakdown, SearchResult, SpanDetail, SummaryDoc, TraceMatches};
+
+type CmdResult<T> = Result<T, String>;
+
+#[tauri::command]
+pub fn summary(state: State<'_, AppState>) -> SummaryDoc {
+    state.session().summary()
+}
+
+#[tauri::command]
+pub fn search(state: State<'_, AppState>, id: String) -> SearchResult {
+    state.session().search(&id)
+}
+
+#[tauri::command]
+pub fn columns(
+    state: State<'_, AppState>,
+    trace: String,
+    adjust_skew: bool,
+) -> CmdResult<Response> {
+    state
+        .session()
+        .columns(&trace, adjust_skew)
+        .map(Response::new)
+        .map_err(|e| e.to_string())
+}
+
+#[tauri::command]
+pub fn node(state: State<'_, AppState>, trace: String, node: u32) -> CmdResult<SpanDetail> {
+    state
+        .session()
+        .node(&trace, node)
+        .map_err(|e| e.to_string())
+}
+
+#[tauri::command]
+pub fn span(state: State<'_, AppState>, trace: String, span: String) -> CmdResult<SpanDetail> {
+    state
+        .session()
+        .span(&trace, &span)
+        .map_err(|e| e.to_string())
+}
+
+#[tauri::command]
+pub fn breakdown(
+    state: State<'_, AppState>,
+    trace: String,
+    node: Option<u32>,
+) -> CmdResult<Breakdown> {
+    state
+        .session()
+        .breakdown(&trace, node)
+        .map_err(|e| e.to_string())
+}
+
+#[tauri::command]
+pub fn find(state: State<'_, AppState>, trace: String, q: String) -> CmdResult<TraceMatches> {
+    state.session().find(&trace, &q).map_err(|e| e.to_string())
+}
+
+/// Shows the native open dialog; what the user picks is opened.
+#[tauri::command]
+pub fn open_dialog(app: AppHandle) {
+    let handle = app.clone();
+    app.dialog()
+        .file()
+        .set_title("Open trace files")
+        .add_filter(
+            "Trace exports",
+            &[
+                "json", "jsonl", "ndjson", "pb", "bin", "proto", "gz", "zst", "zstd",
+            ],
+        )
+        .add_filter("All files", &["*"])
+        .pick_files(move |picked| {
+            let paths: Vec<_> = picked
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.into_path().ok())
+                .collect();
+            if !paths.is_empty() {
+                opening::open_paths(handle, paths);
+            }
+        });
+}
+
+#[tauri::command]
+pub fn open_sample(app: AppHandle) {
+    opening::open_sample(app);
+}
+
+/// Opens a path from the recent list, and only such a path: the page cannot
+/// name an arbitrary file to read.
+#[tauri::command]
+pub fn open_recent(app: AppHandle, path: String) -> CmdResult<()> {
+    if !crate::recent::contains(&app, &path) {
+        return Err(format!("{path} is not in the recent-files list"));
+    }
+    opening::open_paths(app, vec![path.into()]);
+    Ok(())
+}
+
+#[tauri::command]
+pub fn recent_files(app: AppHandle) -> Vec<String> {
+    crate::recent::list(&app)
+}
+
+#[tauri::command]
+pub fn cancel_open(state: State<'_, AppState>) -> bool {
+    state.cancel()
+}
+
+#[tauri::command]
+pub fn load_status(state: State<'_, AppState>) -> LoadStatus {
+    state.status()
+}

@@ -1,0 +1,61 @@
+//! The Tracelens desktop app: one window over the web UI (ui/dist). Every
+//! command is a thin adapter over `tracelens_service::Session`, the same
+//! layer the CLI and `tracelens serve` use; nothing here analyses a trace.
+//!
+//! Files reach the app only from the user: command-line paths, the native
+//! open dialog (shown by the Rust side, so the page needs no file or dialog
+//! permission), a drop on the window, or the recent list (paths the user
+//! opened before). The page can read no file by itself.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod opening;
+mod recent;
+
+use std::path::PathBuf;
+use tauri::{DragDropEvent, Manager, WindowEvent};
+
+fn main() {
+    // Paths given on the command line (`tracelens open FILE...` passes them
+    // through); flags are left to Tauri and WebKit.
+    let paths: Vec<PathBuf> = std::env::args_os()
+        .skip(1)
+        .filter(|a| !a.to_string_lossy().starts_with('-'))
+        .map(PathBuf::from)
+        .collect();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(opening::AppState::default())
+        .setup(move |app| {
+            if !paths.is_empty() {
+                opening::open_paths(app.handle().clone(), paths.clone());
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                opening::open_paths(window.app_handle().clone(), paths.clone());
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::summary,
+            commands::search,
+            commands::columns,
+            commands::node,
+            commands::span,
+            commands::breakdown,
+            commands::find,
+            commands::open_dialog,
+            commands::open_sample,
+            commands::open_recent,
+            commands::recent_files,
+            commands::cancel_open,
+            commands::load_status,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("tracelens-app: {e}");
+        std::process::exit(1);
+    }
+}

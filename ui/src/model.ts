@@ -1,0 +1,97 @@
+// What the trace views share: the columns, the selected row, the search
+// matches and the time window. Views subscribe and redraw on the next frame;
+// a change made in one view (select in the flame graph) shows in the other.
+
+import { Columns } from "./columns";
+
+export type Change = "trace" | "select" | "window" | "matches";
+
+export class TraceModel {
+  cols: Columns | null = null;
+  traceId = "";
+  selected = -1;
+  /** 1 for each row the in-trace search matched. */
+  matches: Uint8Array = new Uint8Array(0);
+  matchRows: number[] = [];
+  t0 = 0;
+  t1 = 1;
+  private listeners: ((c: Change) => void)[] = [];
+  /** Called when the user selects a row (not when the selection is cleared). */
+  onSelect: (row: number) => void = () => {};
+  /** Draw durations in ms, newest last (the UI benchmark reads them). */
+  readonly drawTimes: number[] = [];
+
+  subscribe(f: (c: Change) => void): void {
+    this.listeners.push(f);
+  }
+
+  private emit(c: Change): void {
+    for (const f of this.listeners) f(c);
+  }
+
+  load(id: string, cols: Columns): void {
+    this.traceId = id;
+    this.cols = cols;
+    this.selected = -1;
+    this.matches = new Uint8Array(cols.rows);
+    this.matchRows = [];
+    this.t0 = 0;
+    this.t1 = Math.max(cols.endNs, 1);
+    this.emit("trace");
+  }
+
+  select(row: number): void {
+    const c = this.cols;
+    if (!c || row < 0 || row >= c.rows) return;
+    this.selected = row;
+    this.emit("select");
+    this.onSelect(row);
+  }
+
+  setWindow(t0: number, t1: number): void {
+    const min = 1000;
+    if (t1 - t0 < min) t1 = t0 + min;
+    this.t0 = t0;
+    this.t1 = t1;
+    this.emit("window");
+  }
+
+  resetWindow(): void {
+    if (this.cols) this.setWindow(0, Math.max(this.cols.endNs, 1));
+  }
+
+  /** Zooms the window by `factor` around time `at`. */
+  zoom(factor: number, at: number): void {
+    const span = this.t1 - this.t0;
+    const ns = Math.max(1000, span * factor);
+    const t0 = at - ((at - this.t0) / span) * ns;
+    this.setWindow(t0, t0 + ns);
+  }
+
+  setMatches(rows: number[]): void {
+    const c = this.cols;
+    if (!c) return;
+    this.matches = new Uint8Array(c.rows);
+    for (const r of rows) if (r < c.rows) this.matches[r] = 1;
+    this.matchRows = rows;
+    this.emit("matches");
+  }
+
+  recordDraw(ms: number): void {
+    this.drawTimes.push(ms);
+    if (this.drawTimes.length > 10_000) this.drawTimes.splice(0, 5_000);
+  }
+}
+
+/** Coalesces redraw requests into one per animation frame. */
+export function frameScheduler(draw: () => void): () => void {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      draw();
+    });
+  };
+}

@@ -1,0 +1,48 @@
+// The drawing colours, read from the CSS custom properties once per theme
+// change rather than once per frame.
+
+export interface Palette {
+  bg: string; fg: string; muted: string; line: string; sel: string; match: string;
+  agent: string; llm: string; tool: string; other: string; error: string; crit: string;
+}
+
+let cached: Palette | null = null;
+
+export function palette(): Palette {
+  if (cached) return cached;
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string): string => css.getPropertyValue(`--${name}`).trim() || "#888";
+  cached = {
+    bg: v("bg"), fg: v("fg"), muted: v("muted"), line: v("line"), sel: v("sel"), match: v("match"),
+    agent: v("agent"), llm: v("llm"), tool: v("tool"), other: v("other"), error: v("error"), crit: v("crit"),
+  };
+  return cached;
+}
+
+export function classColor(p: Palette, cls: string): string {
+  switch (cls) {
+    case "agent": return p.agent;
+    case "llm": return p.llm;
+    case "tool": return p.tool;
+    default: return p.other;
+  }
+}
+
+/** Forget the colours (the theme changed); views redraw after. */
+export function resetPalette(): void {
+  cached = null;
+}
+
+/** Sizes a canvas's backing store to its CSS size and returns a context in CSS pixels. */
+export function fitCanvas(cv: HTMLCanvasElement): CanvasRenderingContext2D | null {
+  const dpr = window.devicePixelRatio || 1;
+  const W = cv.clientWidth, H = cv.clientHeight;
+  if (cv.width !== Math.round(W * dpr) || cv.height !== Math.round(H * dpr)) {
+    cv.width = Math.round(W * dpr);
+    cv.height = Math.round(H * dpr);
+  }
+  const g = cv.getContext("2d");
+  if (!g) return null;
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return g;
+}
