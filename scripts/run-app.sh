@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Sets up this machine and opens Tracelens on the bundled sample trace.
-# The desktop window arrives with the desktop issue; until then this prints
-# the sample's summary and the span tree of its most eventful trace.
+# Sets up this machine and opens Tracelens on the bundled sample trace: the
+# desktop app when there is a display; else `tracelens serve` for a browser
+# (through an SSH tunnel on a remote box), after the sample's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+(cd ui && npm run build --silent)
+sample=examples/agent-runs.jsonl
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && -z "${TRACELENS_NO_DESKTOP:-}" ]]; then
+    cargo build --release --locked -p tracelens-app
+    exec target/release/tracelens-app "$sample"
+fi
 cargo build --release --locked -p tracelens-cli
 bin=target/release/tracelens
-sample=examples/agent-runs.jsonl
 "$bin" summary "$sample"
-# The trace with a dead agent: the one the audit could not explain.
-trace=$("$bin" summary "$sample" --json | python3 -c 'import json,sys
-d=json.load(sys.stdin)
-t=[t for t in d["traces"] if "dead" in t["states"]] or d["traces"]
-print(t[0]["trace_id"])')
 echo
-"$bin" tree "$sample" --trace "$trace"
+echo "No display: serving the web UI instead. Open the URL below in a browser"
+echo "(from another machine: ssh -L PORT:127.0.0.1:PORT this-host, then the URL)."
+exec "$bin" serve "$sample"

@@ -12,6 +12,13 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # Debian's Chromium runs the web UI's end-to-end tests (playwright-core drives it).
 [[ -n "${TRACELENS_NO_BROWSER:-}" ]] || command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# The desktop app: WebKitGTK to build it; Xvfb, WebKitWebDriver (and
+# tauri-driver, below) to test it in a real window.
+if [[ -z "${TRACELENS_NO_DESKTOP:-}" ]]; then
+    for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev xvfb xauth webkit2gtk-driver; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+    done
+fi
 if ((${#need_apt[@]})); then
     echo "setup: installing ${need_apt[*]}" >&2
     SUDO=""
@@ -23,6 +30,10 @@ fi
 if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo not found; install Rust (rustup) first" >&2
     exit 1
+fi
+if [[ -z "${TRACELENS_NO_DESKTOP:-}" ]] && ! command -v tauri-driver >/dev/null 2>&1; then
+    echo "setup: installing tauri-driver" >&2
+    cargo install tauri-driver --locked --version '^2'
 fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt 2>/dev/null || true
 

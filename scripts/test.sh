@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
+echo "== web UI: strict TypeScript build (the desktop app embeds ui/dist)"
+(cd ui && npm run build --silent)
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -22,10 +24,12 @@ cargo run --release --locked -p tracelens-bench -- report \
 grep -q '| 2000 |' target/bench-smoke/benchmarks.md || grep -q '^| 20[0-9][0-9] |' target/bench-smoke/benchmarks.md
 echo "== the bundled sample opens"
 cargo run --release --locked -p tracelens-cli -- summary examples/agent-runs.jsonl --json >/dev/null
-echo "== web UI: strict TypeScript build, then end to end in Chromium against tracelens serve"
-(cd ui && npm run build --silent)
 e2e_log=$(mktemp)
+echo "== web UI end to end in Chromium against tracelens serve"
 (cd ui && timeout 600 node tests/e2e.mjs ../target/release/tracelens) 2>&1 | tee "$e2e_log"
+echo "== desktop app end to end in its real window (Xvfb, tauri-driver, WebKitWebDriver)"
+cargo build --locked -p tracelens-app
+(cd ui && timeout 600 node tests/desktop.mjs ../target/debug/tracelens-app) 2>&1 | tee -a "$e2e_log"
 passed=$((passed + $(grep -c '^ok ' "$e2e_log" || true)))
 failed=$((failed + $(grep -c '^FAIL ' "$e2e_log" || true)))
 rm -f "$e2e_log"

@@ -116,24 +116,27 @@ fn start(app: AppHandle, input: Input) {
         ..LoadOptions::default()
     };
     let done = Arc::new(AtomicBool::new(false));
-    // Progress ticks while the reader runs.
-    {
+    // Progress ticks while the reader runs; joined before "load-finished"
+    // so that no tick can arrive after it.
+    let ticker = {
         let (app, progress, done, mut s) =
             (app.clone(), progress.clone(), done.clone(), status.clone());
-        std::thread::spawn(move || {
-            while !done.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(100));
-                s.bytes_read = progress.load(Ordering::Relaxed);
-                let _ = app.emit("load-progress", &s);
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(100));
+            if done.load(Ordering::Relaxed) {
+                break;
             }
-        });
-    }
+            s.bytes_read = progress.load(Ordering::Relaxed);
+            let _ = app.emit("load-progress", &s);
+        })
+    };
     std::thread::spawn(move || {
         let loaded: Loaded = match &input {
             Input::Files(p) => tracelens_service::load_files(p, &opts),
             Input::Sample => tracelens_service::load_bytes(SAMPLE_NAME, SAMPLE, &opts),
         };
         done.store(true, Ordering::Relaxed);
+        let _ = ticker.join();
         let state = app.state::<AppState>();
         status.loading = false;
         status.bytes_read = progress.load(Ordering::Relaxed);

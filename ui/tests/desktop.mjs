@@ -1,0 +1,227 @@
+// End-to-end journeys in the real desktop window: the Tauri app under Xvfb,
+// driven through tauri-driver and WebKitWebDriver (plain W3C WebDriver over
+// fetch; no client library). Screenshots of each view go to ui/test-results/.
+//
+// Usage: node tests/desktop.mjs [path/to/tracelens-app]
+// Every wait is bounded; tauri-driver is stopped with SIGTERM so that
+// WebKitWebDriver does not outlive the test; Xvfb is started when there is
+// no display.
+
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const app = resolve(process.argv[2] ?? join(root, "target/debug/tracelens-app"));
+const shots = join(root, "ui/test-results");
+const PORT = 4444 + Math.floor(Math.random() * 1000);
+const WAIT = 20_000;
+mkdirSync(shots, { recursive: true });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const children = [];
+const home = mkdtempSync(join(tmpdir(), "tracelens-desktop-"));
+
+function cleanup() {
+  for (const c of children.reverse()) {
+    try { c.kill("SIGTERM"); } catch { /* gone */ }
+  }
+  rmSync(home, { recursive: true, force: true });
+}
+process.on("exit", cleanup);
+
+/** A display: the one we have, else a fresh Xvfb. */
+async function display() {
+  if (process.env.DISPLAY) return process.env.DISPLAY;
+  for (let n = 90 + Math.floor(Math.random() * 50), tries = 0; tries < 10; n++, tries++) {
+    const x = spawn("Xvfb", [`:${n}`, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "ignore" });
+    let exited = false;
+    x.on("exit", () => { exited = true; });
+    await sleep(700);
+    if (!exited) { children.push(x); return `:${n}`; }
+  }
+  throw new Error("could not start Xvfb");
+}
+
+const env = {
+  ...process.env,
+  DISPLAY: await display(),
+  // The recent-files list and WebKit's caches go to a throwaway home.
+  XDG_CONFIG_HOME: join(home, "config"), XDG_DATA_HOME: join(home, "data"), XDG_CACHE_HOME: join(home, "cache"),
+  LIBGL_ALWAYS_SOFTWARE: "1",
+};
+const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1000)], { env, stdio: ["ignore", "inherit", "inherit"] });
+children.push(driver);
+
+const base = `http://127.0.0.1:${PORT}`;
+async function wd(method, path, body) {
+  if (process.env.WD_DEBUG) console.log(new Date().toISOString().slice(11, 23), method, path, JSON.stringify(body ?? "").slice(0, 80));
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), 60_000);
+  try {
+    const res = await fetch(`${base}${path}`, {
+      method, signal: ctl.signal,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
+    return json.value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// tauri-driver listens once WebKitWebDriver is up.
+for (let i = 0; ; i++) {
+  try { await fetch(`${base}/status`); break; } catch { /* not yet */ }
+  if (i > 100) throw new Error("tauri-driver did not start");
+  await sleep(200);
+}
+
+class Session {
+  static async start(args = []) {
+    const v = await wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: app, args } } } });
+    const s = new Session(v.sessionId);
+    await s.until(() => s.js("return document.readyState === 'complete' && !!document.querySelector('#status')"), "the page to load");
+    return s;
+  }
+  constructor(id) { this.id = id; }
+  p(path) { return `/session/${this.id}${path}`; }
+  js(script, ...args) { return wd("POST", this.p("/execute/sync"), { script, args }); }
+  async find(css) { const v = await wd("POST", this.p("/element"), { using: "css selector", value: css }); return Object.values(v)[0]; }
+  click(el) { return wd("POST", this.p(`/element/${el}/click`), {}); }
+  type(el, text) { return wd("POST", this.p(`/element/${el}/value`), { text }); }
+  text(css) { return this.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null", css); }
+  /** Key presses sent to whatever has the focus. */
+  keys(...keys) {
+    const actions = keys.flatMap((k) => [{ type: "keyDown", value: k }, { type: "keyUp", value: k }]);
+    return wd("POST", this.p("/actions"), { actions: [{ type: "key", id: "kbd", actions }] });
+  }
+  /** A click at (x, y) inside an element, from its top-left corner. */
+  async clickAt(css, x, y) {
+    const r = await this.js("const b = document.querySelector(arguments[0]).getBoundingClientRect(); return [b.left, b.top]", css);
+    await wd("POST", this.p("/actions"), { actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions: [
+      { type: "pointerMove", origin: "viewport", x: Math.round(r[0] + x), y: Math.round(r[1] + y) },
+      { type: "pointerDown", button: 0 }, { type: "pointerUp", button: 0 },
+    ] }] });
+  }
+  async until(pred, what, ms = WAIT) {
+    const end = Date.now() + ms;
+    let last;
+    while (Date.now() < end) {
+      try { if ((last = await pred())) return last; } catch (e) { last = e; }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+  }
+  async shot(name) {
+    const b64 = await wd("GET", this.p("/screenshot"));
+    writeFileSync(join(shots, `${name}.png`), Buffer.from(b64, "base64"));
+  }
+  /** Fails when a dialog (alert, confirm) is open: nothing in a trace may open one. */
+  async noDialog() {
+    try {
+      const t = await wd("GET", this.p("/alert/text"));
+      throw new Error(`a dialog is open: ${t}`);
+    } catch (e) {
+      if (String(e.message).startsWith("a dialog")) throw e;
+    }
+  }
+  end() { return wd("DELETE", `/session/${this.id}`).catch(() => {}); }
+}
+
+const results = [];
+let current = null;
+async function journey(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push(true);
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push(false);
+    console.log(`FAIL ${name}: ${e instanceof Error ? e.message : e}`);
+    await current?.shot(`failed-desktop-${name.replace(/\W+/g, "-")}`).catch(() => {});
+  }
+}
+const expect = (cond, msg) => { if (!cond) throw new Error(msg); };
+const rows = (s) => s.js("return document.querySelectorAll('#traces tbody tr').length");
+
+try {
+  const s = await Session.start();
+  current = s;
+  await journey("desktop: with nothing open the app offers the bundled sample", async () => {
+    await s.until(async () => !(await s.js("return document.querySelector('#empty').hidden")), "the empty state");
+    expect(await s.js("return document.body.classList.contains('desktop')"), "the page does not know it is in the app");
+    await s.shot("desktop-empty");
+    await s.click(await s.find("#sample"));
+    await s.until(async () => (await rows(s)) === 8, "8 traces from the sample");
+    await s.until(() => s.js("return !!document.querySelector('#waterfall').dataset.trace"), "a trace drawn");
+    await s.shot("desktop-waterfall");
+  });
+
+  await journey("desktop: find a trace and select a span", async () => {
+    await s.type(await s.find("#filter"), "dead");
+    await s.until(async () => (await rows(s)) === 1, "one trace with a dead agent");
+    await s.click(await s.find("#traces tbody tr td"));
+    const id = await s.js("return document.querySelector('#traces tbody tr').dataset.traceId");
+    await s.until(() => s.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", id), "the trace drawn");
+    // The third row of the waterfall: 22 px axis, 20 px rows.
+    await s.clickAt("#waterfall", 500, 22 + 20 * 2 + 10);
+    const name = await s.until(() => s.text("#detail h2"), "span details");
+    await s.keys("\uE015"); // ArrowDown
+    await s.until(async () => (await s.text("#detail h2")) !== name, "the next span's details");
+    const d = await s.text("#detail");
+    expect(d.includes("self time") && d.includes("duration"), "details lack timing");
+    await s.shot("desktop-details");
+  });
+
+  await journey("desktop: search in the trace, then the flame graph", async () => {
+    await s.click(await s.find("#find"));
+    await s.type(await s.find("#find"), "execute_tool\uE007"); // Enter
+    await s.until(async () => /^1 \/ \d+/.test((await s.text("#find-count")) ?? ""), "1 / n matches");
+    await s.until(async () => ((await s.text("#detail h2")) ?? "").startsWith("execute_tool"), "the first match selected");
+    await s.keys("\uE00C"); // Escape: back to the canvas
+    await s.keys("f");
+    await s.until(() => s.js("return document.body.dataset.view === 'flame'"), "the flame graph");
+    await s.clickAt("#flame", 100, 22 + 10);
+    await s.until(async () => (await s.text("#detail h2")) === "invoke_agent supervisor", "the root selected in the flame graph");
+    await s.shot("desktop-flame");
+    await s.keys("b");
+    await s.until(() => s.js("return document.querySelectorAll('#breakdown ol.bottlenecks li').length > 0"), "the breakdown");
+    await s.shot("desktop-breakdown");
+    await s.keys("w", "d");
+  });
+  await s.end();
+
+  const h = await Session.start([join(root, "tests/fixtures/hostile-markup.json")]);
+  current = h;
+  await journey("desktop: hostile markup from a file on the command line stays text", async () => {
+    await h.until(async () => (await rows(h)) === 1, "the hostile trace listed");
+    expect((await h.text("#traces tbody tr td")) === "<img src=x onerror=alert(1)>", "the name is not literal text");
+    await h.until(() => h.js("return !!document.querySelector('#waterfall').dataset.trace"), "the trace drawn");
+    await h.clickAt("#waterfall", 500, 22 + 10);
+    await h.until(async () => (await h.text("#detail h2")) === "<img src=x onerror=alert(1)>", "its details");
+    const d = await h.text("#detail");
+    expect(d.includes("<svg onload=alert(2)>") && d.includes("<script>window.__pwned='attr'</script>"), "attributes are not shown as text");
+    await h.keys("\uE015");
+    await h.until(async () => (await h.text("#detail h2")) === "<script>window.__pwned='child'</script>", "the child's details");
+    await h.noDialog();
+    const injected = await h.js("return [window.__pwned || null, document.querySelectorAll('img, svg, iframe').length]");
+    expect(injected[0] === null && injected[1] === 0, `injected: ${JSON.stringify(injected)}`);
+    await h.shot("desktop-hostile");
+  });
+  await h.end();
+} catch (e) {
+  console.log(`FAIL desktop harness: ${e instanceof Error ? e.stack : e}`);
+  results.push(false);
+}
+
+cleanup();
+const passed = results.filter(Boolean).length;
+console.log(`desktop e2e: ${passed} passed, ${results.length - passed} failed; screenshots in ${shots}`);
+process.exit(results.length - passed ? 1 : 0);
