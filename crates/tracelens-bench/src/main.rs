@@ -326,6 +326,14 @@ fn write_targets(w: &mut String, rows: &[Row]) -> std::fmt::Result {
     Ok(())
 }
 
+/// The `<!-- ui-bench -->` ... `<!-- /ui-bench -->` section of a report.
+fn ui_section(doc: &str) -> Option<&str> {
+    const END: &str = "<!-- /ui-bench -->";
+    let start = doc.find("<!-- ui-bench -->")?;
+    let end = doc[start..].find(END)? + start + END.len();
+    Some(&doc[start..end])
+}
+
 fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
     let mut s = String::new();
     let w = &mut s;
@@ -393,6 +401,15 @@ fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
     write_targets(w, rows)?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)?;
+    }
+    // The web UI's section (ui/tests/bench.mjs) is measured separately: keep it.
+    if let Some(ui) = std::fs::read_to_string(out)
+        .ok()
+        .and_then(|prev| ui_section(&prev).map(str::to_string))
+    {
+        s.push('\n');
+        s.push_str(&ui);
+        s.push('\n');
     }
     std::fs::File::create(out)?.write_all(s.as_bytes())?;
     eprintln!("wrote {}", out.display());

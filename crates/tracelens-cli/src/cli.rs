@@ -27,10 +27,18 @@ pub enum Command {
     Search(SearchArgs),
     /// Serve the inputs over a local HTTP API (and the web UI) on 127.0.0.1, behind an access token.
     Serve(ServeArgs),
+    /// Open files in the desktop app (tracelens-app, next to this binary or on PATH).
+    Open(OpenArgs),
     /// Convert inputs to normalised OTLP.
     Convert(ConvertArgs),
     /// Generate realistic agent runs (with planted failures) for demos, tests and benchmarks.
     Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct OpenArgs {
+    /// Trace files to open; none opens the app empty (it offers the bundled sample).
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]

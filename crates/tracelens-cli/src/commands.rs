@@ -73,6 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             report_errors(&mut loaded)
         }
         Command::Serve(a) => serve(a),
+        Command::Open(a) => open(a),
         Command::Convert(a) => convert(a),
         Command::Generate(a) => generate(a),
     }
@@ -213,6 +214,44 @@ fn generate(a: GenerateArgs) -> Result<ExitCode> {
         a.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the desktop app on the files and returns: the window lives on
+/// its own. The files are checked here first, so that a typo is an error on
+/// the terminal rather than an empty window.
+fn open(a: crate::cli::OpenArgs) -> Result<ExitCode> {
+    let mut paths = Vec::with_capacity(a.files.len());
+    for f in &a.files {
+        let p = std::fs::canonicalize(f).with_context(|| format!("cannot open {}", f.display()))?;
+        paths.push(p);
+    }
+    let app = desktop_app().context(
+        "the desktop app (tracelens-app) is not installed next to tracelens or on PATH; \
+         build it with `cargo build --release -p tracelens-app`, or use `tracelens serve`",
+    )?;
+    std::process::Command::new(&app)
+        .args(&paths)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .with_context(|| format!("cannot start {}", app.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tracelens-app` next to this binary (one build's target dir, one install
+/// prefix), else on PATH.
+fn desktop_app() -> Option<std::path::PathBuf> {
+    let name = format!("tracelens-app{}", std::env::consts::EXE_SUFFIX);
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|d| d.join(&name)))
+        .filter(|p| p.is_file());
+    beside.or_else(|| {
+        std::env::var_os("PATH").and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|d| d.join(&name))
+                .find(|p| p.is_file())
+        })
+    })
 }
 
 /// Loads the inputs, then serves them until Ctrl-C or SIGTERM. The URL (with

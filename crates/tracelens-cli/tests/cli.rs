@@ -325,3 +325,54 @@ fn serve_answers_with_the_token_and_stops_on_sigterm() {
         "the token must not reach the log: {err}"
     );
 }
+
+#[test]
+fn open_hands_canonical_paths_to_the_desktop_app_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A copy of tracelens with a stand-in tracelens-app beside it that
+    // records what it was given.
+    let cli = dir.path().join("tracelens");
+    std::fs::copy(env!("CARGO_BIN_EXE_tracelens"), &cli).unwrap();
+    let record = dir.path().join("args.txt");
+    let app = dir.path().join("tracelens-app");
+    std::fs::write(
+        &app,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&app, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let trace = fixtures().join("otlp-spec-example.json");
+    let o = Command::new(&cli)
+        .current_dir(fixtures())
+        .args(["open", "otlp-spec-example.json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut got = String::new();
+    for _ in 0..100 {
+        got = std::fs::read_to_string(&record).unwrap_or_default();
+        if !got.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let want = std::fs::canonicalize(trace).unwrap();
+    assert_eq!(got.trim(), want.display().to_string());
+
+    // A missing file is an error on the terminal, not an empty window.
+    let o = Command::new(&cli)
+        .args(["open", "no-such-file.json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("cannot open no-such-file.json"),
+        "{}",
+        text(&o.stderr)
+    );
+}

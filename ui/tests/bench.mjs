@@ -1,0 +1,169 @@
+// UI benchmark: a generated trace of N spans, served by `tracelens serve`,
+// opened in Debian's Chromium (headless, software rendering), then panned and
+// zoomed by real input events. Reports, per size:
+//   - first render: fetch of the binary columns + decode + first full draw,
+//     measured in the page from the click on the trace to the drawn frame;
+//   - draw time per frame while panning and zooming (wheel, drag), p50/p95:
+//     the main-thread cost of a frame, which must stay under 16 ms;
+//   - frame intervals (requestAnimationFrame deltas) during a continuous pan;
+//   - memory: the JS heap, and the RSS of Chromium's renderer processes.
+// Writes a Markdown section into docs/benchmarks.md between the ui-bench
+// markers (the engine harness keeps it when it rewrites the file).
+//
+// Usage: node tests/bench.mjs [--sizes 100000,1000000] [--runs 3] [--out ../docs/benchmarks.md]
+
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : def;
+};
+const sizes = arg("sizes", "100000,1000000").split(",").map(Number);
+const runs = Number(arg("runs", "3"));
+const out = resolve(arg("out", join(root, "docs/benchmarks.md")));
+const bin = resolve(arg("bin", join(root, "target/release/tracelens")));
+const dataDir = join(root, "target/ui-bench");
+mkdirSync(dataDir, { recursive: true });
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] : NaN; };
+
+function traceFile(n) {
+  const f = join(dataDir, `one-trace-${n}.pb`);
+  if (!existsSync(f)) {
+    execFileSync(bin, ["generate", "--out", f, "--format", "otlp-proto", "--traces", "1", "--spans-per-trace", String(n), "--seed", "7"], { stdio: "inherit" });
+  }
+  return f;
+}
+
+function serve(file) {
+  const proc = spawn(bin, ["serve", "--ui", join(root, "ui/dist"), file], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("no URL within 300 s")), 300_000);
+    let buf = "";
+    proc.stdout.on("data", (b) => {
+      buf += b;
+      const m = buf.match(/at (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); ok({ proc, url: m[1] }); }
+    });
+    proc.on("exit", (c) => fail(new Error(`serve exited ${c}`)));
+  });
+}
+
+/** RSS in MB of the browser's renderer processes (children of its main process). */
+function rendererRssMb(browserPid) {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.includes("--type=renderer")) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      if (Number(stat[1]) !== browserPid) continue;
+      const rss = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
+      total += rss ? Number(rss[1]) / 1024 : 0;
+    } catch { /* gone */ }
+  }
+  return total;
+}
+
+async function measure(n) {
+  const file = traceFile(n);
+  const { proc, url } = await serve(file);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"],
+  });
+  const res = { n, first: [], draw: [], frames: [], heap: 0, rss: 0 };
+  try {
+    for (let r = 0; r < runs; r++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.setDefaultTimeout(300_000);
+      await page.goto(url);
+      // The page opens the newest trace by itself: time that open, in the page.
+      await page.waitForSelector("#waterfall[data-trace]");
+      const status = await page.textContent("#status");
+      const m = status?.match(/(\d+) spans drawn in (\d+) ms/);
+      if (!m || Number(m[1]) !== n) throw new Error(`unexpected status: ${status}`);
+      res.first.push(Number(m[2]));
+      const box = await page.locator("#waterfall").boundingBox();
+      if (!box) throw new Error("no waterfall");
+      const cx = box.x + box.width * 0.6, cy = box.y + box.height / 2;
+      await page.mouse.move(cx, cy);
+      await page.evaluate(() => { window.tracelens.model.drawTimes.length = 0; });
+      // Zoom in and out around the pointer, pan by shift+wheel, drag, scroll rows.
+      for (let i = 0; i < 20; i++) { await page.keyboard.down("Control"); await page.mouse.wheel(0, -120); await page.keyboard.up("Control"); }
+      for (let i = 0; i < 20; i++) { await page.keyboard.down("Shift"); await page.mouse.wheel(0, 120); await page.keyboard.up("Shift"); }
+      await page.mouse.down();
+      for (let i = 0; i < 30; i++) await page.mouse.move(cx - i * 10, cy);
+      await page.mouse.up();
+      for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 240);
+      for (let i = 0; i < 20; i++) { await page.keyboard.down("Control"); await page.mouse.wheel(0, 120); await page.keyboard.up("Control"); }
+      // The flame graph too.
+      await page.keyboard.press("f");
+      for (let i = 0; i < 20; i++) { await page.keyboard.down("Control"); await page.mouse.wheel(0, -120); await page.keyboard.up("Control"); }
+      await page.keyboard.press("0");
+      await page.waitForTimeout(200);
+      res.draw.push(...(await page.evaluate(() => window.tracelens.model.drawTimes.slice())));
+      await page.keyboard.press("w");
+      // A continuous pan driven from the page, one step per frame: rAF deltas.
+      res.frames.push(...(await page.evaluate(() => new Promise((done) => {
+        const m = window.tracelens.model;
+        const deltas = [];
+        let last = 0, k = 0;
+        const step = (t) => {
+          if (last) deltas.push(t - last);
+          last = t;
+          const d = (m.t1 - m.t0) * 0.01;
+          m.setWindow(m.t0 + d, m.t1 + d);
+          if (++k < 120) requestAnimationFrame(step); else done(deltas);
+        };
+        requestAnimationFrame(step);
+      }))));
+      const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+      res.heap = Math.max(res.heap, heap / 1e6);
+      res.rss = Math.max(res.rss, rendererRssMb(browser.process()?.pid ?? -1));
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    proc.kill("SIGTERM");
+  }
+  return res;
+}
+
+const rows = [];
+for (const n of sizes) {
+  const r = await measure(n);
+  rows.push(r);
+  console.log(`${n} spans: first render ${median(r.first)} ms (median of ${r.first.length}); draw p50 ${pct(r.draw, 50).toFixed(2)} ms p95 ${pct(r.draw, 95).toFixed(2)} ms (${r.draw.length} frames); rAF p95 ${pct(r.frames, 95).toFixed(1)} ms; heap ${r.heap.toFixed(0)} MB; renderer RSS ${r.rss.toFixed(0)} MB`);
+}
+
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+const chromiumVersion = execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"]).toString().trim();
+const section = [
+  "<!-- ui-bench -->",
+  "## Web UI (canvas waterfall and flame graph)",
+  "",
+  `Measured by \`ui/tests/bench.mjs\` on ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${chromiumVersion} headless with software rendering (--disable-gpu), ${new Date().toISOString().slice(0, 10)}.`,
+  `One generated trace of N spans served by \`tracelens serve\`; ${runs} page loads per size. First render: from the trace's selection to its first full frame (fetch of the binary columns, decode, draw), median of the loads. Draw time: main-thread time of each frame's draw while zooming (ctrl+wheel), panning (shift+wheel, drag) and scrolling by real input events, in the waterfall and the flame graph, all frames of all loads. rAF interval: frame-to-frame time during a continuous pan driven one step per frame (the display's 60 Hz is the floor). Memory: largest JS heap and renderer-process RSS seen.`,
+  "",
+  "| spans | first render (median) | draw p50 | draw p95 | frames | rAF interval p95 | JS heap | renderer RSS |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.n} | ${median(r.first)} ms | ${pct(r.draw, 50).toFixed(2)} ms | ${pct(r.draw, 95).toFixed(2)} ms | ${r.draw.length} | ${pct(r.frames, 95).toFixed(1)} ms | ${r.heap.toFixed(0)} MB | ${r.rss.toFixed(0)} MB |`),
+  "",
+  "Targets at 100k spans: first render within 1 s, draw p95 under 16 ms, webview memory under 300 MB.",
+  "<!-- /ui-bench -->",
+].join("\n");
+
+const prev = existsSync(out) ? readFileSync(out, "utf8") : "";
+const re = /<!-- ui-bench -->[\s\S]*<!-- \/ui-bench -->/;
+writeFileSync(out, re.test(prev) ? prev.replace(re, section) : `${prev.trimEnd()}\n\n${section}\n`);
+console.log(`wrote ${out}`);
