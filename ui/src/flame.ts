@@ -38,10 +38,6 @@ export class Flame {
     return this.canvas.offsetParent !== null;
   }
 
-  private x(t: number): number {
-    return ((t - this.m.t0) / Math.max(1, this.m.t1 - this.m.t0)) * this.canvas.clientWidth;
-  }
-
   /** Scrolls the selected span into view (only while shown: a hidden canvas has no height). */
   reveal(): void {
     const c = this.m.cols;
@@ -178,15 +174,29 @@ export class Flame {
     const lastLevel = firstLevel + Math.ceil((H - AXIS_H) / LEVEL_H);
     g.save();
     g.beginPath(); g.rect(0, AXIS_H, W, H - AXIS_H); g.clip();
+    // Per level, the x up to which pixels are already painted: a span under a
+    // pixel wide that starts there adds nothing visible, nor does its subtree
+    // (inside its interval). This bounds the rectangles drawn per level by
+    // the canvas width, whatever the trace's size.
+    const filled = new Float64Array(lastLevel + 2).fill(-1);
+    // One scale for the frame: reading clientWidth per span would ask the
+    // DOM (and maybe layout) for every row.
+    const t0 = this.m.t0, k = W / span;
+    const offset = c.offset, duration = c.duration, depth = c.depth;
     for (let i = 0; i < c.rows; i++) {
-      const d = c.depth[i] ?? 0;
-      const s = c.offset[i] ?? 0, dur = c.duration[i] ?? 0;
-      const x0 = this.x(s), x1 = this.x(s + dur);
+      const d = depth[i] ?? 0;
+      const s = offset[i] ?? 0, dur = duration[i] ?? 0;
+      const x0 = (s - t0) * k, x1 = (s + dur - t0) * k;
       // Off screen, too narrow, or below the view: nothing under it shows either.
       if (x1 < 0 || x0 > W || x1 - x0 < 0.3 || d > lastLevel) {
         i = subtreeEnd(c, i) - 1;
         continue;
       }
+      if (x1 - x0 < 1 && x0 < (filled[d] ?? -1) && i !== this.m.selected) {
+        i = subtreeEnd(c, i) - 1;
+        continue;
+      }
+      filled[d] = Math.max(filled[d] ?? -1, Math.floor(Math.max(0, x0)) + 1);
       if (d < firstLevel) continue;
       const y = AXIS_H + d * LEVEL_H - this.scrollY;
       const flags = c.flags[i] ?? 0;
