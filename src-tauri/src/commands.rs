@@ -42,6 +42,11 @@ pub fn node(state: State<'_, AppState>, trace: String, node: u32) -> CmdResult<S
 }
 
 #[tauri::command]
+pub fn markers(state: State<'_, AppState>, trace: String) -> CmdResult<tracelens_service::Markers> {
+    state.session().markers(&trace).map_err(|e| e.to_string())
+}
+
+#[tauri::command]
 pub fn span(state: State<'_, AppState>, trace: String, span: String) -> CmdResult<SpanDetail> {
     state
         .session()

@@ -44,6 +44,7 @@ fn main() {
             commands::columns,
             commands::node,
             commands::span,
+            commands::markers,
             commands::breakdown,
             commands::find,
             commands::open_dialog,

@@ -55,6 +55,8 @@ export const api = {
       : getJson(`/api/traces/${enc(trace)}/breakdown${node === null ? "" : `?node=${node}`}`),
   span: (trace: string, span: string): Promise<SpanDetail> =>
     desktop ? call("span", { trace, span }) : getJson(`/api/traces/${enc(trace)}/spans/${enc(span)}`),
+  markers: (trace: string): Promise<MarkersDoc> =>
+    desktop ? call("markers", { trace }) : getJson(`/api/traces/${enc(trace)}/markers`),
   find: (trace: string, q: string): Promise<TraceMatches> =>
     desktop ? call("find", { trace, q }) : getJson(`/api/traces/${enc(trace)}/find?q=${enc(q)}`),
 };
@@ -83,6 +85,7 @@ export interface Breakdown {
     by_model: Record<string, { calls: number; input_tokens: number; output_tokens: number; duration_ns: number }> };
   top_self_time: { node: number; span_id: string; name: string; class: string; self_ns: number; share: number }[];
 }
+export interface MarkersDoc { row: number[]; offset_ns: number[]; kind: number[]; name: number[]; names: string[] }
 export interface TraceMatches { query: string; count: number; rows: number[] }
 
 export interface AgentSummary { span_id: string; name: string; state: string; reason: string }

@@ -129,6 +129,7 @@ function renderList(): void {
 async function openTrace(id: string, selectNode?: number): Promise<void> {
   current = id;
   delete waterfall.canvas.dataset.trace;
+  delete waterfall.canvas.dataset.markers;
   renderList();
   const t = traces.find((x) => x.trace_id === id);
   title.textContent = t ? `${t.root_name} — ${t.trace_id.slice(0, 16)}… — ${t.span_count} spans, ${fmtNs(t.duration_ns)}` : id;
@@ -144,6 +145,11 @@ async function openTrace(id: string, selectNode?: number): Promise<void> {
     findCount.textContent = "";
     waterfall.canvas.dataset.trace = id;
     say(`${cols.rows} spans drawn in ${Math.round(performance.now() - t0)} ms`);
+    // Event markers arrive after the first frame: they never delay it.
+    void api.markers(id).then((m) => {
+      model.setMarkers(id, m);
+      waterfall.canvas.dataset.markers = String(m.row.length);
+    }).catch(fail);
     if (selectNode !== undefined) model.select(nodeRow.get(selectNode) ?? 0);
     else if (side === "breakdown") void showBreakdown();
   } catch (e) {

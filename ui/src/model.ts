@@ -2,9 +2,40 @@
 // matches and the time window. Views subscribe and redraw on the next frame;
 // a change made in one view (select in the flame graph) shows in the other.
 
+import type { MarkersDoc } from "./api";
 import { Columns } from "./columns";
 
-export type Change = "trace" | "select" | "window" | "matches";
+export type Change = "trace" | "select" | "window" | "matches" | "markers";
+
+/** Event markers grouped by row: row r's markers are `order[start[r]..start[r+1]]`. */
+export interface RowMarkers {
+  start: Uint32Array;
+  order: Uint32Array;
+  offset: Float64Array;
+  kind: Uint8Array;
+  name: Uint32Array;
+  names: string[];
+}
+
+export function groupMarkers(rows: number, m: MarkersDoc): RowMarkers {
+  const n = m.row.length;
+  const start = new Uint32Array(rows + 1);
+  for (const r of m.row) if (r < rows) start[r + 1] = (start[r + 1] ?? 0) + 1;
+  for (let i = 0; i < rows; i++) start[i + 1] = (start[i + 1] ?? 0) + (start[i] ?? 0);
+  const fill = start.slice(0, rows);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = m.row[i] ?? 0;
+    if (r >= rows) continue;
+    const at = fill[r] ?? 0;
+    order[at] = i;
+    fill[r] = at + 1;
+  }
+  return {
+    start, order, offset: Float64Array.from(m.offset_ns), kind: Uint8Array.from(m.kind),
+    name: Uint32Array.from(m.name), names: m.names,
+  };
+}
 
 export class TraceModel {
   cols: Columns | null = null;
@@ -13,6 +44,7 @@ export class TraceModel {
   /** 1 for each row the in-trace search matched. */
   matches: Uint8Array = new Uint8Array(0);
   matchRows: number[] = [];
+  markers: RowMarkers | null = null;
   t0 = 0;
   t1 = 1;
   private listeners: ((c: Change) => void)[] = [];
@@ -35,6 +67,7 @@ export class TraceModel {
     this.selected = -1;
     this.matches = new Uint8Array(cols.rows);
     this.matchRows = [];
+    this.markers = null;
     this.t0 = 0;
     this.t1 = Math.max(cols.endNs, 1);
     this.emit("trace");
@@ -75,6 +108,12 @@ export class TraceModel {
     for (const r of rows) if (r < c.rows) this.matches[r] = 1;
     this.matchRows = rows;
     this.emit("matches");
+  }
+
+  setMarkers(id: string, m: MarkersDoc): void {
+    if (!this.cols || id !== this.traceId) return;
+    this.markers = groupMarkers(this.cols.rows, m);
+    this.emit("markers");
   }
 
   recordDraw(ms: number): void {

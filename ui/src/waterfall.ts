@@ -34,7 +34,7 @@ export class Waterfall {
     canvas.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
     canvas.addEventListener("mousedown", (e) => { this.dragX = e.offsetX; });
     window.addEventListener("mouseup", () => { this.dragX = null; this.miniDrag = false; });
-    canvas.addEventListener("mousemove", (e) => this.onDrag(e));
+    canvas.addEventListener("mousemove", (e) => { this.onDrag(e); this.onHover(e); });
     canvas.addEventListener("click", (e) => this.onClick(e));
     canvas.addEventListener("keydown", (e) => this.onKey(e));
     mini.addEventListener("mousedown", (e) => { this.miniDrag = true; this.onMini(e); });
@@ -156,6 +156,15 @@ export class Waterfall {
     this.m.setWindow(this.m.t0 + dt, this.m.t1 + dt);
   }
 
+  /** Names the events under the pointer in the canvas's title (plain text). */
+  private onHover(e: MouseEvent): void {
+    if (e.buttons || e.offsetY < AXIS_H) return;
+    const row = this.visible[this.scrollRow + Math.floor((e.offsetY - AXIS_H) / ROW_H)];
+    const names = row === undefined ? [] : this.markerAt(row, e.offsetX);
+    const t = names.join("\n");
+    if (this.canvas.title !== t) this.canvas.title = t;
+  }
+
   private onClick(e: MouseEvent): void {
     const c = this.m.cols;
     if (e.offsetY < AXIS_H || !c) return;
@@ -252,6 +261,42 @@ export class Waterfall {
     g.strokeRect(x0 + 0.5, y0 + 0.5, Math.max(2, x1 - x0 - 1), Math.max(2, y1 - y0 - 1));
   }
 
+  /** Span events as ticks, lifecycle events (agent_started, ...) as diamonds. */
+  private drawMarkers(g: CanvasRenderingContext2D, row: number, y: number, x: (t: number) => number, W: number): void {
+    const mk = this.m.markers;
+    if (!mk) return;
+    const p = palette();
+    for (let j = mk.start[row] ?? 0, end = mk.start[row + 1] ?? 0; j < end; j++) {
+      const i = mk.order[j] ?? 0;
+      const px = x(mk.offset[i] ?? 0);
+      if (px < LABEL_W || px > W) continue;
+      if (mk.kind[i] === 1) {
+        g.fillStyle = p.fg;
+        g.beginPath();
+        g.moveTo(px, y + 3); g.lineTo(px + 4, y + ROW_H / 2); g.lineTo(px, y + ROW_H - 3); g.lineTo(px - 4, y + ROW_H / 2);
+        g.closePath(); g.fill();
+      } else {
+        g.fillStyle = p.muted;
+        g.fillRect(px - 0.5, y + 2, 1.5, ROW_H - 4);
+      }
+    }
+  }
+
+  /** The names of the markers on `row` near x (for the tooltip). */
+  markerAt(row: number, px: number): string[] {
+    const mk = this.m.markers;
+    if (!mk) return [];
+    const w = Math.max(1, this.canvas.clientWidth - LABEL_W - 8);
+    const span = Math.max(1, this.m.t1 - this.m.t0);
+    const out: string[] = [];
+    for (let j = mk.start[row] ?? 0, end = mk.start[row + 1] ?? 0; j < end; j++) {
+      const i = mk.order[j] ?? 0;
+      const x = LABEL_W + (((mk.offset[i] ?? 0) - this.m.t0) / span) * w;
+      if (Math.abs(x - px) <= 5) out.push(`${mk.names[mk.name[i] ?? 0] ?? ""} +${fmtNs(mk.offset[i] ?? 0)}`);
+    }
+    return out;
+  }
+
   draw(): void {
     if (!this.shown) return;
     const start = performance.now();
@@ -331,6 +376,7 @@ export class Waterfall {
         g.fillStyle = p.muted;
         if (x1 + 60 < W) g.fillText(fmtNs(d), x1 + 4, y + ROW_H / 2);
       }
+      this.drawMarkers(g, row, y, x, W);
     }
     this.m.recordDraw(performance.now() - start);
   }

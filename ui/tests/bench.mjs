@@ -156,6 +156,13 @@ for (const n of sizes) {
   console.log(`${n} spans: first render ${median(r.first)} ms (median of ${r.first.length}); draw p50 ${pct(r.draw, 50).toFixed(2)} ms p95 ${pct(r.draw, 95).toFixed(2)} ms (${r.draw.length} frames); rAF p95 ${pct(r.frames, 95).toFixed(1)} ms; heap ${r.heap.toFixed(0)} MB; renderer PSS ${r.rss.toFixed(0)} MB`);
 }
 
+function targets(r) {
+  if (!r) return "Targets are set at 100k spans, which this run did not measure.";
+  const f = median(r.first), d = pct(r.draw, 95);
+  const v = (ok) => (ok ? "met" : "NOT met");
+  return `Targets at 100k spans: first render within 1 s: ${f} ms, ${v(f <= 1000)}; draw p95 under 16 ms: ${d.toFixed(2)} ms, ${v(d < 16)}; page memory under 300 MB: ${r.rss.toFixed(0)} MB PSS, ${v(r.rss < 300)}.`;
+}
+
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 const chromiumVersion = execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"]).toString().trim();
 const section = [
@@ -167,9 +174,11 @@ const section = [
   "",
   "| spans | first render (median) | draw p50 | draw p95 | frames | rAF interval p95 | JS heap | renderer PSS |",
   "|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...rows.map((r) => `| ${r.n === 0 ? `${r.spans} (baseline: the sample's largest trace)` : r.spans} | ${median(r.first)} ms | ${pct(r.draw, 50).toFixed(2)} ms | ${pct(r.draw, 95).toFixed(2)} ms | ${r.draw.length} | ${pct(r.frames, 95).toFixed(1)} ms | ${r.heap.toFixed(0)} MB | ${r.rss.toFixed(0)} MB |`),
+  ...rows.map((r) => `| ${r.n === 0 ? `${r.spans} (baseline: the sample's newest trace)` : r.spans} | ${median(r.first)} ms | ${pct(r.draw, 50).toFixed(2)} ms | ${pct(r.draw, 95).toFixed(2)} ms | ${r.draw.length} | ${pct(r.frames, 95).toFixed(1)} ms | ${r.heap.toFixed(0)} MB | ${r.rss.toFixed(0)} MB |`),
   "",
-  "Targets at 100k spans: first render within 1 s, draw p95 under 16 ms, webview memory under 300 MB.",
+  targets(rows.find((r) => r.n === 100000)),
+  "",
+  "Memory is Chromium's; the desktop app's WebKitGTK webview runs the same page and buffers.",
   "<!-- /ui-bench -->",
 ].join("\n");
 

@@ -117,6 +117,26 @@ try {
     await page.waitForFunction((b) => document.querySelector("#detail h2")?.textContent !== b, before);
     const text = await page.textContent("#detail");
     expect(text?.includes("self time") && text.includes("duration"), "details lack timing");
+    // Lifecycle events are drawn on their rows; hovering one names it.
+    await page.waitForFunction(() => Number(document.querySelector("#waterfall")?.dataset.markers ?? 0) > 0);
+    const at = await page.evaluate(() => {
+      const { model, waterfall } = window.tracelens;
+      const mk = model.markers;
+      for (let p = 0; p < 20; p++) {
+        const row = waterfall.visible[waterfall.scrollRow + p];
+        for (let j = mk.start[row]; j < mk.start[row + 1]; j++) {
+          const i = mk.order[j];
+          if (mk.kind[i] !== 1) continue;
+          const w = waterfall.canvas.clientWidth - 300 - 8;
+          return { x: 300 + ((mk.offset[i] - model.t0) / (model.t1 - model.t0)) * w, y: 22 + p * 20 + 10, name: mk.names[mk.name[i]] };
+        }
+      }
+      return null;
+    });
+    expect(at, "no lifecycle marker in the first rows");
+    await page.mouse.move(0, 0);
+    await page.hover("#waterfall", { position: { x: Math.round(at.x), y: at.y } });
+    await page.waitForFunction((n) => (document.querySelector("#waterfall")?.title ?? "").includes(n), at.name);
     await page.screenshot({ path: join(shots, "span-details.png") });
   });
 

@@ -19,6 +19,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/traces/{trace}/columns", get(columns))
         .route("/api/traces/{trace}/breakdown", get(breakdown))
         .route("/api/traces/{trace}/find", get(find))
+        .route("/api/traces/{trace}/markers", get(markers))
         .route("/api/traces/{trace}/nodes/{node}", get(node_detail))
         .route("/api/traces/{trace}/spans/{span}", get(span_detail))
         .fallback(get(crate::assets::file))
@@ -109,6 +110,13 @@ async fn find(
     Query(q): Query<FindQuery>,
 ) -> ApiResult<Json<tracelens_service::TraceMatches>> {
     Ok(Json(lock(&st).find(&trace, &q.q)?))
+}
+
+async fn markers(
+    State(st): State<Arc<AppState>>,
+    Path(trace): Path<String>,
+) -> ApiResult<Json<tracelens_service::Markers>> {
+    Ok(Json(lock(&st).markers(&trace)?))
 }
 
 async fn node_detail(

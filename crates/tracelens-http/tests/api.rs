@@ -186,6 +186,36 @@ fn breakdown_and_find_answer_for_a_trace_and_a_subtree() {
     let (s, f) = srv.json(&format!("/api/traces/{tid}/find?q=no-span-says-this"));
     assert_eq!(s, 200);
     assert_eq!(f["count"], 0);
+
+    // Markers: parallel arrays, lifecycle events among them, rows in range.
+    let (s, m) = srv.json(&format!("/api/traces/{tid}/markers"));
+    assert_eq!(s, 200);
+    let n = m["row"].as_array().unwrap().len();
+    assert!(n > 0);
+    for k in ["offset_ns", "kind", "name"] {
+        assert_eq!(m[k].as_array().unwrap().len(), n, "{k}");
+    }
+    let spans = t["span_count"].as_u64().unwrap();
+    assert!(m["row"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r.as_u64().unwrap() < spans));
+    let names: Vec<&str> = m["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let lifecycle: Vec<&str> = m["kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(m["name"].as_array().unwrap())
+        .filter(|(k, _)| k.as_u64() == Some(1))
+        .map(|(_, i)| names[i.as_u64().unwrap() as usize])
+        .collect();
+    assert!(lifecycle.contains(&"agent_started"), "{lifecycle:?}");
 }
 
 #[test]

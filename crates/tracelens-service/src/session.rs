@@ -90,6 +90,12 @@ impl Session {
         })
     }
 
+    pub fn markers(&self, trace: &str) -> ServiceResult<crate::markers::Markers> {
+        let t = self.trace(trace)?;
+        crate::markers::trace_markers(&self.dataset, t)
+            .ok_or_else(|| ServiceError::NotFound(format!("no trace {trace:?}")))
+    }
+
     pub fn find(&self, trace: &str, query: &str) -> ServiceResult<TraceMatches> {
         let t = self.trace(trace)?;
         find_in_trace(&self.dataset, t, query)
