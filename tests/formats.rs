@@ -557,3 +557,69 @@ fn parallel_json_lines_read_the_same_as_serial() {
         assert_eq!(par.5, serial.5);
     }
 }
+
+/// Flips the cancel flag once `after` bytes have been read through it.
+struct CancelAfter<R> {
+    inner: R,
+    read: usize,
+    after: usize,
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl<R: std::io::Read> std::io::Read for CancelAfter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n;
+        if self.read >= self.after {
+            self.flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+#[test]
+fn cancelling_mid_read_stops_every_format_promptly() {
+    // JSON Lines (the parallel path), one document, and framed protobuf; the
+    // flag flips a little way in. A retrying loop in the reader would spin
+    // for ever: the read runs on a thread and must end within the timeout.
+    let store = tracelens_gen::generate(tracelens_gen::GenOptions {
+        traces: 60,
+        spans_per_trace: 400,
+        seed: 11,
+    });
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    for fmt in ["jsonl", "framed protobuf"] {
+        let mut bytes = Vec::new();
+        if fmt == "jsonl" {
+            tracelens_formats::write_otlp_jsonl(&store, &spans, &mut bytes).unwrap();
+        } else {
+            tracelens_formats::write_otlp_proto_framed(&store, &spans, &mut bytes).unwrap();
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let input = CancelAfter {
+                inner: std::io::Cursor::new(bytes),
+                read: 0,
+                after: 200_000,
+                flag: flag.clone(),
+            };
+            let opts = ReadOptions {
+                cancel: Some(flag),
+                ..ReadOptions::default()
+            };
+            let mut st = tracelens_model::TraceStore::new();
+            let report =
+                tracelens_formats::read_from("cancelled.input", input, None, &mut st, &opts);
+            let _ = tx.send((report.cancelled, st.spans.len()));
+        });
+        let (cancelled, read) = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{fmt}: the read did not stop after cancel"));
+        assert!(cancelled, "{fmt}: not reported as cancelled");
+        assert!(
+            read < store.spans.len(),
+            "{fmt}: read everything ({read}) despite cancel"
+        );
+    }
+}

@@ -2,12 +2,12 @@
 // driven through tauri-driver and WebKitWebDriver (plain W3C WebDriver over
 // fetch; no client library). Screenshots of each view go to ui/test-results/.
 //
-// Usage: node tests/desktop.mjs [path/to/tracelens-app]
+// Usage: node tests/desktop.mjs [path/to/tracelens-app] [path/to/tracelens]
 // Every wait is bounded; tauri-driver is stopped with SIGTERM so that
 // WebKitWebDriver does not outlive the test; Xvfb is started when there is
 // no display.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -17,6 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 const app = resolve(process.argv[2] ?? join(root, "target/debug/tracelens-app"));
 const shots = join(root, "ui/test-results");
+const cli = resolve(process.argv[3] ?? join(root, "target/release/tracelens"));
 const PORT = 4444 + Math.floor(Math.random() * 1000);
 const WAIT = 20_000;
 mkdirSync(shots, { recursive: true });
@@ -215,7 +216,28 @@ try {
     expect(injected[0] === null && injected[1] === 0, `injected: ${JSON.stringify(injected)}`);
     await h.shot("desktop-hostile");
   });
+
+  await journey("desktop: a file opened is on the recent list", async () => {
+    const want = join(root, "tests/fixtures/hostile-markup.json");
+    await h.until(() => h.js("return [...document.querySelectorAll('#recent option')].some((o) => o.value === arguments[0])", want), "the file in the recent list");
+  });
   await h.end();
+
+  // A big file: progress shows, and cancel keeps what was open (here: nothing).
+  const big = join(home, "big.jsonl");
+  execFileSync(cli, ["generate", "--out", big, "--traces", "400", "--spans-per-trace", "1000"], { stdio: "ignore" });
+  const g = await Session.start([big]);
+  current = g;
+  await journey("desktop: a big file shows progress and can be cancelled", async () => {
+    await g.until(() => g.js("return !document.querySelector('#progress').hidden"), "the progress bar");
+    expect(/Reading .*big\.jsonl — [\d.]+ of [\d.]+ MB/.test(await g.text("#progress-text")), `progress text: ${await g.text("#progress-text")}`);
+    await g.shot("desktop-progress");
+    await g.click(await g.find("#cancel"));
+    await g.until(async () => /cancelled/.test((await g.text("#status")) ?? ""), "the cancel acknowledged");
+    expect(await g.js("return document.querySelector('#progress').hidden"), "the progress bar stays after cancel");
+    expect((await rows(g)) === 0, "a cancelled open still showed traces");
+  });
+  await g.end();
 } catch (e) {
   console.log(`FAIL desktop harness: ${e instanceof Error ? e.stack : e}`);
   results.push(false);

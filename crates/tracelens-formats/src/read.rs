@@ -61,10 +61,9 @@ impl<R: Read> Read for Counting<R> {
             .as_ref()
             .is_some_and(|c| c.load(Ordering::Relaxed))
         {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "cancelled",
-            ));
+            // Not `Interrupted`: std's `read_until`, `read_to_end` and
+            // friends retry that kind, and would spin here for ever.
+            return Err(std::io::Error::other("cancelled"));
         }
         let n = self.inner.read(buf)?;
         if let Some(p) = &self.progress {
@@ -201,8 +200,7 @@ fn peek<R: Read>(mut r: R, n: usize) -> std::io::Result<(Vec<u8>, Replay<R>)> {
         match r.read(&mut buf[got..]) {
             Ok(0) => break,
             Ok(k) => got += k,
-            Err(e)
-                if e.kind() == std::io::ErrorKind::Interrupted && e.to_string() != "cancelled" => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
