@@ -248,10 +248,14 @@ function stepMatch(dir: 1 | -1): void {
   findCount.textContent = `${findAt + 1} / ${rows.length}`;
 }
 
-find.addEventListener("input", () => {
-  window.clearTimeout(findTimer);
-  findTimer = window.setTimeout(() => void runFind(), 150);
-});
+// "search" fires when a search field is cleared by Escape or its clear button,
+// which does not always fire "input".
+for (const ev of ["input", "search"]) {
+  find.addEventListener(ev, () => {
+    window.clearTimeout(findTimer);
+    findTimer = window.setTimeout(() => void runFind(), 150);
+  });
+}
 find.addEventListener("keydown", (e) => {
   if (e.key === "Enter") {
     e.preventDefault();
@@ -318,8 +322,10 @@ matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => appl
 applyTheme(localStorage.getItem("tracelens-theme") ?? "system");
 
 // The list: filters, sorting, correlation search.
-filter.addEventListener("input", renderList);
-minDur.addEventListener("input", renderList);
+for (const ev of ["input", "search"]) {
+  filter.addEventListener(ev, renderList);
+  minDur.addEventListener(ev, renderList);
+}
 corr.addEventListener("change", () => void searchCorrelation(corr.value.trim()));
 for (const th of document.querySelectorAll<HTMLTableCellElement>("#traces th[data-sort]")) {
   th.addEventListener("click", () => {

@@ -186,6 +186,11 @@ try {
     await page.keyboard.press("Enter");
     await page.waitForFunction((n) => document.querySelector("#find-count")?.textContent === `2 / ${n}`, count);
     await page.screenshot({ path: join(shots, "search-in-trace.png") });
+    // Escape clears a search field: the highlights go with it.
+    await page.keyboard.press("Escape");
+    if ((await page.inputValue("#find")) === "") {
+      await page.waitForFunction(() => window.tracelens.model.matchRows.length === 0 && document.querySelector("#find-count")?.textContent === "");
+    }
   });
 
   await journey("the flame graph is one key away and selects spans", async () => {
