@@ -37,6 +37,16 @@ if [[ -z "${TRACELENS_NO_DESKTOP:-}" ]] && ! command -v tauri-driver >/dev/null 
 fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt 2>/dev/null || true
 
+# The tests' ClickHouse engine when no server is given (CLICKHOUSE_URL) and
+# no `clickhouse` binary is on PATH: ClickHouse 26.x from PyPI's chdb-core
+# behind tests/clickhouse/chdb_front.py, which needs lz4 and CityHash.
+if [[ -z "${CLICKHOUSE_URL:-}" ]] && ! command -v clickhouse >/dev/null 2>&1 \
+    && ! python3 -c 'import chdb, lz4.block, lz4.frame, clickhouse_cityhash.cityhash' >/dev/null 2>&1; then
+    echo "setup: installing chdb-core (the ClickHouse engine for the tests), lz4, clickhouse-cityhash" >&2
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps chdb-core
+    python3 -m pip install --quiet --disable-pip-version-check lz4 clickhouse-cityhash
+fi
+
 # The web UI's packages, exactly as locked; reinstalled only when the lock changed.
 ui="$(dirname "${BASH_SOURCE[0]}")/../ui"
 if [[ ! -f "$ui/node_modules/.package-lock.json" || "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]]; then

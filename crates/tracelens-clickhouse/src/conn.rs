@@ -1,0 +1,125 @@
+//! One ClickHouse connection: the official crate's client with its defaults
+//! (LZ4, RowBinaryWithNamesAndTypes with schema validation), a timeout on
+//! every call, and errors mapped to what a user can act on. The password
+//! never appears in `Debug` output, errors or logs.
+
+use crate::names::ident;
+use crate::ChError;
+use std::future::Future;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct ConnConfig {
+    /// `http://host:8123` or `https://host:8443`.
+    pub url: String,
+    pub user: String,
+    pub password: String,
+    pub database: String,
+    /// Per call, connection included.
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for ConnConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnConfig")
+            .field("url", &self.url)
+            .field("user", &self.user)
+            .field(
+                "password",
+                &if self.password.is_empty() { "" } else { "***" },
+            )
+            .field("database", &self.database)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl ConnConfig {
+    pub fn new(url: &str) -> ConnConfig {
+        ConnConfig {
+            url: url.trim_end_matches('/').to_string(),
+            user: "default".into(),
+            password: String::new(),
+            database: "default".into(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Conn {
+    pub(crate) client: clickhouse::Client,
+    pub cfg: ConnConfig,
+}
+
+impl Conn {
+    /// Checks the URL and names; connects lazily (see [`Conn::ping`]).
+    pub fn new(cfg: ConnConfig) -> Result<Conn, ChError> {
+        let scheme_ok = cfg.url.starts_with("http://") || cfg.url.starts_with("https://");
+        if !scheme_ok {
+            return Err(ChError::BadUrl {
+                url: cfg.url.clone(),
+                why:
+                    "it must start with http:// or https:// (the HTTP interface, port 8123 or 8443)"
+                        .into(),
+            });
+        }
+        if cfg.url.contains('?') || cfg.url.contains('@') {
+            return Err(ChError::BadUrl {
+                url: cfg.url.clone(),
+                why: "give the user and password as options, not in the URL".into(),
+            });
+        }
+        ident(&cfg.database)?;
+        let client = clickhouse::Client::default()
+            .with_url(&cfg.url)
+            .with_user(&cfg.user)
+            .with_password(&cfg.password);
+        Ok(Conn { client, cfg })
+    }
+
+    /// Runs one call under the timeout, mapping errors.
+    pub(crate) async fn call<T>(
+        &self,
+        fut: impl Future<Output = clickhouse::error::Result<T>>,
+    ) -> Result<T, ChError> {
+        match tokio::time::timeout(self.cfg.timeout, fut).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(
+                match ChError::from_client(e, &self.cfg.url, &self.cfg.user) {
+                    ChError::Timeout { .. } => ChError::Timeout {
+                        secs: self.cfg.timeout.as_secs(),
+                    },
+                    other => other,
+                },
+            ),
+            Err(_) => Err(ChError::Timeout {
+                secs: self.cfg.timeout.as_secs(),
+            }),
+        }
+    }
+
+    /// A round trip that needs the credentials: `SELECT 1`.
+    pub async fn ping(&self) -> Result<(), ChError> {
+        let one: u8 = self
+            .call(self.client.query("SELECT 1").fetch_one::<u8>())
+            .await?;
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(ChError::Protocol(format!("SELECT 1 answered {one}")))
+        }
+    }
+
+    /// Runs a statement that returns nothing (DDL, maintenance). For SQL
+    /// written by Tracelens or an operator, never with user values in it:
+    /// those are bound parameters of the typed calls.
+    pub async fn execute(&self, sql: &str) -> Result<(), ChError> {
+        self.call(self.client.query(sql).execute()).await
+    }
+
+    /// One UInt64 (a count): for SQL written by Tracelens, like [`Conn::execute`].
+    pub async fn scalar_u64(&self, sql: &str) -> Result<u64, ChError> {
+        self.call(self.client.query(sql).fetch_one::<u64>()).await
+    }
+}

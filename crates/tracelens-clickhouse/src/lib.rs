@@ -1,0 +1,22 @@
+//! ClickHouse as a trace source and sink.
+//!
+//! - [`conn`]: a connection (URL, user, password, database, timeout) with
+//!   errors a user can act on: refused, unknown host, wrong password, timeout.
+//! - [`migrate`]: versioned schema migrations from `migrations/`, recorded
+//!   with checksums; an edited migration is refused.
+//! - [`schema`]: which tables a server has, and which `otel_traces` variant.
+//! - [`otel`]: fetch a trace by id with the two-step lookup (and a fallback
+//!   window), and import spans into `otel_traces`.
+//!
+//! Every user value reaches ClickHouse as a bound parameter (`{name:Type}`);
+//! database and table names are validated identifiers, never spliced raw.
+
+pub mod conn;
+pub mod error;
+pub mod migrate;
+pub mod names;
+pub mod otel;
+pub mod schema;
+
+pub use conn::{Conn, ConnConfig};
+pub use error::ChError;

@@ -1,0 +1,548 @@
+//! The Collector's `otel_traces`: import spans into it, and fetch a trace
+//! from it with the two-step lookup, in whichever variant a server has.
+//!
+//! Fetched rows become OTLP/JSON and go through the same reader as a file,
+//! so a trace from ClickHouse is built, classified and analysed exactly as
+//! the file it came from. Map attributes are strings (ints as decimal text,
+//! arrays as JSON text): the analyses read numbers from strings.
+
+use crate::names::qualified;
+use crate::schema::{detect, OtelSchema};
+use crate::{ChError, Conn};
+use base64::Engine as _;
+use clickhouse::Row;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use tracelens_model::{Attr, AttrValue, SpanKind, StatusCode, TraceStore};
+
+// ---- import ----
+
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ImportReport {
+    pub spans: u64,
+    pub batches: u64,
+}
+
+/// A Map attribute value: strings as they are, the rest as the Collector
+/// writes them (decimal, `true`/`false`, JSON text, base64 for bytes).
+fn map_value(st: &TraceStore, v: &AttrValue) -> String {
+    match v {
+        AttrValue::Str(_) | AttrValue::Text(_) => st.value_str(v).unwrap_or("").to_string(),
+        AttrValue::Int(i) => i.to_string(),
+        AttrValue::Double(d) => d.to_string(),
+        AttrValue::Bool(b) => b.to_string(),
+        AttrValue::Empty => String::new(),
+        AttrValue::Bytes(b) => base64::engine::general_purpose::STANDARD.encode(&b[..]),
+        AttrValue::Array(_) | AttrValue::KvList(_) => json_value(st, v).to_string(),
+    }
+}
+
+fn json_value(st: &TraceStore, v: &AttrValue) -> Value {
+    // Nested values are bounded by the readers (depth 64/128): recursion is safe.
+    match v {
+        AttrValue::Array(a) => Value::Array(a.iter().map(|x| json_value(st, x)).collect()),
+        AttrValue::KvList(kv) => Value::Object(
+            kv.iter()
+                .map(|a| (st.resolve(a.key).to_string(), json_value(st, &a.value)))
+                .collect(),
+        ),
+        AttrValue::Int(i) => json!(i),
+        AttrValue::Double(d) => json!(d),
+        AttrValue::Bool(b) => json!(b),
+        other => Value::String(map_value(st, other)),
+    }
+}
+
+/// otel_traces cannot say "no end yet" (the Collector exports ended spans
+/// only): an imported open span gets Duration 0 and this attribute, and
+/// reads back open.
+pub const OPEN_MARK: &str = "tracelens.open";
+
+fn map_of(st: &TraceStore, attrs: &[Attr]) -> Map<String, Value> {
+    attrs
+        .iter()
+        .map(|a| {
+            (
+                st.resolve(a.key).to_string(),
+                Value::String(map_value(st, &a.value)),
+            )
+        })
+        .collect()
+}
+
+fn ts(ns: u64) -> String {
+    format!("{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000)
+}
+
+fn kind_word(k: SpanKind) -> &'static str {
+    match k {
+        SpanKind::Internal => "Internal",
+        SpanKind::Server => "Server",
+        SpanKind::Client => "Client",
+        SpanKind::Producer => "Producer",
+        SpanKind::Consumer => "Consumer",
+        SpanKind::Unspecified => "Unspecified",
+    }
+}
+
+fn status_word(s: StatusCode) -> &'static str {
+    match s {
+        StatusCode::Ok => "Ok",
+        StatusCode::Error => "Error",
+        StatusCode::Unset => "Unset",
+    }
+}
+
+/// One otel_traces row as JSONEachRow.
+fn row_json(st: &TraceStore, i: u32) -> Value {
+    let sp = &st.spans[i as usize];
+    let res = st.resources.get(sp.resource as usize);
+    let scope = st.scopes.get(sp.scope as usize);
+    let events = st.events_of(sp.events);
+    let links = st.links_of(sp.links);
+    let end = sp.end_ns.unwrap_or(sp.start_ns);
+    let mut span_attrs = map_of(st, st.attrs_of(sp.attrs));
+    if sp.end_ns.is_none() {
+        span_attrs.insert(OPEN_MARK.into(), Value::String("true".into()));
+    }
+    json!({
+        "Timestamp": ts(sp.start_ns),
+        "TraceId": sp.trace_id.to_string(),
+        "SpanId": sp.span_id.to_string(),
+        "ParentSpanId": if sp.parent_span_id.is_valid() { sp.parent_span_id.to_string() } else { String::new() },
+        "TraceState": st.resolve(sp.trace_state),
+        "SpanName": st.resolve(sp.name),
+        "SpanKind": kind_word(sp.kind),
+        "ServiceName": st.service_of(sp),
+        "ResourceAttributes": res.map(|r| map_of(st, &r.attrs)).unwrap_or_default(),
+        "ScopeName": scope.map(|s| st.resolve(s.name)).unwrap_or(""),
+        "ScopeVersion": scope.map(|s| st.resolve(s.version)).unwrap_or(""),
+        "SpanAttributes": span_attrs,
+        "Duration": end.saturating_sub(sp.start_ns),
+        "StatusCode": status_word(sp.status),
+        "StatusMessage": st.resolve(sp.status_message),
+        "Events.Timestamp": events.iter().map(|e| ts(e.time_ns)).collect::<Vec<_>>(),
+        "Events.Name": events.iter().map(|e| st.resolve(e.name)).collect::<Vec<_>>(),
+        "Events.Attributes": events.iter().map(|e| map_of(st, st.attrs_of(e.attrs))).collect::<Vec<_>>(),
+        "Links.TraceId": links.iter().map(|l| l.trace_id.to_string()).collect::<Vec<_>>(),
+        "Links.SpanId": links.iter().map(|l| l.span_id.to_string()).collect::<Vec<_>>(),
+        "Links.TraceState": links.iter().map(|l| st.resolve(l.trace_state)).collect::<Vec<_>>(),
+        "Links.Attributes": links.iter().map(|l| map_of(st, st.attrs_of(l.attrs))).collect::<Vec<_>>(),
+    })
+}
+
+/// Inserts `spans` of `st` into otel_traces in batches of `batch` rows.
+/// Each batch carries a deduplication token derived from its content, so
+/// importing the same data again (or again after a kill midway) adds no
+/// rows: the table keeps a deduplication window (see the migration).
+/// `progress` gets the spans sent so far.
+pub async fn import(
+    conn: &Conn,
+    st: &TraceStore,
+    spans: &[u32],
+    batch: usize,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, ChError> {
+    let schema = detect(conn).await?;
+    let Some(otel) = schema.otel else {
+        return Err(ChError::Missing {
+            database: conn.cfg.database.clone(),
+            what: "otel_traces table".into(),
+            otel: " --otel",
+        });
+    };
+    let table = qualified(&conn.cfg.database, &otel.table)?;
+    let mut report = ImportReport::default();
+    for chunk in spans.chunks(batch.max(1)) {
+        let mut body = Vec::with_capacity(chunk.len() * 600);
+        for &i in chunk {
+            // serde_json cannot fail on a Value; a failure would be a bug.
+            if serde_json::to_writer(&mut body, &row_json(st, i)).is_err() {
+                return Err(ChError::Protocol("cannot encode a row".into()));
+            }
+            body.push(b'\n');
+        }
+        let token = {
+            use sha2::Digest;
+            let d = sha2::Sha256::digest(&body);
+            d.iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let mut ins = conn
+            .client
+            .insert_formatted_with(format!("INSERT INTO {table} FORMAT JSONEachRow"))
+            .with_setting("insert_deduplication_token", token)
+            .with_setting("insert_deduplicate", "1");
+        conn.call(ins.send(body.into())).await?;
+        conn.call(ins.end()).await?;
+        report.spans += chunk.len() as u64;
+        report.batches += 1;
+        progress(report.spans);
+    }
+    Ok(report)
+}
+
+// ---- fetch ----
+
+#[derive(Row, Deserialize, Debug)]
+struct SpanRow {
+    trace_id: String,
+    span_id: String,
+    parent_span_id: String,
+    trace_state: String,
+    name: String,
+    kind: String,
+    service: String,
+    resource: String,
+    scope_name: String,
+    scope_version: String,
+    attrs: String,
+    start_ns: i64,
+    duration_ns: i64,
+    status: String,
+    status_message: String,
+    ev_time: Vec<i64>,
+    ev_name: Vec<String>,
+    ev_attrs: Vec<String>,
+    link_trace: Vec<String>,
+    link_span: Vec<String>,
+    link_state: Vec<String>,
+    link_attrs: Vec<String>,
+}
+
+/// The SELECT list for a variant: every column normalised to one shape.
+fn select_list(s: &OtelSchema, with_attrs: bool) -> String {
+    let json = |col: &str| match s.attrs.as_str() {
+        "String" => format!("toString({col})"),
+        _ => format!("toJSONString({col})"),
+    };
+    let json_arr = |col: &str| match s.attrs.as_str() {
+        "String" => format!("arrayMap(x -> toString(x), {col})"),
+        _ => format!("arrayMap(x -> toJSONString(x), {col})"),
+    };
+    let has = |c: &str| s.columns.iter().any(|x| x == c);
+    let or_empty = |c: &str, e: String| if has(c) { e } else { "''".to_string() };
+    let arr_or_empty = |c: &str, e: String| {
+        if has(c) {
+            e
+        } else {
+            "CAST([], 'Array(String)')".to_string()
+        }
+    };
+    let attrs = if with_attrs {
+        json("SpanAttributes")
+    } else {
+        "'{}'".into()
+    };
+    let resource = if with_attrs {
+        json("ResourceAttributes")
+    } else {
+        "'{}'".into()
+    };
+    [
+        "toString(TraceId) AS trace_id".to_string(),
+        "toString(SpanId) AS span_id".into(),
+        "toString(ParentSpanId) AS parent_span_id".into(),
+        format!(
+            "{} AS trace_state",
+            or_empty("TraceState", "toString(TraceState)".into())
+        ),
+        "toString(SpanName) AS name".into(),
+        "toString(SpanKind) AS kind".into(),
+        "toString(ServiceName) AS service".into(),
+        format!("{resource} AS resource"),
+        format!(
+            "{} AS scope_name",
+            or_empty("ScopeName", "toString(ScopeName)".into())
+        ),
+        format!(
+            "{} AS scope_version",
+            or_empty("ScopeVersion", "toString(ScopeVersion)".into())
+        ),
+        format!("{attrs} AS attrs"),
+        "toInt64(toUnixTimestamp64Nano(Timestamp)) AS start_ns".into(),
+        "toInt64(Duration) AS duration_ns".into(),
+        "toString(StatusCode) AS status".into(),
+        "toString(StatusMessage) AS status_message".into(),
+        format!(
+            "{} AS ev_time",
+            if has("Events.Timestamp") {
+                "arrayMap(t -> toInt64(toUnixTimestamp64Nano(t)), `Events.Timestamp`)".to_string()
+            } else {
+                "CAST([], 'Array(Int64)')".to_string()
+            }
+        ),
+        format!(
+            "{} AS ev_name",
+            arr_or_empty(
+                "Events.Name",
+                "arrayMap(x -> toString(x), `Events.Name`)".into()
+            )
+        ),
+        format!(
+            "{} AS ev_attrs",
+            arr_or_empty("Events.Attributes", json_arr("`Events.Attributes`"))
+        ),
+        format!(
+            "{} AS link_trace",
+            arr_or_empty(
+                "Links.TraceId",
+                "arrayMap(x -> toString(x), `Links.TraceId`)".into()
+            )
+        ),
+        format!(
+            "{} AS link_span",
+            arr_or_empty(
+                "Links.SpanId",
+                "arrayMap(x -> toString(x), `Links.SpanId`)".into()
+            )
+        ),
+        format!(
+            "{} AS link_state",
+            arr_or_empty(
+                "Links.TraceState",
+                "arrayMap(x -> toString(x), `Links.TraceState`)".into()
+            )
+        ),
+        format!(
+            "{} AS link_attrs",
+            arr_or_empty("Links.Attributes", json_arr("`Links.Attributes`"))
+        ),
+    ]
+    .join(", ")
+}
+
+/// Old and new SpanKind words (SPAN_KIND_SERVER, Server) to OTLP's numbers.
+fn kind_number(k: &str) -> u8 {
+    match k
+        .trim_start_matches("SPAN_KIND_")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "internal" => 1,
+        "server" => 2,
+        "client" => 3,
+        "producer" => 4,
+        "consumer" => 5,
+        _ => 0,
+    }
+}
+
+/// Old and new StatusCode words (STATUS_CODE_ERROR, Error) to OTLP's numbers.
+fn status_number(s: &str) -> u8 {
+    match s
+        .trim_start_matches("STATUS_CODE_")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "ok" => 1,
+        "error" => 2,
+        _ => 0,
+    }
+}
+
+/// A JSON attribute map (from a Map or JSON column) as OTLP key-values with
+/// string values; JSON-typed columns may hold numbers and nested objects.
+fn otlp_attrs(text: &str) -> Value {
+    let Ok(Value::Object(m)) = serde_json::from_str::<Value>(text) else {
+        return json!([]);
+    };
+    let mut out = Vec::with_capacity(m.len());
+    flatten("", &m, &mut out);
+    Value::Array(out)
+}
+
+fn flatten(prefix: &str, m: &Map<String, Value>, out: &mut Vec<Value>) {
+    for (k, v) in m {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            // JSON columns split dotted keys into objects: join them back.
+            Value::Object(inner) => flatten(&key, inner, out),
+            Value::String(s) => out.push(json!({"key": key, "value": {"stringValue": s}})),
+            other => out.push(json!({"key": key, "value": {"stringValue": other.to_string()}})),
+        }
+    }
+}
+
+/// Rows as one OTLP/JSON document (one ResourceSpans per span: the reader
+/// deduplicates resources and scopes by content).
+fn otlp_document(rows: &[SpanRow]) -> Value {
+    let resource_spans: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let mut attrs = otlp_attrs(&r.attrs);
+            let mut open = false;
+            if let Value::Array(a) = &mut attrs {
+                let before = a.len();
+                a.retain(|kv| kv["key"] != OPEN_MARK);
+                open = a.len() != before;
+            }
+            // "0": no end (the OTLP reader's open span).
+            let end = if open {
+                0
+            } else {
+                (r.start_ns.max(0) as u64).saturating_add(r.duration_ns.max(0) as u64)
+            };
+            let events: Vec<Value> = (0..r.ev_time.len().min(r.ev_name.len()))
+                .map(|i| json!({
+                    "timeUnixNano": r.ev_time[i].max(0).to_string(),
+                    "name": r.ev_name[i],
+                    "attributes": r.ev_attrs.get(i).map(|a| otlp_attrs(a)).unwrap_or_else(|| json!([])),
+                }))
+                .collect();
+            let links: Vec<Value> = (0..r.link_trace.len().min(r.link_span.len()))
+                .map(|i| json!({
+                    "traceId": r.link_trace[i],
+                    "spanId": r.link_span[i],
+                    "traceState": r.link_state.get(i).cloned().unwrap_or_default(),
+                    "attributes": r.link_attrs.get(i).map(|a| otlp_attrs(a)).unwrap_or_else(|| json!([])),
+                }))
+                .collect();
+            let mut resource = otlp_attrs(&r.resource);
+            if let Value::Array(a) = &mut resource {
+                if !a.iter().any(|kv| kv["key"] == "service.name") && !r.service.is_empty() {
+                    a.push(json!({"key": "service.name", "value": {"stringValue": r.service}}));
+                }
+            }
+            json!({
+                "resource": {"attributes": resource},
+                "scopeSpans": [{
+                    "scope": {"name": r.scope_name, "version": r.scope_version},
+                    "spans": [{
+                        "traceId": r.trace_id,
+                        "spanId": r.span_id,
+                        "parentSpanId": r.parent_span_id,
+                        "traceState": r.trace_state,
+                        "name": r.name,
+                        "kind": kind_number(&r.kind),
+                        "startTimeUnixNano": r.start_ns.max(0).to_string(),
+                        "endTimeUnixNano": end.to_string(),
+                        "attributes": attrs,
+                        "events": events,
+                        "links": links,
+                        "status": {"code": status_number(&r.status), "message": r.status_message},
+                    }],
+                }],
+            })
+        })
+        .collect();
+    json!({ "resourceSpans": resource_spans })
+}
+
+/// What a fetch found, and how.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct FetchReport {
+    pub spans: usize,
+    /// "lookup" (the trace-id table gave the range), "window" (no lookup
+    /// row: the given window was searched) or "scan" (no lookup table).
+    pub via: &'static str,
+    /// Seconds searched either side when `via` is "window".
+    pub window_s: Option<u64>,
+}
+
+/// Fetches trace `id` into `store` (as the OTLP/JSON reader would from a
+/// file). Two steps: the trace's time range from the lookup table, then the
+/// spans within it; with no lookup row, `fallback` (from, to) in unix
+/// seconds bounds the search; with neither, the whole table is searched by
+/// id (the bloom filter index still applies). `with_attrs` false fetches the
+/// skeleton only (ids, times, names, status).
+pub async fn fetch_trace(
+    conn: &Conn,
+    id: &str,
+    fallback: Option<(i64, i64)>,
+    with_attrs: bool,
+    store: &mut TraceStore,
+) -> Result<FetchReport, ChError> {
+    let schema = detect(conn).await?;
+    let Some(otel) = schema.otel else {
+        return Err(ChError::Missing {
+            database: conn.cfg.database.clone(),
+            what: "otel_traces table".into(),
+            otel: " --otel",
+        });
+    };
+    let db = &conn.cfg.database;
+    let table = qualified(db, &otel.table)?;
+    let id = id.trim().to_ascii_lowercase();
+    let mut report = FetchReport::default();
+    let mut range: Option<(i64, i64)> = None;
+    if let Some(lookup) = &otel.lookup {
+        #[derive(Row, Deserialize)]
+        struct Range {
+            n: u64,
+            start: i64,
+            end: i64,
+        }
+        let lt = qualified(db, lookup)?;
+        let r: Range = conn
+            .call(
+                conn.client
+                    .query(&format!(
+                        "SELECT count() AS n, toInt64(toUnixTimestamp(min(Start))) AS start, \
+                         toInt64(toUnixTimestamp(max(End))) AS end FROM {lt} WHERE TraceId = {{id:String}}"
+                    ))
+                    .param("id", &id)
+                    .fetch_one::<Range>(),
+            )
+            .await?;
+        if r.n > 0 {
+            range = Some((r.start, r.end + 1));
+            report.via = "lookup";
+        }
+    }
+    if range.is_none() {
+        if let Some((from, to)) = fallback {
+            range = Some((from, to));
+            report.via = "window";
+            report.window_s = Some(to.saturating_sub(from).max(0) as u64);
+        } else {
+            report.via = "scan";
+        }
+    }
+    let select = select_list(&otel, with_attrs);
+    let q = match range {
+        Some((from, to)) => conn
+            .client
+            .query(&format!(
+                "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} \
+                 AND Timestamp >= toDateTime({{from:Int64}}) AND Timestamp <= toDateTime({{to:Int64}}) \
+                 ORDER BY Timestamp"
+            ))
+            .param("id", &id)
+            .param("from", from)
+            .param("to", to),
+        None => conn
+            .client
+            .query(&format!(
+                "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} ORDER BY Timestamp"
+            ))
+            .param("id", &id),
+    };
+    let rows: Vec<SpanRow> = conn.call(q.fetch_all::<SpanRow>()).await?;
+    report.spans = rows.len();
+    if rows.is_empty() {
+        return Ok(report);
+    }
+    let doc = otlp_document(&rows);
+    let bytes = serde_json::to_vec(&doc).map_err(|e| ChError::Protocol(e.to_string()))?;
+    let name = format!("clickhouse {}/{}", conn.cfg.url, db);
+    let rep = tracelens_formats::read_from(
+        &name,
+        bytes.as_slice(),
+        Some(bytes.len() as u64),
+        store,
+        &tracelens_formats::ReadOptions::default(),
+    );
+    if let Some(e) = rep.error {
+        return Err(ChError::Protocol(format!(
+            "rows did not read back as OTLP: {e}"
+        )));
+    }
+    Ok(report)
+}

@@ -1,0 +1,92 @@
+//! What a server holds: the audit's tables, and `otel_traces` in whichever
+//! variant the Collector that created it used (read the columns first, then
+//! normalise in the SELECT).
+
+use crate::names::ident;
+use crate::{ChError, Conn};
+use clickhouse::Row;
+use serde::Deserialize;
+
+#[derive(Row, Deserialize, Debug, Clone)]
+pub struct Column {
+    pub table: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+}
+
+/// The otel_traces variant found.
+#[derive(Debug, Clone, Default)]
+pub struct OtelSchema {
+    pub table: String,
+    /// "Map", "JSON" or "String" (JSON text).
+    pub attrs: String,
+    pub has_scope: bool,
+    /// Duration is Int64 in old layouts.
+    pub duration_signed: bool,
+    /// The lookup table, if any: its name and time column types.
+    pub lookup: Option<String>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ServerSchema {
+    pub database: String,
+    pub tables: Vec<String>,
+    pub otel: Option<OtelSchema>,
+    pub agent_tables: bool,
+}
+
+pub async fn detect(conn: &Conn) -> Result<ServerSchema, ChError> {
+    let db = ident(&conn.cfg.database)?.to_string();
+    let cols: Vec<Column> = conn
+        .call(
+            conn.client
+                .query("SELECT table, name, type FROM system.columns WHERE database = {db:String} ORDER BY table, position")
+                .param("db", &db)
+                .fetch_all::<Column>(),
+        )
+        .await?;
+    let mut tables: Vec<String> = cols.iter().map(|c| c.table.clone()).collect();
+    tables.dedup();
+    let of = |t: &str| cols.iter().filter(|c| c.table == t).collect::<Vec<_>>();
+    let otel = tables
+        .iter()
+        .find(|t| t.as_str() == "otel_traces")
+        .map(|t| {
+            let c = of(t);
+            let ty = |n: &str| {
+                c.iter()
+                    .find(|x| x.name == n)
+                    .map(|x| x.ty.clone())
+                    .unwrap_or_default()
+            };
+            let attrs = ty("SpanAttributes");
+            OtelSchema {
+                table: t.clone(),
+                attrs: if attrs.starts_with("Map") {
+                    "Map".into()
+                } else if attrs.starts_with("JSON") || attrs.starts_with("Object") {
+                    "JSON".into()
+                } else {
+                    "String".into()
+                },
+                has_scope: c.iter().any(|x| x.name == "ScopeName"),
+                duration_signed: ty("Duration").starts_with("Int"),
+                lookup: tables
+                    .iter()
+                    .find(|x| x.as_str() == "otel_traces_trace_id_ts")
+                    .cloned(),
+                columns: c.iter().map(|x| x.name.clone()).collect(),
+            }
+        });
+    let agent_tables = ["agent_executions", "agent_events", "performance_metrics"]
+        .iter()
+        .all(|t| tables.iter().any(|x| x == t));
+    Ok(ServerSchema {
+        database: db,
+        tables,
+        otel,
+        agent_tables,
+    })
+}

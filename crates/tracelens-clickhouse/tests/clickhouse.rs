@@ -1,0 +1,267 @@
+//! Against a real ClickHouse engine (see tests/clickhouse/engine.rs): the
+//! migrations, import then fetch, the otel_traces variants, injection
+//! payloads, and every failure a user can meet.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../../tests/clickhouse/engine.rs"]
+mod engine;
+
+use engine::{engine, fresh_db};
+use std::time::Duration;
+use tracelens_clickhouse::migrate::{migrate, migrate_with, Migration, MIGRATIONS};
+use tracelens_clickhouse::{otel, ChError, Conn, ConnConfig};
+use tracelens_model::{DatasetOptions, TraceStore};
+
+fn conn(db: &str) -> Conn {
+    let mut cfg = ConnConfig::new(&engine().url);
+    cfg.database = db.to_string();
+    cfg.timeout = Duration::from_secs(60);
+    Conn::new(cfg).unwrap()
+}
+
+fn summary_json(store: TraceStore) -> serde_json::Value {
+    let ds = tracelens_service::from_store(store, DatasetOptions::default());
+    let doc = tracelens_service::summary_doc(&ds, Vec::new(), None);
+    let mut v = serde_json::to_value(&doc).unwrap();
+    v.as_object_mut().unwrap().remove("sources");
+    v
+}
+
+#[tokio::test]
+async fn migrations_apply_twice_cleanly_and_refuse_an_edited_one() {
+    let db = fresh_db("mig");
+    let c = conn(&db);
+    let first = migrate(&c, true).await.unwrap();
+    assert_eq!(first.applied.len(), MIGRATIONS.len(), "{first:?}");
+    let second = migrate(&c, true).await.unwrap();
+    assert!(second.applied.is_empty(), "{second:?}");
+    assert_eq!(second.already.len(), MIGRATIONS.len());
+
+    let edited: Vec<Migration> = MIGRATIONS
+        .iter()
+        .map(|m| Migration {
+            sql: if m.name == "0002_agent_events" {
+                "-- edited\nSELECT 1;\n"
+            } else {
+                m.sql
+            },
+            ..*m
+        })
+        .collect();
+    match migrate_with(&c, &edited, true).await {
+        Err(ChError::MigrationEdited { name, .. }) => assert_eq!(name, "0002_agent_events"),
+        other => panic!("an edited migration was not refused: {other:?}"),
+    }
+    let schema = tracelens_clickhouse::schema::detect(&c).await.unwrap();
+    assert!(schema.agent_tables, "{:?}", schema.tables);
+    let o = schema.otel.expect("otel_traces");
+    assert_eq!(o.attrs, "Map");
+    assert!(o.lookup.is_some());
+}
+
+fn generated() -> TraceStore {
+    tracelens_gen::generate(tracelens_gen::GenOptions {
+        traces: 6,
+        spans_per_trace: 80,
+        seed: 21,
+    })
+}
+
+#[tokio::test]
+async fn import_then_fetch_gives_the_summary_of_the_file_and_twice_adds_nothing() {
+    let db = fresh_db("imp");
+    let c = conn(&db);
+    migrate(&c, true).await.unwrap();
+    let store = generated();
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    let want = summary_json(generated());
+    let rep = otel::import(&c, &store, &spans, 100, |_| {}).await.unwrap();
+    assert_eq!(rep.spans as usize, spans.len());
+    assert!(rep.batches > 1);
+    // The same data again (as after a kill midway): no new rows.
+    otel::import(&c, &store, &spans, 100, |_| {}).await.unwrap();
+    let n: u64 = c
+        .scalar_u64(&format!("SELECT count() FROM `{db}`.otel_traces"))
+        .await
+        .unwrap();
+    assert_eq!(n as usize, spans.len(), "re-import added rows");
+
+    let ids: Vec<String> = want["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["trace_id"].as_str().unwrap().to_string())
+        .collect();
+    let mut fetched = TraceStore::new();
+    for id in &ids {
+        let r = otel::fetch_trace(&c, id, None, true, &mut fetched)
+            .await
+            .unwrap();
+        assert_eq!(r.via, "lookup");
+        assert!(r.spans > 0);
+    }
+    let got = summary_json(fetched);
+    let (g, w) = (
+        got["traces"].as_array().unwrap(),
+        want["traces"].as_array().unwrap(),
+    );
+    assert_eq!(g.len(), w.len());
+    let mut diffs = Vec::new();
+    for (a, b) in g.iter().zip(w) {
+        for (k, v) in b.as_object().unwrap() {
+            if a[k] != *v {
+                diffs.push(format!(
+                    "{} {k}: fetched {} file {}",
+                    b["trace_id"], a[k], v
+                ));
+            }
+        }
+    }
+    assert!(
+        diffs.is_empty(),
+        "fetched traces differ from the file's:\n{}",
+        diffs.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn injection_payloads_are_values_not_sql() {
+    let db = fresh_db("inj");
+    let c = conn(&db);
+    migrate(&c, true).await.unwrap();
+    for payload in [
+        "'; DROP TABLE otel_traces; --",
+        "x' OR '1'='1",
+        "\\'); DROP DATABASE default; --",
+        "{id:String}",
+        "\u{0}\n\r",
+    ] {
+        let mut st = TraceStore::new();
+        let r = otel::fetch_trace(&c, payload, Some((0, 2_000_000_000)), true, &mut st)
+            .await
+            .unwrap();
+        assert_eq!(r.spans, 0, "{payload:?}");
+    }
+    let schema = tracelens_clickhouse::schema::detect(&c).await.unwrap();
+    assert!(schema.otel.is_some(), "a payload dropped otel_traces");
+    // Names are validated, never spliced.
+    let mut cfg = ConnConfig::new(&engine().url);
+    cfg.database = "x`; DROP DATABASE default; --".into();
+    assert!(matches!(Conn::new(cfg), Err(ChError::BadName(_))));
+}
+
+#[tokio::test]
+async fn a_trace_without_a_lookup_row_is_found_in_the_fallback_window() {
+    let db = fresh_db("win");
+    let c = conn(&db);
+    migrate(&c, true).await.unwrap();
+    let store = generated();
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    otel::import(&c, &store, &spans, 1000, |_| {})
+        .await
+        .unwrap();
+    c.execute(&format!("TRUNCATE TABLE `{db}`.otel_traces_trace_id_ts"))
+        .await
+        .unwrap();
+    let id = store.spans[0].trace_id.to_string();
+    let start_s = (store.spans[0].start_ns / 1_000_000_000) as i64;
+    let mut st = TraceStore::new();
+    let r = otel::fetch_trace(
+        &c,
+        &id,
+        Some((start_s - 3600, start_s + 3600)),
+        true,
+        &mut st,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.via, "window");
+    assert!(r.spans > 0);
+    let mut st = TraceStore::new();
+    let r = otel::fetch_trace(&c, &id, Some((0, 1000)), true, &mut st)
+        .await
+        .unwrap();
+    assert_eq!(r.spans, 0, "a window before the trace found it");
+}
+
+#[tokio::test]
+async fn failures_say_what_to_check() {
+    // Nothing listens on a fresh port.
+    let mut cfg = ConnConfig::new(&format!("http://127.0.0.1:{}", engine::free_port()));
+    cfg.timeout = Duration::from_secs(10);
+    let e = Conn::new(cfg).unwrap().ping().await.unwrap_err();
+    assert!(matches!(e, ChError::Refused { .. }), "{e:?}");
+    assert!(e.to_string().contains("connection refused"));
+
+    let mut cfg = ConnConfig::new("http://no-such-host.invalid:8123");
+    cfg.timeout = Duration::from_secs(20);
+    let e = Conn::new(cfg).unwrap().ping().await.unwrap_err();
+    assert!(
+        matches!(e, ChError::UnknownHost { .. } | ChError::Connect { .. }),
+        "{e:?}"
+    );
+
+    let mut cfg = ConnConfig::new(&engine().url);
+    cfg.password = "not-the-password".into();
+    let e = Conn::new(cfg.clone()).unwrap().ping().await.unwrap_err();
+    assert!(matches!(e, ChError::Auth { .. }), "{e:?}");
+    assert!(
+        !e.to_string().contains("not-the-password"),
+        "the password leaked: {e}"
+    );
+    assert!(!format!("{cfg:?}").contains("not-the-password"));
+
+    let db = fresh_db("missing");
+    let c = conn(&db);
+    c.execute(&format!("CREATE DATABASE `{db}`")).await.unwrap();
+    let mut st = TraceStore::new();
+    let e = otel::fetch_trace(&c, "abc", None, true, &mut st)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ChError::Missing { .. }), "{e:?}");
+    assert!(e.to_string().contains("tracelens migrate"));
+
+    assert!(matches!(
+        Conn::new(ConnConfig::new("ftp://x")),
+        Err(ChError::BadUrl { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_slow_query_times_out_and_a_killed_server_is_a_clear_error() {
+    let (mut child, url, _dir) = engine::start_front(&[]);
+    let mut cfg = ConnConfig::new(&url);
+    cfg.timeout = Duration::from_secs(1);
+    let c = Conn::new(cfg).unwrap();
+    c.ping().await.unwrap();
+    let e = c
+        .execute("SELECT count() FROM numbers(100000000000)")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ChError::Timeout { .. }), "{e:?}");
+
+    // A fresh front, killed while a query runs.
+    let (mut child2, url2, _dir2) = engine::start_front(&[]);
+    let _ = child.kill();
+    let mut cfg = ConnConfig::new(&url2);
+    cfg.timeout = Duration::from_secs(30);
+    let c2 = Conn::new(cfg).unwrap();
+    let q = tokio::spawn(async move {
+        c2.execute("SELECT count() FROM numbers(100000000000)")
+            .await
+            .unwrap_err()
+    });
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    child2.kill().unwrap();
+    let e = tokio::time::timeout(Duration::from_secs(20), q)
+        .await
+        .expect("the client hung on a dead server")
+        .unwrap();
+    assert!(
+        matches!(
+            e,
+            ChError::Broken(_) | ChError::Refused { .. } | ChError::Connect { .. }
+        ),
+        "{e:?}"
+    );
+}
