@@ -27,6 +27,10 @@ pub enum Command {
     Search(SearchArgs),
     /// Serve the inputs over a local HTTP API (and the web UI) on 127.0.0.1, behind an access token.
     Serve(ServeArgs),
+    /// Create or update the ClickHouse schema (the audit's tables; the Collector's otel_traces with --otel).
+    Migrate(MigrateArgs),
+    /// Import trace files into ClickHouse (otel_traces), in batches; importing again adds no duplicates.
+    Import(ImportArgs),
     /// Open files in the desktop app (tracelens-app, next to this binary or on PATH).
     Open(OpenArgs),
     /// Convert inputs to normalised OTLP.
@@ -41,10 +45,62 @@ pub struct OpenArgs {
     pub files: Vec<PathBuf>,
 }
 
+/// Where a ClickHouse server is. The password comes from $CLICKHOUSE_PASSWORD
+/// or --password-stdin: never from the command line, where `ps` shows it.
+#[derive(Args, Debug, Clone)]
+pub struct ClickHouseArgs {
+    /// The server's HTTP interface: http://host:8123 or https://host:8443.
+    #[arg(long, value_name = "URL")]
+    pub clickhouse: Option<String>,
+    #[arg(long, default_value = "default")]
+    pub database: String,
+    #[arg(long, default_value = "default")]
+    pub user: String,
+    /// Read the password from the first line of stdin.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Seconds allowed per call, connecting included.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// Also create the Collector's otel_traces and its trace-id lookup.
+    #[arg(long)]
+    pub otel: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportSchema {
+    Otel,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Trace files (any supported format).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// Target schema: otel_traces (run `migrate --otel` first).
+    #[arg(long, value_enum, default_value = "otel")]
+    pub schema: ImportSchema,
+    /// Rows per insert (10k-100k suits ClickHouse).
+    #[arg(long, default_value_t = 20_000)]
+    pub batch: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Args, Debug)]
 pub struct InputArgs {
     /// Trace files (any supported format; spans of one trace may span files).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "clickhouse")]
     pub files: Vec<PathBuf>,
     /// Skip sniffing and read as this format.
     #[arg(long, value_enum)]
@@ -67,6 +123,12 @@ pub enum InputFormat {
 pub struct SummaryArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Read the trace (--trace) from ClickHouse instead of files.
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// With --clickhouse: when the trace has no lookup row yet, search this far back.
+    #[arg(long, default_value = "7d", value_parser = parse_duration_s)]
+    pub since: i64,
     /// Machine-readable output (schema in docs/cli.md).
     #[arg(long)]
     pub json: bool,
@@ -172,4 +234,21 @@ pub struct GenerateArgs {
     pub seed: u64,
     #[arg(long, value_enum, default_value = "otlp-json")]
     pub format: OutputFormat,
+}
+
+/// "90s", "15m", "24h", "7d" (a bare number is seconds) in seconds.
+pub fn parse_duration_s(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (like 90s, 15m, 24h, 7d)"))?;
+    let k = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("{s:?}: the unit must be s, m, h or d")),
+    };
+    n.checked_mul(k).ok_or_else(|| format!("{s:?} is too long"))
 }

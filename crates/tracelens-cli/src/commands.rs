@@ -28,6 +28,9 @@ impl std::error::Error for UsageError {}
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Summary(a) if a.ch.clickhouse.is_some() => crate::clickhouse::summary(a),
+        Command::Migrate(a) => crate::clickhouse::migrate(a),
+        Command::Import(a) => crate::clickhouse::import(a),
         Command::Summary(a) => {
             let mut loaded = load(&a.input)?;
             let only = match &a.trace {
@@ -86,7 +89,7 @@ fn stdout() -> Stdout {
 type Stdout = BufWriter<std::io::StdoutLock<'static>>;
 
 /// Prints a service document: pretty JSON with `--json`, else as `text` renders it.
-fn print_doc<T: serde::Serialize>(
+pub(crate) fn print_doc<T: serde::Serialize>(
     json: bool,
     doc: &T,
     text: impl FnOnce(&mut Stdout, &T) -> std::io::Result<()>,
@@ -102,7 +105,7 @@ fn print_doc<T: serde::Serialize>(
     Ok(())
 }
 
-fn load(input: &InputArgs) -> Result<Loaded> {
+pub(crate) fn load(input: &InputArgs) -> Result<Loaded> {
     let progress = Progress::start(&input.files);
     let opts = LoadOptions {
         format: input.format.map(|f| match f {
@@ -132,7 +135,7 @@ fn pick_trace(loaded: &Loaded, id: &str) -> Result<usize> {
 }
 
 /// Prints read errors to stderr; exit code 1 when there were any.
-fn report_errors(loaded: &mut Loaded) -> Result<ExitCode> {
+pub(crate) fn report_errors(loaded: &mut Loaded) -> Result<ExitCode> {
     let mut failed = false;
     for r in &loaded.reports {
         if let Some(e) = &r.error {

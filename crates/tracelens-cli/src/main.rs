@@ -4,6 +4,7 @@
 //! the position; everything readable is still printed), 2 usage.
 
 mod cli;
+mod clickhouse;
 mod commands;
 mod progress;
 mod render;

@@ -54,3 +54,34 @@ impl Progress {
         }
     }
 }
+
+/// A count bar (rows imported), on a terminal only.
+pub struct CountBar(Option<ProgressBar>);
+
+impl CountBar {
+    pub fn set(&self, n: u64) {
+        if let Some(b) = &self.0 {
+            b.set_position(n);
+        }
+    }
+
+    pub fn finish(self) {
+        if let Some(b) = self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Progress {
+    pub fn count(total: u64, what: &str) -> CountBar {
+        CountBar(std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(total);
+            if let Ok(style) = ProgressStyle::with_template(&format!(
+                "{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} {{per_sec}} eta {{eta}}"
+            )) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        }))
+    }
+}

@@ -1,0 +1,144 @@
+//! The ClickHouse commands: migrate, import, and summary of a trace stored
+//! there. Thin: the work is in tracelens-clickhouse and the service layer.
+
+use crate::cli::{ClickHouseArgs, ImportArgs, MigrateArgs, SummaryArgs};
+use crate::render;
+use anyhow::{anyhow, Context, Result};
+use std::io::BufRead;
+use std::process::ExitCode;
+use std::time::Duration;
+use tracelens_clickhouse::{Conn, ConnConfig};
+use tracelens_model::{DatasetOptions, TraceStore};
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// The connection the arguments name; the password from $CLICKHOUSE_PASSWORD
+/// or stdin, never from the command line or a file.
+fn connect(a: &ClickHouseArgs) -> Result<Conn> {
+    let url = a
+        .clickhouse
+        .as_deref()
+        .ok_or_else(|| anyhow!("--clickhouse URL is required"))?;
+    let mut cfg = ConnConfig::new(url);
+    cfg.database = a.database.clone();
+    cfg.user = a.user.clone();
+    cfg.timeout = Duration::from_secs(a.timeout.max(1));
+    cfg.password = if a.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        std::env::var("CLICKHOUSE_PASSWORD").unwrap_or_default()
+    };
+    Ok(Conn::new(cfg)?)
+}
+
+pub fn migrate(a: MigrateArgs) -> Result<ExitCode> {
+    let conn = connect(&a.ch)?;
+    let report = runtime()?.block_on(tracelens_clickhouse::migrate::migrate(&conn, a.otel))?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for m in &report.applied {
+            println!("applied  {m}");
+        }
+        println!(
+            "database {}: {} applied, {} already there",
+            report.database,
+            report.applied.len(),
+            report.already.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import(a: ImportArgs) -> Result<ExitCode> {
+    let conn = connect(&a.ch)?;
+    let input = crate::cli::InputArgs {
+        files: a.files.clone(),
+        format: None,
+        skew_tolerance_ms: 1.0,
+    };
+    let mut loaded = crate::commands::load(&input)?;
+    let code = crate::commands::report_errors(&mut loaded)?;
+    let store = &loaded.dataset.store;
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    let bar = crate::progress::Progress::count(spans.len() as u64, "importing spans");
+    let report = runtime()?.block_on(tracelens_clickhouse::otel::import(
+        &conn,
+        store,
+        &spans,
+        a.batch,
+        |n| bar.set(n),
+    ));
+    bar.finish();
+    let report = report?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "imported {} spans in {} batches into {}.otel_traces",
+            report.spans, report.batches, conn.cfg.database
+        );
+    }
+    Ok(code)
+}
+
+/// `summary --clickhouse URL --trace ID`: the same document as for files.
+pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
+    let id = a.trace.as_deref().ok_or_else(|| {
+        anyhow!("--trace ID is required with --clickhouse (listing traces: `tracelens traces`)")
+    })?;
+    let conn = connect(&a.ch)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let mut store = TraceStore::new();
+    let fetched = runtime()?.block_on(tracelens_clickhouse::otel::fetch_trace(
+        &conn,
+        id,
+        Some((now - a.since, now + 60)),
+        true,
+        &mut store,
+    ))?;
+    if fetched.spans == 0 {
+        return Err(anyhow::Error::new(crate::commands::UsageError(format!(
+            "no trace {id} in {}.otel_traces{}",
+            conn.cfg.database,
+            if fetched.via == "window" {
+                format!(
+                    " (no lookup row; searched the last {}s: widen with --since)",
+                    a.since
+                )
+            } else {
+                String::new()
+            }
+        ))));
+    }
+    let ds = tracelens_service::from_store(
+        store,
+        DatasetOptions {
+            skew_tolerance_ns: (a.input.skew_tolerance_ms.max(0.0) * 1e6) as u64,
+            ..DatasetOptions::default()
+        },
+    );
+    let sources = vec![tracelens_service::summary::SourceSummary {
+        name: format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
+        format: Some("clickhouse"),
+        compression: Vec::new(),
+        spans: fetched.spans as u64,
+        error: None,
+    }];
+    let doc = tracelens_service::summary_doc(&ds, sources, None);
+    crate::commands::print_doc(a.json, &doc, render::summary_text)?;
+    Ok(ExitCode::SUCCESS)
+}

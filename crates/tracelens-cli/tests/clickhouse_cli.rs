@@ -1,0 +1,130 @@
+//! `tracelens migrate`, `import` and `summary --clickhouse` as a user runs
+//! them, against the tests' real ClickHouse engine.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../../tests/clickhouse/engine.rs"]
+mod engine;
+
+use std::process::{Command, Output};
+
+fn tl(args: &[&str], password: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tracelens"));
+    c.args(args);
+    match password {
+        Some(p) => c.env("CLICKHOUSE_PASSWORD", p),
+        None => c.env_remove("CLICKHOUSE_PASSWORD"),
+    };
+    c.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn without_sources(json: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    v.as_object_mut().unwrap().remove("sources");
+    v
+}
+
+#[test]
+fn migrate_import_and_summary_match_the_file() {
+    let url = engine::engine().url.clone();
+    let db = engine::fresh_db("cli");
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/agent-runs.jsonl"
+    );
+    let ch = ["--clickhouse", url.as_str(), "--database", db.as_str()];
+    for round in 0..2 {
+        let o = tl(&[&["migrate", "--otel", "--json"][..], &ch].concat(), None);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            r["applied"].as_array().unwrap().len(),
+            if round == 0 { 6 } else { 0 }
+        );
+    }
+    for _ in 0..2 {
+        let o = tl(
+            &[&["import", sample, "--batch", "150", "--json"][..], &ch].concat(),
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let file = tl(&["summary", sample, "--json"], None);
+    let want = without_sources(&file.stdout);
+    for t in want["traces"].as_array().unwrap() {
+        let id = t["trace_id"].as_str().unwrap();
+        let o = tl(
+            &[&["summary", "--trace", id, "--json"][..], &ch].concat(),
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let got = without_sources(&o.stdout);
+        // Equal span counts also say: imported twice, stored once.
+        assert_eq!(
+            got["traces"][0], *t,
+            "trace {id} differs through ClickHouse"
+        );
+    }
+    let o = tl(
+        &[
+            &["summary", "--trace", "ffffffffffffffffffffffffffffffff"][..],
+            &ch,
+        ]
+        .concat(),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("no trace ffffffffffffffffffffffffffffffff"));
+}
+
+#[test]
+fn wrong_password_and_refused_connection_are_clear_and_exit_1() {
+    let url = engine::engine().url.clone();
+    let o = tl(
+        &["migrate", "--clickhouse", &url, "--database", "x_pw"],
+        Some("wrong-secret"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("code 516") && err.contains("check the user and password"),
+        "{err}"
+    );
+    assert!(!err.contains("wrong-secret"), "the password leaked: {err}");
+
+    let port = engine::free_port();
+    let o = tl(
+        &[
+            "migrate",
+            "--clickhouse",
+            &format!("http://127.0.0.1:{port}"),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("connection refused"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let o = tl(
+        &[
+            "migrate",
+            "--clickhouse",
+            &url,
+            "--database",
+            "bad-name; DROP",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("not a valid ClickHouse name"),
+        "{}",
+        text(&o.stderr)
+    );
+}
