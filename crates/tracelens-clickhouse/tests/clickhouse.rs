@@ -265,3 +265,83 @@ async fn a_slow_query_times_out_and_a_killed_server_is_a_clear_error() {
         "{e:?}"
     );
 }
+
+/// Older Collector layouts: Duration Int64, SPAN_KIND_* and STATUS_CODE_*
+/// words, no ScopeName/ScopeVersion, JSON attributes, and no lookup table.
+#[tokio::test]
+async fn older_otel_traces_variants_read_correctly() {
+    for (tag, attrs_type, has_scope) in [
+        ("oldmap", "Map(LowCardinality(String), String)", false),
+        ("json", "JSON", true),
+    ] {
+        let db = fresh_db(tag);
+        let c = conn(&db);
+        c.execute(&format!("CREATE DATABASE `{db}`")).await.unwrap();
+        let scope_cols = if has_scope {
+            "ScopeName String, ScopeVersion String,"
+        } else {
+            ""
+        };
+        c.execute(&format!(
+            "CREATE TABLE `{db}`.otel_traces (Timestamp DateTime64(9), TraceId String, SpanId String, \
+             ParentSpanId String, TraceState String, SpanName LowCardinality(String), SpanKind LowCardinality(String), \
+             ServiceName LowCardinality(String), ResourceAttributes {attrs_type}, {scope_cols} SpanAttributes {attrs_type}, \
+             Duration Int64, StatusCode LowCardinality(String), StatusMessage String, \
+             Events Nested(Timestamp DateTime64(9), Name LowCardinality(String), Attributes Map(LowCardinality(String), String)), \
+             Links Nested(TraceId String, SpanId String, TraceState String, Attributes Map(LowCardinality(String), String))) \
+             ENGINE = MergeTree ORDER BY (ServiceName, SpanName, toDateTime(Timestamp))"
+        ))
+        .await
+        .unwrap();
+        let scope_vals = if has_scope { "'my.lib', '1.0'," } else { "" };
+        let (res, root_attrs, child_attrs) = if attrs_type == "JSON" {
+            ("'{\"service\":{\"name\":\"svc\"}}'", "'{\"gen_ai\":{\"operation\":{\"name\":\"invoke_agent\"},\"agent\":{\"name\":\"planner\"}}}'", "'{\"gen_ai\":{\"operation\":{\"name\":\"chat\"},\"usage\":{\"input_tokens\":\"120\"}}}'")
+        } else {
+            (
+                "map('service.name','svc')",
+                "map('gen_ai.operation.name','invoke_agent','gen_ai.agent.name','planner')",
+                "map('gen_ai.operation.name','chat','gen_ai.usage.input_tokens','120')",
+            )
+        };
+        c.execute(&format!(
+            "INSERT INTO `{db}`.otel_traces (Timestamp, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, \
+             ResourceAttributes, {} SpanAttributes, Duration, StatusCode, StatusMessage, `Events.Timestamp`, `Events.Name`, `Events.Attributes`, \
+             `Links.TraceId`, `Links.SpanId`, `Links.TraceState`, `Links.Attributes`) VALUES \
+             ('2026-11-02 09:00:00.000000000', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '1111111111111111', '', '', 'invoke_agent planner', 'SPAN_KIND_SERVER', 'svc', \
+              {res}, {scope_vals} {root_attrs}, 2000000000, 'STATUS_CODE_ERROR', 'boom', ['2026-11-02 09:00:00.5'], ['agent_started'], [map()], [], [], [], []), \
+             ('2026-11-02 09:00:00.100000000', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '2222222222222222', '1111111111111111', '', 'chat gpt', 'SPAN_KIND_CLIENT', 'svc', \
+              {res}, {scope_vals} {child_attrs}, 1500000000, 'STATUS_CODE_UNSET', '', [], [], [], [], [], [], [])",
+            if has_scope { "ScopeName, ScopeVersion," } else { "" }
+        ))
+        .await
+        .unwrap();
+        let mut st = TraceStore::new();
+        let r = otel::fetch_trace(&c, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", None, true, &mut st)
+            .await
+            .unwrap();
+        assert_eq!((r.spans, r.via), (2, "scan"), "{tag}");
+        let ds = tracelens_service::from_store(st, DatasetOptions::default());
+        let doc =
+            serde_json::to_value(tracelens_service::summary_doc(&ds, Vec::new(), None)).unwrap();
+        let t = &doc["traces"][0];
+        assert_eq!(t["span_count"], 2, "{tag}");
+        assert_eq!(t["error_count"], 1, "{tag}: STATUS_CODE_ERROR not read");
+        assert_eq!(t["duration_ns"], 2_000_000_000u64, "{tag}");
+        assert_eq!(
+            t["llm"]["calls"], 1,
+            "{tag}: the chat span is not an LLM call"
+        );
+        assert_eq!(t["llm"]["input_tokens"], 120, "{tag}");
+        assert_eq!(t["agents"][0]["name"], "planner", "{tag}");
+        assert_eq!(t["agents"][0]["state"], "failed", "{tag}");
+        assert_eq!(t["services"][0], "svc", "{tag}");
+        let root = &ds.store.spans[0];
+        assert!(
+            matches!(
+                root.kind,
+                tracelens_model::SpanKind::Server | tracelens_model::SpanKind::Client
+            ),
+            "{tag}"
+        );
+    }
+}
