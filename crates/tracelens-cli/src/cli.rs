@@ -100,7 +100,7 @@ pub struct ImportArgs {
 #[derive(Args, Debug)]
 pub struct InputArgs {
     /// Trace files (any supported format; spans of one trace may span files).
-    #[arg(required_unless_present = "clickhouse")]
+    /// Required, except for `summary --clickhouse` (checked when loading).
     pub files: Vec<PathBuf>,
     /// Skip sniffing and read as this format.
     #[arg(long, value_enum)]

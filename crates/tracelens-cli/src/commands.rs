@@ -106,6 +106,11 @@ pub(crate) fn print_doc<T: serde::Serialize>(
 }
 
 pub(crate) fn load(input: &InputArgs) -> Result<Loaded> {
+    if input.files.is_empty() {
+        return Err(anyhow::Error::new(UsageError(
+            "no input: give one or more trace files".into(),
+        )));
+    }
     let progress = Progress::start(&input.files);
     let opts = LoadOptions {
         format: input.format.map(|f| match f {
