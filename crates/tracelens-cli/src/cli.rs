@@ -31,6 +31,8 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Import trace files into ClickHouse (otel_traces), in batches; importing again adds no duplicates.
     Import(ImportArgs),
+    /// List the traces stored in ClickHouse (otel_traces), newest first, with filters and paging.
+    Traces(TracesArgs),
     /// Open files in the desktop app (tracelens-app, next to this binary or on PATH).
     Open(OpenArgs),
     /// Convert inputs to normalised OTLP.
@@ -71,6 +73,39 @@ pub struct MigrateArgs {
     /// Also create the Collector's otel_traces and its trace-id lookup.
     #[arg(long)]
     pub otel: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TracesArgs {
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// How far back (90s, 15m, 24h, 7d).
+    #[arg(long, default_value = "24h", value_parser = parse_duration_s)]
+    pub since: i64,
+    /// Only traces touching this service.
+    #[arg(long)]
+    pub service: Option<String>,
+    /// Only traces with this agent (gen_ai.agent.name or agent_name).
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Only traces of this user (user_id or enduser.id).
+    #[arg(long)]
+    pub user_id: Option<String>,
+    /// Only traces at least this long (250ms, 30s, 2m).
+    #[arg(long, value_parser = parse_duration_ns)]
+    pub min_duration: Option<u64>,
+    /// Text in the root span's name, or a trace id.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Only traces with an error.
+    #[arg(long)]
+    pub errors: bool,
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
     #[arg(long)]
     pub json: bool,
 }
@@ -191,6 +226,12 @@ pub struct SpanArgs {
 pub struct SearchArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Search ClickHouse (otel_traces) instead of files.
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// With --clickhouse: how far back to search.
+    #[arg(long, default_value = "7d", value_parser = parse_duration_s)]
+    pub since: i64,
     /// The value to look for (a request id, user id, trace id, ...).
     #[arg(long)]
     pub id: String,
@@ -251,4 +292,31 @@ pub fn parse_duration_s(s: &str) -> Result<i64, String> {
         _ => return Err(format!("{s:?}: the unit must be s, m, h or d")),
     };
     n.checked_mul(k).ok_or_else(|| format!("{s:?} is too long"))
+}
+
+/// "250ms", "30s", "2m", "1h" (a bare number is seconds) in nanoseconds.
+pub fn parse_duration_ns(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let at = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(at);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (like 250ms, 30s, 2m)"))?;
+    let k = match unit {
+        "ns" => 1.0,
+        "us" | "µs" => 1e3,
+        "ms" => 1e6,
+        "" | "s" => 1e9,
+        "m" => 60e9,
+        "h" => 3600e9,
+        _ => return Err(format!("{s:?}: the unit must be ns, us, ms, s, m or h")),
+    };
+    let v = n * k;
+    if v.is_finite() && v >= 0.0 && v < u64::MAX as f64 {
+        Ok(v as u64)
+    } else {
+        Err(format!("{s:?} is out of range"))
+    }
 }

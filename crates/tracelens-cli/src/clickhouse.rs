@@ -1,7 +1,7 @@
 //! The ClickHouse commands: migrate, import, and summary of a trace stored
 //! there. Thin: the work is in tracelens-clickhouse and the service layer.
 
-use crate::cli::{ClickHouseArgs, ImportArgs, MigrateArgs, SummaryArgs};
+use crate::cli::{ClickHouseArgs, ImportArgs, MigrateArgs, SearchArgs, SummaryArgs, TracesArgs};
 use crate::render;
 use anyhow::{anyhow, Context, Result};
 use std::io::BufRead;
@@ -140,5 +140,90 @@ pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
     }];
     let doc = tracelens_service::summary_doc(&ds, sources, None);
     crate::commands::print_doc(a.json, &doc, render::summary_text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// `traces --clickhouse URL`: the stored traces, newest first.
+pub fn traces(a: TracesArgs) -> Result<ExitCode> {
+    let conn = connect(&a.ch)?;
+    let now = now_s();
+    let f = tracelens_clickhouse::list::ListFilter {
+        from_s: now - a.since,
+        to_s: now + 60,
+        service: a.service.clone(),
+        agent: a.agent.clone(),
+        user_id: a.user_id.clone(),
+        min_duration_ns: a.min_duration.unwrap_or(0),
+        text: a.text.clone(),
+        errors_only: a.errors,
+        limit: a.limit,
+        offset: a.offset,
+    };
+    let rows = runtime()?.block_on(tracelens_clickhouse::list::list_traces(&conn, &f))?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "traces": rows }))?
+        );
+    } else {
+        for r in &rows {
+            println!(
+                "{}  {:<40}  {:>9}  {:>5} spans  {} errors  {}",
+                r.trace_id,
+                crate::render::clean(&r.root_name),
+                tracelens_model::fmt_ns(r.duration_ns.max(0) as u64),
+                r.span_count,
+                r.error_count,
+                crate::render::clean(&r.services.join(", "))
+            );
+        }
+        if rows.is_empty() {
+            println!("no traces in the last {}s match", a.since);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `search --clickhouse URL --id VALUE`: every stored span carrying the value.
+pub fn search(a: SearchArgs) -> Result<ExitCode> {
+    let conn = connect(&a.ch)?;
+    let now = now_s();
+    let hits = runtime()?.block_on(tracelens_clickhouse::list::find_by_id(
+        &conn,
+        &a.id,
+        now - a.since,
+        now + 60,
+        10_000,
+    ))?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "value": a.id, "hits": hits }))?
+        );
+    } else {
+        for h in &hits {
+            println!(
+                "{}  {}  {:<20}  {}",
+                h.trace_id,
+                h.span_id,
+                crate::render::clean(&h.key),
+                crate::render::clean(&h.name)
+            );
+        }
+        if hits.is_empty() {
+            println!(
+                "nothing in the last {}s carries {}",
+                a.since,
+                crate::render::clean(&a.id)
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -30,6 +30,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Summary(a) if a.ch.clickhouse.is_some() => crate::clickhouse::summary(a),
         Command::Migrate(a) => crate::clickhouse::migrate(a),
+        Command::Traces(a) => crate::clickhouse::traces(a),
+        Command::Search(a) if a.ch.clickhouse.is_some() => crate::clickhouse::search(a),
         Command::Import(a) => crate::clickhouse::import(a),
         Command::Summary(a) => {
             let mut loaded = load(&a.input)?;

@@ -10,7 +10,7 @@ const MAX_INDENT: u32 = 32;
 
 /// Makes trace content safe for a terminal: control characters (escape
 /// sequences could rewrite the screen) are shown escaped.
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_control() {

@@ -13,6 +13,7 @@
 
 pub mod conn;
 pub mod error;
+pub mod list;
 pub mod migrate;
 pub mod names;
 pub mod otel;

@@ -345,3 +345,160 @@ async fn older_otel_traces_variants_read_correctly() {
         );
     }
 }
+
+#[tokio::test]
+async fn listing_filters_pages_and_correlation_search() {
+    use tracelens_clickhouse::list::{find_by_id, list_traces, ListFilter};
+    let db = fresh_db("list");
+    let c = conn(&db);
+    migrate(&c, true).await.unwrap();
+    let store = generated();
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    otel::import(&c, &store, &spans, 1000, |_| {})
+        .await
+        .unwrap();
+    let want = summary_json(generated());
+    let traces = want["traces"].as_array().unwrap();
+    let all = ListFilter {
+        from_s: 0,
+        to_s: 4_000_000_000,
+        limit: 100,
+        ..ListFilter::default()
+    };
+    let rows = list_traces(&c, &all).await.unwrap();
+    assert_eq!(rows.len(), traces.len());
+    assert!(
+        rows.windows(2)
+            .all(|w| w[0].start_time_unix_nano >= w[1].start_time_unix_nano),
+        "not newest first"
+    );
+    for r in &rows {
+        let t = traces
+            .iter()
+            .find(|t| t["trace_id"] == r.trace_id.as_str())
+            .expect("a listed trace exists");
+        assert_eq!(r.root_name, t["root_name"].as_str().unwrap());
+        assert_eq!(r.span_count, t["span_count"].as_u64().unwrap());
+        assert_eq!(
+            r.duration_ns as u64,
+            t["duration_ns"].as_u64().unwrap(),
+            "{}",
+            r.trace_id
+        );
+        assert_eq!(r.error_count, t["error_count"].as_u64().unwrap());
+    }
+    // Paging covers the list once.
+    let p1 = list_traces(
+        &c,
+        &ListFilter {
+            limit: 4,
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let p2 = list_traces(
+        &c,
+        &ListFilter {
+            limit: 4,
+            offset: 4,
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let paged: Vec<_> = p1.iter().chain(&p2).map(|r| r.trace_id.clone()).collect();
+    assert_eq!(
+        paged,
+        rows.iter().map(|r| r.trace_id.clone()).collect::<Vec<_>>()
+    );
+    // Filters.
+    let long = rows.iter().map(|r| r.duration_ns).max().unwrap();
+    let only_long = list_traces(
+        &c,
+        &ListFilter {
+            min_duration_ns: long as u64,
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(only_long.len(), 1);
+    let errs = list_traces(
+        &c,
+        &ListFilter {
+            errors_only: true,
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        errs.len(),
+        traces
+            .iter()
+            .filter(|t| t["error_count"].as_u64() > Some(0))
+            .count()
+    );
+    let by_service = list_traces(
+        &c,
+        &ListFilter {
+            service: Some("tool-runner".into()),
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_service.len(), rows.len());
+    let none = list_traces(
+        &c,
+        &ListFilter {
+            service: Some("'; DROP TABLE otel_traces; --".into()),
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(none.is_empty());
+    let by_agent = list_traces(
+        &c,
+        &ListFilter {
+            agent: Some("researcher".into()),
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!by_agent.is_empty());
+    let by_text = list_traces(
+        &c,
+        &ListFilter {
+            text: Some(rows[0].trace_id.to_uppercase()),
+            ..all.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_text.len(), 1);
+
+    // Correlation: the request id of a trace's root finds that trace.
+    let ds = tracelens_service::from_store(generated(), DatasetOptions::default());
+    let tree = &ds.traces[0];
+    let root = &ds.store.spans[tree.nodes[tree.roots[0] as usize].span as usize];
+    let rid = ds
+        .store
+        .attrs_of(root.attrs)
+        .iter()
+        .find(|a| ds.store.resolve(a.key) == "request_id")
+        .and_then(|a| ds.store.value_str(&a.value))
+        .expect("generated roots carry request_id")
+        .to_string();
+    let hits = find_by_id(&c, &rid, 0, 4_000_000_000, 100).await.unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.trace_id == tree.trace_id.to_string()));
+    assert!(hits.iter().any(|h| h.key == "request_id"), "{hits:?}");
+    assert!(find_by_id(&c, "'; DROP TABLE x; --", 0, 4_000_000_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+}

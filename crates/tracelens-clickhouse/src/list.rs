@@ -1,0 +1,170 @@
+//! Listing traces stored in otel_traces over a time range, with filters and
+//! paging, computed by ClickHouse (one GROUP BY over the range's partitions),
+//! and finding traces by a correlation id.
+
+use crate::names::qualified;
+use crate::schema::detect;
+use crate::{ChError, Conn};
+use clickhouse::Row;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Unix seconds, inclusive start and exclusive end.
+    pub from_s: i64,
+    pub to_s: i64,
+    pub service: Option<String>,
+    /// `gen_ai.agent.name` or `agent_name` of any span (Map attributes only).
+    pub agent: Option<String>,
+    pub user_id: Option<String>,
+    pub min_duration_ns: u64,
+    /// Matched in the root span's name or equal to the trace id.
+    pub text: Option<String>,
+    /// Only traces with an error status somewhere.
+    pub errors_only: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Row, Deserialize, Serialize, Debug, Clone)]
+pub struct TraceRow {
+    pub trace_id: String,
+    pub root_name: String,
+    pub services: Vec<String>,
+    pub start_time_unix_nano: i64,
+    pub duration_ns: i64,
+    pub span_count: u64,
+    pub error_count: u64,
+}
+
+const ERROR_WORDS: &str = "('Error', 'STATUS_CODE_ERROR')";
+
+/// Traces in the range matching the filter, newest first.
+pub async fn list_traces(conn: &Conn, f: &ListFilter) -> Result<Vec<TraceRow>, ChError> {
+    let schema = detect(conn).await?;
+    let Some(otel) = schema.otel else {
+        return Err(ChError::Missing {
+            database: conn.cfg.database.clone(),
+            what: "otel_traces table".into(),
+            otel: " --otel",
+        });
+    };
+    let table = qualified(&conn.cfg.database, &otel.table)?;
+    let map = otel.attrs == "Map";
+    if (f.agent.is_some() || f.user_id.is_some()) && !map {
+        return Err(ChError::Protocol(
+            "filtering by agent or user_id needs Map attributes; this otel_traces stores them as JSON or text".into(),
+        ));
+    }
+    let wheres = vec![
+        "Timestamp >= toDateTime({from:Int64})".to_string(),
+        "Timestamp < toDateTime({to:Int64})".to_string(),
+    ];
+    let mut having = vec!["duration_ns >= {min:Int64}".to_string()];
+    if f.service.is_some() {
+        having.push("has(services, {service:String})".into());
+    }
+    if f.agent.is_some() {
+        having.push("countIf(SpanAttributes['gen_ai.agent.name'] = {agent:String} OR SpanAttributes['agent_name'] = {agent:String}) > 0".into());
+    }
+    if f.user_id.is_some() {
+        having.push("countIf(SpanAttributes['user_id'] = {user:String} OR SpanAttributes['enduser.id'] = {user:String}) > 0".into());
+    }
+    if f.text.is_some() {
+        having.push("(positionCaseInsensitive(root_name, {text:String}) > 0 OR trace_id = lower({text:String}))".into());
+    }
+    if f.errors_only {
+        having.push("error_count > 0".into());
+    }
+    let sql = format!(
+        "SELECT toString(TraceId) AS trace_id, \
+           toString(argMin(SpanName, (ParentSpanId != '', Timestamp))) AS root_name, \
+           arraySort(arrayMap(s -> toString(s), groupUniqArray(ServiceName))) AS services, \
+           toInt64(min(toUnixTimestamp64Nano(Timestamp))) AS start_time_unix_nano, \
+           toInt64(max(toInt64(toUnixTimestamp64Nano(Timestamp)) + toInt64(Duration))) - start_time_unix_nano AS duration_ns, \
+           count() AS span_count, \
+           countIf(toString(StatusCode) IN {ERROR_WORDS}) AS error_count \
+         FROM {table} WHERE {} GROUP BY TraceId HAVING {} \
+         ORDER BY start_time_unix_nano DESC, trace_id LIMIT {{limit:UInt32}} OFFSET {{offset:UInt32}}",
+        wheres.join(" AND "),
+        having.join(" AND ")
+    );
+    let mut q = conn
+        .client
+        .query(&sql)
+        .param("from", f.from_s)
+        .param("to", f.to_s)
+        .param("min", f.min_duration_ns.min(i64::MAX as u64) as i64)
+        .param("limit", f.limit.max(1))
+        .param("offset", f.offset);
+    if let Some(s) = &f.service {
+        q = q.param("service", s);
+    }
+    if let Some(a) = &f.agent {
+        q = q.param("agent", a);
+    }
+    if let Some(u) = &f.user_id {
+        q = q.param("user", u);
+    }
+    if let Some(t) = &f.text {
+        q = q.param("text", t);
+    }
+    conn.call(q.fetch_all::<TraceRow>()).await
+}
+
+#[derive(Row, Deserialize, Serialize, Debug, Clone)]
+pub struct CorrelationHit {
+    pub trace_id: String,
+    pub span_id: String,
+    pub name: String,
+    pub key: String,
+}
+
+/// Every span in the range whose trace id, span id or any attribute value
+/// equals `value` (request_id, user_id, thread_id, correlation_id,
+/// execution_id ...); the bloom filter on map values keeps this to a few
+/// granules per partition.
+pub async fn find_by_id(
+    conn: &Conn,
+    value: &str,
+    from_s: i64,
+    to_s: i64,
+    limit: u32,
+) -> Result<Vec<CorrelationHit>, ChError> {
+    let schema = detect(conn).await?;
+    let Some(otel) = schema.otel else {
+        return Err(ChError::Missing {
+            database: conn.cfg.database.clone(),
+            what: "otel_traces table".into(),
+            otel: " --otel",
+        });
+    };
+    let table = qualified(&conn.cfg.database, &otel.table)?;
+    let attr_match = match otel.attrs.as_str() {
+        "Map" => "has(mapValues(SpanAttributes), {v:String}) OR has(mapValues(ResourceAttributes), {v:String})",
+        _ => "position(toString(SpanAttributes), {v:String}) > 0",
+    };
+    let key_expr = match otel.attrs.as_str() {
+        "Map" => "if(TraceId = lower({v:String}), 'trace_id', if(SpanId = lower({v:String}), 'span_id', \
+                  arrayFirst(k -> SpanAttributes[k] = {v:String} OR ResourceAttributes[k] = {v:String}, \
+                  arrayConcat(mapKeys(SpanAttributes), mapKeys(ResourceAttributes)))))",
+        _ => "'attribute'",
+    };
+    let sql = format!(
+        "SELECT toString(TraceId) AS trace_id, toString(SpanId) AS span_id, toString(SpanName) AS name, \
+           toString({key_expr}) AS key \
+         FROM {table} WHERE Timestamp >= toDateTime({{from:Int64}}) AND Timestamp < toDateTime({{to:Int64}}) \
+           AND (TraceId = lower({{v:String}}) OR SpanId = lower({{v:String}}) OR {attr_match}) \
+         ORDER BY Timestamp LIMIT {{limit:UInt32}}"
+    );
+    conn.call(
+        conn.client
+            .query(&sql)
+            .param("v", value)
+            .param("from", from_s)
+            .param("to", to_s)
+            .param("limit", limit.max(1))
+            .fetch_all::<CorrelationHit>(),
+    )
+    .await
+}
