@@ -56,9 +56,9 @@ pub async fn list_traces(conn: &Conn, f: &ListFilter) -> Result<Vec<TraceRow>, C
             "filtering by agent or user_id needs Map attributes; this otel_traces stores them as JSON or text".into(),
         ));
     }
-    let wheres = vec![
-        "Timestamp >= toDateTime({from:Int64})".to_string(),
-        "Timestamp < toDateTime({to:Int64})".to_string(),
+    let wheres = [
+        "Timestamp >= toDateTime({from:Int64})",
+        "Timestamp < toDateTime({to:Int64})",
     ];
     let mut having = vec!["duration_ns >= {min:Int64}".to_string()];
     if f.service.is_some() {
