@@ -34,4 +34,4 @@ CREATE TABLE IF NOT EXISTS {db}.agent_executions
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(start_time)
 ORDER BY (trace_id, span_id)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;

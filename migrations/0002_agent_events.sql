@@ -16,4 +16,4 @@ CREATE TABLE IF NOT EXISTS {db}.agent_events
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(timestamp)
 ORDER BY (trace_id, span_id, timestamp, event_type)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;

@@ -21,4 +21,4 @@ CREATE TABLE IF NOT EXISTS {db}.performance_metrics
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(timestamp)
 ORDER BY (trace_id, span_id)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;

@@ -112,7 +112,11 @@ pub struct TracesArgs {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImportSchema {
+    /// Spans into otel_traces.
     Otel,
+    /// Agent executions, lifecycle events and LLM metrics into the audit's tables.
+    Agent,
+    Both,
 }
 
 #[derive(Args, Debug)]
@@ -122,8 +126,8 @@ pub struct ImportArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub ch: ClickHouseArgs,
-    /// Target schema: otel_traces (run `migrate --otel` first).
-    #[arg(long, value_enum, default_value = "otel")]
+    /// Target schema (run `migrate`, with --otel for otel_traces, first).
+    #[arg(long, value_enum, default_value = "both")]
     pub schema: ImportSchema,
     /// Rows per insert (10k-100k suits ClickHouse).
     #[arg(long, default_value_t = 20_000)]

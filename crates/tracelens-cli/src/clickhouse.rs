@@ -1,7 +1,9 @@
 //! The ClickHouse commands: migrate, import, and summary of a trace stored
 //! there. Thin: the work is in tracelens-clickhouse and the service layer.
 
-use crate::cli::{ClickHouseArgs, ImportArgs, MigrateArgs, SearchArgs, SummaryArgs, TracesArgs};
+use crate::cli::{
+    ClickHouseArgs, ImportArgs, ImportSchema, MigrateArgs, SearchArgs, SummaryArgs, TracesArgs,
+};
 use crate::render;
 use anyhow::{anyhow, Context, Result};
 use std::io::BufRead;
@@ -69,25 +71,45 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
     };
     let mut loaded = crate::commands::load(&input)?;
     let code = crate::commands::report_errors(&mut loaded)?;
+    let rt = runtime()?;
     let store = &loaded.dataset.store;
-    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
-    let bar = crate::progress::Progress::count(spans.len() as u64, "importing spans");
-    let report = runtime()?.block_on(tracelens_clickhouse::otel::import(
-        &conn,
-        store,
-        &spans,
-        a.batch,
-        |n| bar.set(n),
-    ));
-    bar.finish();
-    let report = report?;
+    let mut out = serde_json::Map::new();
+    if matches!(a.schema, ImportSchema::Otel | ImportSchema::Both) {
+        let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+        let bar = crate::progress::Progress::count(spans.len() as u64, "importing spans");
+        let report = rt.block_on(tracelens_clickhouse::otel::import(
+            &conn,
+            store,
+            &spans,
+            a.batch,
+            |n| bar.set(n),
+        ));
+        bar.finish();
+        let report = report?;
+        if !a.json {
+            println!(
+                "imported {} spans in {} batches into {}.otel_traces",
+                report.spans, report.batches, conn.cfg.database
+            );
+        }
+        out.insert("otel".into(), serde_json::to_value(&report)?);
+    }
+    if matches!(a.schema, ImportSchema::Agent | ImportSchema::Both) {
+        let report = rt.block_on(tracelens_clickhouse::agent::import(
+            &conn,
+            &loaded.dataset,
+            a.batch,
+        ))?;
+        if !a.json {
+            println!(
+                "imported {} agent executions, {} lifecycle events, {} LLM calls into {}",
+                report.executions, report.events, report.metrics, conn.cfg.database
+            );
+        }
+        out.insert("agent".into(), serde_json::to_value(&report)?);
+    }
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        println!(
-            "imported {} spans in {} batches into {}.otel_traces",
-            report.spans, report.batches, conn.cfg.database
-        );
+        println!("{}", serde_json::to_string_pretty(&out)?);
     }
     Ok(code)
 }

@@ -51,6 +51,9 @@ fn migrate_import_and_summary_match_the_file() {
             None,
         );
         assert!(o.status.success(), "{}", text(&o.stderr));
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(r["otel"]["spans"], 404, "{r}");
+        assert!(r["agent"]["executions"].as_u64().unwrap() > 0, "{r}");
     }
     let file = tl(&["summary", sample, "--json"], None);
     let want = without_sources(&file.stdout);

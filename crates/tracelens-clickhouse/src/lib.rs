@@ -11,6 +11,7 @@
 //! Every user value reaches ClickHouse as a bound parameter (`{name:Type}`);
 //! database and table names are validated identifiers, never spliced raw.
 
+pub mod agent;
 pub mod conn;
 pub mod error;
 pub mod list;

@@ -502,3 +502,81 @@ async fn listing_filters_pages_and_correlation_search() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn agent_tables_hold_every_execution_event_and_llm_call_once() {
+    let db = fresh_db("agent");
+    let c = conn(&db);
+    migrate(&c, false).await.unwrap();
+    let ds = tracelens_service::from_store(generated(), DatasetOptions::default());
+    let agents: usize = ds.analyses.iter().map(|a| a.agents.len()).sum();
+    let llm: usize = ds.analyses.iter().map(|a| a.llm.calls as usize).sum();
+    let events: usize = ds
+        .traces
+        .iter()
+        .map(|t| tracelens_model::TraceAnalysis::lifecycle(&ds.store, t).len())
+        .sum();
+    assert!(agents > 0 && llm > 0 && events > 0);
+    for _ in 0..2 {
+        let r = tracelens_clickhouse::agent::import(&c, &ds, 50)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.executions as usize, r.events as usize, r.metrics as usize),
+            (agents, events, llm)
+        );
+    }
+    for (t, want) in [
+        ("agent_executions", agents),
+        ("agent_events", events),
+        ("performance_metrics", llm),
+    ] {
+        let n = c
+            .scalar_u64(&format!("SELECT count() FROM `{db}`.{t}"))
+            .await
+            .unwrap();
+        assert_eq!(n as usize, want, "{t} duplicated or short");
+    }
+    // States and figures as the analyses found them.
+    let states: std::collections::BTreeMap<&str, usize> = ds
+        .analyses
+        .iter()
+        .flat_map(|a| a.agents.iter())
+        .fold(Default::default(), |mut m, a| {
+            *m.entry(a.state.as_str()).or_default() += 1;
+            m
+        });
+    for (state, n) in states {
+        let got = c
+            .scalar_u64(&format!(
+                "SELECT count() FROM `{db}`.agent_executions WHERE state = '{state}'"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(got as usize, n, "state {state}");
+    }
+    let tokens: i64 = ds.analyses.iter().map(|a| a.llm.input_tokens).sum();
+    let got = c
+        .scalar_u64(&format!(
+            "SELECT toUInt64(sum(ifNull(prompt_tokens, 0))) FROM `{db}`.performance_metrics"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(got as i64, tokens);
+    // The trace-id lookup is fed by the materialized view.
+    let n = c
+        .scalar_u64(&format!(
+            "SELECT uniqExact(trace_id) FROM `{db}`.agent_trace_id_ts"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(n as usize, ds.traces.len());
+    // user_id is inherited from the root: every execution has one.
+    let missing = c
+        .scalar_u64(&format!(
+            "SELECT count() FROM `{db}`.agent_executions WHERE user_id = ''"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(missing, 0);
+}

@@ -1,0 +1,223 @@
+//! The audit's tables from a dataset: one agent_executions row per agent
+//! span (with the state the analyses gave it), one agent_events row per
+//! lifecycle event, one performance_metrics row per LLM call. Correlation
+//! ids come from the span or, failing that, its nearest ancestor (a user_id
+//! is often set on the root only).
+
+use crate::names::qualified;
+use crate::{ChError, Conn};
+use serde_json::{json, Value};
+use tracelens_model::{Dataset, SpanClass, TraceAnalysis, TraceStore, TraceTree, NONE};
+
+#[derive(Debug, Default, serde::Serialize)]
+pub struct AgentImportReport {
+    pub executions: u64,
+    pub events: u64,
+    pub metrics: u64,
+}
+
+fn ts(ns: u64) -> String {
+    format!("{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000)
+}
+
+/// The value of the first of `keys` on node `n` or its nearest ancestor.
+fn inherited(st: &TraceStore, tree: &TraceTree, mut n: u32, keys: &[&str]) -> String {
+    let mut guard = 0usize;
+    while n != NONE && guard <= tree.len() {
+        let node = &tree.nodes[n as usize];
+        if node.span != NONE {
+            let sp = &st.spans[node.span as usize];
+            for a in st.attrs_of(sp.attrs) {
+                if keys.contains(&st.resolve(a.key)) {
+                    if let Some(v) = st.value_str(&a.value) {
+                        return v.to_string();
+                    }
+                    if let Some(i) = st.value_i64(&a.value) {
+                        return i.to_string();
+                    }
+                }
+            }
+        }
+        n = node.parent;
+        guard += 1;
+    }
+    String::new()
+}
+
+/// The nearest agent span at or above `n`: its name.
+fn agent_of(ds: &Dataset, t: usize, mut n: u32) -> String {
+    let tree = &ds.traces[t];
+    let an = &ds.analyses[t];
+    let mut guard = 0usize;
+    while n != NONE && guard <= tree.len() {
+        if an.class[n as usize] == SpanClass::Agent {
+            if let Some(a) = an.agents.iter().find(|a| a.node == n) {
+                return a.name.clone();
+            }
+        }
+        n = tree.nodes[n as usize].parent;
+        guard += 1;
+    }
+    String::new()
+}
+
+const USER: &[&str] = &["user_id", "enduser.id", "user.id"];
+const THREAD: &[&str] = &["thread_id", "gen_ai.conversation.id", "session.id"];
+
+fn attrs_json(st: &TraceStore, attrs: &[tracelens_model::Attr]) -> String {
+    let m: serde_json::Map<String, Value> = attrs
+        .iter()
+        .map(|a| {
+            let v = st
+                .value_str(&a.value)
+                .map(|s| Value::String(s.to_string()))
+                .or_else(|| st.value_i64(&a.value).map(|i| json!(i)))
+                .unwrap_or(Value::Null);
+            (st.resolve(a.key).to_string(), v)
+        })
+        .collect();
+    Value::Object(m).to_string()
+}
+
+/// JSONEachRow bodies for the three tables.
+pub fn rows(ds: &Dataset) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
+    let st = &ds.store;
+    let (mut execs, mut events, mut metrics) = (Vec::new(), Vec::new(), Vec::new());
+    for (t, tree) in ds.traces.iter().enumerate() {
+        let an = &ds.analyses[t];
+        let trace_id = tree.trace_id.to_string();
+        for a in &an.agents {
+            let node = &tree.nodes[a.node as usize];
+            if node.span == NONE {
+                continue;
+            }
+            let sp = &st.spans[node.span as usize];
+            let g = |keys: &[&str]| inherited(st, tree, a.node, keys);
+            execs.push(json!({
+                "trace_id": trace_id,
+                "span_id": sp.span_id.to_string(),
+                "execution_id": g(&["execution_id"]),
+                "parent_span_id": if sp.parent_span_id.is_valid() { sp.parent_span_id.to_string() } else { String::new() },
+                "correlation_id": g(&["correlation_id"]),
+                "request_id": g(&["request_id"]),
+                "user_id": g(USER),
+                "thread_id": g(THREAD),
+                "agent_name": a.name,
+                "operation": st.resolve(sp.name),
+                "service_name": st.service_of(sp),
+                "start_time": ts(sp.start_ns),
+                "end_time": sp.end_ns.map(ts),
+                "duration_ns": a.duration_ns,
+                "state": a.state.as_str(),
+                "state_reason": a.reason,
+                "error_message": a.error.clone().unwrap_or_default(),
+                "metadata": attrs_json(st, st.attrs_of(sp.attrs)),
+                // A later sign of life wins: a re-sent execution that has
+                // since ended replaces the running one; the same data
+                // again is identical, so its batch deduplicates.
+                "version": sp.end_ns.or(a.last_heartbeat_ns).unwrap_or(sp.start_ns),
+            }));
+        }
+        for e in TraceAnalysis::lifecycle(st, tree) {
+            let node = &tree.nodes[e.node as usize];
+            if node.span == NONE {
+                continue;
+            }
+            let sp = &st.spans[node.span as usize];
+            let data = e
+                .event_index
+                .and_then(|i| st.events_of(sp.events).get(i as usize))
+                .map(|ev| attrs_json(st, st.attrs_of(ev.attrs)))
+                .unwrap_or_else(|| "{}".into());
+            events.push(json!({
+                "trace_id": trace_id,
+                "span_id": sp.span_id.to_string(),
+                "user_id": inherited(st, tree, e.node, USER),
+                "agent_name": agent_of(ds, t, e.node),
+                "event_type": e.kind.as_str(),
+                "timestamp": ts(e.time_ns),
+                "data": data,
+            }));
+        }
+        for &n in &an.llm_nodes {
+            let Some(call) = TraceAnalysis::llm_call(st, &ds.keys, tree, n) else {
+                continue;
+            };
+            let node = &tree.nodes[n as usize];
+            let sp = &st.spans[node.span as usize];
+            let ms = |v: Option<u64>| v.map(|x| x as f64 / 1e6);
+            metrics.push(json!({
+                "trace_id": trace_id,
+                "span_id": sp.span_id.to_string(),
+                "user_id": inherited(st, tree, n, USER),
+                "agent_name": agent_of(ds, t, n),
+                "operation": st.resolve(sp.name),
+                "model": call.model.clone().unwrap_or_default(),
+                "timestamp": ts(sp.start_ns),
+                "duration_ns": call.duration_ns,
+                "ttft_ms": ms(call.ttft_ns),
+                "prompt_tokens": call.input_tokens,
+                "completion_tokens": call.output_tokens,
+                "total_tokens": call.total_tokens.or_else(|| Some(call.input_tokens? + call.output_tokens?)),
+                "model_latency_ms": ms(call.model_latency_ns),
+                "network_latency_ms": ms(call.network_latency_ns),
+            }));
+        }
+    }
+    (execs, events, metrics)
+}
+
+async fn insert_rows(
+    conn: &Conn,
+    table: &str,
+    rows: &[Value],
+    batch: usize,
+) -> Result<u64, ChError> {
+    let table = qualified(&conn.cfg.database, table)?;
+    let mut n = 0u64;
+    for chunk in rows.chunks(batch.max(1)) {
+        let mut body = Vec::with_capacity(chunk.len() * 400);
+        for r in chunk {
+            if serde_json::to_writer(&mut body, r).is_err() {
+                return Err(ChError::Protocol("cannot encode a row".into()));
+            }
+            body.push(b'\n');
+        }
+        let token = {
+            use sha2::Digest;
+            let d = sha2::Sha256::digest(&body);
+            d.iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let mut ins = conn
+            .client
+            .insert_formatted_with(format!("INSERT INTO {table} FORMAT JSONEachRow"))
+            .with_setting("insert_deduplication_token", token)
+            .with_setting("insert_deduplicate", "1");
+        conn.call(ins.send(body.into())).await?;
+        conn.call(ins.end()).await?;
+        n += chunk.len() as u64;
+    }
+    Ok(n)
+}
+
+/// Inserts the dataset's executions, lifecycle events and LLM metrics; the
+/// same data imported again adds no rows.
+pub async fn import(conn: &Conn, ds: &Dataset, batch: usize) -> Result<AgentImportReport, ChError> {
+    let schema = crate::schema::detect(conn).await?;
+    if !schema.agent_tables {
+        return Err(ChError::Missing {
+            database: conn.cfg.database.clone(),
+            what: "agent_executions, agent_events and performance_metrics tables".into(),
+            otel: "",
+        });
+    }
+    let (execs, events, metrics) = rows(ds);
+    Ok(AgentImportReport {
+        executions: insert_rows(conn, "agent_executions", &execs, batch).await?,
+        events: insert_rows(conn, "agent_events", &events, batch).await?,
+        metrics: insert_rows(conn, "performance_metrics", &metrics, batch).await?,
+    })
+}
