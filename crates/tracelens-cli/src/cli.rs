@@ -33,6 +33,8 @@ pub enum Command {
     Import(ImportArgs),
     /// List the traces stored in ClickHouse (otel_traces), newest first, with filters and paging.
     Traces(TracesArgs),
+    /// Performance report from ClickHouse: duration quantiles and failure rates per agent, LLM figures per model, costliest spans.
+    Report(ReportArgs),
     /// Open files in the desktop app (tracelens-app, next to this binary or on PATH).
     Open(OpenArgs),
     /// Convert inputs to normalised OTLP.
@@ -106,6 +108,20 @@ pub struct TracesArgs {
     pub limit: u32,
     #[arg(long, default_value_t = 0)]
     pub offset: u32,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// How far back (90s, 15m, 24h, 7d).
+    #[arg(long, default_value = "24h", value_parser = parse_duration_s)]
+    pub since: i64,
+    /// How many of the costliest spans to list.
+    #[arg(long, default_value_t = 10)]
+    pub top: u32,
     #[arg(long)]
     pub json: bool,
 }

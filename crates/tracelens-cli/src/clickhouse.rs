@@ -1,8 +1,9 @@
-//! The ClickHouse commands: migrate, import, and summary of a trace stored
-//! there. Thin: the work is in tracelens-clickhouse and the service layer.
+//! The ClickHouse commands: migrate, import, traces, search, report, and
+//! summary of a stored trace. Thin: the work is in tracelens-clickhouse and the service layer.
 
 use crate::cli::{
-    ClickHouseArgs, ImportArgs, ImportSchema, MigrateArgs, SearchArgs, SummaryArgs, TracesArgs,
+    ClickHouseArgs, ImportArgs, ImportSchema, MigrateArgs, ReportArgs, SearchArgs, SummaryArgs,
+    TracesArgs,
 };
 use crate::render;
 use anyhow::{anyhow, Context, Result};
@@ -246,6 +247,71 @@ pub fn search(a: SearchArgs) -> Result<ExitCode> {
                 crate::render::clean(&a.id)
             );
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `report --clickhouse URL --since 24h`.
+pub fn report(a: ReportArgs) -> Result<ExitCode> {
+    let conn = connect(&a.ch)?;
+    let now = now_s();
+    let r = runtime()?.block_on(tracelens_clickhouse::report::report(
+        &conn,
+        now - a.since,
+        now + 60,
+        a.top,
+    ))?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ns = |v: f64| tracelens_model::fmt_ns(if v.is_finite() { v.max(0.0) as u64 } else { 0 });
+    let pct = |v: f64| format!("{:.1}%", v * 100.0);
+    println!("agents (last {}s)", a.since);
+    println!(
+        "  {:<14} {:<28} {:>6} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
+        "agent", "operation", "runs", "p50", "p95", "max", "failed", "timeout", "dead"
+    );
+    for s in &r.agents {
+        println!(
+            "  {:<14} {:<28} {:>6} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
+            crate::render::clean(&s.agent_name),
+            crate::render::clean(&s.operation),
+            s.executions,
+            ns(s.p50_ns),
+            ns(s.p95_ns),
+            ns(s.max_ns as f64),
+            pct(s.error_rate),
+            pct(s.timeout_rate),
+            pct(s.dead_rate)
+        );
+    }
+    println!("models");
+    for m in &r.models {
+        println!(
+            "  {:<28} {:>5} calls  p50 {:>9}  p95 {:>9}  ttft p50 {:.0}ms  {} in / {} out tokens",
+            crate::render::clean(&m.model),
+            m.calls,
+            ns(m.p50_ns),
+            ns(m.p95_ns),
+            if m.p50_ttft_ms.is_finite() {
+                m.p50_ttft_ms
+            } else {
+                0.0
+            },
+            m.input_tokens,
+            m.output_tokens
+        );
+    }
+    println!("most self time");
+    for s in &r.top_self_time {
+        println!(
+            "  {:>9}  {}  {}  {}",
+            ns(s.self_ns as f64),
+            s.trace_id,
+            s.span_id,
+            crate::render::clean(&s.name)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

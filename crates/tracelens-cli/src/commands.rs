@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Summary(a) if a.ch.clickhouse.is_some() => crate::clickhouse::summary(a),
         Command::Migrate(a) => crate::clickhouse::migrate(a),
         Command::Traces(a) => crate::clickhouse::traces(a),
+        Command::Report(a) => crate::clickhouse::report(a),
         Command::Search(a) if a.ch.clickhouse.is_some() => crate::clickhouse::search(a),
         Command::Import(a) => crate::clickhouse::import(a),
         Command::Summary(a) => {

@@ -71,6 +71,77 @@ fn migrate_import_and_summary_match_the_file() {
             "trace {id} differs through ClickHouse"
         );
     }
+    // The list, with filters; the correlation search; the report.
+    let run = |args: &[&str]| -> serde_json::Value {
+        let o = tl(&[args, &ch[..]].concat(), None);
+        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let file_traces = want["traces"].as_array().unwrap();
+    let listed = run(&["traces", "--since", "100000d", "--json"]);
+    assert_eq!(
+        listed["traces"].as_array().unwrap().len(),
+        file_traces.len()
+    );
+    let slow = run(&[
+        "traces",
+        "--since",
+        "100000d",
+        "--errors",
+        "--min-duration",
+        "1m",
+        "--json",
+    ]);
+    let expect = file_traces
+        .iter()
+        .filter(|t| {
+            t["error_count"].as_u64() > Some(0) && t["duration_ns"].as_u64() >= Some(60_000_000_000)
+        })
+        .count();
+    assert_eq!(slow["traces"].as_array().unwrap().len(), expect);
+    let fh: serde_json::Value =
+        serde_json::from_slice(&tl(&["search", sample, "--id", "u-1042", "--json"], None).stdout)
+            .unwrap();
+    let ch_hits = run(&["search", "--id", "u-1042", "--since", "100000d", "--json"]);
+    let mut from_ch: Vec<&str> = ch_hits["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["trace_id"].as_str().unwrap())
+        .collect();
+    from_ch.sort();
+    from_ch.dedup();
+    let mut from_file: Vec<&str> = fh["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["trace_id"].as_str().unwrap())
+        .collect();
+    from_file.sort();
+    assert!(!from_file.is_empty());
+    assert_eq!(
+        from_ch, from_file,
+        "search through ClickHouse finds other traces than in the file"
+    );
+    let rep = run(&["report", "--since", "100000d", "--json"]);
+    let runs: u64 = rep["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["executions"].as_u64().unwrap())
+        .sum();
+    let agents: usize = file_traces
+        .iter()
+        .map(|t| t["agents"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(runs as usize, agents);
+    let o = tl(&[&["report", "--since", "100000d"][..], &ch].concat(), None);
+    assert!(
+        text(&o.stdout).contains("most self time"),
+        "{}",
+        text(&o.stdout)
+    );
+
     let o = tl(
         &[
             &["summary", "--trace", "ffffffffffffffffffffffffffffffff"][..],

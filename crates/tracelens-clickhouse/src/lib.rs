@@ -18,6 +18,7 @@ pub mod list;
 pub mod migrate;
 pub mod names;
 pub mod otel;
+pub mod report;
 pub mod schema;
 
 pub use conn::{Conn, ConnConfig};

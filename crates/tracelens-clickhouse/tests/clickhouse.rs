@@ -580,3 +580,84 @@ async fn agent_tables_hold_every_execution_event_and_llm_call_once() {
         .unwrap();
     assert_eq!(missing, 0);
 }
+
+#[tokio::test]
+async fn the_report_agrees_with_the_analyses() {
+    let db = fresh_db("report");
+    let c = conn(&db);
+    migrate(&c, true).await.unwrap();
+    let store = generated();
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    otel::import(&c, &store, &spans, 1000, |_| {})
+        .await
+        .unwrap();
+    let ds = tracelens_service::from_store(generated(), DatasetOptions::default());
+    tracelens_clickhouse::agent::import(&c, &ds, 1000)
+        .await
+        .unwrap();
+    let r = tracelens_clickhouse::report::report(&c, 0, 4_000_000_000, 5)
+        .await
+        .unwrap();
+    let execs: u64 = r.agents.iter().map(|a| a.executions).sum();
+    let agents: usize = ds.analyses.iter().map(|a| a.agents.len()).sum();
+    assert_eq!(execs as usize, agents);
+    for a in &r.agents {
+        assert!(
+            a.p50_ns <= a.p95_ns && a.p95_ns <= a.max_ns as f64 + 1.0,
+            "{a:?}"
+        );
+        assert!((0.0..=1.0).contains(&a.error_rate), "{a:?}");
+    }
+    let timeouts: f64 = r
+        .agents
+        .iter()
+        .map(|a| a.timeout_rate * a.executions as f64)
+        .sum();
+    let want_timeouts = ds
+        .analyses
+        .iter()
+        .flat_map(|a| &a.agents)
+        .filter(|a| a.state.as_str() == "timeout")
+        .count();
+    assert_eq!(timeouts.round() as usize, want_timeouts);
+    let calls: u64 = r.models.iter().map(|m| m.calls).sum();
+    assert_eq!(
+        calls as usize,
+        ds.analyses
+            .iter()
+            .map(|a| a.llm.calls as usize)
+            .sum::<usize>()
+    );
+    assert_eq!(r.top_self_time.len(), 5);
+    assert!(r
+        .top_self_time
+        .windows(2)
+        .all(|w| w[0].self_ns >= w[1].self_ns));
+    // Self times are the analyses' (children run one after another here),
+    // in traces without open spans: otel_traces stores those with Duration 0,
+    // while the analyses end them at their last sign of life.
+    let mut checked = 0;
+    for best in &r.top_self_time {
+        let (t, tree) = ds
+            .traces
+            .iter()
+            .enumerate()
+            .find(|(_, tree)| tree.trace_id.to_string() == best.trace_id)
+            .unwrap();
+        let open = tree.nodes.iter().any(|n| {
+            n.span != tracelens_model::NONE && ds.store.spans[n.span as usize].end_ns.is_none()
+        });
+        if open {
+            continue;
+        }
+        let node = (0..tree.len() as u32)
+            .find(|&n| tree.span_id(&ds.store, n).to_string() == best.span_id)
+            .unwrap();
+        assert_eq!(
+            best.self_ns as u64, ds.analyses[t].self_ns[node as usize],
+            "{best:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no top span in a trace without open spans");
+}
