@@ -6,6 +6,8 @@
 //! `tracelens-bench mem FILE` is the child mode used for memory: it loads one
 //! file in a fresh process and reports /proc/self/status figures.
 
+mod clickhouse;
+
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use std::io::{BufRead, BufReader, Write};
@@ -38,7 +40,33 @@ fn main() -> Result<()> {
             }
             report(&out, &dir, runs, &sizes)
         }
-        _ => bail!("usage: tracelens-bench report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | mem FILE"),
+        Some("clickhouse") => {
+            let mut o = clickhouse::Opts {
+                url: String::new(),
+                spans: 10_000_000,
+                chunk: 500_000,
+                queries: 50,
+                out: PathBuf::from("docs/benchmarks.md"),
+                engine: "a ClickHouse server".into(),
+            };
+            let mut i = 2;
+            while i < args.len() {
+                let v = args.get(i + 1).context("missing value")?;
+                match args[i].as_str() {
+                    "--url" => o.url = v.clone(),
+                    "--spans" => o.spans = v.parse()?,
+                    "--chunk" => o.chunk = v.parse()?,
+                    "--queries" => o.queries = v.parse()?,
+                    "--out" => o.out = v.into(),
+                    "--engine" => o.engine = v.clone(),
+                    other => bail!("unknown option {other}"),
+                }
+                i += 2;
+            }
+            anyhow::ensure!(!o.url.is_empty(), "--url URL is required");
+            clickhouse::run(o)
+        }
+        _ => bail!("usage: tracelens-bench report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
     }
 }
 
@@ -326,12 +354,29 @@ fn write_targets(w: &mut String, rows: &[Row]) -> std::fmt::Result {
     Ok(())
 }
 
-/// The `<!-- ui-bench -->` ... `<!-- /ui-bench -->` section of a report.
-fn ui_section(doc: &str) -> Option<&str> {
-    const END: &str = "<!-- /ui-bench -->";
-    let start = doc.find("<!-- ui-bench -->")?;
-    let end = doc[start..].find(END)? + start + END.len();
+/// The `<!-- tag -->` ... `<!-- /tag -->` section of a report.
+fn section<'a>(doc: &'a str, tag: &str) -> Option<&'a str> {
+    let end_mark = format!("<!-- /{tag} -->");
+    let start = doc.find(&format!("<!-- {tag} -->"))?;
+    let end = doc[start..].find(&end_mark)? + start + end_mark.len();
     Some(&doc[start..end])
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the civil-from-days algorithm.
+pub(crate) fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
@@ -402,14 +447,14 @@ fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    // The web UI's section (ui/tests/bench.mjs) is measured separately: keep it.
-    if let Some(ui) = std::fs::read_to_string(out)
-        .ok()
-        .and_then(|prev| ui_section(&prev).map(str::to_string))
-    {
-        s.push('\n');
-        s.push_str(&ui);
-        s.push('\n');
+    // The web UI's and ClickHouse's sections are measured separately: keep them.
+    let prev = std::fs::read_to_string(out).unwrap_or_default();
+    for tag in ["ui-bench", "ch-bench"] {
+        if let Some(sec) = section(&prev, tag) {
+            s.push('\n');
+            s.push_str(sec);
+            s.push('\n');
+        }
     }
     std::fs::File::create(out)?.write_all(s.as_bytes())?;
     eprintln!("wrote {}", out.display());

@@ -459,6 +459,19 @@ pub async fn fetch_trace(
     with_attrs: bool,
     store: &mut TraceStore,
 ) -> Result<FetchReport, ChError> {
+    fetch_trace_with(conn, id, fallback, with_attrs, true, store).await
+}
+
+/// [`fetch_trace`], optionally ignoring the lookup table (`use_lookup`
+/// false: a plain `WHERE TraceId = id`, the benchmark's baseline).
+pub async fn fetch_trace_with(
+    conn: &Conn,
+    id: &str,
+    fallback: Option<(i64, i64)>,
+    with_attrs: bool,
+    use_lookup: bool,
+    store: &mut TraceStore,
+) -> Result<FetchReport, ChError> {
     let schema = detect(conn).await?;
     let Some(otel) = schema.otel else {
         return Err(ChError::Missing {
@@ -467,64 +480,71 @@ pub async fn fetch_trace(
             otel: " --otel",
         });
     };
+    fetch_trace_using(conn, &otel, id, fallback, with_attrs, use_lookup, store).await
+}
+
+/// [`fetch_trace_with`] for a schema already detected (a viewer fetching
+/// many traces detects once).
+pub async fn fetch_trace_using(
+    conn: &Conn,
+    otel: &OtelSchema,
+    id: &str,
+    fallback: Option<(i64, i64)>,
+    with_attrs: bool,
+    use_lookup: bool,
+    store: &mut TraceStore,
+) -> Result<FetchReport, ChError> {
     let db = &conn.cfg.database;
     let table = qualified(db, &otel.table)?;
     let id = id.trim().to_ascii_lowercase();
     let mut report = FetchReport::default();
-    let mut range: Option<(i64, i64)> = None;
-    if let Some(lookup) = &otel.lookup {
-        #[derive(Row, Deserialize)]
-        struct Range {
-            n: u64,
-            start: i64,
-            end: i64,
-        }
+    let select = select_list(otel, with_attrs);
+    let mut rows: Vec<SpanRow> = Vec::new();
+    if let Some(lookup) = otel.lookup.as_ref().filter(|_| use_lookup) {
+        // One round trip: ClickHouse runs the scalar subqueries first, and
+        // their range prunes the partitions read. No lookup row gives an
+        // empty range (the epoch), hence no rows, hence the fallback below.
         let lt = qualified(db, lookup)?;
-        let r: Range = conn
-            .call(
-                conn.client
-                    .query(&format!(
-                        "SELECT count() AS n, toInt64(toUnixTimestamp(min(Start))) AS start, \
-                         toInt64(toUnixTimestamp(max(End))) AS end FROM {lt} WHERE TraceId = {{id:String}}"
-                    ))
-                    .param("id", &id)
-                    .fetch_one::<Range>(),
-            )
-            .await?;
-        if r.n > 0 {
-            range = Some((r.start, r.end + 1));
-            report.via = "lookup";
-        }
-    }
-    if range.is_none() {
-        if let Some((from, to)) = fallback {
-            range = Some((from, to));
-            report.via = "window";
-            report.window_s = Some(to.saturating_sub(from).max(0) as u64);
-        } else {
-            report.via = "scan";
-        }
-    }
-    let select = select_list(&otel, with_attrs);
-    let q = match range {
-        Some((from, to)) => conn
+        let q = conn
             .client
             .query(&format!(
                 "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} \
-                 AND Timestamp >= toDateTime({{from:Int64}}) AND Timestamp <= toDateTime({{to:Int64}}) \
+                 AND Timestamp >= (SELECT min(Start) FROM {lt} WHERE TraceId = {{id:String}}) \
+                 AND Timestamp <= (SELECT max(End) + 1 FROM {lt} WHERE TraceId = {{id:String}}) \
                  ORDER BY Timestamp"
             ))
-            .param("id", &id)
-            .param("from", from)
-            .param("to", to),
-        None => conn
-            .client
-            .query(&format!(
-                "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} ORDER BY Timestamp"
-            ))
-            .param("id", &id),
-    };
-    let rows: Vec<SpanRow> = conn.call(q.fetch_all::<SpanRow>()).await?;
+            .param("id", &id);
+        rows = conn.call(q.fetch_all::<SpanRow>()).await?;
+        if !rows.is_empty() {
+            report.via = "lookup";
+        }
+    }
+    if rows.is_empty() {
+        let q = match fallback {
+            Some((from, to)) => {
+                report.via = "window";
+                report.window_s = Some(to.saturating_sub(from).max(0) as u64);
+                conn.client
+                    .query(&format!(
+                        "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} \
+                         AND Timestamp >= toDateTime({{from:Int64}}) AND Timestamp <= toDateTime({{to:Int64}}) \
+                         ORDER BY Timestamp"
+                    ))
+                    .param("id", &id)
+                    .param("from", from)
+                    .param("to", to)
+            }
+            None => {
+                report.via = "scan";
+                conn.client
+                    .query(&format!(
+                        "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} ORDER BY Timestamp"
+                    ))
+                    .param("id", &id)
+            }
+        };
+        rows = conn.call(q.fetch_all::<SpanRow>()).await?;
+    }
     report.spans = rows.len();
     if rows.is_empty() {
         return Ok(report);
