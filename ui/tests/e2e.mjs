@@ -262,6 +262,12 @@ try {
     expect(injected.pwned === null, `script ran: __pwned = ${injected.pwned}`);
     expect(injected.imgs === 0, `${injected.imgs} injected elements in the DOM`);
     await page.screenshot({ path: join(shots, "hostile-markup.png") });
+    // Its link leads to the span it names, in another trace.
+    await page.click("#detail button.linklike");
+    await page.waitForSelector('#waterfall[data-trace="3bee2925be4db9d9b09d9ada2c06b7b7"]');
+    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "invoke_agent supervisor");
+    const span = await page.textContent("#detail dl");
+    expect(span?.includes("fc6807a84a62dcfd"), "the link did not select the linked span");
   });
 
   await journey("the API refuses a request without the token", async () => {
