@@ -80,28 +80,53 @@ pub fn run(o: Opts) -> Result<()> {
     let mut spans_seen = 0usize;
     let schema = rt.block_on(tracelens_clickhouse::schema::detect(&conn))?;
     let otel_schema = schema.otel.context("otel_traces after migrate")?;
-    for id in &sample {
-        for use_lookup in [true, false] {
-            let mut st = tracelens_model::TraceStore::new();
-            let t = Instant::now();
-            let r = rt.block_on(otel::fetch_trace_using(
-                &conn,
-                &otel_schema,
-                id,
-                None,
-                true,
-                use_lookup,
-                &mut st,
-            ))?;
-            let ms = t.elapsed().as_secs_f64() * 1e3;
-            if use_lookup {
-                with_lookup.push(ms);
-                spans_seen += r.spans;
-            } else {
-                plain.push(ms);
+    let parts = |t: &str| {
+        rt.block_on(conn.scalar_u64(&format!(
+            "SELECT count() FROM system.parts WHERE database = '{}' AND table = '{t}' AND active",
+            conn.cfg.database
+        )))
+        .unwrap_or(0)
+    };
+    let parts_before = parts("otel_traces");
+    let fetch_all =
+        |with_lookup: &mut Vec<f64>, plain: &mut Vec<f64>, spans_seen: &mut usize| -> Result<()> {
+            for id in &sample {
+                for use_lookup in [true, false] {
+                    let mut st = tracelens_model::TraceStore::new();
+                    let t = Instant::now();
+                    let r = rt.block_on(otel::fetch_trace_using(
+                        &conn,
+                        &otel_schema,
+                        id,
+                        None,
+                        true,
+                        use_lookup,
+                        &mut st,
+                    ))?;
+                    let ms = t.elapsed().as_secs_f64() * 1e3;
+                    if use_lookup {
+                        with_lookup.push(ms);
+                        *spans_seen += r.spans;
+                    } else {
+                        plain.push(ms);
+                    }
+                }
             }
-        }
-    }
+            Ok(())
+        };
+    fetch_all(&mut with_lookup, &mut plain, &mut spans_seen)?;
+    // What a server converges to once its background merges ran.
+    rt.block_on(conn.execute(&format!(
+        "OPTIMIZE TABLE `{}`.otel_traces FINAL",
+        conn.cfg.database
+    )))?;
+    rt.block_on(conn.execute(&format!(
+        "OPTIMIZE TABLE `{}`.otel_traces_trace_id_ts FINAL",
+        conn.cfg.database
+    )))?;
+    let parts_after = parts("otel_traces");
+    let (mut merged_lookup, mut merged_plain, mut ignored) = (Vec::new(), Vec::new(), 0usize);
+    fetch_all(&mut merged_lookup, &mut merged_plain, &mut ignored)?;
     let mut list_ms = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
@@ -136,6 +161,9 @@ then the trace list (newest 50 traces, one GROUP BY), 5 times.\n\n\
 | fetch by id with the lookup, p50 / p95 | {l50:.1} ms / {l95:.1} ms |\n\
 | fetch by id, plain WHERE, p50 / p95 | {p50:.1} ms / {p95:.1} ms |\n\
 | plain ÷ lookup, p50 | {ratio:.2}x |\n\
+| after merges ({parts_after} parts, was {parts_before}): with the lookup, p50 / p95 | {ml50:.1} ms / {ml95:.1} ms |\n\
+| after merges: plain WHERE, p50 / p95 | {mp50:.1} ms / {mp95:.1} ms |\n\
+| after merges: plain ÷ lookup, p50 | {mratio:.2}x |\n\
 | spans per fetched trace (mean) | {per:.0} |\n\
 | trace list (50 newest), median | {list:.1} ms |\n\n\
 The lookup's gain grows with the table: it confines the read to the partitions of the trace's time range, where a plain \
@@ -150,6 +178,11 @@ query must consult every partition's index.\n<!-- /ch-bench -->",
         rate = imported as f64 / import_s,
         chunk_rate = pct(&mut chunk_rates, 0.5),
         ratio = p50 / l50,
+        ml50 = pct(&mut merged_lookup.clone(), 0.5),
+        ml95 = pct(&mut merged_lookup.clone(), 0.95),
+        mp50 = pct(&mut merged_plain.clone(), 0.5),
+        mp95 = pct(&mut merged_plain.clone(), 0.95),
+        mratio = pct(&mut merged_plain.clone(), 0.5) / pct(&mut merged_lookup.clone(), 0.5),
         per = spans_seen as f64 / sample.len().max(1) as f64,
         list = pct(&mut list_ms, 0.5),
     );
