@@ -9,6 +9,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod clickhouse;
 mod commands;
 mod opening;
 mod recent;
@@ -27,6 +28,7 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(opening::AppState::default())
+        .manage(clickhouse::ChState::default())
         .setup(move |app| {
             if !paths.is_empty() {
                 opening::open_paths(app.handle().clone(), paths.clone());
@@ -53,6 +55,10 @@ fn main() {
             commands::recent_files,
             commands::cancel_open,
             commands::load_status,
+            clickhouse::ch_connect,
+            clickhouse::ch_disconnect,
+            clickhouse::ch_traces,
+            clickhouse::ch_open,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -73,6 +73,22 @@ export const opener = {
   onFinished: (f: (s: LoadStatus) => void): Promise<unknown> => listen<LoadStatus>("load-finished", (e) => f(e.payload)),
 };
 
+/** ClickHouse as a source: the desktop app only. */
+export const clickhouse = {
+  connect: (url: string, user: string, password: string, database: string): Promise<ChInfo> =>
+    call("ch_connect", { url, user, password, database }),
+  disconnect: (): Promise<void> => call("ch_disconnect"),
+  traces: (sinceS: number, text: string | null, minDurationNs: number, limit: number): Promise<ChTraceRow[]> =>
+    call("ch_traces", { sinceS, text, minDurationNs, limit }),
+  open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
+};
+
+export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean }
+export interface ChTraceRow {
+  trace_id: string; root_name: string; services: string[]; start_time_unix_nano: number;
+  duration_ns: number; span_count: number; error_count: number;
+}
+
 export interface LoadStatus {
   loading: boolean; names: string[]; bytes_read: number; bytes_total: number;
   traces: number; spans: number; cancelled: boolean; errors: string[];

@@ -2,7 +2,7 @@
 // breakdown. Every figure comes from the service layer through `api`; this
 // file only arranges, routes input and draws.
 
-import { api, desktop, opener, type LoadStatus, type TraceSummary } from "./api";
+import { api, clickhouse, desktop, opener, type ChTraceRow, type LoadStatus, type TraceSummary } from "./api";
 import { renderBreakdown } from "./breakdown";
 import { decodeColumns, fmtNs, rowOfNode } from "./columns";
 import { renderDetail } from "./detail";
@@ -37,6 +37,8 @@ let breakdownScope: "trace" | "subtree" = "trace";
 let nodeRow = new Map<number, number>();
 
 let traces: TraceSummary[] = [];
+/** When the list comes from ClickHouse: its time range in seconds. */
+let chSince: number | null = null;
 let only: Set<string> | null = null;
 let current: string | null = null;
 let sortKey = "start";
@@ -119,9 +121,12 @@ function renderList(): void {
       td(fmtNs(t.duration_ns), "num"),
       td(String(t.span_count), "num"),
       td(String(t.error_count), t.error_count ? "num err" : "num"),
-      td(problems.length ? problems.join(", ") : `${states.length} ok`, problems.some((s) => s !== "running" && s !== "pending") ? "err" : "muted"),
+      // The stored list carries no agent states: they come with the trace.
+      chSince !== null && states.length === 0
+        ? td("—", "muted")
+        : td(problems.length ? problems.join(", ") : `${states.length} ok`, problems.some((s) => s !== "running" && s !== "pending") ? "err" : "muted"),
     );
-    tr.addEventListener("click", () => void openTrace(t.trace_id));
+    tr.addEventListener("click", () => void (chSince !== null ? openStored(t.trace_id) : openTrace(t.trace_id)));
     tbody.append(tr);
   }
 }
@@ -385,10 +390,58 @@ function showProgress(s: LoadStatus): void {
   $<HTMLSpanElement>("#progress-text").textContent = `Reading ${s.names.join(", ")} — ${(s.bytes_read / 1e6).toFixed(1)} of ${(s.bytes_total / 1e6).toFixed(1)} MB`;
 }
 
+// ClickHouse: connect, list the stored traces, open one (fetched into the session).
+function fromStored(r: ChTraceRow): TraceSummary {
+  return {
+    trace_id: r.trace_id, root_name: r.root_name, services: r.services, start_time_unix_nano: r.start_time_unix_nano,
+    span_count: r.span_count, error_count: r.error_count, duration_ns: r.duration_ns, agents: [],
+  };
+}
+
+async function openStored(id: string): Promise<void> {
+  say("fetching the trace from ClickHouse…");
+  try {
+    const n = await clickhouse.open(id, chSince ?? 86400);
+    current = null;
+    await openTrace(id);
+    say(`${n} spans fetched from ClickHouse`);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+async function connectClickHouse(): Promise<void> {
+  const v = (sel: string) => $<HTMLInputElement>(sel).value;
+  const st = $<HTMLSpanElement>("#ch-status");
+  st.textContent = "connecting…";
+  try {
+    const info = await clickhouse.connect(v("#ch-url"), v("#ch-user"), v("#ch-password"), v("#ch-database"));
+    $<HTMLInputElement>("#ch-password").value = "";
+    chSince = Number($<HTMLSelectElement>("#ch-since").value) || 86400;
+    const rows = await clickhouse.traces(chSince, null, 0, 500);
+    traces = rows.map(fromStored);
+    only = null;
+    shownKey = "";
+    current = null;
+    renderList();
+    st.textContent = `${info.user}@${info.url}/${info.database}: ${rows.length} traces`;
+    document.body.dataset.source = "clickhouse";
+    say(`${rows.length} traces in ClickHouse`);
+  } catch (e) {
+    st.textContent = e instanceof Error ? e.message : String(e);
+  }
+}
+
 async function startDesktop(): Promise<void> {
   document.body.classList.add("desktop");
   $<HTMLElement>("#desktop-actions").hidden = false;
   $<HTMLButtonElement>("#open").addEventListener("click", () => void opener.dialog());
+  $<HTMLButtonElement>("#ch-toggle").addEventListener("click", () => {
+    const f = $<HTMLFormElement>("#ch-form");
+    f.hidden = !f.hidden;
+    if (!f.hidden) $<HTMLInputElement>("#ch-url").focus();
+  });
+  $<HTMLFormElement>("#ch-form").addEventListener("submit", (e) => { e.preventDefault(); void connectClickHouse(); });
   $<HTMLButtonElement>("#sample").addEventListener("click", () => void opener.sample());
   $<HTMLButtonElement>("#cancel").addEventListener("click", () => void opener.cancel());
   $<HTMLSelectElement>("#recent").addEventListener("change", (e) => {
@@ -400,6 +453,8 @@ async function startDesktop(): Promise<void> {
     showProgress(s);
     if (s.cancelled) { say("opening cancelled; the traces shown before stay open"); return; }
     current = null;
+    chSince = null;
+    delete document.body.dataset.source;
     void loadSummary().then(() => {
       if (s.errors.length) say(`${s.traces} traces; ${s.errors.join("; ")}`);
     });

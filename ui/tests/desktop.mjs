@@ -223,6 +223,46 @@ try {
   });
   await h.end();
 
+  // ClickHouse as a source: a real engine (the tests' chdb front), the
+  // sample imported with the CLI, then connect, list and open in the app.
+  const front = spawn("python3", [join(root, "tests/clickhouse/chdb_front.py"), "--data", join(home, "ch"), "--port", "0", "--exit-with-parent"], { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(front);
+  const chUrl = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("the ClickHouse front did not start")), 60_000);
+    let buf = "";
+    front.stdout.on("data", (b) => { buf += b; const m = buf.match(/listening on (\S+)/); if (m) { clearTimeout(timer); ok(m[1]); } });
+  });
+  execFileSync(cli, ["migrate", "--clickhouse", chUrl, "--database", "app", "--otel"], { stdio: "ignore" });
+  execFileSync(cli, ["import", join(root, "examples/agent-runs.jsonl"), "--clickhouse", chUrl, "--database", "app"], { stdio: "ignore" });
+  const c = await Session.start();
+  current = c;
+  await journey("desktop: connect to ClickHouse, list stored traces, open one", async () => {
+    await c.click(await c.find("#ch-toggle"));
+    await c.type(await c.find("#ch-url"), chUrl);
+    await c.type(await c.find("#ch-database"), "app");
+    await c.js("document.querySelector('#ch-since').value = '3153600000'");
+    await c.type(await c.find("#ch-password"), "wrong");
+    await c.click(await c.find("#ch-connect"));
+    await c.until(async () => /516/.test((await c.text("#ch-status")) ?? ""), "the wrong password refused (code 516)");
+    expect(!((await c.text("#ch-status")) ?? "").includes("wrong"), "the password shows in the status");
+    await c.js("document.querySelector('#ch-password').value = ''");
+    await c.click(await c.find("#ch-connect"));
+    await c.until(async () => (await rows(c)) === 8, "8 stored traces listed");
+    await c.shot("desktop-clickhouse-list");
+    // The trace with the dead writer, by its id.
+    await c.type(await c.find("#filter"), "3bee2925be4db9d9");
+    await c.until(async () => (await rows(c)) === 1, "the filter on stored traces");
+    const id = await c.js("return document.querySelector('#traces tbody tr').dataset.traceId");
+    await c.click(await c.find("#traces tbody tr td"));
+    await c.until(() => c.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", id), "the stored trace drawn");
+    await c.clickAt("#waterfall", 500, 22 + 20 * 2 + 10);
+    await c.until(async () => (await c.text("#detail h2")) === "invoke_agent writer", "the dead writer's details");
+    const d = await c.text("#detail");
+    expect(d.includes("dead"), "the dead agent is not dead when read from ClickHouse");
+    await c.shot("desktop-clickhouse-trace");
+  });
+  await c.end();
+
   // A big file: progress shows, and cancel keeps what was open (here: nothing).
   const big = join(home, "big.jsonl");
   execFileSync(cli, ["generate", "--out", big, "--traces", "400", "--spans-per-trace", "1000"], { stdio: "ignore" });
