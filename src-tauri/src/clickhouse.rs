@@ -145,13 +145,10 @@ pub async fn ch_open(
         ));
     }
     let ds = tracelens_service::from_store(store, DatasetOptions::default());
-    let sources = vec![tracelens_service::summary::SourceSummary {
-        name: format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
-        format: Some("clickhouse"),
-        compression: Vec::new(),
-        spans: r.spans as u64,
-        error: None,
-    }];
+    let sources = vec![tracelens_service::summary::SourceSummary::clickhouse(
+        format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
+        r.spans as u64,
+    )];
     *state.session() = Session::new(ds, sources);
     Ok(r.spans)
 }

@@ -5,7 +5,7 @@
 
 import { CLASS_NAMES, FLAG_CRITICAL, STATE_NAMES, fmtNs, subtreeEnd } from "./columns";
 import { frameScheduler, type TraceModel } from "./model";
-import { classColor, fitCanvas, palette } from "./palette";
+import { beginFrame, classColor, drawTimeAxis } from "./palette";
 import { isProblem } from "./waterfall";
 
 const LEVEL_H = 20;
@@ -151,25 +151,13 @@ export class Flame {
   draw(): void {
     if (!this.shown) return;
     const start = performance.now();
-    const cv = this.canvas;
-    const g = fitCanvas(cv);
-    if (!g) return;
-    const W = cv.clientWidth, H = cv.clientHeight;
-    const p = palette();
-    g.fillStyle = p.bg;
-    g.fillRect(0, 0, W, H);
+    const f = beginFrame(this.canvas);
+    if (!f) return;
+    const { g, W, H, p } = f;
     const c = this.m.cols;
     if (!c) return;
     const span = Math.max(1, this.m.t1 - this.m.t0);
-    g.font = "12px system-ui, sans-serif";
-    g.textBaseline = "middle";
-    g.fillStyle = p.muted;
-    g.strokeStyle = p.line;
-    for (let i = 0; i <= 5; i++) {
-      const px = (W * i) / 5;
-      g.fillText(fmtNs(this.m.t0 + (span * i) / 5), Math.min(px + 2, W - 50), AXIS_H / 2);
-      g.beginPath(); g.moveTo(px + 0.5, AXIS_H); g.lineTo(px + 0.5, H); g.stroke();
-    }
+    drawTimeAxis(f, 0, W, this.m.t0, span, AXIS_H, fmtNs);
     const firstLevel = Math.floor(this.scrollY / LEVEL_H);
     const lastLevel = firstLevel + Math.ceil((H - AXIS_H) / LEVEL_H);
     g.save();

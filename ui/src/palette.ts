@@ -46,3 +46,31 @@ export function fitCanvas(cv: HTMLCanvasElement): CanvasRenderingContext2D | nul
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   return g;
 }
+
+/** A cleared frame of a trace view: its context, CSS size and colours. */
+export interface Frame { g: CanvasRenderingContext2D; W: number; H: number; p: Palette }
+
+export function beginFrame(cv: HTMLCanvasElement): Frame | null {
+  const g = fitCanvas(cv);
+  if (!g) return null;
+  const W = cv.clientWidth, H = cv.clientHeight;
+  const p = palette();
+  g.fillStyle = p.bg;
+  g.fillRect(0, 0, W, H);
+  g.font = "12px system-ui, sans-serif";
+  g.textBaseline = "middle";
+  return { g, W, H, p };
+}
+
+/** The time axis: five ticks across [x0, x0 + width), labels in the top
+ * `axisH` pixels, grid lines down to the bottom. */
+export function drawTimeAxis(f: Frame, x0: number, width: number, t0: number, span: number, axisH: number, fmt: (ns: number) => string): void {
+  const { g, W, H, p } = f;
+  g.fillStyle = p.muted;
+  g.strokeStyle = p.line;
+  for (let i = 0; i <= 5; i++) {
+    const px = x0 + (width * i) / 5;
+    g.fillText(fmt(t0 + (span * i) / 5), Math.min(px + 2, W - 50), axisH / 2);
+    g.beginPath(); g.moveTo(px + 0.5, axisH); g.lineTo(px + 0.5, H); g.stroke();
+  }
+}

@@ -6,7 +6,7 @@
 
 import { CLASS_NAMES, FLAG_CRITICAL, FLAG_CYCLE_BROKEN, FLAG_DUPLICATE, FLAG_ERROR, FLAG_HAS_CHILDREN, FLAG_OPEN, FLAG_ORPHAN, FLAG_PLACEHOLDER, FLAG_SKEWED, STATE_NAMES, fmtNs } from "./columns";
 import { frameScheduler, type TraceModel } from "./model";
-import { classColor, fitCanvas, palette } from "./palette";
+import { beginFrame, classColor, drawTimeAxis, fitCanvas, palette } from "./palette";
 
 const ROW_H = 20;
 const LABEL_W = 300;
@@ -301,30 +301,16 @@ export class Waterfall {
     if (!this.shown) return;
     const start = performance.now();
     this.drawMini();
-    const cv = this.canvas;
-    const g = fitCanvas(cv);
-    if (!g) return;
-    const W = cv.clientWidth, H = cv.clientHeight;
-    const p = palette();
-    g.fillStyle = p.bg;
-    g.fillRect(0, 0, W, H);
+    const f = beginFrame(this.canvas);
+    if (!f) return;
+    const { g, W, p } = f;
     const c = this.m.cols;
     if (!c) return;
     const barW = Math.max(1, W - LABEL_W - 8);
     const span = Math.max(1, this.m.t1 - this.m.t0);
     const t0 = this.m.t0;
     const x = (t: number) => LABEL_W + ((t - t0) / span) * barW;
-    g.font = "12px system-ui, sans-serif";
-    g.textBaseline = "middle";
-    // Time axis.
-    g.fillStyle = p.muted;
-    g.strokeStyle = p.line;
-    for (let i = 0; i <= 5; i++) {
-      const t = t0 + (span * i) / 5;
-      const px = LABEL_W + (barW * i) / 5;
-      g.fillText(fmtNs(t), Math.min(px + 2, W - 50), AXIS_H / 2);
-      g.beginPath(); g.moveTo(px + 0.5, AXIS_H); g.lineTo(px + 0.5, H); g.stroke();
-    }
+    drawTimeAxis(f, LABEL_W, barW, t0, span, AXIS_H, fmtNs);
     const page = this.pageRows() + 1;
     for (let k = 0; k < page; k++) {
       const row = this.visible[this.scrollRow + k];

@@ -154,13 +154,10 @@ pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
             ..DatasetOptions::default()
         },
     );
-    let sources = vec![tracelens_service::summary::SourceSummary {
-        name: format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
-        format: Some("clickhouse"),
-        compression: Vec::new(),
-        spans: fetched.spans as u64,
-        error: None,
-    }];
+    let sources = vec![tracelens_service::summary::SourceSummary::clickhouse(
+        format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
+        fetched.spans as u64,
+    )];
     let doc = tracelens_service::summary_doc(&ds, sources, None);
     crate::commands::print_doc(a.json, &doc, render::summary_text)?;
     Ok(ExitCode::SUCCESS)

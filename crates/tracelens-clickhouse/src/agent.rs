@@ -4,7 +4,6 @@
 //! ids come from the span or, failing that, its nearest ancestor (a user_id
 //! is often set on the root only).
 
-use crate::names::qualified;
 use crate::{ChError, Conn};
 use serde_json::{json, Value};
 use tracelens_model::{Dataset, SpanClass, TraceAnalysis, TraceStore, TraceTree, NONE};
@@ -167,42 +166,6 @@ pub fn rows(ds: &Dataset) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
     (execs, events, metrics)
 }
 
-async fn insert_rows(
-    conn: &Conn,
-    table: &str,
-    rows: &[Value],
-    batch: usize,
-) -> Result<u64, ChError> {
-    let table = qualified(&conn.cfg.database, table)?;
-    let mut n = 0u64;
-    for chunk in rows.chunks(batch.max(1)) {
-        let mut body = Vec::with_capacity(chunk.len() * 400);
-        for r in chunk {
-            if serde_json::to_writer(&mut body, r).is_err() {
-                return Err(ChError::Protocol("cannot encode a row".into()));
-            }
-            body.push(b'\n');
-        }
-        let token = {
-            use sha2::Digest;
-            let d = sha2::Sha256::digest(&body);
-            d.iter()
-                .take(16)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
-        let mut ins = conn
-            .client
-            .insert_formatted_with(format!("INSERT INTO {table} FORMAT JSONEachRow"))
-            .with_setting("insert_deduplication_token", token)
-            .with_setting("insert_deduplicate", "1");
-        conn.call(ins.send(body.into())).await?;
-        conn.call(ins.end()).await?;
-        n += chunk.len() as u64;
-    }
-    Ok(n)
-}
-
 /// Inserts the dataset's executions, lifecycle events and LLM metrics; the
 /// same data imported again adds no rows.
 pub async fn import(conn: &Conn, ds: &Dataset, batch: usize) -> Result<AgentImportReport, ChError> {
@@ -215,9 +178,14 @@ pub async fn import(conn: &Conn, ds: &Dataset, batch: usize) -> Result<AgentImpo
         });
     }
     let (execs, events, metrics) = rows(ds);
+    let put = async |table: &str, rows: Vec<Value>| {
+        crate::insert::insert_json_rows(conn, table, rows.into_iter(), batch, |_| {})
+            .await
+            .map(|(n, _)| n)
+    };
     Ok(AgentImportReport {
-        executions: insert_rows(conn, "agent_executions", &execs, batch).await?,
-        events: insert_rows(conn, "agent_events", &events, batch).await?,
-        metrics: insert_rows(conn, "performance_metrics", &metrics, batch).await?,
+        executions: put("agent_executions", execs).await?,
+        events: put("agent_events", events).await?,
+        metrics: put("performance_metrics", metrics).await?,
     })
 }

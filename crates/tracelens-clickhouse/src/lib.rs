@@ -14,6 +14,7 @@
 pub mod agent;
 pub mod conn;
 pub mod error;
+pub mod insert;
 pub mod list;
 pub mod migrate;
 pub mod names;

@@ -3,7 +3,7 @@
 //! and finding traces by a correlation id.
 
 use crate::names::qualified;
-use crate::schema::detect;
+use crate::schema::require_otel;
 use crate::{ChError, Conn};
 use clickhouse::Row;
 use serde::{Deserialize, Serialize};
@@ -41,14 +41,7 @@ const ERROR_WORDS: &str = "('Error', 'STATUS_CODE_ERROR')";
 
 /// Traces in the range matching the filter, newest first.
 pub async fn list_traces(conn: &Conn, f: &ListFilter) -> Result<Vec<TraceRow>, ChError> {
-    let schema = detect(conn).await?;
-    let Some(otel) = schema.otel else {
-        return Err(ChError::Missing {
-            database: conn.cfg.database.clone(),
-            what: "otel_traces table".into(),
-            otel: " --otel",
-        });
-    };
+    let otel = require_otel(conn).await?;
     let table = qualified(&conn.cfg.database, &otel.table)?;
     let map = otel.attrs == "Map";
     if (f.agent.is_some() || f.user_id.is_some()) && !map {
@@ -131,14 +124,7 @@ pub async fn find_by_id(
     to_s: i64,
     limit: u32,
 ) -> Result<Vec<CorrelationHit>, ChError> {
-    let schema = detect(conn).await?;
-    let Some(otel) = schema.otel else {
-        return Err(ChError::Missing {
-            database: conn.cfg.database.clone(),
-            what: "otel_traces table".into(),
-            otel: " --otel",
-        });
-    };
+    let otel = require_otel(conn).await?;
     let table = qualified(&conn.cfg.database, &otel.table)?;
     let attr_match = match otel.attrs.as_str() {
         "Map" => "has(mapValues(SpanAttributes), {v:String}) OR has(mapValues(ResourceAttributes), {v:String})",

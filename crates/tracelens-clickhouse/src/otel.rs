@@ -7,7 +7,7 @@
 //! arrays as JSON text): the analyses read numbers from strings.
 
 use crate::names::qualified;
-use crate::schema::{detect, OtelSchema};
+use crate::schema::{require_otel, OtelSchema};
 use crate::{ChError, Conn};
 use base64::Engine as _;
 use clickhouse::Row;
@@ -143,45 +143,16 @@ pub async fn import(
     batch: usize,
     mut progress: impl FnMut(u64),
 ) -> Result<ImportReport, ChError> {
-    let schema = detect(conn).await?;
-    let Some(otel) = schema.otel else {
-        return Err(ChError::Missing {
-            database: conn.cfg.database.clone(),
-            what: "otel_traces table".into(),
-            otel: " --otel",
-        });
-    };
-    let table = qualified(&conn.cfg.database, &otel.table)?;
-    let mut report = ImportReport::default();
-    for chunk in spans.chunks(batch.max(1)) {
-        let mut body = Vec::with_capacity(chunk.len() * 600);
-        for &i in chunk {
-            // serde_json cannot fail on a Value; a failure would be a bug.
-            if serde_json::to_writer(&mut body, &row_json(st, i)).is_err() {
-                return Err(ChError::Protocol("cannot encode a row".into()));
-            }
-            body.push(b'\n');
-        }
-        let token = {
-            use sha2::Digest;
-            let d = sha2::Sha256::digest(&body);
-            d.iter()
-                .take(16)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
-        let mut ins = conn
-            .client
-            .insert_formatted_with(format!("INSERT INTO {table} FORMAT JSONEachRow"))
-            .with_setting("insert_deduplication_token", token)
-            .with_setting("insert_deduplicate", "1");
-        conn.call(ins.send(body.into())).await?;
-        conn.call(ins.end()).await?;
-        report.spans += chunk.len() as u64;
-        report.batches += 1;
-        progress(report.spans);
-    }
-    Ok(report)
+    let otel = require_otel(conn).await?;
+    let (spans, batches) = crate::insert::insert_json_rows(
+        conn,
+        &otel.table,
+        spans.iter().map(|&i| row_json(st, i)),
+        batch,
+        &mut progress,
+    )
+    .await?;
+    Ok(ImportReport { spans, batches })
 }
 
 // ---- fetch ----
@@ -472,14 +443,7 @@ pub async fn fetch_trace_with(
     use_lookup: bool,
     store: &mut TraceStore,
 ) -> Result<FetchReport, ChError> {
-    let schema = detect(conn).await?;
-    let Some(otel) = schema.otel else {
-        return Err(ChError::Missing {
-            database: conn.cfg.database.clone(),
-            what: "otel_traces table".into(),
-            otel: " --otel",
-        });
-    };
+    let otel = require_otel(conn).await?;
     fetch_trace_using(conn, &otel, id, fallback, with_attrs, use_lookup, store).await
 }
 

@@ -90,3 +90,13 @@ pub async fn detect(conn: &Conn) -> Result<ServerSchema, ChError> {
         agent_tables,
     })
 }
+
+/// The otel_traces variant of the connection's database, or the error that
+/// says to run `tracelens migrate --otel`.
+pub async fn require_otel(conn: &Conn) -> Result<OtelSchema, ChError> {
+    detect(conn).await?.otel.ok_or_else(|| ChError::Missing {
+        database: conn.cfg.database.clone(),
+        what: "otel_traces table".into(),
+        otel: " --otel",
+    })
+}

@@ -22,6 +22,19 @@ pub struct SourceSummary {
     pub error: Option<String>,
 }
 
+impl SourceSummary {
+    /// A source that is a ClickHouse table (`name` says which), read whole.
+    pub fn clickhouse(name: String, spans: u64) -> SourceSummary {
+        SourceSummary {
+            name,
+            format: Some("clickhouse"),
+            compression: Vec::new(),
+            spans,
+            error: None,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct TraceSummary {
     pub trace_id: String,
