@@ -261,6 +261,19 @@ try {
     expect(d.includes("dead"), "the dead agent is not dead when read from ClickHouse");
     await c.shot("desktop-clickhouse-trace");
   });
+
+  await journey("desktop: a ClickHouse that dies is a clear error, and the app stays usable", async () => {
+    front.kill("SIGKILL");
+    await c.js("document.querySelector('#filter').value = ''; document.querySelector('#filter').dispatchEvent(new Event('input'))");
+    await c.until(async () => (await rows(c)) === 8, "the stored list back");
+    await c.click(await c.find("#traces tbody tr:nth-child(2) td"));
+    await c.until(async () => /error: .*(connect|ClickHouse|connection)/i.test((await c.text("#status")) ?? ""), "the error in the status line");
+    await c.shot("desktop-clickhouse-down");
+    // A file from the recent list opens as usual.
+    await c.js("const s = document.querySelector('#recent'); s.value = s.options[1].value; s.dispatchEvent(new Event('change'))");
+    await c.until(async () => (await rows(c)) === 1 && !(await c.js("return document.body.dataset.source === 'clickhouse'")), "a recent file opened after the failure");
+    await c.until(() => c.js("return !!document.querySelector('#waterfall').dataset.trace"), "a trace drawn");
+  });
   await c.end();
 
   // A big file: progress shows, and cancel keeps what was open (here: nothing).
