@@ -152,3 +152,28 @@ pub async fn ch_open(
     *state.session() = Session::new(ds, sources);
     Ok(r.spans)
 }
+
+/// Every stored trace carrying `value` in any correlation field (or as its
+/// trace or span id), newest range first.
+#[tauri::command]
+pub async fn ch_search(
+    ch: State<'_, ChState>,
+    value: String,
+    since_s: i64,
+) -> Result<Vec<String>, String> {
+    let (conn, _) = ch.current()?;
+    let now = now_s();
+    let hits = tracelens_clickhouse::list::find_by_id(
+        &conn,
+        value.trim(),
+        now - since_s.max(1),
+        now + 60,
+        10_000,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let mut ids: Vec<String> = hits.into_iter().map(|h| h.trace_id).collect();
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}

@@ -59,6 +59,7 @@ fn main() {
             clickhouse::ch_disconnect,
             clickhouse::ch_traces,
             clickhouse::ch_open,
+            clickhouse::ch_search,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

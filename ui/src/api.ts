@@ -81,6 +81,7 @@ export const clickhouse = {
   traces: (sinceS: number, text: string | null, minDurationNs: number, limit: number): Promise<ChTraceRow[]> =>
     call("ch_traces", { sinceS, text, minDurationNs, limit }),
   open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
+  search: (value: string, sinceS: number): Promise<string[]> => call("ch_search", { value, sinceS }),
 };
 
 export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean }

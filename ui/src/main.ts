@@ -217,9 +217,12 @@ model.onSelect = (row) => {
 async function searchCorrelation(value: string): Promise<void> {
   if (!value) { only = null; renderList(); say(`${traces.length} traces`); return; }
   try {
-    const res = await api.search(value);
-    only = new Set(res.traces.map((t) => t.trace_id));
-    say(`${res.traces.length} traces carry ${value}`);
+    // Stored traces are searched in ClickHouse; opened files in the session.
+    const ids = chSince !== null
+      ? await clickhouse.search(value, chSince)
+      : (await api.search(value)).traces.map((t) => t.trace_id);
+    only = new Set(ids);
+    say(`${ids.length} traces carry ${value}`);
     renderList();
   } catch (e) {
     fail(e);

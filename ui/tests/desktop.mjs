@@ -260,6 +260,14 @@ try {
     const d = await c.text("#detail");
     expect(d.includes("dead"), "the dead agent is not dead when read from ClickHouse");
     await c.shot("desktop-clickhouse-trace");
+    // A correlation id searches ClickHouse, not just the opened trace.
+    await c.js("document.querySelector('#filter').value = ''; document.querySelector('#filter').dispatchEvent(new Event('input'))");
+    await c.type(await c.find("#corr"), "u-1042\uE007");
+    await c.until(async () => /traces carry u-1042/.test((await c.text("#status")) ?? ""), "the correlation search answered");
+    const n = await rows(c);
+    expect(n >= 1 && n < 8, `u-1042 left ${n} stored traces`);
+    await c.js("const e = document.querySelector('#corr'); e.value = ''; e.dispatchEvent(new Event('change'))");
+    await c.until(async () => (await rows(c)) === 8, "the list back after clearing the search");
   });
 
   await journey("desktop: a ClickHouse that dies is a clear error, and the app stays usable", async () => {
