@@ -67,6 +67,20 @@ fn generated() -> TraceStore {
     })
 }
 
+/// A fresh database, migrated, with the generated traces imported into
+/// otel_traces.
+async fn with_generated_traces(tag: &str) -> (String, Conn, TraceStore) {
+    let db = fresh_db(tag);
+    let c = conn(&db);
+    migrate(&c, true).await.unwrap();
+    let store = generated();
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    otel::import(&c, &store, &spans, 1000, |_| {})
+        .await
+        .unwrap();
+    (db, c, store)
+}
+
 #[tokio::test]
 async fn import_then_fetch_gives_the_summary_of_the_file_and_twice_adds_nothing() {
     let db = fresh_db("imp");
@@ -152,14 +166,7 @@ async fn injection_payloads_are_values_not_sql() {
 
 #[tokio::test]
 async fn a_trace_without_a_lookup_row_is_found_in_the_fallback_window() {
-    let db = fresh_db("win");
-    let c = conn(&db);
-    migrate(&c, true).await.unwrap();
-    let store = generated();
-    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
-    otel::import(&c, &store, &spans, 1000, |_| {})
-        .await
-        .unwrap();
+    let (db, c, store) = with_generated_traces("win").await;
     c.execute(&format!("TRUNCATE TABLE `{db}`.otel_traces_trace_id_ts"))
         .await
         .unwrap();
@@ -349,14 +356,7 @@ async fn older_otel_traces_variants_read_correctly() {
 #[tokio::test]
 async fn listing_filters_pages_and_correlation_search() {
     use tracelens_clickhouse::list::{find_by_id, list_traces, ListFilter};
-    let db = fresh_db("list");
-    let c = conn(&db);
-    migrate(&c, true).await.unwrap();
-    let store = generated();
-    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
-    otel::import(&c, &store, &spans, 1000, |_| {})
-        .await
-        .unwrap();
+    let (_, c, _) = with_generated_traces("list").await;
     let want = summary_json(generated());
     let traces = want["traces"].as_array().unwrap();
     let all = ListFilter {
@@ -583,14 +583,7 @@ async fn agent_tables_hold_every_execution_event_and_llm_call_once() {
 
 #[tokio::test]
 async fn the_report_agrees_with_the_analyses() {
-    let db = fresh_db("report");
-    let c = conn(&db);
-    migrate(&c, true).await.unwrap();
-    let store = generated();
-    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
-    otel::import(&c, &store, &spans, 1000, |_| {})
-        .await
-        .unwrap();
+    let (_, c, _) = with_generated_traces("report").await;
     let ds = tracelens_service::from_store(generated(), DatasetOptions::default());
     tracelens_clickhouse::agent::import(&c, &ds, 1000)
         .await
