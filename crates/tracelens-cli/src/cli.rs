@@ -35,6 +35,8 @@ pub enum Command {
     Traces(TracesArgs),
     /// Performance report from ClickHouse: duration quantiles and failure rates per agent, LLM figures per model, costliest spans.
     Report(ReportArgs),
+    /// Receive OTLP/HTTP traces on 127.0.0.1:4318 (/v1/traces) until Ctrl-C or SIGTERM; --out records them.
+    Receive(ReceiveArgs),
     /// Open files in the desktop app (tracelens-app, next to this binary or on PATH).
     Open(OpenArgs),
     /// Convert inputs to normalised OTLP.
@@ -122,6 +124,27 @@ pub struct ReportArgs {
     /// How many of the costliest spans to list.
     #[arg(long, default_value_t = 10)]
     pub top: u32,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReceiveArgs {
+    /// Where to listen for OTLP/HTTP; loopback unless you mean to accept
+    /// traces from other machines.
+    #[arg(long, default_value = "127.0.0.1:4318")]
+    pub addr: std::net::SocketAddr,
+    /// Append everything received to FILE as OTLP/JSON Lines (Tracelens and
+    /// the Collector read it back).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Largest accepted request body, in MiB.
+    #[arg(long, default_value_t = 16)]
+    pub max_body_mib: usize,
+    /// Batches waiting to be written before senders get 429 and retry.
+    #[arg(long, default_value_t = 64)]
+    pub queue: usize,
+    /// Print the final counts as JSON.
     #[arg(long)]
     pub json: bool,
 }

@@ -80,6 +80,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve(a) => serve(a),
         Command::Open(a) => open(a),
+        Command::Receive(a) => receive(a),
         Command::Convert(a) => convert(a),
         Command::Generate(a) => generate(a),
     }
@@ -263,6 +264,46 @@ fn desktop_app() -> Option<std::path::PathBuf> {
                 .find(|p| p.is_file())
         })
     })
+}
+
+/// Receives OTLP/HTTP until Ctrl-C or SIGTERM, recording to --out; prints
+/// the address at start (stdout) and the counts at the end.
+fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
+    let cfg = tracelens_receiver::ReceiverConfig {
+        addr: a.addr,
+        max_body: a.max_body_mib.max(1) << 20,
+        queue: a.queue.max(1),
+        out: a.out.clone(),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let counters = rt.block_on(tracelens_receiver::run(
+        cfg,
+        |_batch| {},
+        |r| {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "tracelens: receiving OTLP/HTTP at http://{}/v1/traces",
+                r.addr
+            );
+            let _ = out.flush();
+        },
+        shutdown_signal(),
+    ))?;
+    let snap = counters.snapshot();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&snap)?);
+    } else {
+        eprintln!(
+            "tracelens: received {} spans in {} requests ({} spans rejected, {} requests throttled, {} too large, {} unreadable)",
+            snap["spans"], snap["requests"], snap["rejected_spans"], snap["throttled"], snap["too_large"], snap["bad_requests"]
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads the inputs, then serves them until Ctrl-C or SIGTERM. The URL (with

@@ -1,0 +1,167 @@
+//! An OTLP/HTTP trace receiver (`POST /v1/traces`, protobuf or JSON, gzip or
+//! not), answering as the OTLP specification says: 200 with a partial-success
+//! count when some spans were rejected, 400 for a body that cannot be read,
+//! 413 past the size limit, 415 for another content type, 429 with
+//! Retry-After when the bounded queue is full. Never an unbounded queue.
+//!
+//! Accepted batches go to one consumer task, which counts them, hands them
+//! to a sink (the caller's: a live view, a recording) and can append them to
+//! a file as OTLP/JSON Lines, a recording Tracelens and the Collector read.
+
+mod http;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tracelens_model::TraceStore;
+
+use http::router;
+
+#[derive(Debug, Clone)]
+pub struct ReceiverConfig {
+    pub addr: SocketAddr,
+    /// Largest accepted body, compressed or not (OTLP's usual 16 MiB).
+    pub max_body: usize,
+    /// Batches waiting for the consumer before requests get 429.
+    pub queue: usize,
+    /// Append every accepted batch to this file as OTLP/JSON Lines.
+    pub out: Option<PathBuf>,
+}
+
+impl Default for ReceiverConfig {
+    fn default() -> Self {
+        ReceiverConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 4318)),
+            max_body: 16 << 20,
+            queue: 64,
+            out: None,
+        }
+    }
+}
+
+/// What the receiver has done so far.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub requests: AtomicU64,
+    pub spans: AtomicU64,
+    pub rejected_spans: AtomicU64,
+    /// Requests answered 429 (queue full), 413 (too large), 4xx (unreadable).
+    pub throttled: AtomicU64,
+    pub too_large: AtomicU64,
+    pub bad: AtomicU64,
+}
+
+impl Counters {
+    pub fn snapshot(&self) -> serde_json::Value {
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        serde_json::json!({
+            "requests": g(&self.requests),
+            "spans": g(&self.spans),
+            "rejected_spans": g(&self.rejected_spans),
+            "throttled": g(&self.throttled),
+            "too_large": g(&self.too_large),
+            "bad_requests": g(&self.bad),
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiverError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot write the recording {path}: {source}")]
+    Recording {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("receiver failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A running receiver: its address and counters.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub counters: Arc<Counters>,
+}
+
+/// Binds, then serves until `shutdown`; every accepted batch goes to `sink`
+/// (after the recording, if any). Returns when the server and the consumer
+/// have finished, the recording flushed.
+pub async fn run(
+    cfg: ReceiverConfig,
+    mut sink: impl FnMut(TraceStore) + Send + 'static,
+    started: impl FnOnce(&Running),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Arc<Counters>, ReceiverError> {
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .map_err(|source| ReceiverError::Bind {
+            addr: cfg.addr,
+            source,
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ReceiverError::Bind {
+            addr: cfg.addr,
+            source,
+        })?;
+    let counters = Arc::new(Counters::default());
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<TraceStore>(cfg.queue.max(1));
+    let mut out = match &cfg.out {
+        Some(p) => Some((
+            p.clone(),
+            std::io::BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|source| ReceiverError::Recording {
+                        path: p.clone(),
+                        source,
+                    })?,
+            ),
+        )),
+        None => None,
+    };
+    let consumer = tokio::task::spawn_blocking(move || -> Result<(), ReceiverError> {
+        use std::io::Write;
+        while let Some(batch) = rx.blocking_recv() {
+            if let Some((path, w)) = &mut out {
+                let spans: Vec<u32> = (0..batch.spans.len() as u32).collect();
+                tracelens_formats::write_otlp_jsonl(&batch, &spans, &mut *w)
+                    .and_then(|()| w.flush())
+                    .map_err(|source| ReceiverError::Recording {
+                        path: path.clone(),
+                        source,
+                    })?;
+            }
+            sink(batch);
+        }
+        Ok(())
+    });
+    started(&Running {
+        addr,
+        counters: counters.clone(),
+    });
+    let app = router(http::State {
+        tx,
+        counters: counters.clone(),
+        max_body: cfg.max_body,
+    });
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ReceiverError::Serve);
+    // The router (and with it the last sender) is gone: the consumer drains
+    // what was accepted and ends.
+    let consumed = consumer
+        .await
+        .map_err(|e| ReceiverError::Serve(std::io::Error::other(e.to_string())))?;
+    served?;
+    consumed?;
+    Ok(counters)
+}

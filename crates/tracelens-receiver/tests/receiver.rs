@@ -1,0 +1,246 @@
+//! The receiver over real HTTP: protobuf, JSON, gzip, the limits, and the
+//! recording read back.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tracelens_model::{DatasetOptions, TraceStore};
+use tracelens_receiver::{run, ReceiverConfig};
+
+struct Live {
+    addr: SocketAddr,
+    got: Arc<Mutex<Vec<TraceStore>>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Live {
+    fn start(cfg: ReceiverConfig) -> Live {
+        let got: Arc<Mutex<Vec<TraceStore>>> = Arc::default();
+        let sink = got.clone();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                run(
+                    cfg,
+                    move |b| sink.lock().unwrap().push(b),
+                    |r| addr_tx.send(r.addr).unwrap(),
+                    async {
+                        let _ = stop_rx.await;
+                    },
+                )
+                .await
+                .unwrap();
+            });
+        });
+        let addr = addr_rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap();
+        Live {
+            addr,
+            got,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    fn post(&self, ctype: &str, gzip: bool, body: &[u8]) -> (u16, String, Vec<u8>) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(30)))
+            .build()
+            .into();
+        let mut req = agent
+            .post(&format!("http://{}/v1/traces", self.addr))
+            .header("Content-Type", ctype);
+        if gzip {
+            req = req.header("Content-Encoding", "gzip");
+        }
+        let mut r = req.send(body).unwrap();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (r.status().as_u16(), ct, r.body_mut().read_to_vec().unwrap())
+    }
+
+    fn stop(mut self) -> Vec<TraceStore> {
+        let _ = self.stop.take().unwrap().send(());
+        self.thread.take().unwrap().join().unwrap();
+        std::mem::take(&mut *self.got.lock().unwrap())
+    }
+}
+
+fn sample() -> TraceStore {
+    tracelens_gen::generate(tracelens_gen::GenOptions {
+        traces: 3,
+        spans_per_trace: 40,
+        seed: 5,
+    })
+}
+
+fn summary(mut stores: Vec<TraceStore>) -> serde_json::Value {
+    let mut all = TraceStore::new();
+    for s in stores.drain(..) {
+        all.absorb(s);
+    }
+    let ds = tracelens_service::from_store(all, DatasetOptions::default());
+    let mut v =
+        serde_json::to_value(tracelens_service::summary_doc(&ds, Vec::new(), None)).unwrap();
+    v.as_object_mut().unwrap().remove("sources");
+    v
+}
+
+#[test]
+fn protobuf_json_and_gzip_arrive_whole_and_the_recording_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("rec.jsonl");
+    let live = Live::start(ReceiverConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        out: Some(rec.clone()),
+        ..ReceiverConfig::default()
+    });
+    let st = sample();
+    let spans: Vec<u32> = (0..st.spans.len() as u32).collect();
+    let third = spans.len() / 3;
+    // One third each: protobuf, JSON, gzipped protobuf.
+    let mut pb = Vec::new();
+    tracelens_formats::write_otlp_proto(&st, &spans[..third], &mut pb).unwrap();
+    let (s, ct, body) = live.post("application/x-protobuf", false, &pb);
+    assert_eq!((s, ct.as_str()), (200, "application/x-protobuf"));
+    assert!(body.is_empty(), "a full success has no partial_success");
+    let mut js = Vec::new();
+    tracelens_formats::write_otlp_jsonl(&st, &spans[third..2 * third], &mut js).unwrap();
+    let (s, _, body) = live.post("application/json", false, &js);
+    assert_eq!(s, 200);
+    assert_eq!(String::from_utf8(body).unwrap(), "{}");
+    let mut pb = Vec::new();
+    tracelens_formats::write_otlp_proto(&st, &spans[2 * third..], &mut pb).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&pb).unwrap();
+    let (s, _, _) = live.post("application/x-protobuf", true, &gz.finish().unwrap());
+    assert_eq!(s, 200);
+    let got = live.stop();
+    assert_eq!(
+        summary(got),
+        summary(vec![sample()]),
+        "received spans differ from those sent"
+    );
+    // The recording is OTLP/JSON Lines that the readers take back whole.
+    let mut back = TraceStore::new();
+    let rep =
+        tracelens_formats::read_path(&rec, &mut back, &tracelens_formats::ReadOptions::default());
+    assert!(rep.error.is_none(), "{:?}", rep.error);
+    assert_eq!(summary(vec![back]), summary(vec![sample()]));
+}
+
+#[test]
+fn limits_and_bad_bodies_get_the_specified_answers() {
+    let live = Live::start(ReceiverConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        max_body: 64 << 10,
+        ..ReceiverConfig::default()
+    });
+    let (s, _, _) = live.post("application/x-protobuf", false, &vec![0u8; 65 << 10]);
+    assert_eq!(s, 413);
+    // A small gzip bomb: 1 KiB inflating far past the limit.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&vec![b'{'; 8 << 20]).unwrap();
+    let (s, _, _) = live.post("application/json", true, &gz.finish().unwrap());
+    assert_eq!(s, 413);
+    let (s, _, _) = live.post("text/plain", false, b"hello");
+    assert_eq!(s, 415);
+    let (s, _, body) = live.post("application/json", false, b"{\"resourceSpans\": [ {");
+    assert_eq!(s, 400, "{}", String::from_utf8_lossy(&body));
+    let (s, _, _) = live.post("application/x-protobuf", true, b"not gzip");
+    assert_eq!(s, 400);
+    // Half good, half broken: the good spans are kept, the rest counted as rejected.
+    let st = sample();
+    let spans: Vec<u32> = (0..st.spans.len() as u32).collect();
+    let mut js = Vec::new();
+    tracelens_formats::write_otlp_jsonl(&st, &spans[..10], &mut js).unwrap();
+    js.extend_from_slice(b"{\"resourceSpans\": [ {\n");
+    let (s, _, body) = live.post("application/json", false, &js);
+    assert_eq!(s, 200);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert!(
+        v["partialSuccess"]["rejectedSpans"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1,
+        "{v}"
+    );
+    let got = live.stop();
+    assert_eq!(got.iter().map(|s| s.spans.len()).sum::<usize>(), 10);
+}
+
+#[test]
+fn a_full_queue_answers_429_with_retry_after_and_drops_nothing_it_accepted() {
+    // A consumer that takes 1.5 s a batch, and room for one waiting batch.
+    let got: Arc<Mutex<Vec<TraceStore>>> = Arc::default();
+    let sink = got.clone();
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            run(
+                ReceiverConfig {
+                    addr: "127.0.0.1:0".parse().unwrap(),
+                    queue: 1,
+                    ..ReceiverConfig::default()
+                },
+                move |b| {
+                    std::thread::sleep(std::time::Duration::from_millis(1500));
+                    sink.lock().unwrap().push(b);
+                },
+                |r| addr_tx.send(r.addr).unwrap(),
+                async {
+                    let _ = stop_rx.await;
+                },
+            )
+            .await
+            .unwrap();
+        });
+    });
+    let addr: SocketAddr = addr_rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .unwrap();
+    let live = Live {
+        addr,
+        got: Arc::default(),
+        stop: None,
+        thread: None,
+    };
+    let st = sample();
+    let spans: Vec<u32> = (0..st.spans.len() as u32).collect();
+    let mut pb = Vec::new();
+    tracelens_formats::write_otlp_proto(&st, &spans[..5], &mut pb).unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(live.post("application/x-protobuf", false, &pb).0);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let accepted = statuses.iter().filter(|&&s| s == 200).count();
+    let _ = stop.send(());
+    thread.join().unwrap();
+    assert_eq!(
+        got.lock().unwrap().len(),
+        accepted,
+        "an accepted batch was lost"
+    );
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Sends a small agent run through Python's opentelemetry-sdk and its OTLP/HTTP
+exporter (protobuf) to ENDPOINT, then prints what it sent as JSON: the trace
+id and, per span, its id, name, attributes and events. The receiver test
+compares that with what Tracelens recorded."""
+
+import json
+import sys
+
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import Status, StatusCode
+
+endpoint = sys.argv[1]
+provider = TracerProvider(resource=Resource.create({"service.name": "py-agent"}))
+provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint, timeout=10)))
+tracer = provider.get_tracer("tracelens-test", "1.0")
+
+sent = []
+with tracer.start_as_current_span("invoke_agent planner", attributes={
+    "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "planner", "request_id": "req-py-1",
+}) as root:
+    root.add_event("agent_started", {"step": 1})
+    with tracer.start_as_current_span("chat gpt-4o", attributes={
+        "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.input_tokens": 321, "gen_ai.usage.output_tokens": 45, "ratio": 0.5, "cached": True,
+    }) as chat:
+        pass
+    with tracer.start_as_current_span("execute_tool search", attributes={"gen_ai.operation.name": "execute_tool"}) as tool:
+        tool.set_status(Status(StatusCode.ERROR, "tool failed"))
+    root.add_event("agent_completed")
+
+for s in (root, chat, tool):
+    ctx = s.get_span_context()
+    sent.append({
+        "span_id": format(ctx.span_id, "016x"),
+        "name": s.name,
+        "attributes": dict(s.attributes),
+        "events": [e.name for e in s.events],
+    })
+provider.force_flush()
+provider.shutdown()
+print(json.dumps({"trace_id": format(root.get_span_context().trace_id, "032x"), "spans": sent}))
