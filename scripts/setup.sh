@@ -47,11 +47,12 @@ if [[ -z "${CLICKHOUSE_URL:-}" ]] && ! command -v clickhouse >/dev/null 2>&1 \
     python3 -m pip install --quiet --disable-pip-version-check lz4 clickhouse-cityhash
 fi
 
-# A real OTLP sender for the receiver's tests: Python's opentelemetry-sdk
-# and its OTLP/HTTP exporter.
-if ! python3 -c 'import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http' >/dev/null 2>&1; then
-    echo "setup: installing opentelemetry-sdk and its OTLP/HTTP exporter (receiver tests)" >&2
-    python3 -m pip install --quiet --disable-pip-version-check opentelemetry-sdk opentelemetry-exporter-otlp-proto-http
+# Real OTLP senders for the receiver's tests: Python's opentelemetry-sdk
+# and its OTLP/HTTP and OTLP/gRPC exporters.
+if ! python3 -c 'import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.otlp.proto.grpc' >/dev/null 2>&1; then
+    echo "setup: installing opentelemetry-sdk and its OTLP/HTTP and OTLP/gRPC exporters (receiver tests)" >&2
+    python3 -m pip install --quiet --disable-pip-version-check opentelemetry-sdk \
+        opentelemetry-exporter-otlp-proto-http opentelemetry-exporter-otlp-proto-grpc
 fi
 
 # The web UI's packages, exactly as locked; reinstalled only when the lock changed.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Sends a small agent run through Python's opentelemetry-sdk and its OTLP/HTTP
-exporter (protobuf) to ENDPOINT, then prints what it sent as JSON: the trace
+(protobuf) or OTLP/gRPC exporter (second argument: http or grpc) to ENDPOINT, then prints what it sent as JSON: the trace
 id and, per span, its id, name, attributes and events. The receiver test
 compares that with what Tracelens recorded."""
 
@@ -8,15 +8,21 @@ import json
 import sys
 
 from opentelemetry import trace
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Status, StatusCode
 
 endpoint = sys.argv[1]
+protocol = sys.argv[2] if len(sys.argv) > 2 else "http"
+if protocol == "grpc":
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+    exporter = OTLPSpanExporter(endpoint=endpoint, insecure=True, timeout=10)
+else:
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    exporter = OTLPSpanExporter(endpoint=endpoint, timeout=10)
 provider = TracerProvider(resource=Resource.create({"service.name": "py-agent"}))
-provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint, timeout=10)))
+provider.add_span_processor(BatchSpanProcessor(exporter))
 tracer = provider.get_tracer("tracelens-test", "1.0")
 
 sent = []

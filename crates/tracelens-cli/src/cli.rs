@@ -35,7 +35,7 @@ pub enum Command {
     Traces(TracesArgs),
     /// Performance report from ClickHouse: duration quantiles and failure rates per agent, LLM figures per model, costliest spans.
     Report(ReportArgs),
-    /// Receive OTLP/HTTP traces on 127.0.0.1:4318 (/v1/traces) until Ctrl-C or SIGTERM; --out records them.
+    /// Receive OTLP traces (HTTP on 127.0.0.1:4318, gRPC on 127.0.0.1:4317) until Ctrl-C or SIGTERM; --out records them.
     Receive(ReceiveArgs),
     /// Open files in the desktop app (tracelens-app, next to this binary or on PATH).
     Open(OpenArgs),
@@ -134,6 +134,12 @@ pub struct ReceiveArgs {
     /// traces from other machines.
     #[arg(long, default_value = "127.0.0.1:4318")]
     pub addr: std::net::SocketAddr,
+    /// Where to listen for OTLP/gRPC.
+    #[arg(long, default_value = "127.0.0.1:4317")]
+    pub grpc_addr: std::net::SocketAddr,
+    /// HTTP only.
+    #[arg(long)]
+    pub no_grpc: bool,
     /// Append everything received to FILE as OTLP/JSON Lines (Tracelens and
     /// the Collector read it back).
     #[arg(long)]

@@ -271,6 +271,7 @@ fn desktop_app() -> Option<std::path::PathBuf> {
 fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
     let cfg = tracelens_receiver::ReceiverConfig {
         addr: a.addr,
+        grpc_addr: (!a.no_grpc).then_some(a.grpc_addr),
         max_body: a.max_body_mib.max(1) << 20,
         queue: a.queue.max(1),
         out: a.out.clone(),
@@ -290,6 +291,9 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
                 "tracelens: receiving OTLP/HTTP at http://{}/v1/traces",
                 r.addr
             );
+            if let Some(g) = r.grpc_addr {
+                let _ = writeln!(out, "tracelens: receiving OTLP/gRPC at {g}");
+            }
             let _ = out.flush();
         },
         shutdown_signal(),

@@ -7,7 +7,13 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 #[test]
-fn python_sdk_spans_arrive_whole_and_the_recording_reads_back() {
+fn python_sdk_spans_arrive_whole_over_http_and_grpc_and_the_recording_reads_back() {
+    for protocol in ["http", "grpc"] {
+        check(protocol);
+    }
+}
+
+fn check(protocol: &str) {
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("rec.jsonl");
     let mut recv = Command::new(env!("CARGO_BIN_EXE_tracelens"))
@@ -15,26 +21,34 @@ fn python_sdk_spans_arrive_whole_and_the_recording_reads_back() {
             "receive",
             "--addr",
             "127.0.0.1:0",
+            "--grpc-addr",
+            "127.0.0.1:0",
             "--json",
-            "--out",
-            rec.to_str().unwrap(),
         ])
+        .args(["--out", rec.to_str().unwrap()])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
     let mut out = BufReader::new(recv.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(url.ends_with("/v1/traces"), "{line}");
-
+    let (mut http_line, mut grpc_line) = (String::new(), String::new());
+    out.read_line(&mut http_line).unwrap();
+    out.read_line(&mut grpc_line).unwrap();
+    let http = http_line.trim().rsplit(' ').next().unwrap().to_string();
+    let grpc = grpc_line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(http.ends_with("/v1/traces"), "{http_line}");
+    assert!(grpc_line.contains("OTLP/gRPC"), "{grpc_line}");
+    let url = if protocol == "grpc" {
+        format!("http://{grpc}")
+    } else {
+        http
+    };
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/otel/send_python.py"
     );
     let py = Command::new("python3")
-        .args([script, &url])
+        .args([script, &url, protocol])
         .output()
         .expect("python3 with opentelemetry-sdk (scripts/setup.sh installs it)");
     assert!(

@@ -1,7 +1,7 @@
 //! `POST /v1/traces`: read the body (bounded, gzip or not), parse it with
 //! the file readers, queue it (bounded), answer as OTLP/HTTP says.
 
-use crate::Counters;
+use crate::ingest::{ingest, Outcome, Shared};
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxState;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -15,21 +15,13 @@ use prost::Message;
 use std::io::Read;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use tokio::sync::mpsc;
-use tracelens_formats::{Format, ReadOptions};
-use tracelens_model::TraceStore;
+use tracelens_formats::Format;
 
-pub(crate) struct State {
-    pub tx: mpsc::Sender<TraceStore>,
-    pub counters: Arc<Counters>,
-    pub max_body: usize,
-}
-
-pub(crate) fn router(st: State) -> Router {
+pub(crate) fn router(st: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/traces", post(traces))
         .layer(axum::extract::DefaultBodyLimit::disable())
-        .with_state(Arc::new(st))
+        .with_state(st)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -105,7 +97,7 @@ async fn read_body(body: Body, gzip: bool, limit: usize) -> Result<Option<Vec<u8
     Ok(Some(out))
 }
 
-async fn traces(AxState(st): AxState<Arc<State>>, headers: HeaderMap, body: Body) -> Response {
+async fn traces(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Body) -> Response {
     st.counters.requests.fetch_add(1, Ordering::Relaxed);
     let ctype = headers
         .get(header::CONTENT_TYPE)
@@ -146,64 +138,23 @@ async fn traces(AxState(st): AxState<Arc<State>>, headers: HeaderMap, body: Body
             return refuse(StatusCode::BAD_REQUEST, &e);
         }
     };
-    // Parsing is CPU work: off the async threads.
-    let parsed = tokio::task::spawn_blocking(move || {
-        let mut store = TraceStore::new();
-        let opts = ReadOptions {
-            format: Some(if enc == Encoding::Proto {
-                Format::OtlpProto
-            } else {
-                Format::OtlpJson
-            }),
-            ..ReadOptions::default()
-        };
-        let report = tracelens_formats::read_from(
-            "otlp-http",
-            bytes.as_slice(),
-            Some(bytes.len() as u64),
-            &mut store,
-            &opts,
-        );
-        (store, report)
-    })
-    .await;
-    let Ok((store, report)) = parsed else {
-        st.counters.bad.fetch_add(1, Ordering::Relaxed);
-        return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the parser failed");
-    };
-    let accepted = store.spans.len() as u64;
-    let rejected = if report.error.is_some() {
-        report.error_count.max(1) as u64
+    let format = if enc == Encoding::Proto {
+        Format::OtlpProto
     } else {
-        0
+        Format::OtlpJson
     };
-    if accepted == 0 && rejected > 0 {
-        st.counters.bad.fetch_add(1, Ordering::Relaxed);
-        let msg = report.error.map(|e| e.to_string()).unwrap_or_default();
-        return refuse(StatusCode::BAD_REQUEST, &format!("unreadable OTLP: {msg}"));
-    }
-    if accepted > 0 {
-        match st.tx.try_send(store) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                st.counters.throttled.fetch_add(1, Ordering::Relaxed);
-                let mut r = refuse(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "the receiver is busy: retry later",
-                );
-                r.headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-                return r;
-            }
-            Err(mpsc::error::TrySendError::Closed(_)) => {
-                return refuse(StatusCode::SERVICE_UNAVAILABLE, "the receiver is stopping");
-            }
+    match ingest(&st, bytes, format).await {
+        Outcome::Accepted { rejected, message } => reply(enc, StatusCode::OK, rejected, &message),
+        Outcome::Unreadable(msg) => refuse(StatusCode::BAD_REQUEST, &msg),
+        Outcome::Full => {
+            let mut r = refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "the receiver is busy: retry later",
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            r
         }
+        Outcome::Closed => refuse(StatusCode::SERVICE_UNAVAILABLE, "the receiver is stopping"),
     }
-    st.counters.spans.fetch_add(accepted, Ordering::Relaxed);
-    st.counters
-        .rejected_spans
-        .fetch_add(rejected, Ordering::Relaxed);
-    let message = report.error.map(|e| e.to_string()).unwrap_or_default();
-    reply(enc, StatusCode::OK, rejected, &message)
 }

@@ -8,7 +8,9 @@
 //! to a sink (the caller's: a live view, a recording) and can append them to
 //! a file as OTLP/JSON Lines, a recording Tracelens and the Collector read.
 
+mod grpc;
 mod http;
+mod ingest;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,7 +22,10 @@ use http::router;
 
 #[derive(Debug, Clone)]
 pub struct ReceiverConfig {
+    /// OTLP/HTTP.
     pub addr: SocketAddr,
+    /// OTLP/gRPC, when wanted.
+    pub grpc_addr: Option<SocketAddr>,
     /// Largest accepted body, compressed or not (OTLP's usual 16 MiB).
     pub max_body: usize,
     /// Batches waiting for the consumer before requests get 429.
@@ -33,6 +38,7 @@ impl Default for ReceiverConfig {
     fn default() -> Self {
         ReceiverConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 4318)),
+            grpc_addr: Some(SocketAddr::from(([127, 0, 0, 1], 4317))),
             max_body: 16 << 20,
             queue: 64,
             out: None,
@@ -85,6 +91,7 @@ pub enum ReceiverError {
 /// A running receiver: its address and counters.
 pub struct Running {
     pub addr: SocketAddr,
+    pub grpc_addr: Option<SocketAddr>,
     pub counters: Arc<Counters>,
 }
 
@@ -143,19 +150,63 @@ pub async fn run(
         }
         Ok(())
     });
+    let grpc = match cfg.grpc_addr {
+        Some(a) => {
+            let l = tokio::net::TcpListener::bind(a)
+                .await
+                .map_err(|source| ReceiverError::Bind { addr: a, source })?;
+            let at = l
+                .local_addr()
+                .map_err(|source| ReceiverError::Bind { addr: a, source })?;
+            Some((l, at))
+        }
+        None => None,
+    };
     started(&Running {
         addr,
+        grpc_addr: grpc.as_ref().map(|g| g.1),
         counters: counters.clone(),
     });
-    let app = router(http::State {
+    let shared = Arc::new(ingest::Shared {
         tx,
         counters: counters.clone(),
         max_body: cfg.max_body,
     });
+    // One shutdown for both servers.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        while !*rx.borrow() {
+            if rx.changed().await.is_err() {
+                break;
+            }
+        }
+    };
+    let grpc_task = grpc.map(|(l, _)| {
+        let svc = grpc::server(shared.clone());
+        let stop = stopped(stop_rx.clone());
+        tokio::spawn(async move {
+            tonic::transport::Server::builder()
+                .add_service(svc)
+                .serve_with_incoming_shutdown(tonic::transport::server::TcpIncoming::from(l), stop)
+                .await
+        })
+    });
+    let app = router(shared);
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(stopped(stop_rx))
         .await
         .map_err(ReceiverError::Serve);
+    if let Some(t) = grpc_task {
+        match t.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(ReceiverError::Serve(std::io::Error::other(e.to_string()))),
+            Err(e) => return Err(ReceiverError::Serve(std::io::Error::other(e.to_string()))),
+        }
+    }
     // The router (and with it the last sender) is gone: the consumer drains
     // what was accepted and ends.
     let consumed = consumer

@@ -105,6 +105,7 @@ fn protobuf_json_and_gzip_arrive_whole_and_the_recording_reads_back() {
     let rec = dir.path().join("rec.jsonl");
     let live = Live::start(ReceiverConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
+        grpc_addr: None,
         out: Some(rec.clone()),
         ..ReceiverConfig::default()
     });
@@ -146,6 +147,7 @@ fn protobuf_json_and_gzip_arrive_whole_and_the_recording_reads_back() {
 fn limits_and_bad_bodies_get_the_specified_answers() {
     let live = Live::start(ReceiverConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
+        grpc_addr: None,
         max_body: 64 << 10,
         ..ReceiverConfig::default()
     });
@@ -201,6 +203,7 @@ fn a_full_queue_answers_429_with_retry_after_and_drops_nothing_it_accepted() {
             run(
                 ReceiverConfig {
                     addr: "127.0.0.1:0".parse().unwrap(),
+                    grpc_addr: None,
                     queue: 1,
                     ..ReceiverConfig::default()
                 },

@@ -1,0 +1,75 @@
+//! What both transports do with a body: parse it with the file readers
+//! (off the async threads), queue the spans (bounded), count.
+
+use crate::Counters;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tracelens_formats::{Format, ReadOptions};
+use tracelens_model::TraceStore;
+
+pub(crate) struct Shared {
+    pub tx: mpsc::Sender<TraceStore>,
+    pub counters: Arc<Counters>,
+    pub max_body: usize,
+}
+
+pub(crate) enum Outcome {
+    /// Queued: `accepted` spans, `rejected` counted from the unreadable rest.
+    Accepted { rejected: u64, message: String },
+    /// Nothing readable.
+    Unreadable(String),
+    /// The queue is full: retry later.
+    Full,
+    /// The receiver is stopping.
+    Closed,
+}
+
+pub(crate) async fn ingest(st: &Shared, bytes: Vec<u8>, format: Format) -> Outcome {
+    let parsed = tokio::task::spawn_blocking(move || {
+        let mut store = TraceStore::new();
+        let opts = ReadOptions {
+            format: Some(format),
+            ..ReadOptions::default()
+        };
+        let report = tracelens_formats::read_from(
+            "otlp",
+            bytes.as_slice(),
+            Some(bytes.len() as u64),
+            &mut store,
+            &opts,
+        );
+        (store, report)
+    })
+    .await;
+    let Ok((store, report)) = parsed else {
+        st.counters.bad.fetch_add(1, Ordering::Relaxed);
+        return Outcome::Unreadable("the parser failed".into());
+    };
+    let accepted = store.spans.len() as u64;
+    let rejected = if report.error.is_some() {
+        report.error_count.max(1) as u64
+    } else {
+        0
+    };
+    let message = report.error.map(|e| e.to_string()).unwrap_or_default();
+    if accepted == 0 && rejected > 0 {
+        st.counters.bad.fetch_add(1, Ordering::Relaxed);
+        return Outcome::Unreadable(format!("unreadable OTLP: {message}"));
+    }
+    if accepted > 0 {
+        match st.tx.try_send(store) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                st.counters.throttled.fetch_add(1, Ordering::Relaxed);
+                return Outcome::Full;
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => return Outcome::Closed,
+        }
+    }
+    st.counters.spans.fetch_add(accepted, Ordering::Relaxed);
+    st.counters
+        .rejected_spans
+        .fetch_add(rejected, Ordering::Relaxed);
+    Outcome::Accepted { rejected, message }
+}
