@@ -121,6 +121,7 @@ pub async fn ch_traces(
 pub async fn ch_open(
     ch: State<'_, ChState>,
     state: State<'_, AppState>,
+    app_live: State<'_, crate::live::LiveState>,
     trace: String,
     since_s: i64,
 ) -> Result<usize, String> {
@@ -149,7 +150,9 @@ pub async fn ch_open(
         format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
         r.spans as u64,
     )];
-    *state.session() = Session::new(ds, sources);
+    let mut session = state.session();
+    app_live.park(&mut session);
+    *session = Session::new(ds, sources);
     Ok(r.spans)
 }
 

@@ -11,6 +11,7 @@
 
 mod clickhouse;
 mod commands;
+mod live;
 mod opening;
 mod recent;
 
@@ -29,7 +30,9 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(opening::AppState::default())
         .manage(clickhouse::ChState::default())
+        .manage(live::LiveState::new(paths.is_empty()))
         .setup(move |app| {
+            live::start(app.handle().clone());
             if !paths.is_empty() {
                 opening::open_paths(app.handle().clone(), paths.clone());
             }
@@ -60,6 +63,8 @@ fn main() {
             clickhouse::ch_traces,
             clickhouse::ch_open,
             clickhouse::ch_search,
+            live::live_show,
+            live::live_status,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

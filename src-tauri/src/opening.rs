@@ -152,7 +152,10 @@ fn start(app: AppHandle, input: Input) {
             let sources = tracelens_service::source_summaries(&loaded.reports);
             status.traces = loaded.dataset.traces.len();
             status.spans = loaded.dataset.span_count();
-            *state.session() = Session::new(loaded.dataset, sources);
+            let mut session = state.session();
+            app.state::<crate::live::LiveState>().park(&mut session);
+            *session = Session::new(loaded.dataset, sources);
+            drop(session);
             if let Input::Files(p) = &input {
                 crate::recent::remember(&app, p);
             }

@@ -71,6 +71,9 @@ export const opener = {
   status: (): Promise<LoadStatus> => call("load_status"),
   onProgress: (f: (s: LoadStatus) => void): Promise<unknown> => listen<LoadStatus>("load-progress", (e) => f(e.payload)),
   onFinished: (f: (s: LoadStatus) => void): Promise<unknown> => listen<LoadStatus>("load-finished", (e) => f(e.payload)),
+  onLive: (f: (s: LiveStatus) => void): Promise<unknown> => listen<LiveStatus>("live-update", (e) => f(e.payload)),
+  liveShow: (): Promise<LiveStatus> => call("live_show"),
+  liveStatus: (): Promise<LiveStatus> => call("live_status"),
 };
 
 /** ClickHouse as a source: the desktop app only. */
@@ -90,6 +93,10 @@ export interface ChTraceRow {
   duration_ns: number; span_count: number; error_count: number;
 }
 
+export interface LiveStatus {
+  listening: string[]; error: string | null; active: boolean; spans: number; traces: number;
+  parked_spans: number; dropped_spans: number; dropped_traces: number;
+}
 export interface LoadStatus {
   loading: boolean; names: string[]; bytes_read: number; bytes_total: number;
   traces: number; spans: number; cancelled: boolean; errors: string[];

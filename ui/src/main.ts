@@ -2,7 +2,7 @@
 // breakdown. Every figure comes from the service layer through `api`; this
 // file only arranges, routes input and draws.
 
-import { api, clickhouse, desktop, opener, type ChTraceRow, type LoadStatus, type TraceSummary } from "./api";
+import { api, clickhouse, desktop, opener, type ChTraceRow, type LiveStatus, type LoadStatus, type TraceSummary } from "./api";
 import { renderBreakdown } from "./breakdown";
 import { decodeColumns, fmtNs, rowOfNode } from "./columns";
 import { renderDetail } from "./detail";
@@ -131,7 +131,8 @@ function renderList(): void {
   }
 }
 
-async function openTrace(id: string, selectNode?: number): Promise<void> {
+async function openTrace(id: string, selectNode?: number, keepSelection = false): Promise<void> {
+  const keepRow = keepSelection ? model.selected : -1;
   current = id;
   delete waterfall.canvas.dataset.trace;
   delete waterfall.canvas.dataset.markers;
@@ -156,6 +157,7 @@ async function openTrace(id: string, selectNode?: number): Promise<void> {
       waterfall.canvas.dataset.markers = String(m.row.length);
     }).catch(fail);
     if (selectNode !== undefined) model.select(nodeRow.get(selectNode) ?? 0);
+    else if (keepRow >= 0 && keepRow < cols.rows) model.select(keepRow);
     else if (side === "breakdown") void showBreakdown();
   } catch (e) {
     fail(e);
@@ -435,6 +437,32 @@ async function connectClickHouse(): Promise<void> {
   }
 }
 
+// Live mode: spans received over OTLP while the app runs.
+let liveBusy = false;
+async function refreshLive(): Promise<void> {
+  if (liveBusy) return;
+  liveBusy = true;
+  try {
+    const before = traces.find((t) => t.trace_id === current)?.span_count;
+    await loadSummary();
+    const after = traces.find((t) => t.trace_id === current)?.span_count;
+    // An open trace grows as its spans arrive.
+    if (current && before !== undefined && after !== before) await openTrace(current, undefined, true);
+  } finally {
+    liveBusy = false;
+  }
+}
+
+function showLive(s: LiveStatus): void {
+  const b = $<HTMLButtonElement>("#live");
+  b.hidden = !s.listening.length && !s.error;
+  const dropped = s.dropped_spans ? `, ${s.dropped_spans} old spans dropped` : "";
+  b.textContent = s.active ? `Live · ${s.spans} spans${dropped}` : `Live · ${s.parked_spans} new spans`;
+  b.title = s.error ? `live receiver off: ${s.error}` : `receiving at ${s.listening.join(", ")}`;
+  b.setAttribute("aria-pressed", String(s.active));
+  document.body.dataset.live = s.active ? "on" : "off";
+}
+
 async function startDesktop(): Promise<void> {
   document.body.classList.add("desktop");
   $<HTMLElement>("#desktop-actions").hidden = false;
@@ -451,6 +479,20 @@ async function startDesktop(): Promise<void> {
     const p = (e.target as HTMLSelectElement).value;
     if (p) void opener.recent(p).catch(fail);
   });
+  await opener.onLive((s) => {
+    showLive(s);
+    if (s.active && chSince === null) void refreshLive();
+  });
+  $<HTMLButtonElement>("#live").addEventListener("click", () => {
+    void opener.liveShow().then((s) => {
+      chSince = null;
+      delete document.body.dataset.source;
+      current = null;
+      showLive(s);
+      void loadSummary();
+    });
+  });
+  showLive(await opener.liveStatus());
   await opener.onProgress(showProgress);
   await opener.onFinished((s) => {
     showProgress(s);

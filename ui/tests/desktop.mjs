@@ -19,6 +19,7 @@ const app = resolve(process.argv[2] ?? join(root, "target/debug/tracelens-app"))
 const shots = join(root, "ui/test-results");
 const cli = resolve(process.argv[3] ?? join(root, "target/release/tracelens"));
 const PORT = 4444 + Math.floor(Math.random() * 1000);
+const LIVE_PORT = 20000 + Math.floor(Math.random() * 20000);
 const WAIT = 20_000;
 mkdirSync(shots, { recursive: true });
 
@@ -53,6 +54,8 @@ const env = {
   // The recent-files list and WebKit's caches go to a throwaway home.
   XDG_CONFIG_HOME: join(home, "config"), XDG_DATA_HOME: join(home, "data"), XDG_CACHE_HOME: join(home, "cache"),
   LIBGL_ALWAYS_SOFTWARE: "1",
+  // The app's live receiver: a free port of its own, HTTP only.
+  TRACELENS_OTLP_HTTP_ADDR: `127.0.0.1:${LIVE_PORT}`, TRACELENS_OTLP_GRPC_ADDR: "off",
 };
 const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1000)], { env, stdio: ["ignore", "inherit", "inherit"] });
 children.push(driver);
@@ -283,6 +286,23 @@ try {
     await c.until(() => c.js("return !!document.querySelector('#waterfall').dataset.trace"), "a trace drawn");
   });
   await c.end();
+
+  // Live: spans sent by Python's OTLP exporter to the running app appear.
+  const l = await Session.start();
+  current = l;
+  await journey("desktop: spans sent over OTLP appear live in the trace list", async () => {
+    await l.until(() => l.js("return !document.querySelector('#live').hidden"), "the live button (receiver listening)");
+    const sent = JSON.parse(execFileSync("python3", [join(root, "tests/otel/send_python.py"), `http://127.0.0.1:${LIVE_PORT}/v1/traces`, "http"]).toString());
+    await l.until(async () => (await l.text("#traces tbody tr td")) === "invoke_agent planner", "the sent trace listed", 10_000);
+    expect(/Live · 3 spans/.test((await l.text("#live")) ?? ""), `live button: ${await l.text("#live")}`);
+    await l.until(() => l.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", sent.trace_id), "the live trace drawn");
+    await l.clickAt("#waterfall", 500, 22 + 20 * 1 + 10);
+    await l.until(async () => (await l.text("#detail h2")) === "chat gpt-4o", "a received span's details");
+    const d = await l.text("#detail");
+    expect(d.includes("321") && d.includes("gpt-4o"), "the LLM figures did not arrive");
+    await l.shot("desktop-live");
+  });
+  await l.end();
 
   // A big file: progress shows, and cancel keeps what was open (here: nothing).
   const big = join(home, "big.jsonl");

@@ -11,6 +11,7 @@
 mod grpc;
 mod http;
 mod ingest;
+pub mod live;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -23,15 +23,20 @@ pub struct SourceSummary {
 }
 
 impl SourceSummary {
-    /// A source that is a ClickHouse table (`name` says which), read whole.
-    pub fn clickhouse(name: String, spans: u64) -> SourceSummary {
+    /// A source that is not a file (a ClickHouse table, a receiver), read whole.
+    pub fn stream(name: String, format: &'static str, spans: u64) -> SourceSummary {
         SourceSummary {
             name,
-            format: Some("clickhouse"),
+            format: Some(format),
             compression: Vec::new(),
             spans,
             error: None,
         }
+    }
+
+    /// A ClickHouse table (`name` says which).
+    pub fn clickhouse(name: String, spans: u64) -> SourceSummary {
+        SourceSummary::stream(name, "clickhouse", spans)
     }
 }
 
