@@ -25,13 +25,20 @@ fn repo() -> PathBuf {
 /// Starts the chdb front on a fresh data directory; returns it and its URL.
 pub fn start_front(extra: &[&str]) -> (Child, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
+    let (child, url) = start_front_at(&dir.path().join("data"), 0, extra);
+    (child, url, dir)
+}
+
+/// Starts the chdb front on `data` (kept across restarts) and `port` (0: any).
+pub fn start_front_at(data: &Path, port: u16, extra: &[&str]) -> (Child, String) {
+    let port = port.to_string();
     let mut child = Command::new("python3")
         .arg(repo().join("tests/clickhouse/chdb_front.py"))
         .args([
             "--data",
-            dir.path().join("data").to_str().unwrap(),
+            data.to_str().unwrap(),
             "--port",
-            "0",
+            &port,
             "--exit-with-parent",
         ])
         .args(extra)
@@ -48,7 +55,7 @@ pub fn start_front(extra: &[&str]) -> (Child, String, tempfile::TempDir) {
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("the chdb front did not start: {line:?}"))
         .to_string();
-    (child, url, dir)
+    (child, url)
 }
 
 fn start_server_binary() -> Option<Engine> {

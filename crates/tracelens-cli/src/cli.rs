@@ -153,6 +153,17 @@ pub struct ReceiveArgs {
     /// Print the final counts as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also write every received span to ClickHouse (otel_traces; run
+    /// `migrate --otel` first), through a spool on disk.
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// The spool: batches wait here until ClickHouse has them (kept across
+    /// restarts).
+    #[arg(long, default_value = "tracelens-spool")]
+    pub spool: PathBuf,
+    /// The spool's limit, in MiB; past it new batches are dropped and counted.
+    #[arg(long, default_value_t = 1024)]
+    pub spool_max_mib: u64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -312,3 +312,28 @@ pub fn report(a: ReportArgs) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The write-through for `receive --clickhouse`. A server that answers must
+/// have otel_traces (else an error at start, not a full spool); one that does
+/// not answer yet is waited for, spooling.
+pub fn write_through(
+    a: &ClickHouseArgs,
+    spool: &std::path::Path,
+    max_mib: u64,
+) -> Result<std::sync::Arc<tracelens_clickhouse::spool::WriteThrough>> {
+    let conn = connect(a)?;
+    // Unreachable is not fatal (the spool is for that); reachable without
+    // the table is a setup mistake worth stopping for.
+    let rt = runtime()?;
+    match rt.block_on(conn.ping()) {
+        Ok(()) => {
+            rt.block_on(tracelens_clickhouse::schema::require_otel(&conn))?;
+        }
+        Err(e) => eprintln!("tracelens: {e}; spooling until ClickHouse answers"),
+    }
+    Ok(tracelens_clickhouse::spool::WriteThrough::start(
+        conn,
+        spool.to_path_buf(),
+        max_mib.max(1) << 20,
+    )?)
+}

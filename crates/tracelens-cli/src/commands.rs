@@ -281,9 +281,22 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let write_through = match &a.ch.clickhouse {
+        Some(_) => Some(crate::clickhouse::write_through(
+            &a.ch,
+            &a.spool,
+            a.spool_max_mib,
+        )?),
+        None => None,
+    };
+    let wt = write_through.clone();
     let counters = rt.block_on(tracelens_receiver::run(
         cfg,
-        |_batch| {},
+        move |batch| {
+            if let Some(w) = &wt {
+                w.push(&batch);
+            }
+        },
         |r| {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(
@@ -298,10 +311,22 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
         },
         shutdown_signal(),
     ))?;
-    let snap = counters.snapshot();
+    let mut snap = counters.snapshot();
+    if let Some(w) = &write_through {
+        // Give the spool a moment to reach ClickHouse; what does not stays
+        // spooled for the next start.
+        w.stop(std::time::Duration::from_secs(15));
+        snap["clickhouse"] = w.stats.snapshot();
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&snap)?);
     } else {
+        if let Some(ch) = snap.get("clickhouse") {
+            eprintln!(
+                "tracelens: ClickHouse: {} spans written, {} batches still spooled, {} spans dropped",
+                ch["written_spans"], ch["spooled_batches"], ch["dropped_spans"]
+            );
+        }
         eprintln!(
             "tracelens: received {} spans in {} requests ({} spans rejected, {} requests throttled, {} too large, {} unreadable)",
             snap["spans"], snap["requests"], snap["rejected_spans"], snap["throttled"], snap["too_large"], snap["bad_requests"]

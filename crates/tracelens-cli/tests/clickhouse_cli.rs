@@ -202,3 +202,144 @@ fn wrong_password_and_refused_connection_are_clear_and_exit_1() {
         text(&o.stderr)
     );
 }
+
+/// POSTs an OTLP/HTTP protobuf body; returns the status code.
+fn post_otlp(url: &str, body: &[u8]) -> u16 {
+    use std::io::{Read, Write};
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        s,
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-protobuf\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    resp.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+fn count_rows(url: &str, db: &str) -> Option<u64> {
+    let mut cfg = tracelens_clickhouse::ConnConfig::new(url);
+    cfg.database = db.into();
+    cfg.timeout = std::time::Duration::from_secs(5);
+    let conn = tracelens_clickhouse::Conn::new(cfg).ok()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    rt.block_on(conn.scalar_u64(&format!("SELECT count() FROM `{db}`.otel_traces")))
+        .ok()
+}
+
+fn wait_rows(url: &str, db: &str, want: u64) {
+    let mut last = None;
+    for _ in 0..300 {
+        last = count_rows(url, db);
+        if last == Some(want) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("otel_traces has {last:?} rows, not {want}");
+}
+
+struct Receiver {
+    child: std::process::Child,
+    url: String,
+    out: std::io::BufReader<std::process::ChildStdout>,
+}
+
+fn start_receiver(ch: &str, db: &str, spool: &std::path::Path) -> Receiver {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tracelens"))
+        .args(["receive", "--addr", "127.0.0.1:0", "--no-grpc", "--json"])
+        .args(["--clickhouse", ch, "--database", db])
+        .args(["--spool", spool.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.ends_with("/v1/traces"), "{line}");
+    Receiver { child, url, out }
+}
+
+impl Receiver {
+    fn stop(mut self) -> serde_json::Value {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut self.out, &mut rest).unwrap();
+        assert!(self.child.wait().unwrap().success());
+        serde_json::from_str(&rest).unwrap()
+    }
+}
+
+#[test]
+fn write_through_survives_clickhouse_stopping_and_a_restart_exactly_once() {
+    let data = tempfile::tempdir().unwrap();
+    let spool = data.path().join("spool");
+    let port = engine::free_port();
+    let (mut front, ch) = engine::start_front_at(&data.path().join("ch"), port, &[]);
+    let db = "wt";
+    let o = tl(
+        &["migrate", "--clickhouse", &ch, "--database", db, "--otel"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    let store = tracelens_gen::generate(tracelens_gen::GenOptions {
+        traces: 4,
+        spans_per_trace: 50,
+        seed: 8,
+    });
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    let half = spans.len() / 2;
+    let body = |part: &[u32]| {
+        let mut b = Vec::new();
+        tracelens_formats::write_otlp_proto(&store, part, &mut b).unwrap();
+        b
+    };
+
+    // ClickHouse up: the first half arrives.
+    let r = start_receiver(&ch, db, &spool);
+    assert_eq!(post_otlp(&r.url, &body(&spans[..half])), 200);
+    wait_rows(&ch, db, half as u64);
+
+    // ClickHouse stops; the second half is accepted and spooled.
+    front.kill().unwrap();
+    let _ = front.wait();
+    assert_eq!(post_otlp(&r.url, &body(&spans[half..])), 200);
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    // The receiver stops too, ClickHouse still away: the spool keeps the batch.
+    let counts = r.stop();
+    assert_eq!(counts["spans"], spans.len() as u64, "{counts}");
+    assert_eq!(counts["clickhouse"]["spooled_batches"], 1, "{counts}");
+    assert_eq!(counts["clickhouse"]["dropped_spans"], 0, "{counts}");
+
+    // ClickHouse back, the receiver restarted on the same spool: it resumes.
+    let (mut front, _) = engine::start_front_at(&data.path().join("ch"), port, &[]);
+    let r = start_receiver(&ch, db, &spool);
+    wait_rows(&ch, db, spans.len() as u64);
+    let counts = r.stop();
+    assert_eq!(counts["clickhouse"]["spooled_batches"], 0, "{counts}");
+    // Exactly once: the count holds after everything settled.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(count_rows(&ch, db), Some(spans.len() as u64));
+    let _ = front.kill();
+}

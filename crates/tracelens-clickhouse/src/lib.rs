@@ -21,6 +21,7 @@ pub mod names;
 pub mod otel;
 pub mod report;
 pub mod schema;
+pub mod spool;
 
 pub use conn::{Conn, ConnConfig};
 pub use error::ChError;
