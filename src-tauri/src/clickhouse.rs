@@ -85,13 +85,6 @@ pub fn ch_disconnect(ch: State<'_, ChState>) {
     *ch.conn.lock().unwrap_or_else(|p| p.into_inner()) = None;
 }
 
-fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 #[tauri::command]
 pub async fn ch_traces(
     ch: State<'_, ChState>,
@@ -101,10 +94,10 @@ pub async fn ch_traces(
     limit: u32,
 ) -> Result<Vec<TraceRow>, String> {
     let (conn, _) = ch.current()?;
-    let now = now_s();
+    let (from_s, to_s) = tracelens_clickhouse::list::last(since_s.max(1));
     let f = ListFilter {
-        from_s: now - since_s.max(1),
-        to_s: now + 60,
+        from_s,
+        to_s,
         text: text.filter(|t| !t.trim().is_empty()),
         min_duration_ns,
         limit: limit.clamp(1, 5000),
@@ -126,13 +119,12 @@ pub async fn ch_open(
     since_s: i64,
 ) -> Result<usize, String> {
     let (conn, otel) = ch.current()?;
-    let now = now_s();
     let mut store = TraceStore::new();
     let r = tracelens_clickhouse::otel::fetch_trace_using(
         &conn,
         &otel,
         &trace,
-        Some((now - since_s.max(1), now + 60)),
+        Some(tracelens_clickhouse::list::last(since_s.max(1))),
         true,
         true,
         &mut store,
@@ -150,9 +142,7 @@ pub async fn ch_open(
         format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
         r.spans as u64,
     )];
-    let mut session = state.session();
-    app_live.park(&mut session);
-    *session = Session::new(ds, sources);
+    app_live.replace(&mut state.session(), Session::new(ds, sources));
     Ok(r.spans)
 }
 
@@ -165,16 +155,10 @@ pub async fn ch_search(
     since_s: i64,
 ) -> Result<Vec<String>, String> {
     let (conn, _) = ch.current()?;
-    let now = now_s();
-    let hits = tracelens_clickhouse::list::find_by_id(
-        &conn,
-        value.trim(),
-        now - since_s.max(1),
-        now + 60,
-        10_000,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let (from_s, to_s) = tracelens_clickhouse::list::last(since_s.max(1));
+    let hits = tracelens_clickhouse::list::find_by_id(&conn, value.trim(), from_s, to_s, 10_000)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut ids: Vec<String> = hits.into_iter().map(|h| h.trace_id).collect();
     ids.sort();
     ids.dedup();

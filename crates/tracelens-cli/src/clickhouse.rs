@@ -121,15 +121,11 @@ pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
         anyhow!("--trace ID is required with --clickhouse (listing traces: `tracelens traces`)")
     })?;
     let conn = connect(&a.ch)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
     let mut store = TraceStore::new();
     let fetched = runtime()?.block_on(tracelens_clickhouse::otel::fetch_trace(
         &conn,
         id,
-        Some((now - a.since, now + 60)),
+        Some(tracelens_clickhouse::list::last(a.since)),
         true,
         &mut store,
     ))?;
@@ -163,20 +159,13 @@ pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// `traces --clickhouse URL`: the stored traces, newest first.
 pub fn traces(a: TracesArgs) -> Result<ExitCode> {
     let conn = connect(&a.ch)?;
-    let now = now_s();
+    let (from_s, to_s) = tracelens_clickhouse::list::last(a.since);
     let f = tracelens_clickhouse::list::ListFilter {
-        from_s: now - a.since,
-        to_s: now + 60,
+        from_s,
+        to_s,
         service: a.service.clone(),
         agent: a.agent.clone(),
         user_id: a.user_id.clone(),
@@ -214,13 +203,9 @@ pub fn traces(a: TracesArgs) -> Result<ExitCode> {
 /// `search --clickhouse URL --id VALUE`: every stored span carrying the value.
 pub fn search(a: SearchArgs) -> Result<ExitCode> {
     let conn = connect(&a.ch)?;
-    let now = now_s();
+    let (from_s, to_s) = tracelens_clickhouse::list::last(a.since);
     let hits = runtime()?.block_on(tracelens_clickhouse::list::find_by_id(
-        &conn,
-        &a.id,
-        now - a.since,
-        now + 60,
-        10_000,
+        &conn, &a.id, from_s, to_s, 10_000,
     ))?;
     if a.json {
         println!(
@@ -251,12 +236,9 @@ pub fn search(a: SearchArgs) -> Result<ExitCode> {
 /// `report --clickhouse URL --since 24h`.
 pub fn report(a: ReportArgs) -> Result<ExitCode> {
     let conn = connect(&a.ch)?;
-    let now = now_s();
+    let (from_s, to_s) = tracelens_clickhouse::list::last(a.since);
     let r = runtime()?.block_on(tracelens_clickhouse::report::report(
-        &conn,
-        now - a.since,
-        now + 60,
-        a.top,
+        &conn, from_s, to_s, a.top,
     ))?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);

@@ -8,6 +8,16 @@ use crate::{ChError, Conn};
 use clickhouse::Row;
 use serde::{Deserialize, Serialize};
 
+/// The range [now - `since_s`, now + 60 s) in unix seconds: the minute
+/// ahead covers clocks of senders a little ahead of this machine's.
+pub fn last(since_s: i64) -> (i64, i64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    (now.saturating_sub(since_s), now.saturating_add(60))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     /// Unix seconds, inclusive start and exclusive end.
