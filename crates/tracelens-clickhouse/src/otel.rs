@@ -141,9 +141,22 @@ pub async fn import(
     st: &TraceStore,
     spans: &[u32],
     batch: usize,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> Result<ImportReport, ChError> {
     let otel = require_otel(conn).await?;
+    import_using(conn, &otel, st, spans, batch, progress).await
+}
+
+/// [`import`] for a schema already detected (the spool's sender sends many
+/// batches and detects once).
+pub async fn import_using(
+    conn: &Conn,
+    otel: &OtelSchema,
+    st: &TraceStore,
+    spans: &[u32],
+    batch: usize,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, ChError> {
     let (spans, batches) = crate::insert::insert_json_rows(
         conn,
         &otel.table,
@@ -463,21 +476,24 @@ pub async fn fetch_trace_using(
     let id = id.trim().to_ascii_lowercase();
     let mut report = FetchReport::default();
     let select = select_list(otel, with_attrs);
+    // The spans of the trace, within a range clause (or none).
+    let by_id = |range: &str| {
+        conn.client
+            .query(&format!(
+                "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} {range} ORDER BY Timestamp"
+            ))
+            .param("id", &id)
+    };
     let mut rows: Vec<SpanRow> = Vec::new();
     if let Some(lookup) = otel.lookup.as_ref().filter(|_| use_lookup) {
         // One round trip: ClickHouse runs the scalar subqueries first, and
         // their range prunes the partitions read. No lookup row gives an
         // empty range (the epoch), hence no rows, hence the fallback below.
         let lt = qualified(db, lookup)?;
-        let q = conn
-            .client
-            .query(&format!(
-                "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} \
-                 AND Timestamp >= (SELECT min(Start) FROM {lt} WHERE TraceId = {{id:String}}) \
-                 AND Timestamp <= (SELECT max(End) + 1 FROM {lt} WHERE TraceId = {{id:String}}) \
-                 ORDER BY Timestamp"
-            ))
-            .param("id", &id);
+        let q = by_id(&format!(
+            "AND Timestamp >= (SELECT min(Start) FROM {lt} WHERE TraceId = {{id:String}}) \
+             AND Timestamp <= (SELECT max(End) + 1 FROM {lt} WHERE TraceId = {{id:String}})"
+        ));
         rows = conn.call(q.fetch_all::<SpanRow>()).await?;
         if !rows.is_empty() {
             report.via = "lookup";
@@ -488,23 +504,13 @@ pub async fn fetch_trace_using(
             Some((from, to)) => {
                 report.via = "window";
                 report.window_s = Some(to.saturating_sub(from).max(0) as u64);
-                conn.client
-                    .query(&format!(
-                        "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} \
-                         AND Timestamp >= toDateTime({{from:Int64}}) AND Timestamp <= toDateTime({{to:Int64}}) \
-                         ORDER BY Timestamp"
-                    ))
-                    .param("id", &id)
+                by_id("AND Timestamp >= toDateTime({from:Int64}) AND Timestamp <= toDateTime({to:Int64})")
                     .param("from", from)
                     .param("to", to)
             }
             None => {
                 report.via = "scan";
-                conn.client
-                    .query(&format!(
-                        "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} ORDER BY Timestamp"
-                    ))
-                    .param("id", &id)
+                by_id("")
             }
         };
         rows = conn.call(q.fetch_all::<SpanRow>()).await?;

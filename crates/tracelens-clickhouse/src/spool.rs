@@ -6,6 +6,7 @@
 //! each span lands exactly once. Past the spool's byte limit new batches are
 //! dropped and counted. A restart resumes what the spool holds.
 
+use crate::schema::{require_otel, OtelSchema};
 use crate::{otel, ChError, Conn};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -162,6 +163,8 @@ impl WriteThrough {
             return;
         };
         let mut backoff = Duration::from_millis(200);
+        // Detected once, again after a failure (the table may have changed).
+        let mut schema: Option<OtelSchema> = None;
         loop {
             let files = spool_files(&self.dir);
             if files.is_empty() {
@@ -172,7 +175,7 @@ impl WriteThrough {
                 continue;
             }
             for (_, path, len) in files {
-                match self.send_one(&rt, &conn, &path) {
+                match self.send_one(&rt, &conn, &mut schema, &path) {
                     Ok(spans) => {
                         let _ = std::fs::remove_file(&path);
                         self.stats.written_spans.fetch_add(spans, Ordering::Relaxed);
@@ -186,6 +189,7 @@ impl WriteThrough {
                         backoff = Duration::from_millis(200);
                     }
                     Err(e) => {
+                        schema = None;
                         self.stats.retries.fetch_add(1, Ordering::Relaxed);
                         *self
                             .stats
@@ -210,6 +214,7 @@ impl WriteThrough {
         &self,
         rt: &tokio::runtime::Runtime,
         conn: &Conn,
+        schema: &mut Option<OtelSchema>,
         path: &Path,
     ) -> Result<u64, ChError> {
         let bytes = std::fs::read(path)
@@ -223,12 +228,23 @@ impl WriteThrough {
             &tracelens_formats::ReadOptions::default(),
         );
         if rep.error.is_some() && store.spans.is_empty() {
-            // An unreadable spool file can never be sent: drop it, counted.
+            // An unreadable spool file can never be sent: drop it.
             let _ = std::fs::remove_file(path);
             return Ok(0);
         }
         let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
-        let r = rt.block_on(otel::import(conn, &store, &spans, 50_000, |_| {}))?;
+        let otel = match schema {
+            Some(o) => o,
+            None => schema.insert(rt.block_on(require_otel(conn))?),
+        };
+        let r = rt.block_on(otel::import_using(
+            conn,
+            otel,
+            &store,
+            &spans,
+            50_000,
+            |_| {},
+        ))?;
         Ok(r.spans)
     }
 
