@@ -20,44 +20,31 @@ fn ts(ns: u64) -> String {
 }
 
 /// The value of the first of `keys` on node `n` or its nearest ancestor.
-fn inherited(st: &TraceStore, tree: &TraceTree, mut n: u32, keys: &[&str]) -> String {
-    let mut guard = 0usize;
-    while n != NONE && guard <= tree.len() {
-        let node = &tree.nodes[n as usize];
-        if node.span != NONE {
-            let sp = &st.spans[node.span as usize];
-            for a in st.attrs_of(sp.attrs) {
-                if keys.contains(&st.resolve(a.key)) {
-                    if let Some(v) = st.value_str(&a.value) {
-                        return v.to_string();
-                    }
-                    if let Some(i) = st.value_i64(&a.value) {
-                        return i.to_string();
-                    }
-                }
-            }
-        }
-        n = node.parent;
-        guard += 1;
-    }
-    String::new()
+fn inherited(st: &TraceStore, tree: &TraceTree, n: u32, keys: &[&str]) -> String {
+    tree.ancestors(n)
+        .filter_map(|i| st.spans.get(tree.nodes[i as usize].span as usize))
+        .find_map(|sp| {
+            st.attrs_of(sp.attrs)
+                .iter()
+                .filter(|a| keys.contains(&st.resolve(a.key)))
+                .find_map(|a| {
+                    st.value_str(&a.value)
+                        .map(str::to_string)
+                        .or_else(|| st.value_i64(&a.value).map(|i| i.to_string()))
+                })
+        })
+        .unwrap_or_default()
 }
 
 /// The nearest agent span at or above `n`: its name.
-fn agent_of(ds: &Dataset, t: usize, mut n: u32) -> String {
-    let tree = &ds.traces[t];
+fn agent_of(ds: &Dataset, t: usize, n: u32) -> String {
     let an = &ds.analyses[t];
-    let mut guard = 0usize;
-    while n != NONE && guard <= tree.len() {
-        if an.class[n as usize] == SpanClass::Agent {
-            if let Some(a) = an.agents.iter().find(|a| a.node == n) {
-                return a.name.clone();
-            }
-        }
-        n = tree.nodes[n as usize].parent;
-        guard += 1;
-    }
-    String::new()
+    ds.traces[t]
+        .ancestors(n)
+        .filter(|&i| an.class[i as usize] == SpanClass::Agent)
+        .find_map(|i| an.agents.iter().find(|a| a.node == i))
+        .map(|a| a.name.clone())
+        .unwrap_or_default()
 }
 
 const USER: &[&str] = &["user_id", "enduser.id", "user.id"];

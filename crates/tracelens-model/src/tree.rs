@@ -535,6 +535,17 @@ impl TraceTree {
         }
     }
 
+    /// Node `i`, then its parent, and so on up to its root. Trees are
+    /// forests (cycles are broken when built); the walk is still bounded by
+    /// the node count.
+    pub fn ancestors(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
+        std::iter::successors((i != NONE).then_some(i), move |&n| {
+            let p = self.nodes.get(n as usize)?.parent;
+            (p != NONE).then_some(p)
+        })
+        .take(self.len())
+    }
+
     /// Children of node `i`, sorted by start.
     pub fn children(&self, i: u32) -> &[u32] {
         let a = self.child_start[i as usize] as usize;
