@@ -63,12 +63,14 @@ impl LiveState {
             .clone()
     }
 
-    /// Files replace the live view: its spans are kept, parked.
-    pub fn park(&self, old: &mut Session) {
+    /// Shows `new` (files, a stored trace) in place of the session in
+    /// `slot`; if that was the live view, its spans are parked, not lost.
+    pub fn replace(&self, slot: &mut Session, new: Session) {
         if self.active.swap(false, Ordering::Relaxed) {
-            let store = std::mem::take(&mut old.dataset.store);
+            let store = std::mem::take(&mut slot.dataset.store);
             *self.parked.lock().unwrap_or_else(|p| p.into_inner()) = store;
         }
+        *slot = new;
     }
 }
 

@@ -152,10 +152,8 @@ fn start(app: AppHandle, input: Input) {
             let sources = tracelens_service::source_summaries(&loaded.reports);
             status.traces = loaded.dataset.traces.len();
             status.spans = loaded.dataset.span_count();
-            let mut session = state.session();
-            app.state::<crate::live::LiveState>().park(&mut session);
-            *session = Session::new(loaded.dataset, sources);
-            drop(session);
+            app.state::<crate::live::LiveState>()
+                .replace(&mut state.session(), Session::new(loaded.dataset, sources));
             if let Input::Files(p) = &input {
                 crate::recent::remember(&app, p);
             }
