@@ -17,6 +17,11 @@ struct Live {
 
 impl Live {
     fn start(cfg: ReceiverConfig) -> Live {
+        Live::start_with(cfg, std::time::Duration::ZERO)
+    }
+
+    /// A receiver whose consumer takes `per_batch` for each batch.
+    fn start_with(cfg: ReceiverConfig, per_batch: std::time::Duration) -> Live {
         let got: Arc<Mutex<Vec<TraceStore>>> = Arc::default();
         let sink = got.clone();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -30,7 +35,10 @@ impl Live {
             rt.block_on(async move {
                 run(
                     cfg,
-                    move |b| sink.lock().unwrap().push(b),
+                    move |b| {
+                        std::thread::sleep(per_batch);
+                        sink.lock().unwrap().push(b);
+                    },
                     |r| addr_tx.send(r.addr).unwrap(),
                     async {
                         let _ = stop_rx.await;
@@ -189,46 +197,15 @@ fn limits_and_bad_bodies_get_the_specified_answers() {
 #[test]
 fn a_full_queue_answers_429_with_retry_after_and_drops_nothing_it_accepted() {
     // A consumer that takes 1.5 s a batch, and room for one waiting batch.
-    let got: Arc<Mutex<Vec<TraceStore>>> = Arc::default();
-    let sink = got.clone();
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            run(
-                ReceiverConfig {
-                    addr: "127.0.0.1:0".parse().unwrap(),
-                    grpc_addr: None,
-                    queue: 1,
-                    ..ReceiverConfig::default()
-                },
-                move |b| {
-                    std::thread::sleep(std::time::Duration::from_millis(1500));
-                    sink.lock().unwrap().push(b);
-                },
-                |r| addr_tx.send(r.addr).unwrap(),
-                async {
-                    let _ = stop_rx.await;
-                },
-            )
-            .await
-            .unwrap();
-        });
-    });
-    let addr: SocketAddr = addr_rx
-        .recv_timeout(std::time::Duration::from_secs(30))
-        .unwrap();
-    let live = Live {
-        addr,
-        got: Arc::default(),
-        stop: None,
-        thread: None,
-    };
+    let live = Live::start_with(
+        ReceiverConfig {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            grpc_addr: None,
+            queue: 1,
+            ..ReceiverConfig::default()
+        },
+        std::time::Duration::from_millis(1500),
+    );
     let st = sample();
     let spans: Vec<u32> = (0..st.spans.len() as u32).collect();
     let mut pb = Vec::new();
@@ -239,11 +216,6 @@ fn a_full_queue_answers_429_with_retry_after_and_drops_nothing_it_accepted() {
     }
     assert!(statuses.contains(&429), "{statuses:?}");
     let accepted = statuses.iter().filter(|&&s| s == 200).count();
-    let _ = stop.send(());
-    thread.join().unwrap();
-    assert_eq!(
-        got.lock().unwrap().len(),
-        accepted,
-        "an accepted batch was lost"
-    );
+    let got = live.stop();
+    assert_eq!(got.len(), accepted, "an accepted batch was lost");
 }
