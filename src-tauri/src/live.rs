@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, State};
+use tracelens_formats::LiveStore;
 use tracelens_model::{DatasetOptions, TraceStore};
-use tracelens_receiver::live::LiveStore;
 use tracelens_receiver::ReceiverConfig;
 use tracelens_service::summary::SourceSummary;
 use tracelens_service::Session;
@@ -82,19 +82,22 @@ fn addr(var: &str, default: &str) -> Option<SocketAddr> {
     v.parse().ok()
 }
 
-fn rebuild(session: &mut Session, store: TraceStore, status: &mut LiveStatus) {
+/// The session shown from the live store, with "now" as the clock; traces
+/// the bound cut into carry its `incomplete` warnings.
+fn rebuild(session: &mut Session, store: TraceStore, bound: &LiveStore, status: &mut LiveStatus) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
     let spans = store.spans.len();
-    let ds = tracelens_service::from_store(
+    let mut ds = tracelens_service::from_store(
         store,
         DatasetOptions {
             as_of_ns: Some(now),
             ..DatasetOptions::default()
         },
     );
+    ds.warnings.extend(bound.warnings());
     status.spans = spans;
     status.traces = ds.traces.len();
     let src = SourceSummary::stream("live (OTLP receiver)".into(), "otlp", spans as u64);
@@ -172,7 +175,7 @@ fn tick(app: &AppHandle) {
         for b in batches {
             bound.add(&mut store, b);
         }
-        rebuild(&mut session, store, &mut status);
+        rebuild(&mut session, store, &bound, &mut status);
     } else {
         let mut parked = live.parked.lock().unwrap_or_else(|p| p.into_inner());
         for b in batches {
@@ -199,8 +202,9 @@ pub fn live_show(
 ) -> LiveStatus {
     if !live.active.swap(true, Ordering::Relaxed) {
         let store = std::mem::take(&mut *live.parked.lock().unwrap_or_else(|p| p.into_inner()));
+        let bound = live.bound.lock().unwrap_or_else(|p| p.into_inner());
         let mut status = live.status.lock().unwrap_or_else(|p| p.into_inner());
-        rebuild(&mut state.session(), store, &mut status);
+        rebuild(&mut state.session(), store, &bound, &mut status);
         status.parked_spans = 0;
         status.active = true;
     }

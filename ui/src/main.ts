@@ -40,6 +40,8 @@ let traces: TraceSummary[] = [];
 /** When the list comes from ClickHouse: its time range in seconds. */
 let chSince: number | null = null;
 let only: Set<string> | null = null;
+/** Traces shown in part (live mode: the bounded store evicted earlier spans), with why. */
+let incomplete = new Map<string, string>();
 let current: string | null = null;
 let sortKey = "start";
 let sortDir = -1;
@@ -103,7 +105,7 @@ function renderList(): void {
   $<HTMLElement>("#empty").hidden = traces.length > 0;
   // Rebuilding rows that did not change would detach the row under a click
   // in progress (a blur that re-filters fires between mousedown and click).
-  const key = `${current ?? ""}|${sortKey}${sortDir}|${shown.map((t) => t.trace_id).join(",")}`;
+  const key = `${current ?? ""}|${sortKey}${sortDir}|${shown.map((t) => t.trace_id + (incomplete.has(t.trace_id) ? "~" : "")).join(",")}`;
   if (key === shownKey) return;
   shownKey = key;
   tbody.replaceChildren();
@@ -112,10 +114,22 @@ function renderList(): void {
     const tr = document.createElement("tr");
     tr.dataset.traceId = t.trace_id;
     if (t.trace_id === current) tr.className = "selected";
+    const partial = incomplete.get(t.trace_id);
+    if (partial !== undefined) {
+      tr.classList.add("partial");
+      tr.title = partial;
+    }
     const problems = states.filter((s) => s !== "completed");
     const start = new Date(t.start_time_unix_nano / 1e6);
+    const name = td(t.root_name);
+    if (partial !== undefined) {
+      const mark = document.createElement("span");
+      mark.className = "partial-mark";
+      mark.textContent = "partial";
+      name.prepend(mark);
+    }
     tr.append(
-      td(t.root_name),
+      name,
       td(t.services.join(", ")),
       td(Number.isFinite(start.getTime()) ? start.toLocaleString() : "—", "muted"),
       td(fmtNs(t.duration_ns), "num"),
@@ -370,6 +384,7 @@ document.addEventListener("keydown", (e) => {
 async function loadSummary(): Promise<void> {
   const doc = await api.summary();
   traces = doc.traces;
+  incomplete = new Map(doc.warnings.filter((w) => w.kind === "incomplete" && w.trace_id).map((w) => [w.trace_id ?? "", w.message]));
   only = null;
   shownKey = "";
   const bad = doc.sources.filter((s) => s.error);
@@ -425,6 +440,7 @@ async function connectClickHouse(): Promise<void> {
     chSince = Number($<HTMLSelectElement>("#ch-since").value) || 86400;
     const rows = await clickhouse.traces(chSince, null, 0, 500);
     traces = rows.map(fromStored);
+    incomplete = new Map();
     only = null;
     shownKey = "";
     current = null;

@@ -154,9 +154,14 @@ pub struct ReceiveArgs {
     #[arg(long)]
     pub json: bool,
     /// Also write every received span to ClickHouse (otel_traces; run
-    /// `migrate --otel` first), through a spool on disk.
+    /// `migrate --otel` first), through a spool on disk, and keep the
+    /// audit's agent_executions, agent_events and performance_metrics
+    /// current from them.
     #[command(flatten)]
     pub ch: ClickHouseArgs,
+    /// Write spans to otel_traces only, not the agent tables.
+    #[arg(long)]
+    pub otel_only: bool,
     /// The spool: batches wait here until ClickHouse has them (kept across
     /// restarts).
     #[arg(long, default_value = "tracelens-spool")]

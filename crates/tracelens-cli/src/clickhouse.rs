@@ -301,7 +301,7 @@ pub fn report(a: ReportArgs) -> Result<ExitCode> {
 pub fn write_through(
     a: &ClickHouseArgs,
     spool: &std::path::Path,
-    max_mib: u64,
+    opts: tracelens_clickhouse::spool::SpoolOptions,
 ) -> Result<std::sync::Arc<tracelens_clickhouse::spool::WriteThrough>> {
     let conn = connect(a)?;
     // Unreachable is not fatal (the spool is for that); reachable without
@@ -313,9 +313,9 @@ pub fn write_through(
         }
         Err(e) => eprintln!("tracelens: {e}; spooling until ClickHouse answers"),
     }
-    Ok(tracelens_clickhouse::spool::WriteThrough::start(
+    Ok(tracelens_clickhouse::spool::WriteThrough::start_with(
         conn,
         spool.to_path_buf(),
-        max_mib.max(1) << 20,
+        opts,
     )?)
 }

@@ -268,6 +268,10 @@ fn desktop_app() -> Option<std::path::PathBuf> {
 
 /// Receives OTLP/HTTP until Ctrl-C or SIGTERM, recording to --out; prints
 /// the address at start (stdout) and the counts at the end.
+/// Spans the write-through keeps to judge agent states (oldest traces
+/// evicted first): as many as the app's live view keeps.
+const AGENT_TRACKED_SPANS: usize = 500_000;
+
 fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
     let cfg = tracelens_receiver::ReceiverConfig {
         addr: a.addr,
@@ -285,7 +289,10 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
         Some(_) => Some(crate::clickhouse::write_through(
             &a.ch,
             &a.spool,
-            a.spool_max_mib,
+            tracelens_clickhouse::spool::SpoolOptions {
+                max_bytes: a.spool_max_mib.max(1) << 20,
+                agent_spans: (!a.otel_only).then_some(AGENT_TRACKED_SPANS),
+            },
         )?),
         None => None,
     };
@@ -323,8 +330,8 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
     } else {
         if let Some(ch) = snap.get("clickhouse") {
             eprintln!(
-                "tracelens: ClickHouse: {} spans written, {} batches still spooled, {} spans dropped",
-                ch["written_spans"], ch["spooled_batches"], ch["dropped_spans"]
+                "tracelens: ClickHouse: {} spans and {} agent rows written, {} batches still spooled, {} spans and {} agent rows dropped",
+                ch["written_spans"], ch["written_agent_rows"], ch["spooled_batches"], ch["dropped_spans"], ch["dropped_agent_rows"]
             );
         }
         eprintln!(

@@ -67,9 +67,20 @@ fn attrs_json(st: &TraceStore, attrs: &[tracelens_model::Attr]) -> String {
 
 /// JSONEachRow bodies for the three tables.
 pub fn rows(ds: &Dataset) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
+    rows_of(ds, |_| true)
+}
+
+/// The rows of the traces `wanted` accepts.
+pub fn rows_of(
+    ds: &Dataset,
+    wanted: impl Fn(tracelens_model::TraceId) -> bool,
+) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
     let st = &ds.store;
     let (mut execs, mut events, mut metrics) = (Vec::new(), Vec::new(), Vec::new());
     for (t, tree) in ds.traces.iter().enumerate() {
+        if !wanted(tree.trace_id) {
+            continue;
+        }
         let an = &ds.analyses[t];
         let trace_id = tree.trace_id.to_string();
         for a in &an.agents {

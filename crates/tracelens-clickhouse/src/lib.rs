@@ -16,6 +16,7 @@ pub mod conn;
 pub mod error;
 pub mod insert;
 pub mod list;
+pub mod live_agents;
 pub mod migrate;
 pub mod names;
 pub mod otel;

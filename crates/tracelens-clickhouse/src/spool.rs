@@ -5,7 +5,16 @@
 //! deduplication token makes a retry of a batch that did arrive harmless, so
 //! each span lands exactly once. Past the spool's byte limit new batches are
 //! dropped and counted. A restart resumes what the spool holds.
+//!
+//! With `agent_spans` set, the audit's tables are filled too: a flusher
+//! thread asks an `AgentTracker` once a second for the executions, lifecycle
+//! events and LLM metrics that are new or changed, and spools them as
+//! `{seq}.agent.json` in the same sequence as the span batches (`{seq}.pb`),
+//! so they are sent, retried and resumed the same way. The tracker lives in
+//! memory: after a restart, executions of traces begun before it are judged
+//! from the spans received since.
 
+use crate::live_agents::{AgentRows, AgentTracker};
 use crate::schema::{require_otel, OtelSchema};
 use crate::{otel, ChError, Conn};
 use std::path::{Path, PathBuf};
@@ -20,6 +29,9 @@ pub struct SpoolStats {
     pub spooled_bytes: AtomicU64,
     pub written_spans: AtomicU64,
     pub dropped_spans: AtomicU64,
+    /// Rows written to (or dropped before) the audit's tables.
+    pub written_agent_rows: AtomicU64,
+    pub dropped_agent_rows: AtomicU64,
     pub retries: AtomicU64,
     pub last_error: Mutex<Option<String>>,
 }
@@ -32,10 +44,23 @@ impl SpoolStats {
             "spooled_bytes": g(&self.spooled_bytes),
             "written_spans": g(&self.written_spans),
             "dropped_spans": g(&self.dropped_spans),
+            "written_agent_rows": g(&self.written_agent_rows),
+            "dropped_agent_rows": g(&self.dropped_agent_rows),
             "retries": g(&self.retries),
             "last_error": *self.last_error.lock().unwrap_or_else(|p| p.into_inner()),
         })
     }
+}
+
+/// How a write-through spools and what it writes.
+#[derive(Debug, Clone)]
+pub struct SpoolOptions {
+    /// The spool's limit in bytes; past it new batches are dropped, counted.
+    pub max_bytes: u64,
+    /// Also fill agent_executions, agent_events and performance_metrics,
+    /// judging agents from at most this many recent spans. `None`: only
+    /// otel_traces.
+    pub agent_spans: Option<usize>,
 }
 
 pub struct WriteThrough {
@@ -44,7 +69,28 @@ pub struct WriteThrough {
     seq: AtomicU64,
     pub stats: Arc<SpoolStats>,
     stop: Arc<AtomicBool>,
+    stop_flushing: AtomicBool,
     sender: Mutex<Option<std::thread::JoinHandle<()>>>,
+    agents: Option<Mutex<AgentTracker>>,
+    flusher: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+/// What a spool file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Spans for otel_traces, as OTLP protobuf.
+    Spans,
+    /// Rows for the audit's tables, as JSON (`AgentRows`).
+    AgentRows,
+}
+
+impl Kind {
+    fn suffix(self) -> &'static str {
+        match self {
+            Kind::Spans => ".pb",
+            Kind::AgentRows => ".agent.json",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,34 +102,50 @@ pub enum SpoolError {
     },
 }
 
-fn spool_files(dir: &Path) -> Vec<(u64, PathBuf, u64)> {
-    let mut v: Vec<(u64, PathBuf, u64)> = std::fs::read_dir(dir)
+/// The spool's files in sequence order: (seq, path, bytes, kind).
+fn spool_files(dir: &Path) -> Vec<(u64, PathBuf, u64, Kind)> {
+    let mut v: Vec<(u64, PathBuf, u64, Kind)> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .filter_map(|e| {
                     let p = e.path();
-                    let seq = p
-                        .file_name()?
-                        .to_str()?
-                        .strip_suffix(".pb")?
-                        .parse::<u64>()
-                        .ok()?;
+                    let name = p.file_name()?.to_str()?.to_string();
+                    let (kind, seq) = [Kind::Spans, Kind::AgentRows].into_iter().find_map(|k| {
+                        Some((k, name.strip_suffix(k.suffix())?.parse::<u64>().ok()?))
+                    })?;
                     let len = e.metadata().ok()?.len();
-                    Some((seq, p, len))
+                    Some((seq, p, len, kind))
                 })
                 .collect()
         })
         .unwrap_or_default();
-    v.sort();
+    v.sort_by_key(|f| f.0);
     v
 }
 
 impl WriteThrough {
-    /// Opens (or resumes) the spool in `dir` and starts sending to `conn`.
+    /// Opens (or resumes) the spool in `dir` and starts sending spans to
+    /// `conn`'s otel_traces.
     pub fn start(
         conn: Conn,
         dir: PathBuf,
         max_bytes: u64,
+    ) -> Result<Arc<WriteThrough>, SpoolError> {
+        WriteThrough::start_with(
+            conn,
+            dir,
+            SpoolOptions {
+                max_bytes,
+                agent_spans: None,
+            },
+        )
+    }
+
+    /// Opens (or resumes) the spool in `dir` and starts sending to `conn`.
+    pub fn start_with(
+        conn: Conn,
+        dir: PathBuf,
+        opts: SpoolOptions,
     ) -> Result<Arc<WriteThrough>, SpoolError> {
         std::fs::create_dir_all(&dir).map_err(|source| SpoolError::Dir {
             dir: dir.clone(),
@@ -100,16 +162,97 @@ impl WriteThrough {
         let next = existing.last().map_or(0, |f| f.0 + 1);
         let wt = Arc::new(WriteThrough {
             dir,
-            max_bytes,
+            max_bytes: opts.max_bytes,
             seq: AtomicU64::new(next),
             stats,
             stop: Arc::new(AtomicBool::new(false)),
+            stop_flushing: AtomicBool::new(false),
             sender: Mutex::new(None),
+            agents: opts.agent_spans.map(|n| Mutex::new(AgentTracker::new(n))),
+            flusher: Mutex::new(None),
         });
         let w = wt.clone();
         let handle = std::thread::spawn(move || w.send_loop(conn));
         *wt.sender.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+        if wt.agents.is_some() {
+            let w = wt.clone();
+            let handle = std::thread::spawn(move || w.flush_loop());
+            *wt.flusher.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+        }
         Ok(wt)
+    }
+
+    /// Once a second, and once more when stopping: the agent rows that are
+    /// new or changed, judged with now as the clock, into the spool.
+    fn flush_loop(&self) {
+        let Some(agents) = &self.agents else { return };
+        loop {
+            let stopping = self.stop_flushing.load(Ordering::Relaxed);
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .ok();
+            let rows = agents.lock().unwrap_or_else(|p| p.into_inner()).flush(now);
+            if !rows.is_empty() {
+                self.spool_agent_rows(&rows);
+            }
+            if stopping {
+                return;
+            }
+            for _ in 0..10 {
+                if self.stop_flushing.load(Ordering::Relaxed) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+
+    fn spool_agent_rows(&self, rows: &AgentRows) {
+        let n = rows.len() as u64;
+        match serde_json::to_vec(rows) {
+            Ok(bytes) => {
+                if !self.spool_file(&bytes, Kind::AgentRows) {
+                    self.stats
+                        .dropped_agent_rows
+                        .fetch_add(n, Ordering::Relaxed);
+                }
+            }
+            Err(_) => {
+                self.stats
+                    .dropped_agent_rows
+                    .fetch_add(n, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Writes one spool file (then renames it: the sender never sees half a
+    /// file); false when it was dropped (over the limit, or not writable).
+    fn spool_file(&self, bytes: &[u8], kind: Kind) -> bool {
+        let used = self.stats.spooled_bytes.load(Ordering::Relaxed);
+        if used + bytes.len() as u64 > self.max_bytes {
+            return false;
+        }
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        let path = self.dir.join(format!("{seq:016}{}", kind.suffix()));
+        let tmp = self.dir.join(format!("{seq:016}.tmp"));
+        match std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path)) {
+            Ok(()) => {
+                self.stats.spooled_batches.fetch_add(1, Ordering::Relaxed);
+                self.stats
+                    .spooled_bytes
+                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                true
+            }
+            Err(e) => {
+                *self
+                    .stats
+                    .last_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = Some(format!("cannot spool: {e}"));
+                false
+            }
+        }
     }
 
     /// Spools a batch (synchronously: once this returns, the batch survives
@@ -123,34 +266,24 @@ impl WriteThrough {
                 .fetch_add(spans.len() as u64, Ordering::Relaxed);
             return;
         }
-        let used = self.stats.spooled_bytes.load(Ordering::Relaxed);
-        if used + bytes.len() as u64 > self.max_bytes {
+        if !self.spool_file(&bytes, Kind::Spans) {
             self.stats
                 .dropped_spans
                 .fetch_add(spans.len() as u64, Ordering::Relaxed);
-            return;
         }
-        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
-        let path = self.dir.join(format!("{seq:016}.pb"));
-        let tmp = self.dir.join(format!("{seq:016}.tmp"));
-        // Written then renamed: the sender never sees half a batch.
-        let ok = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path));
-        match ok {
-            Ok(()) => {
-                self.stats.spooled_batches.fetch_add(1, Ordering::Relaxed);
-                self.stats
-                    .spooled_bytes
-                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-            }
-            Err(e) => {
-                self.stats
-                    .dropped_spans
-                    .fetch_add(spans.len() as u64, Ordering::Relaxed);
-                *self
-                    .stats
-                    .last_error
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner()) = Some(format!("cannot spool: {e}"));
+        // The tracker gets its own copy, read back from the encoded batch
+        // (a store is not Clone; the decoder runs at over 1M spans/s).
+        if let Some(agents) = &self.agents {
+            let mut copy = TraceStore::new();
+            let rep = tracelens_formats::read_from(
+                "write-through",
+                bytes.as_slice(),
+                Some(bytes.len() as u64),
+                &mut copy,
+                &tracelens_formats::ReadOptions::default(),
+            );
+            if rep.error.is_none() {
+                agents.lock().unwrap_or_else(|p| p.into_inner()).add(copy);
             }
         }
     }
@@ -165,6 +298,7 @@ impl WriteThrough {
         let mut backoff = Duration::from_millis(200);
         // Detected once, again after a failure (the table may have changed).
         let mut schema: Option<OtelSchema> = None;
+        let mut agent_tables: Option<bool> = None;
         loop {
             let files = spool_files(&self.dir);
             if files.is_empty() {
@@ -174,11 +308,19 @@ impl WriteThrough {
                 std::thread::sleep(Duration::from_millis(100));
                 continue;
             }
-            for (_, path, len) in files {
-                match self.send_one(&rt, &conn, &mut schema, &path) {
-                    Ok(spans) => {
+            for (_, path, len, kind) in files {
+                let sent = match kind {
+                    Kind::Spans => self.send_one(&rt, &conn, &mut schema, &path),
+                    Kind::AgentRows => self.send_agent_rows(&rt, &conn, &mut agent_tables, &path),
+                };
+                match sent {
+                    Ok(n) => {
                         let _ = std::fs::remove_file(&path);
-                        self.stats.written_spans.fetch_add(spans, Ordering::Relaxed);
+                        let written = match kind {
+                            Kind::Spans => &self.stats.written_spans,
+                            Kind::AgentRows => &self.stats.written_agent_rows,
+                        };
+                        written.fetch_add(n, Ordering::Relaxed);
                         self.stats.spooled_batches.fetch_sub(1, Ordering::Relaxed);
                         self.stats.spooled_bytes.fetch_sub(len, Ordering::Relaxed);
                         *self
@@ -190,6 +332,7 @@ impl WriteThrough {
                     }
                     Err(e) => {
                         schema = None;
+                        agent_tables = None;
                         self.stats.retries.fetch_add(1, Ordering::Relaxed);
                         *self
                             .stats
@@ -248,19 +391,78 @@ impl WriteThrough {
         Ok(r.spans)
     }
 
-    /// Stops after the spool is sent, or at once if ClickHouse is away (what
-    /// is left stays spooled), waiting at most `grace`.
-    pub fn stop(&self, grace: Duration) {
-        self.stop.store(true, Ordering::Relaxed);
-        let handle = self.sender.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(h) = handle {
-            let deadline = std::time::Instant::now() + grace;
-            while !h.is_finished() && std::time::Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if h.is_finished() {
-                let _ = h.join();
-            }
+    /// Rows for the audit's tables: inserted when the tables exist; when
+    /// they do not, dropped and counted (waiting would hold up the spans).
+    fn send_agent_rows(
+        &self,
+        rt: &tokio::runtime::Runtime,
+        conn: &Conn,
+        agent_tables: &mut Option<bool>,
+        path: &Path,
+    ) -> Result<u64, ChError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ChError::Protocol(format!("{}: {e}", path.display())))?;
+        let Ok(rows) = serde_json::from_slice::<AgentRows>(&bytes) else {
+            // An unreadable spool file can never be sent: drop it.
+            let _ = std::fs::remove_file(path);
+            return Ok(0);
+        };
+        let present = match agent_tables {
+            Some(p) => *p,
+            None => *agent_tables.insert(rt.block_on(crate::schema::detect(conn))?.agent_tables),
+        };
+        if !present {
+            self.stats
+                .dropped_agent_rows
+                .fetch_add(rows.len() as u64, Ordering::Relaxed);
+            *self
+                .stats
+                .last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(format!(
+                "{} has no agent_executions, agent_events and performance_metrics (run `tracelens migrate`): agent rows dropped",
+                conn.cfg.database
+            ));
+            return Ok(0);
         }
+        let mut n = 0;
+        for (table, rows) in [
+            ("agent_executions", rows.agent_executions),
+            ("agent_events", rows.agent_events),
+            ("performance_metrics", rows.performance_metrics),
+        ] {
+            n += rt
+                .block_on(crate::insert::insert_json_rows(
+                    conn,
+                    table,
+                    rows.into_iter(),
+                    50_000,
+                    |_| {},
+                ))?
+                .0;
+        }
+        Ok(n)
+    }
+
+    /// Stops after the spool is sent, or at once if ClickHouse is away (what
+    /// is left stays spooled), waiting at most `grace`. The agent rows not
+    /// flushed yet are spooled first.
+    pub fn stop(&self, grace: Duration) {
+        let deadline = std::time::Instant::now() + grace;
+        let wait = |slot: &Mutex<Option<std::thread::JoinHandle<()>>>| {
+            let handle = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some(h) = handle {
+                while !h.is_finished() && std::time::Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                if h.is_finished() {
+                    let _ = h.join();
+                }
+            }
+        };
+        self.stop_flushing.store(true, Ordering::Relaxed);
+        wait(&self.flusher);
+        self.stop.store(true, Ordering::Relaxed);
+        wait(&self.sender);
     }
 }

@@ -11,6 +11,7 @@ pub mod jaeger;
 mod jsonl;
 mod jsonval;
 pub mod lenient;
+pub mod live_store;
 pub mod otlp_json;
 pub mod otlp_proto;
 mod proto_wire;
@@ -22,6 +23,7 @@ pub mod write_proto;
 pub mod zipkin;
 
 pub use error::{Position, ReadError};
+pub use live_store::LiveStore;
 pub use read::{read_from, read_path, ReadOptions, ReadReport};
 pub use sniff::{Compression, Format};
 pub use write::write_otlp_jsonl;

@@ -31,6 +31,9 @@ pub enum WarningKind {
     CrossTraceReference,
     /// Too many warnings of one kind in one trace; the rest were counted.
     Suppressed,
+    /// Part of the trace is not in the data any more: a bounded live store
+    /// evicted its earlier spans, and later ones arrived after that.
+    Incomplete,
 }
 
 impl WarningKind {
@@ -48,6 +51,7 @@ impl WarningKind {
             WarningKind::NegativeDuration => "negative_duration",
             WarningKind::CrossTraceReference => "cross_trace_reference",
             WarningKind::Suppressed => "suppressed",
+            WarningKind::Incomplete => "incomplete",
         }
     }
 }

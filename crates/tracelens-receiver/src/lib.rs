@@ -11,7 +11,6 @@
 mod grpc;
 mod http;
 mod ingest;
-pub mod live;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -2,90 +2,12 @@
 //! recording read back.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::io::Write;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use support::Live;
 use tracelens_model::{DatasetOptions, TraceStore};
-use tracelens_receiver::{run, ReceiverConfig};
-
-struct Live {
-    addr: SocketAddr,
-    got: Arc<Mutex<Vec<TraceStore>>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Live {
-    fn start(cfg: ReceiverConfig) -> Live {
-        Live::start_with(cfg, std::time::Duration::ZERO)
-    }
-
-    /// A receiver whose consumer takes `per_batch` for each batch.
-    fn start_with(cfg: ReceiverConfig, per_batch: std::time::Duration) -> Live {
-        let got: Arc<Mutex<Vec<TraceStore>>> = Arc::default();
-        let sink = got.clone();
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                run(
-                    cfg,
-                    move |b| {
-                        std::thread::sleep(per_batch);
-                        sink.lock().unwrap().push(b);
-                    },
-                    |r| addr_tx.send(r.addr).unwrap(),
-                    async {
-                        let _ = stop_rx.await;
-                    },
-                )
-                .await
-                .unwrap();
-            });
-        });
-        let addr = addr_rx
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .unwrap();
-        Live {
-            addr,
-            got,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn post(&self, ctype: &str, gzip: bool, body: &[u8]) -> (u16, String, Vec<u8>) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(std::time::Duration::from_secs(30)))
-            .build()
-            .into();
-        let mut req = agent
-            .post(&format!("http://{}/v1/traces", self.addr))
-            .header("Content-Type", ctype);
-        if gzip {
-            req = req.header("Content-Encoding", "gzip");
-        }
-        let mut r = req.send(body).unwrap();
-        let ct = r
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        (r.status().as_u16(), ct, r.body_mut().read_to_vec().unwrap())
-    }
-
-    fn stop(mut self) -> Vec<TraceStore> {
-        let _ = self.stop.take().unwrap().send(());
-        self.thread.take().unwrap().join().unwrap();
-        std::mem::take(&mut *self.got.lock().unwrap())
-    }
-}
+use tracelens_receiver::ReceiverConfig;
 
 fn sample() -> TraceStore {
     tracelens_gen::generate(tracelens_gen::GenOptions {
