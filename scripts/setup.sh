@@ -13,9 +13,11 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # Debian's Chromium runs the web UI's end-to-end tests (playwright-core drives it).
 [[ -n "${TRACELENS_NO_BROWSER:-}" ]] || command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # The desktop app: WebKitGTK to build it; Xvfb, WebKitWebDriver (and
-# tauri-driver, below) to test it in a real window.
+# tauri-driver, below) to test it in a real window; a D-Bus session bus and
+# gnome-keyring's Secret Service for the saved connections' keychain tests.
 if [[ -z "${TRACELENS_NO_DESKTOP:-}" ]]; then
-    for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev xvfb xauth webkit2gtk-driver; do
+    for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev xvfb xauth webkit2gtk-driver \
+        dbus-daemon dbus-bin gnome-keyring; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
     done
 fi

@@ -1,12 +1,14 @@
 //! ClickHouse as a source in the app: connect (the password stays in memory,
-//! never in a file or a log), list the stored traces, open one (fetched into
-//! the session, then viewed like a file's). Viewing never writes to the server.
+//! never in a file or a log; a saved connection keeps it in the OS keychain,
+//! see `saved`), list the stored traces, open one (fetched into the session,
+//! then viewed like a file's). Viewing never writes to the server.
 
 use crate::opening::AppState;
-use serde::Serialize;
+use crate::saved::{self, SavedConn};
+use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use std::time::Duration;
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 use tracelens_clickhouse::list::{ListFilter, TraceRow};
 use tracelens_clickhouse::schema::OtelSchema;
 use tracelens_clickhouse::{Conn, ConnConfig};
@@ -19,6 +21,11 @@ pub struct ChState {
 }
 
 impl ChState {
+    /// The connected server, for the live write-through.
+    pub fn connection(&self) -> Result<Conn, String> {
+        self.current().map(|c| c.0)
+    }
+
     fn current(&self) -> Result<(Conn, OtelSchema), String> {
         self.conn
             .lock()
@@ -35,28 +42,99 @@ pub struct ChInfo {
     pub user: String,
     pub attrs: String,
     pub lookup: bool,
+    /// What saving did (asked for with `save`), e.g. where the password went.
+    pub saved: Option<String>,
+}
+
+/// The connection as the form gives it, defaults filled in.
+fn target(url: &str, user: &str, database: &str) -> SavedConn {
+    let or = |s: &str, d: &str| {
+        let t = s.trim();
+        if t.is_empty() {
+            d.to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    SavedConn {
+        url: url.trim().to_string(),
+        user: or(user, "default"),
+        database: or(database, "default"),
+    }
+}
+
+fn config_dir(app: &AppHandle) -> Result<std::path::PathBuf, String> {
+    app.path()
+        .app_config_dir()
+        .map_err(|e| format!("no config directory: {e}"))
 }
 
 #[tauri::command]
 pub async fn ch_connect(
+    app: AppHandle,
     ch: State<'_, ChState>,
     url: String,
     user: String,
     password: String,
     database: String,
+    save: bool,
 ) -> Result<ChInfo, String> {
-    let mut cfg = ConnConfig::new(url.trim());
-    cfg.user = if user.trim().is_empty() {
-        "default".into()
-    } else {
-        user.trim().into()
-    };
+    let t = target(&url, &user, &database);
+    let mut info = connect(&ch, &t, password.clone()).await?;
+    if save {
+        let dir = config_dir(&app)?;
+        let t2 = t.clone();
+        // The keychain may block on D-Bus: off the async runtime.
+        info.saved = Some(
+            tauri::async_runtime::spawn_blocking(move || saved::save(&dir, &t2, &password))
+                .await
+                .map_err(|e| e.to_string())??,
+        );
+    }
+    Ok(info)
+}
+
+/// The saved connections (no passwords), newest first.
+#[tauri::command]
+pub fn ch_saved(app: AppHandle) -> Result<Vec<SavedConn>, String> {
+    Ok(saved::list(&config_dir(&app)?))
+}
+
+/// Connects with a saved connection's password from the keychain.
+#[tauri::command]
+pub async fn ch_connect_saved(
+    ch: State<'_, ChState>,
+    url: String,
+    user: String,
+    database: String,
+) -> Result<ChInfo, String> {
+    let t = target(&url, &user, &database);
+    let t2 = t.clone();
+    let password = tauri::async_runtime::spawn_blocking(move || saved::password(&t2))
+        .await
+        .map_err(|e| e.to_string())??;
+    connect(&ch, &t, password).await
+}
+
+#[tauri::command]
+pub async fn ch_forget(
+    app: AppHandle,
+    url: String,
+    user: String,
+    database: String,
+) -> Result<(), String> {
+    let dir = config_dir(&app)?;
+    let t = target(&url, &user, &database);
+    tauri::async_runtime::spawn_blocking(move || saved::forget(&dir, &t))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+async fn connect(ch: &ChState, t: &SavedConn, password: String) -> Result<ChInfo, String> {
+    let mut cfg = ConnConfig::new(&t.url);
+    cfg.user = t.user.clone();
     cfg.password = password;
-    cfg.database = if database.trim().is_empty() {
-        "default".into()
-    } else {
-        database.trim().into()
-    };
+    cfg.database = t.database.clone();
     cfg.timeout = Duration::from_secs(30);
     let conn = Conn::new(cfg).map_err(|e| e.to_string())?;
     conn.ping().await.map_err(|e| e.to_string())?;
@@ -75,6 +153,7 @@ pub async fn ch_connect(
         user: conn.cfg.user.clone(),
         attrs: otel.attrs.clone(),
         lookup: otel.lookup.is_some(),
+        saved: None,
     };
     *ch.conn.lock().unwrap_or_else(|p| p.into_inner()) = Some((conn, otel));
     Ok(info)
@@ -85,23 +164,50 @@ pub fn ch_disconnect(ch: State<'_, ChState>) {
     *ch.conn.lock().unwrap_or_else(|p| p.into_inner()) = None;
 }
 
+/// The trace list's filters as the page sends them; computed by ClickHouse
+/// over the whole range, not over the rows already shown.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChListArgs {
+    since_s: i64,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    min_duration_ns: u64,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    agent: String,
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    errors_only: bool,
+    limit: u32,
+}
+
+fn given(s: String) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
 #[tauri::command]
 pub async fn ch_traces(
     ch: State<'_, ChState>,
-    since_s: i64,
-    text: Option<String>,
-    min_duration_ns: u64,
-    limit: u32,
+    filter: ChListArgs,
 ) -> Result<Vec<TraceRow>, String> {
     let (conn, _) = ch.current()?;
-    let (from_s, to_s) = tracelens_clickhouse::list::last(since_s.max(1));
+    let (from_s, to_s) = tracelens_clickhouse::list::last(filter.since_s.max(1));
     let f = ListFilter {
         from_s,
         to_s,
-        text: text.filter(|t| !t.trim().is_empty()),
-        min_duration_ns,
-        limit: limit.clamp(1, 5000),
-        ..ListFilter::default()
+        text: given(filter.text),
+        min_duration_ns: filter.min_duration_ns,
+        service: given(filter.service),
+        agent: given(filter.agent),
+        user_id: given(filter.user_id),
+        errors_only: filter.errors_only,
+        limit: filter.limit.clamp(1, 5000),
+        offset: 0,
     };
     tracelens_clickhouse::list::list_traces(&conn, &f)
         .await

@@ -6,6 +6,12 @@
 //! into the session, rebuilt at most every 300 ms with "now" as the clock, so
 //! spans without an end show as running and agents whose heartbeats stop
 //! turn dead; while files are shown they wait, parked, for `live_show`.
+//!
+//! Write-through (off until the user turns it on, with a ClickHouse
+//! connected): every received batch also goes to that server's otel_traces
+//! and the audit's agent tables, through a bounded spool in the app's data
+//! directory (`tracelens_clickhouse::spool`), resumed the next time it is
+//! turned on.
 
 use crate::opening::AppState;
 use serde::Serialize;
@@ -14,14 +20,26 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, State};
+use tracelens_clickhouse::spool::{SpoolOptions, WriteThrough};
 use tracelens_formats::LiveStore;
 use tracelens_model::{DatasetOptions, TraceStore};
 use tracelens_receiver::ReceiverConfig;
 use tracelens_service::summary::SourceSummary;
 use tracelens_service::Session;
 
+/// The write-through's spool limit and the spans it keeps to judge agents.
+const SPOOL_MAX_BYTES: u64 = 1 << 30;
+const AGENT_TRACKED_SPANS: usize = 500_000;
+
+/// Where received spans are written, when the user asked for it.
+struct WriteTarget {
+    name: String,
+    wt: Arc<WriteThrough>,
+}
+
 pub struct LiveState {
     pending: Arc<Mutex<Vec<TraceStore>>>,
+    write: Arc<Mutex<Option<WriteTarget>>>,
     bound: Mutex<LiveStore>,
     parked: Mutex<TraceStore>,
     /// Whether the session shown is the live one.
@@ -39,6 +57,8 @@ pub struct LiveStatus {
     pub parked_spans: usize,
     pub dropped_spans: u64,
     pub dropped_traces: u64,
+    /// The write-through, when on: where to, and its spool's counts.
+    pub clickhouse: Option<serde_json::Value>,
 }
 
 impl LiveState {
@@ -49,6 +69,7 @@ impl LiveState {
             .unwrap_or(500_000);
         LiveState {
             pending: Arc::default(),
+            write: Arc::default(),
             bound: Mutex::new(LiveStore::new(max)),
             parked: Mutex::new(TraceStore::new()),
             active: AtomicBool::new(active),
@@ -57,10 +78,22 @@ impl LiveState {
     }
 
     fn status(&self) -> LiveStatus {
-        self.status
+        let mut s = self
+            .status
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone()
+            .clone();
+        s.clickhouse = self.write_status();
+        s
+    }
+
+    fn write_status(&self) -> Option<serde_json::Value> {
+        let w = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        w.as_ref().map(|t| {
+            let mut v = t.wt.stats.snapshot();
+            v["target"] = serde_json::Value::String(t.name.clone());
+            v
+        })
     }
 
     /// Shows `new` (files, a stored trace) in place of the session in
@@ -116,6 +149,7 @@ pub fn start(app: AppHandle) {
         ..ReceiverConfig::default()
     };
     let pending = live.pending.clone();
+    let write = live.write.clone();
     let handle = app.clone();
     std::thread::spawn(move || {
         let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -133,6 +167,14 @@ pub fn start(app: AppHandle) {
         let result = rt.block_on(tracelens_receiver::run(
             cfg,
             move |batch| {
+                let wt = write
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .as_ref()
+                    .map(|t| t.wt.clone());
+                if let Some(wt) = wt {
+                    wt.push(&batch);
+                }
                 pending
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -164,6 +206,13 @@ fn tick(app: &AppHandle) {
     let batches: Vec<TraceStore> =
         std::mem::take(&mut *live.pending.lock().unwrap_or_else(|p| p.into_inner()));
     if batches.is_empty() {
+        // The write-through's counts move on without new spans.
+        if let Some(ch) = live.write_status() {
+            let mut s = live.status();
+            s.active = live.active.load(Ordering::Relaxed);
+            s.clickhouse = Some(ch);
+            let _ = app.emit("live-update", s);
+        }
         return;
     }
     let mut bound = live.bound.lock().unwrap_or_else(|p| p.into_inner());
@@ -186,7 +235,8 @@ fn tick(app: &AppHandle) {
     status.active = live.active.load(Ordering::Relaxed);
     status.dropped_spans = bound.dropped_spans;
     status.dropped_traces = bound.dropped_traces;
-    let snapshot = status.clone();
+    let mut snapshot = status.clone();
+    snapshot.clickhouse = live.write_status();
     drop(status);
     drop(bound);
     let _ = app.emit("live-update", snapshot);
@@ -211,6 +261,47 @@ pub fn live_show(
     let s = live.status();
     let _ = app.emit("live-update", s.clone());
     s
+}
+
+/// Turns writing received spans to the connected ClickHouse on or off.
+/// Off waits (a few seconds at most) for the spool to drain; what is left
+/// stays spooled for the next time it is turned on.
+#[tauri::command]
+pub async fn live_write_through(
+    app: AppHandle,
+    live: State<'_, LiveState>,
+    ch: State<'_, crate::clickhouse::ChState>,
+    enable: bool,
+) -> Result<LiveStatus, String> {
+    let old = live.write.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some(t) = old {
+        tauri::async_runtime::spawn_blocking(move || t.wt.stop(Duration::from_secs(5)))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    if enable {
+        let conn = ch.connection()?;
+        let dir = app
+            .path()
+            .app_data_dir()
+            .map_err(|e| format!("no data directory for the spool: {e}"))?
+            .join("spool");
+        let name = format!("{}@{}/{}", conn.cfg.user, conn.cfg.url, conn.cfg.database);
+        let wt = WriteThrough::start_with(
+            conn,
+            dir,
+            SpoolOptions {
+                max_bytes: SPOOL_MAX_BYTES,
+                agent_spans: Some(AGENT_TRACKED_SPANS),
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        *live.write.lock().unwrap_or_else(|p| p.into_inner()) = Some(WriteTarget { name, wt });
+    }
+    let mut s = live.status();
+    s.active = live.active.load(Ordering::Relaxed);
+    let _ = app.emit("live-update", s.clone());
+    Ok(s)
 }
 
 #[tauri::command]

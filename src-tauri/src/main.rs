@@ -14,6 +14,7 @@ mod commands;
 mod live;
 mod opening;
 mod recent;
+mod saved;
 
 use std::path::PathBuf;
 use tauri::{DragDropEvent, Manager, WindowEvent};
@@ -59,12 +60,16 @@ fn main() {
             commands::cancel_open,
             commands::load_status,
             clickhouse::ch_connect,
+            clickhouse::ch_connect_saved,
+            clickhouse::ch_saved,
+            clickhouse::ch_forget,
             clickhouse::ch_disconnect,
             clickhouse::ch_traces,
             clickhouse::ch_open,
             clickhouse::ch_search,
             live::live_show,
             live::live_status,
+            live::live_write_through,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

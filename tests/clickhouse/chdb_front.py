@@ -48,6 +48,17 @@ STATUS = {
     62: 400, 47: 400, 46: 400, 36: 400, 27: 400, 26: 400, 6: 400, 53: 400, 70: 400, 117: 400, 394: 400,
     159: 500, 241: 500,  # timeout, memory limit
 }
+def raw_header(v):
+    """A header as the client's bytes, read as UTF-8: http.server decodes
+    headers as Latin-1, where ClickHouse compares the bytes themselves."""
+    if v is None:
+        return None
+    try:
+        return v.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return v
+
+
 RESERVED = {"query", "database", "default_format", "decompress", "compress", "user", "password",
             "session_id", "session_timeout", "query_id", "role", "enable_http_compression"}
 
@@ -249,8 +260,8 @@ class Handler(BaseHTTPRequestHandler):
                        {"X-ClickHouse-Exception-Code": "1001"})
 
     def authenticate(self, qs):
-        user = self.headers.get("X-ClickHouse-User") or qs.get("user")
-        password = self.headers.get("X-ClickHouse-Key") or qs.get("password")
+        user = raw_header(self.headers.get("X-ClickHouse-User")) or qs.get("user")
+        password = raw_header(self.headers.get("X-ClickHouse-Key")) or qs.get("password")
         auth = self.headers.get("Authorization", "")
         if auth.startswith("Basic "):
             try:

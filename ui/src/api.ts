@@ -74,20 +74,31 @@ export const opener = {
   onLive: (f: (s: LiveStatus) => void): Promise<unknown> => listen<LiveStatus>("live-update", (e) => f(e.payload)),
   liveShow: (): Promise<LiveStatus> => call("live_show"),
   liveStatus: (): Promise<LiveStatus> => call("live_status"),
+  /** Writes received spans to the connected ClickHouse (or stops). */
+  liveWriteThrough: (enable: boolean): Promise<LiveStatus> => call("live_write_through", { enable }),
 };
 
 /** ClickHouse as a source: the desktop app only. */
 export const clickhouse = {
-  connect: (url: string, user: string, password: string, database: string): Promise<ChInfo> =>
-    call("ch_connect", { url, user, password, database }),
+  connect: (url: string, user: string, password: string, database: string, save: boolean): Promise<ChInfo> =>
+    call("ch_connect", { url, user, password, database, save }),
+  /** Saved connections: no passwords (those stay in the OS keychain). */
+  saved: (): Promise<SavedConn[]> => call("ch_saved"),
+  connectSaved: (c: SavedConn): Promise<ChInfo> => call("ch_connect_saved", { ...c }),
+  forget: (c: SavedConn): Promise<void> => call("ch_forget", { ...c }),
   disconnect: (): Promise<void> => call("ch_disconnect"),
-  traces: (sinceS: number, text: string | null, minDurationNs: number, limit: number): Promise<ChTraceRow[]> =>
-    call("ch_traces", { sinceS, text, minDurationNs, limit }),
+  traces: (filter: ChFilter): Promise<ChTraceRow[]> => call("ch_traces", { filter }),
   open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
   search: (value: string, sinceS: number): Promise<string[]> => call("ch_search", { value, sinceS }),
 };
 
-export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean }
+/** The stored-trace list's filters, applied by ClickHouse over the whole range. */
+export interface ChFilter {
+  sinceS: number; text: string; minDurationNs: number; service: string; agent: string; userId: string;
+  errorsOnly: boolean; limit: number;
+}
+export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean; saved: string | null }
+export interface SavedConn { url: string; user: string; database: string }
 export interface ChTraceRow {
   trace_id: string; root_name: string; services: string[]; start_time_unix_nano: number;
   duration_ns: number; span_count: number; error_count: number;
@@ -96,6 +107,12 @@ export interface ChTraceRow {
 export interface LiveStatus {
   listening: string[]; error: string | null; active: boolean; spans: number; traces: number;
   parked_spans: number; dropped_spans: number; dropped_traces: number;
+  /** The write-through, when on. */
+  clickhouse: WriteThroughStatus | null;
+}
+export interface WriteThroughStatus {
+  target: string; written_spans: number; written_agent_rows: number; spooled_batches: number;
+  dropped_spans: number; dropped_agent_rows: number; retries: number; last_error: string | null;
 }
 export interface LoadStatus {
   loading: boolean; names: string[]; bytes_read: number; bytes_total: number;

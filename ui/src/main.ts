@@ -2,7 +2,7 @@
 // breakdown. Every figure comes from the service layer through `api`; this
 // file only arranges, routes input and draws.
 
-import { api, clickhouse, desktop, opener, type ChTraceRow, type LiveStatus, type LoadStatus, type TraceSummary } from "./api";
+import { api, clickhouse, desktop, opener, type ChTraceRow, type LiveStatus, type LoadStatus, type SavedConn, type TraceSummary } from "./api";
 import { renderBreakdown } from "./breakdown";
 import { decodeColumns, fmtNs, rowOfNode } from "./columns";
 import { renderDetail } from "./detail";
@@ -40,6 +40,8 @@ let traces: TraceSummary[] = [];
 /** When the list comes from ClickHouse: its time range in seconds. */
 let chSince: number | null = null;
 let only: Set<string> | null = null;
+/** A stored-trace relist waiting for typing to pause (0: none). */
+let listTimer = 0;
 /** Traces shown in part (live mode: the bounded store evicted earlier spans), with why. */
 let incomplete = new Map<string, string>();
 let current: string | null = null;
@@ -92,8 +94,11 @@ function renderList(): void {
   const q = filter.value.trim().toLowerCase();
   const min = parseDuration(minDur.value) ?? 0;
   minDur.classList.toggle("bad", minDur.value.trim() !== "" && parseDuration(minDur.value) === null);
+  // Stored traces were filtered by ClickHouse over the whole range.
+  const local = chSince === null;
   const shown = traces.filter((t) => {
     if (only && !only.has(t.trace_id)) return false;
+    if (!local) return true;
     if (t.duration_ns < min) return false;
     const hay = [t.root_name, t.trace_id, ...t.services, ...t.agents.map((a) => a.state)].join(" ").toLowerCase();
     return !q || hay.includes(q);
@@ -102,7 +107,8 @@ function renderList(): void {
     const x = sortValue(a), y = sortValue(b);
     return (x < y ? -1 : x > y ? 1 : 0) * sortDir;
   });
-  $<HTMLElement>("#empty").hidden = traces.length > 0;
+  $<HTMLElement>("#empty").hidden = traces.length > 0 || !local;
+  $<HTMLElement>("#empty-stored").hidden = traces.length > 0 || local;
   // Rebuilding rows that did not change would detach the row under a click
   // in progress (a blur that re-filters fires between mousedown and click).
   const key = `${current ?? ""}|${sortKey}${sortDir}|${shown.map((t) => t.trace_id + (incomplete.has(t.trace_id) ? "~" : "")).join(",")}`;
@@ -145,8 +151,17 @@ function renderList(): void {
   }
 }
 
+function clearDetail(): void {
+  const p = document.createElement("p");
+  p.className = "muted";
+  p.textContent = "Select a span.";
+  detail.replaceChildren(p);
+}
+
 async function openTrace(id: string, selectNode?: number, keepSelection = false): Promise<void> {
   const keepRow = keepSelection ? model.selected : -1;
+  // Another trace: the details shown were of a span of the last one.
+  if (!keepSelection && id !== current) clearDetail();
   current = id;
   delete waterfall.canvas.dataset.trace;
   delete waterfall.canvas.dataset.markers;
@@ -231,6 +246,9 @@ model.onSelect = (row) => {
 };
 
 async function searchCorrelation(value: string): Promise<void> {
+  // A relist still waiting for its debounce goes first: the search narrows
+  // the list the other filters give.
+  if (listTimer) { clearTimeout(listTimer); listTimer = 0; await listStored(); }
   if (!value) { only = null; renderList(); say(`${traces.length} traces`); return; }
   try {
     // Stored traces are searched in ClickHouse; opened files in the session.
@@ -347,8 +365,8 @@ applyTheme(localStorage.getItem("tracelens-theme") ?? "system");
 
 // The list: filters, sorting, correlation search.
 for (const ev of ["input", "search"]) {
-  filter.addEventListener(ev, renderList);
-  minDur.addEventListener(ev, renderList);
+  filter.addEventListener(ev, onListFilter);
+  minDur.addEventListener(ev, onListFilter);
 }
 corr.addEventListener("change", () => void searchCorrelation(corr.value.trim()));
 for (const th of document.querySelectorAll<HTMLTableCellElement>("#traces th[data-sort]")) {
@@ -430,24 +448,70 @@ async function openStored(id: string): Promise<void> {
   }
 }
 
-async function connectClickHouse(): Promise<void> {
+const STORED_LIMIT = 500;
+let listSeq = 0;
+/** Lists the stored traces matching every filter (ClickHouse computes it). */
+async function listStored(): Promise<void> {
+  if (chSince === null) return;
+  const v = (sel: string) => $<HTMLInputElement>(sel).value;
+  const seq = ++listSeq;
+  try {
+    const rows = await clickhouse.traces({
+      sinceS: chSince, text: filter.value, minDurationNs: parseDuration(minDur.value) ?? 0,
+      service: v("#ch-service"), agent: v("#ch-agent"), userId: v("#ch-user-id"),
+      errorsOnly: $<HTMLInputElement>("#ch-errors").checked, limit: STORED_LIMIT,
+    });
+    if (seq !== listSeq || chSince === null) return;
+    traces = rows.map(fromStored);
+    incomplete = new Map();
+    shownKey = "";
+    renderList();
+    say(`${rows.length} traces in ClickHouse${rows.length === STORED_LIMIT ? ` (the newest ${STORED_LIMIT}: narrow the filters for older ones)` : ""}`);
+  } catch (e) {
+    if (seq === listSeq) fail(e);
+  }
+}
+
+/** The list filters: in the page for opened data, in ClickHouse for stored traces. */
+function onListFilter(): void {
+  if (chSince === null) { renderList(); return; }
+  minDur.classList.toggle("bad", minDur.value.trim() !== "" && parseDuration(minDur.value) === null);
+  clearTimeout(listTimer);
+  listTimer = window.setTimeout(() => { listTimer = 0; void listStored(); }, 250);
+}
+
+let savedConns: SavedConn[] = [];
+async function refreshSaved(): Promise<void> {
+  savedConns = await clickhouse.saved();
+  const sel = $<HTMLSelectElement>("#ch-saved");
+  sel.replaceChildren(new Option(savedConns.length ? "Saved" : "No saved connections", ""));
+  savedConns.forEach((c, i) => sel.append(new Option(`${c.user}@${c.url}/${c.database}`, String(i))));
+  $<HTMLButtonElement>("#ch-forget").hidden = true;
+  sel.dataset.loaded = "1";
+}
+
+function selectedSaved(): SavedConn | undefined {
+  const i = $<HTMLSelectElement>("#ch-saved").value;
+  return i === "" ? undefined : savedConns[Number(i)];
+}
+
+async function connectClickHouse(useSaved?: SavedConn): Promise<void> {
   const v = (sel: string) => $<HTMLInputElement>(sel).value;
   const st = $<HTMLSpanElement>("#ch-status");
   st.textContent = "connecting…";
   try {
-    const info = await clickhouse.connect(v("#ch-url"), v("#ch-user"), v("#ch-password"), v("#ch-database"));
+    const info = useSaved
+      ? await clickhouse.connectSaved(useSaved)
+      : await clickhouse.connect(v("#ch-url"), v("#ch-user"), v("#ch-password"), v("#ch-database"), $<HTMLInputElement>("#ch-save").checked);
     $<HTMLInputElement>("#ch-password").value = "";
+    if (info.saved) void refreshSaved();
     chSince = Number($<HTMLSelectElement>("#ch-since").value) || 86400;
-    const rows = await clickhouse.traces(chSince, null, 0, 500);
-    traces = rows.map(fromStored);
-    incomplete = new Map();
     only = null;
-    shownKey = "";
     current = null;
-    renderList();
-    st.textContent = `${info.user}@${info.url}/${info.database}: ${rows.length} traces`;
     document.body.dataset.source = "clickhouse";
-    say(`${rows.length} traces in ClickHouse`);
+    $<HTMLFormElement>("#ch-list").hidden = false;
+    st.textContent = `${info.user}@${info.url}/${info.database}${info.saved ? ` (${info.saved})` : ""}`;
+    await listStored();
   } catch (e) {
     st.textContent = e instanceof Error ? e.message : String(e);
   }
@@ -473,7 +537,16 @@ function showLive(s: LiveStatus): void {
   const b = $<HTMLButtonElement>("#live");
   b.hidden = !s.listening.length && !s.error;
   const dropped = s.dropped_spans ? `, ${s.dropped_spans} old spans dropped` : "";
-  b.textContent = s.active ? `Live · ${s.spans} spans${dropped}` : `Live · ${s.parked_spans} new spans`;
+  const ch = s.clickhouse;
+  const written = ch ? ` · ${ch.written_spans} → ClickHouse` : "";
+  b.textContent = (s.active ? `Live · ${s.spans} spans${dropped}` : `Live · ${s.parked_spans} new spans`) + written;
+  $<HTMLElement>("#ch-write-label").hidden = !s.listening.length;
+  $<HTMLInputElement>("#ch-write").checked = !!ch;
+  $<HTMLElement>("#ch-write-status").textContent = ch
+    ? `${ch.written_spans} spans and ${ch.written_agent_rows} agent rows written to ${ch.target}; ${ch.spooled_batches} batches spooled` +
+      (ch.dropped_spans || ch.dropped_agent_rows ? `; ${ch.dropped_spans} spans and ${ch.dropped_agent_rows} agent rows dropped` : "") +
+      (ch.last_error ? `; ${ch.last_error}` : "")
+    : "";
   b.title = s.error ? `live receiver off: ${s.error}` : `receiving at ${s.listening.join(", ")}`;
   b.setAttribute("aria-pressed", String(s.active));
   document.body.dataset.live = s.active ? "on" : "off";
@@ -489,6 +562,32 @@ async function startDesktop(): Promise<void> {
     if (!f.hidden) $<HTMLInputElement>("#ch-url").focus();
   });
   $<HTMLFormElement>("#ch-form").addEventListener("submit", (e) => { e.preventDefault(); void connectClickHouse(); });
+  $<HTMLSelectElement>("#ch-saved").addEventListener("change", () => {
+    const c = selectedSaved();
+    $<HTMLButtonElement>("#ch-forget").hidden = !c;
+    if (!c) return;
+    $<HTMLInputElement>("#ch-url").value = c.url;
+    $<HTMLInputElement>("#ch-user").value = c.user;
+    $<HTMLInputElement>("#ch-database").value = c.database;
+    void connectClickHouse(c);
+  });
+  $<HTMLButtonElement>("#ch-forget").addEventListener("click", () => {
+    const c = selectedSaved();
+    if (!c) return;
+    void clickhouse.forget(c).then(refreshSaved).then(() => { $<HTMLSpanElement>("#ch-status").textContent = "forgotten"; }).catch(fail);
+  });
+  void refreshSaved().catch(fail);
+  const chList = $<HTMLFormElement>("#ch-list");
+  chList.addEventListener("submit", (e) => { e.preventDefault(); void listStored(); });
+  for (const sel of ["#ch-service", "#ch-agent", "#ch-user-id"]) $<HTMLInputElement>(sel).addEventListener("input", onListFilter);
+  $<HTMLInputElement>("#ch-errors").addEventListener("change", () => void listStored());
+  $<HTMLInputElement>("#ch-write").addEventListener("change", (e) => {
+    const on = (e.target as HTMLInputElement).checked;
+    void opener.liveWriteThrough(on).then(showLive).catch((err: unknown) => {
+      $<HTMLInputElement>("#ch-write").checked = false;
+      $<HTMLElement>("#ch-write-status").textContent = err instanceof Error ? err.message : String(err);
+    });
+  });
   $<HTMLButtonElement>("#sample").addEventListener("click", () => void opener.sample());
   $<HTMLButtonElement>("#cancel").addEventListener("click", () => void opener.cancel());
   $<HTMLSelectElement>("#recent").addEventListener("change", (e) => {

@@ -7,7 +7,7 @@
 // WebKitWebDriver does not outlive the test; Xvfb is started when there is
 // no display.
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -48,14 +48,44 @@ async function display() {
   throw new Error("could not start Xvfb");
 }
 
+/** A private D-Bus session with gnome-keyring's Secret Service (unlocked), for saved connections' passwords. */
+async function keychain() {
+  const bus = spawn("dbus-daemon", ["--session", "--nofork", "--print-address=1"], { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(bus);
+  const addr = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("dbus-daemon did not start")), 10_000);
+    let buf = "";
+    bus.stdout.on("data", (b) => { buf += b; const i = buf.indexOf("\n"); if (i >= 0) { clearTimeout(timer); ok(buf.slice(0, i).trim()); } });
+  });
+  const run = join(home, "run");
+  mkdirSync(run, { recursive: true, mode: 0o700 });
+  const kr = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], {
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: addr, XDG_RUNTIME_DIR: run, XDG_DATA_HOME: join(home, "data"), HOME: home },
+    stdio: ["pipe", "ignore", "ignore"],
+  });
+  children.push(kr);
+  kr.stdin.end("tracelens-test");
+  for (let i = 0; i < 100; i++) {
+    try {
+      execFileSync("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.GetNameOwner", "string:org.freedesktop.secrets"],
+        { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: addr }, stdio: "ignore" });
+      return addr;
+    } catch { await sleep(100); }
+  }
+  throw new Error("the Secret Service did not come up");
+}
+
 const env = {
   ...process.env,
   DISPLAY: await display(),
+  DBUS_SESSION_BUS_ADDRESS: await keychain(),
   // The recent-files list and WebKit's caches go to a throwaway home.
   XDG_CONFIG_HOME: join(home, "config"), XDG_DATA_HOME: join(home, "data"), XDG_CACHE_HOME: join(home, "cache"),
   LIBGL_ALWAYS_SOFTWARE: "1",
   // The app's live receiver: a free port of its own, HTTP only.
   TRACELENS_OTLP_HTTP_ADDR: `127.0.0.1:${LIVE_PORT}`, TRACELENS_OTLP_GRPC_ADDR: "off",
+  // A small live store, so that a journey can see it evict.
+  TRACELENS_LIVE_MAX_SPANS: "40",
 };
 const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1000)], { env, stdio: ["ignore", "inherit", "inherit"] });
 children.push(driver);
@@ -153,7 +183,51 @@ async function journey(name, fn) {
   }
 }
 const expect = (cond, msg) => { if (!cond) throw new Error(msg); };
+
+/** The tests' ClickHouse engine (chdb behind its HTTP front) on a data dir of its own. */
+async function startFront(dir, args = []) {
+  const front = spawn("python3", [join(root, "tests/clickhouse/chdb_front.py"), "--data", dir, "--port", "0", "--exit-with-parent", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(front);
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("the ClickHouse front did not start")), 60_000);
+    let buf = "";
+    front.stdout.on("data", (b) => { buf += b; const m = buf.match(/listening on (\S+)/); if (m) { clearTimeout(timer); ok(m[1]); } });
+  });
+  return { front, url };
+}
+
+/** One query's answer from ClickHouse, as text (its HTTP interface, not the app). */
+async function chQuery(url, sql, password = "") {
+  const r = await fetch(`${url}/?query=${encodeURIComponent(sql)}`, { headers: { "X-ClickHouse-User": "default", "X-ClickHouse-Key": password } });
+  const t = await r.text();
+  if (!r.ok) throw new Error(`${sql}: ${t}`);
+  return t.trim();
+}
+
+/** An OTLP/JSON body: `n` spans of trace `t` from span number `first` (span 1 the root). */
+function otlpSpans(t, first, n) {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const spans = [];
+  for (let i = first; i < first + n; i++) {
+    spans.push({
+      traceId: t, spanId: (i + 1).toString(16).padStart(16, "0"), parentSpanId: i === 0 ? "" : "0000000000000001",
+      name: i === 0 ? "invoke_agent evicted-run" : `step ${i}`,
+      startTimeUnixNano: String(now + BigInt(i) * 1000n), endTimeUnixNano: String(now + BigInt(i) * 1000n + 500n),
+    });
+  }
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "e2e" } }] }, scopeSpans: [{ spans }] }] });
+}
+async function postOtlp(body) {
+  const r = await fetch(`http://127.0.0.1:${LIVE_PORT}/v1/traces`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  if (r.status !== 200) throw new Error(`OTLP POST answered ${r.status}`);
+}
 const rows = (s) => s.js("return document.querySelectorAll('#traces tbody tr').length");
+/** Opens the ClickHouse form once the page's desktop controls are wired (the saved list loaded). */
+async function openChForm(s) {
+  await s.until(() => s.js("return document.querySelector('#ch-saved').dataset.loaded === '1'"), "the desktop controls ready");
+  await s.click(await s.find("#ch-toggle"));
+  await s.until(() => s.js("return !document.querySelector('#ch-form').hidden"), "the ClickHouse form open");
+}
 
 try {
   const s = await Session.start();
@@ -228,19 +302,13 @@ try {
 
   // ClickHouse as a source: a real engine (the tests' chdb front), the
   // sample imported with the CLI, then connect, list and open in the app.
-  const front = spawn("python3", [join(root, "tests/clickhouse/chdb_front.py"), "--data", join(home, "ch"), "--port", "0", "--exit-with-parent"], { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(front);
-  const chUrl = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("the ClickHouse front did not start")), 60_000);
-    let buf = "";
-    front.stdout.on("data", (b) => { buf += b; const m = buf.match(/listening on (\S+)/); if (m) { clearTimeout(timer); ok(m[1]); } });
-  });
+  const { front, url: chUrl } = await startFront(join(home, "ch"));
   execFileSync(cli, ["migrate", "--clickhouse", chUrl, "--database", "app", "--otel"], { stdio: "ignore" });
   execFileSync(cli, ["import", join(root, "examples/agent-runs.jsonl"), "--clickhouse", chUrl, "--database", "app"], { stdio: "ignore" });
   const c = await Session.start();
   current = c;
   await journey("desktop: connect to ClickHouse, list stored traces, open one", async () => {
-    await c.click(await c.find("#ch-toggle"));
+    await openChForm(c);
     await c.type(await c.find("#ch-url"), chUrl);
     await c.type(await c.find("#ch-database"), "app");
     await c.js("document.querySelector('#ch-since').value = '3153600000'");
@@ -252,6 +320,11 @@ try {
     await c.click(await c.find("#ch-connect"));
     await c.until(async () => (await rows(c)) === 8, "8 stored traces listed");
     await c.shot("desktop-clickhouse-list");
+    // Filters run in ClickHouse, over the whole range: 3 of the 8 have errors.
+    await c.click(await c.find("#ch-errors"));
+    await c.until(async () => (await rows(c)) === 3, "errors only: 3 stored traces");
+    await c.click(await c.find("#ch-errors"));
+    await c.until(async () => (await rows(c)) === 8, "all 8 again");
     // The trace with the dead writer, by its id.
     await c.type(await c.find("#filter"), "3bee2925be4db9d9");
     await c.until(async () => (await rows(c)) === 1, "the filter on stored traces");
@@ -302,7 +375,73 @@ try {
     expect(d.includes("321") && d.includes("gpt-4o"), "the LLM figures did not arrive");
     await l.shot("desktop-live");
   });
+
+  // Write-through from the app: received spans go to a ClickHouse of its
+  // own, into otel_traces and the agent tables, checked in ClickHouse itself.
+  // This server wants a password: the connection is saved with it in the
+  // keychain, and a later app reconnects from the saved entry.
+  const PW = "pw-live-\u00e9";
+  const wt = await startFront(join(home, "ch-live"), ["--password", PW]);
+  execFileSync(cli, ["migrate", "--clickhouse", wt.url, "--database", "live", "--otel"], { stdio: "ignore", env: { ...process.env, CLICKHOUSE_PASSWORD: PW } });
+  await journey("desktop: spans received live are written through to ClickHouse", async () => {
+    await openChForm(l);
+    await l.type(await l.find("#ch-url"), wt.url);
+    await l.type(await l.find("#ch-database"), "live");
+    await l.type(await l.find("#ch-password"), PW);
+    await l.click(await l.find("#ch-save"));
+    await l.click(await l.find("#ch-connect"));
+    await l.until(async () => /saved, the password in the keychain/.test((await l.text("#ch-status")) ?? ""), "the connection saved, its password in the keychain");
+    await l.until(() => l.js("return !document.querySelector('#ch-write-label').hidden"), "the write-through toggle");
+    await l.click(await l.find("#ch-write"));
+    await l.until(async () => /written to default@/.test((await l.text("#ch-write-status")) ?? ""), "the write-through on");
+    const sent = JSON.parse(execFileSync("python3", [join(root, "tests/otel/send_python.py"), `http://127.0.0.1:${LIVE_PORT}/v1/traces`, "http"]).toString());
+    await l.until(async () => /^3 spans and [1-9]\d* agent rows written/.test((await l.text("#ch-write-status")) ?? ""), "3 spans and the agent rows written", 30_000);
+    expect(await chQuery(wt.url, `SELECT count() FROM live.otel_traces WHERE TraceId = '${sent.trace_id}'`, PW) === "3", "otel_traces lacks the spans");
+    const state = await chQuery(wt.url, `SELECT agent_name, state FROM live.agent_executions FINAL WHERE trace_id = '${sent.trace_id}' FORMAT TSV`, PW);
+    expect(state === "planner\tcompleted", `agent_executions: ${JSON.stringify(state)}`);
+    const llm = await chQuery(wt.url, `SELECT prompt_tokens FROM live.performance_metrics FINAL WHERE trace_id = '${sent.trace_id}' FORMAT TSV`, PW);
+    expect(llm === "321", `performance_metrics: ${JSON.stringify(llm)}`);
+    await l.shot("desktop-write-through");
+    await l.click(await l.find("#ch-write"));
+    await l.until(async () => ((await l.text("#ch-write-status")) ?? "") === "", "the write-through off");
+  });
+
+  // The live store is bounded (TRACELENS_LIVE_MAX_SPANS=40 here): a trace
+  // whose first spans were evicted shows again, marked partial, when late
+  // spans arrive.
+  await journey("desktop: a live trace cut by the bounded store is marked partial", async () => {
+    await l.click(await l.find("#live"));
+    const a = "00000000000000000000000000e2e00a";
+    await postOtlp(otlpSpans(a, 0, 10));
+    await l.until(async () => (await l.js("return [...document.querySelectorAll('#traces tbody tr')].some((r) => r.dataset.traceId === arguments[0])", a)), "trace A listed");
+    await postOtlp(otlpSpans("00000000000000000000000000e2e00b", 0, 31));
+    await l.until(async () => /old spans dropped/.test((await l.text("#live")) ?? ""), "the bound evicting");
+    await postOtlp(otlpSpans(a, 10, 1));
+    await l.until(async () => (await l.js("const r = document.querySelector(`#traces tbody tr[data-trace-id='${arguments[0]}']`); return r && r.classList.contains('partial') ? r.title : null", a)), "trace A marked partial");
+    const title = await l.js("return document.querySelector(`#traces tbody tr[data-trace-id='${arguments[0]}']`).title", a);
+    expect(/^10 earlier spans of this trace were evicted/.test(title), `partial title: ${title}`);
+    await l.shot("desktop-live-partial");
+  });
   await l.end();
+
+  // A new app: the saved connection is listed (no password anywhere on
+  // disk) and connects with the password from the keychain.
+  const k = await Session.start();
+  current = k;
+  await journey("desktop: a saved connection reconnects with its password from the keychain", async () => {
+    await openChForm(k);
+    await k.until(async () => (await k.js("return document.querySelector('#ch-saved').options.length")) === 2, "the saved connection listed");
+    const label = await k.js("return document.querySelector('#ch-saved').options[1].textContent");
+    expect(label === `default@${wt.url}/live`, `saved entry: ${label}`);
+    const onDisk = spawnSync("grep", ["-rlF", PW, home], { encoding: "utf8" }).stdout.trim();
+    expect(onDisk === "", `the password is in a file: ${onDisk}`);
+    await k.js("const s = document.querySelector('#ch-saved'); s.value = '0'; s.dispatchEvent(new Event('change'))");
+    await k.until(async () => ((await k.text("#ch-status")) ?? "") === `default@${wt.url}/live`, "connected from the saved entry");
+    await k.until(async () => (await rows(k)) >= 1, "the written-through trace listed from ClickHouse");
+    await k.click(await k.find("#ch-forget"));
+    await k.until(async () => (await k.js("return document.querySelector('#ch-saved').options.length")) === 1, "the saved connection forgotten");
+  });
+  await k.end();
 
   // A big file: progress shows, and cancel keeps what was open (here: nothing).
   const big = join(home, "big.jsonl");

@@ -100,7 +100,7 @@ pub struct TracesArgs {
     /// Only traces at least this long (250ms, 30s, 2m).
     #[arg(long, value_parser = parse_duration_ns)]
     pub min_duration: Option<u64>,
-    /// Text in the root span's name, or a trace id.
+    /// Text in the root span's name or a service's, or a prefix of the trace id.
     #[arg(long)]
     pub text: Option<String>,
     /// Only traces with an error.

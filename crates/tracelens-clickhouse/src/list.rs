@@ -28,7 +28,8 @@ pub struct ListFilter {
     pub agent: Option<String>,
     pub user_id: Option<String>,
     pub min_duration_ns: u64,
-    /// Matched in the root span's name or equal to the trace id.
+    /// Matched (case-insensitively) in the root span's name or a service's,
+    /// or a prefix of the trace id: what the app's list filter matches.
     pub text: Option<String>,
     /// Only traces with an error status somewhere.
     pub errors_only: bool,
@@ -74,7 +75,12 @@ pub async fn list_traces(conn: &Conn, f: &ListFilter) -> Result<Vec<TraceRow>, C
         having.push("countIf(SpanAttributes['user_id'] = {user:String} OR SpanAttributes['enduser.id'] = {user:String}) > 0".into());
     }
     if f.text.is_some() {
-        having.push("(positionCaseInsensitive(root_name, {text:String}) > 0 OR trace_id = lower({text:String}))".into());
+        having.push(
+            "(positionCaseInsensitive(root_name, {text:String}) > 0 \
+             OR arrayExists(s -> positionCaseInsensitive(s, {text:String}) > 0, services) \
+             OR startsWith(trace_id, lower({text:String})))"
+                .into(),
+        );
     }
     if f.errors_only {
         having.push("error_count > 0".into());
