@@ -10,6 +10,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Manager, State};
 use tracelens_clickhouse::list::{ListFilter, TraceRow};
+use tracelens_clickhouse::otel::AttrFetch;
+use tracelens_service::detail::AttrJson;
+
+/// Attribute values longer than this stay in ClickHouse when a trace opens.
+const ATTR_CAP: u32 = 1024;
 use tracelens_clickhouse::schema::OtelSchema;
 use tracelens_clickhouse::{Conn, ConnConfig};
 use tracelens_model::{DatasetOptions, TraceStore};
@@ -226,12 +231,14 @@ pub async fn ch_open(
 ) -> Result<usize, String> {
     let (conn, otel) = ch.current()?;
     let mut store = TraceStore::new();
+    // Skeleton first: values past the cap (prompts, completions) stay in
+    // ClickHouse until a span's details ask for them (`ch_span_attrs`).
     let r = tracelens_clickhouse::otel::fetch_trace_using(
         &conn,
         &otel,
         &trace,
         Some(tracelens_clickhouse::list::last(since_s.max(1))),
-        true,
+        AttrFetch::Capped(ATTR_CAP),
         true,
         &mut store,
     )
@@ -250,6 +257,43 @@ pub async fn ch_open(
     )];
     app_live.replace(&mut state.session(), Session::new(ds, sources));
     Ok(r.spans)
+}
+
+/// The values a span's details name as not loaded (see `ch_open`), fetched
+/// from the server the trace came from.
+#[tauri::command]
+pub async fn ch_span_attrs(
+    ch: State<'_, ChState>,
+    state: State<'_, AppState>,
+    trace: String,
+    span: String,
+) -> Result<Vec<AttrJson>, String> {
+    let (conn, otel) = ch.current()?;
+    let d = state
+        .session()
+        .span(&trace, &span)
+        .map_err(|e| e.to_string())?;
+    if d.omitted_attributes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kv = tracelens_clickhouse::otel::fetch_span_attrs(
+        &conn,
+        &otel,
+        &d.trace_id,
+        &d.span_id,
+        d.start_time_unix_nano,
+        &d.omitted_attributes,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(kv
+        .into_iter()
+        .map(|(key, value)| AttrJson {
+            key,
+            kind: "string",
+            value: serde_json::Value::String(value),
+        })
+        .collect())
 }
 
 /// Every stored trace carrying `value` in any correlation field (or as its

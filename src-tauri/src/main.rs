@@ -67,6 +67,7 @@ fn main() {
             clickhouse::ch_traces,
             clickhouse::ch_open,
             clickhouse::ch_search,
+            clickhouse::ch_span_attrs,
             live::live_show,
             live::live_status,
             live::live_write_through,

@@ -33,6 +33,8 @@ with tracer.start_as_current_span("invoke_agent planner", attributes={
     with tracer.start_as_current_span("chat gpt-4o", attributes={
         "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o",
         "gen_ai.usage.input_tokens": 321, "gen_ai.usage.output_tokens": 45, "ratio": 0.5, "cached": True,
+        # A prompt-sized value: stored traces open without it, and load it on demand.
+        "gen_ai.prompt": "You are a careful planner. " + "step " * 600,
     }) as chat:
         pass
     with tracer.start_as_current_span("execute_tool search", attributes={"gen_ai.operation.name": "execute_tool"}) as tool:

@@ -90,6 +90,8 @@ export const clickhouse = {
   traces: (filter: ChFilter): Promise<ChTraceRow[]> => call("ch_traces", { filter }),
   open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
   search: (value: string, sinceS: number): Promise<string[]> => call("ch_search", { value, sinceS }),
+  /** A span's large values, left in ClickHouse when its trace opened. */
+  spanAttrs: (trace: string, span: string): Promise<AttrJson[]> => call("ch_span_attrs", { trace, span }),
 };
 
 /** The stored-trace list's filters, applied by ClickHouse over the whole range. */
@@ -151,6 +153,8 @@ export interface SpanDetail {
   name: string; service: string; kind: string; class: string; status: string; status_message: string;
   offset_ns: number; duration_ns: number; self_ns: number; flags: string[];
   attributes: AttrJson[]; resource: AttrJson[];
+  /** Keys of large values the source left out (a stored trace opened skeleton-first). */
+  omitted_attributes: string[];
   scope: { name: string; version: string; attributes: AttrJson[] };
   events: { name: string; offset_ns: number; attributes: AttrJson[] }[];
   links: { trace_id: string; span_id: string; kind: string; trace_loaded: boolean }[];

@@ -54,6 +54,28 @@ export interface DetailActions {
   search: (value: string) => void;
   /** Go to a linked span. */
   link: (trace: string, span: string) => void;
+  /** Fetch the large values the source left out, when it can. */
+  loadOmitted?: ((d: SpanDetail) => Promise<AttrJson[]>) | undefined;
+}
+
+/** The large values not loaded yet: their keys and a button that fetches them. */
+function omitted(d: SpanDetail, load: (d: SpanDetail) => Promise<AttrJson[]>): HTMLElement {
+  const box = el("div", undefined, "omitted");
+  const n = d.omitted_attributes.length;
+  box.append(el("p", `${n} large value${n === 1 ? "" : "s"} not loaded: ${d.omitted_attributes.join(", ")} `, "muted"));
+  const btn = el("button", "Load");
+  btn.id = "load-omitted";
+  btn.addEventListener("click", () => {
+    btn.disabled = true;
+    btn.textContent = "loading…";
+    load(d).then((list) => box.replaceChildren(...attrs("Large values", list))).catch((e: unknown) => {
+      btn.disabled = false;
+      btn.textContent = "Load";
+      box.append(el("p", `cannot load: ${e instanceof Error ? e.message : String(e)}`, "err"));
+    });
+  });
+  box.firstElementChild?.append(btn);
+  return box;
 }
 
 export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailActions): void {
@@ -88,6 +110,7 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailAction
     ]));
   }
   root.append(...attrs("Attributes", d.attributes));
+  if (d.omitted_attributes.length && act.loadOmitted) root.append(omitted(d, act.loadOmitted));
   if (d.correlation.length) {
     root.append(el("h3", "Correlation"));
     const dl = el("dl");

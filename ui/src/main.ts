@@ -206,6 +206,7 @@ async function showSpan(row: number): Promise<void> {
     renderDetail(detail, d, {
       search: (v) => { corr.value = v; void searchCorrelation(v); },
       link: (t, s) => void followLink(t, s),
+      loadOmitted: chSince !== null ? (x) => clickhouse.spanAttrs(x.trace_id, x.span_id) : undefined,
     });
   } catch (e) {
     fail(e);

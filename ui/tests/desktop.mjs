@@ -438,6 +438,16 @@ try {
     await k.js("const s = document.querySelector('#ch-saved'); s.value = '0'; s.dispatchEvent(new Event('change'))");
     await k.until(async () => ((await k.text("#ch-status")) ?? "") === `default@${wt.url}/live`, "connected from the saved entry");
     await k.until(async () => (await rows(k)) >= 1, "the written-through trace listed from ClickHouse");
+    // Opened skeleton-first: the 3 KB prompt stays in ClickHouse until asked for.
+    await k.click(await k.find("#traces tbody tr td"));
+    await k.until(() => k.js("return !!document.querySelector('#waterfall').dataset.trace"), "the stored trace drawn");
+    await k.clickAt("#waterfall", 500, 22 + 20 * 1 + 10);
+    await k.until(async () => (await k.text("#detail h2")) === "chat gpt-4o", "the LLM span's details");
+    const before = (await k.text("#detail")) ?? "";
+    expect(before.includes("1 large value not loaded: gen_ai.prompt") && !before.includes("careful planner"), `details before loading: ${before.slice(0, 300)}`);
+    await k.click(await k.find("#load-omitted"));
+    await k.until(async () => ((await k.text("#detail")) ?? "").includes("You are a careful planner. step step"), "the prompt loaded from ClickHouse");
+    await k.shot("desktop-clickhouse-large-value");
     await k.click(await k.find("#ch-forget"));
     await k.until(async () => (await k.js("return document.querySelector('#ch-saved').options.length")) === 1, "the saved connection forgotten");
   });

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use clickhouse::Row;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use tracelens_model::{Attr, AttrValue, SpanKind, StatusCode, TraceStore};
+use tracelens_model::{Attr, AttrValue, SpanKind, StatusCode, TraceStore, OMITTED_ATTRS_KEY};
 
 // ---- import ----
 
@@ -170,6 +170,32 @@ pub async fn import_using(
 
 // ---- fetch ----
 
+/// Which attribute values a fetch brings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrFetch {
+    /// None: ids, times, names, status.
+    Skeleton,
+    /// Values up to this many bytes; the keys of longer ones (prompts,
+    /// completions) are named on the span (`OMITTED_ATTRS_KEY`) and fetched
+    /// on demand with [`fetch_span_attrs`]. The analyses read only short
+    /// values (operation names, token counts, ids), so a trace opened this
+    /// way is analysed as its file. Map attributes only; JSON or text
+    /// columns are fetched whole.
+    Capped(u32),
+    /// Every value.
+    Full,
+}
+
+impl From<bool> for AttrFetch {
+    fn from(with_attrs: bool) -> AttrFetch {
+        if with_attrs {
+            AttrFetch::Full
+        } else {
+            AttrFetch::Skeleton
+        }
+    }
+}
+
 #[derive(Row, Deserialize, Debug)]
 struct SpanRow {
     trace_id: String,
@@ -194,10 +220,12 @@ struct SpanRow {
     link_span: Vec<String>,
     link_state: Vec<String>,
     link_attrs: Vec<String>,
+    /// Keys of span attributes left out by `AttrFetch::Capped`.
+    omitted: Vec<String>,
 }
 
 /// The SELECT list for a variant: every column normalised to one shape.
-fn select_list(s: &OtelSchema, with_attrs: bool) -> String {
+fn select_list(s: &OtelSchema, fetch: AttrFetch) -> String {
     let json = |col: &str| match s.attrs.as_str() {
         "String" => format!("toString({col})"),
         _ => format!("toJSONString({col})"),
@@ -215,15 +243,23 @@ fn select_list(s: &OtelSchema, with_attrs: bool) -> String {
             "CAST([], 'Array(String)')".to_string()
         }
     };
-    let attrs = if with_attrs {
-        json("SpanAttributes")
-    } else {
-        "'{}'".into()
+    let capped = matches!(fetch, AttrFetch::Capped(_)) && s.attrs == "Map";
+    let attrs = match fetch {
+        AttrFetch::Skeleton => "'{}'".into(),
+        _ if capped => {
+            "toJSONString(mapFilter((k, v) -> length(v) <= {cap:UInt32}, SpanAttributes))".into()
+        }
+        _ => json("SpanAttributes"),
     };
-    let resource = if with_attrs {
-        json("ResourceAttributes")
+    let omitted = if capped {
+        "arraySort(mapKeys(mapFilter((k, v) -> length(v) > {cap:UInt32}, SpanAttributes)))"
+            .to_string()
     } else {
-        "'{}'".into()
+        "CAST([], 'Array(String)')".to_string()
+    };
+    let resource = match fetch {
+        AttrFetch::Skeleton => "'{}'".into(),
+        _ => json("ResourceAttributes"),
     };
     [
         "toString(TraceId) AS trace_id".to_string(),
@@ -294,6 +330,7 @@ fn select_list(s: &OtelSchema, with_attrs: bool) -> String {
             "{} AS link_attrs",
             arr_or_empty("Links.Attributes", json_arr("`Links.Attributes`"))
         ),
+        format!("{omitted} AS omitted"),
     ]
     .join(", ")
 }
@@ -366,6 +403,10 @@ fn otlp_document(rows: &[SpanRow]) -> Value {
                 let before = a.len();
                 a.retain(|kv| kv["key"] != OPEN_MARK);
                 open = a.len() != before;
+                if !r.omitted.is_empty() {
+                    let keys: Vec<Value> = r.omitted.iter().map(|k| json!({"stringValue": k})).collect();
+                    a.push(json!({"key": OMITTED_ATTRS_KEY, "value": {"arrayValue": {"values": keys}}}));
+                }
             }
             // "0": no end (the OTLP reader's open span).
             let end = if open {
@@ -434,16 +475,17 @@ pub struct FetchReport {
 /// file). Two steps: the trace's time range from the lookup table, then the
 /// spans within it; with no lookup row, `fallback` (from, to) in unix
 /// seconds bounds the search; with neither, the whole table is searched by
-/// id (the bloom filter index still applies). `with_attrs` false fetches the
-/// skeleton only (ids, times, names, status).
+/// id (the bloom filter index still applies). `attrs`: which attribute
+/// values come (`true`: all, `false`: the skeleton only, or an
+/// [`AttrFetch`]).
 pub async fn fetch_trace(
     conn: &Conn,
     id: &str,
     fallback: Option<(i64, i64)>,
-    with_attrs: bool,
+    attrs: impl Into<AttrFetch>,
     store: &mut TraceStore,
 ) -> Result<FetchReport, ChError> {
-    fetch_trace_with(conn, id, fallback, with_attrs, true, store).await
+    fetch_trace_with(conn, id, fallback, attrs, true, store).await
 }
 
 /// [`fetch_trace`], optionally ignoring the lookup table (`use_lookup`
@@ -452,12 +494,12 @@ pub async fn fetch_trace_with(
     conn: &Conn,
     id: &str,
     fallback: Option<(i64, i64)>,
-    with_attrs: bool,
+    attrs: impl Into<AttrFetch>,
     use_lookup: bool,
     store: &mut TraceStore,
 ) -> Result<FetchReport, ChError> {
     let otel = require_otel(conn).await?;
-    fetch_trace_using(conn, &otel, id, fallback, with_attrs, use_lookup, store).await
+    fetch_trace_using(conn, &otel, id, fallback, attrs, use_lookup, store).await
 }
 
 /// [`fetch_trace_with`] for a schema already detected (a viewer fetching
@@ -467,7 +509,7 @@ pub async fn fetch_trace_using(
     otel: &OtelSchema,
     id: &str,
     fallback: Option<(i64, i64)>,
-    with_attrs: bool,
+    attrs: impl Into<AttrFetch>,
     use_lookup: bool,
     store: &mut TraceStore,
 ) -> Result<FetchReport, ChError> {
@@ -475,7 +517,12 @@ pub async fn fetch_trace_using(
     let table = qualified(db, &otel.table)?;
     let id = id.trim().to_ascii_lowercase();
     let mut report = FetchReport::default();
-    let select = select_list(otel, with_attrs);
+    let fetch = attrs.into();
+    let select = select_list(otel, fetch);
+    let cap = match fetch {
+        AttrFetch::Capped(c) => c,
+        _ => 0,
+    };
     // The spans of the trace, within a range clause (or none).
     let by_id = |range: &str| {
         conn.client
@@ -483,6 +530,7 @@ pub async fn fetch_trace_using(
                 "SELECT {select} FROM {table} WHERE TraceId = {{id:String}} {range} ORDER BY Timestamp"
             ))
             .param("id", &id)
+            .param("cap", cap)
     };
     let mut rows: Vec<SpanRow> = Vec::new();
     if let Some(lookup) = otel.lookup.as_ref().filter(|_| use_lookup) {
@@ -535,4 +583,47 @@ pub async fn fetch_trace_using(
         )));
     }
     Ok(report)
+}
+
+/// The attributes `keys` of one span (those a capped fetch left out), as
+/// stored: Map values are strings. The span's start time finds it in the
+/// table's order (one granule), with the trace and span ids.
+pub async fn fetch_span_attrs(
+    conn: &Conn,
+    otel: &OtelSchema,
+    trace_id: &str,
+    span_id: &str,
+    start_ns: u64,
+    keys: &[String],
+) -> Result<Vec<(String, String)>, ChError> {
+    if otel.attrs != "Map" {
+        return Err(ChError::Protocol(
+            "this otel_traces stores attributes as JSON or text, which are fetched whole".into(),
+        ));
+    }
+    let table = qualified(&conn.cfg.database, &otel.table)?;
+    #[derive(Row, Deserialize)]
+    struct Kv {
+        key: String,
+        value: String,
+    }
+    let rows = conn
+        .call(
+            conn.client
+                .query(&format!(
+                    "SELECT k AS key, SpanAttributes[k] AS value FROM {table} \
+                     ARRAY JOIN {{keys:Array(String)}} AS k \
+                     WHERE TraceId = {{t:String}} AND SpanId = {{s:String}} \
+                       AND Timestamp = fromUnixTimestamp64Nano({{start:Int64}}) \
+                       AND mapContains(SpanAttributes, k) LIMIT {{n:UInt32}}"
+                ))
+                .param("keys", keys)
+                .param("t", trace_id.trim().to_ascii_lowercase())
+                .param("s", span_id.trim().to_ascii_lowercase())
+                .param("start", start_ns.min(i64::MAX as u64) as i64)
+                .param("n", keys.len() as u32)
+                .fetch_all::<Kv>(),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
 }

@@ -654,3 +654,94 @@ async fn the_report_agrees_with_the_analyses() {
     }
     assert!(checked > 0, "no top span in a trace without open spans");
 }
+
+#[tokio::test]
+async fn a_capped_fetch_leaves_large_values_for_later_and_analyses_the_same() {
+    let (_db, c, store) = with_generated_traces("capped").await;
+    // One more trace, whose LLM call carries a prompt past the cap.
+    let prompt = format!("You are a planner. {}", "context ".repeat(800));
+    let doc = serde_json::json!({"resourceSpans": [{"resource": {"attributes": [
+    {"key": "service.name", "value": {"stringValue": "big"}}]},
+    "scopeSpans": [{"spans": [{
+        "traceId": "0af7651916cd43dd8448eb211c8031aa", "spanId": "00f067aa0ba902b7",
+        "name": "chat gpt-4o", "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000001000000000",
+        "attributes": [
+            {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "812"}},
+            {"key": "gen_ai.prompt", "value": {"stringValue": prompt}},
+            {"key": "gen_ai.completion", "value": {"stringValue": "x".repeat(2000)}},
+        ]}]}]}]});
+    let bytes = doc.to_string().into_bytes();
+    let mut big = TraceStore::new();
+    let rep =
+        tracelens_formats::read_from("big", bytes.as_slice(), None, &mut big, &Default::default());
+    assert!(rep.error.is_none());
+    otel::import(&c, &big, &[0], 1000, |_| {}).await.unwrap();
+
+    // The generated traces: a capped fetch is analysed exactly as a full one.
+    let ids: std::collections::BTreeSet<String> =
+        store.spans.iter().map(|s| s.trace_id.to_string()).collect();
+    for id in &ids {
+        let (mut full, mut capped) = (TraceStore::new(), TraceStore::new());
+        otel::fetch_trace(&c, id, None, true, &mut full)
+            .await
+            .unwrap();
+        otel::fetch_trace(&c, id, None, otel::AttrFetch::Capped(1024), &mut capped)
+            .await
+            .unwrap();
+        assert_eq!(summary_json(capped), summary_json(full), "{id}");
+    }
+
+    // The big one: the prompt and completion are named, not fetched.
+    let mut st = TraceStore::new();
+    otel::fetch_trace(
+        &c,
+        "0af7651916cd43dd8448eb211c8031aa",
+        None,
+        otel::AttrFetch::Capped(1024),
+        &mut st,
+    )
+    .await
+    .unwrap();
+    let session = tracelens_service::Session::new(
+        tracelens_service::from_store(st, DatasetOptions::default()),
+        Vec::new(),
+    );
+    let d = session
+        .span("0af7651916cd43dd8448eb211c8031aa", "00f067aa0ba902b7")
+        .unwrap();
+    assert_eq!(d.omitted_attributes, ["gen_ai.completion", "gen_ai.prompt"]);
+    let keys: Vec<&str> = d.attributes.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(keys, ["gen_ai.operation.name", "gen_ai.usage.input_tokens"]);
+    assert_eq!(d.llm.as_ref().and_then(|l| l.input_tokens), Some(812));
+    // On demand, exactly as stored.
+    let otel_schema = tracelens_clickhouse::schema::require_otel(&c)
+        .await
+        .unwrap();
+    let got = otel::fetch_span_attrs(
+        &c,
+        &otel_schema,
+        &d.trace_id,
+        &d.span_id,
+        d.start_time_unix_nano,
+        &d.omitted_attributes,
+    )
+    .await
+    .unwrap();
+    let got: std::collections::BTreeMap<_, _> = got.into_iter().collect();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got["gen_ai.prompt"], prompt);
+    assert_eq!(got["gen_ai.completion"], "x".repeat(2000));
+    // A key the span does not have is not invented.
+    let none = otel::fetch_span_attrs(
+        &c,
+        &otel_schema,
+        &d.trace_id,
+        &d.span_id,
+        d.start_time_unix_nano,
+        &["nope".into()],
+    )
+    .await
+    .unwrap();
+    assert!(none.is_empty());
+}

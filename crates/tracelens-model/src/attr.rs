@@ -77,6 +77,12 @@ pub enum AttrValue {
     KvList(Thin<[Attr]>),
 }
 
+/// The attribute a source sets on a span whose large values it left out
+/// (a ClickHouse trace opened skeleton-first): an array of the keys not
+/// loaded yet, which a viewer fetches on demand. Fronts show it as that,
+/// never as an attribute of the span's own.
+pub const OMITTED_ATTRS_KEY: &str = "tracelens.omitted";
+
 /// A key and its value. Keys are always interned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attr {

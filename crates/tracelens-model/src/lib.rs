@@ -27,7 +27,7 @@ pub mod warning;
 
 pub use agent::{AgentExecution, AgentState, LifecycleEvent, LifecycleKind};
 pub use analysis::{ClassBreakdown, ExternalEvent, PhaseBreakdown, TraceAnalysis};
-pub use attr::{Attr, AttrValue, Thin};
+pub use attr::{Attr, AttrValue, Thin, OMITTED_ATTRS_KEY};
 pub use classify::{Phase, SpanClass};
 pub use dataset::{Dataset, DatasetOptions};
 pub use ids::{SpanId, TraceId};

@@ -6,7 +6,7 @@ use serde_json::Value;
 use tracelens_model::correlate::is_correlation_key;
 use tracelens_model::{
     AgentExecution, Attr, AttrValue, Dataset, LinkKind, SpanClass, SpanKind, StatusCode,
-    TraceAnalysis, TraceStore, NONE,
+    TraceAnalysis, TraceStore, NONE, OMITTED_ATTRS_KEY,
 };
 
 #[derive(Debug, Serialize)]
@@ -34,6 +34,9 @@ pub struct SpanDetail {
     pub end_time_unix_nano: Option<u64>,
     pub flags: Vec<&'static str>,
     pub attributes: Vec<AttrJson>,
+    /// Attribute keys the source left out (large values of a trace opened
+    /// skeleton-first from ClickHouse), for the front to fetch on demand.
+    pub omitted_attributes: Vec<String>,
     pub resource: Vec<AttrJson>,
     pub scope: ScopeJson,
     pub events: Vec<EventJson>,
@@ -145,6 +148,7 @@ pub fn span_detail(ds: &Dataset, t: usize, node: u32) -> Option<SpanDetail> {
         end_time_unix_nano: None,
         flags: flag_names(n.flags.0),
         attributes: Vec::new(),
+        omitted_attributes: Vec::new(),
         resource: Vec::new(),
         scope: ScopeJson {
             name: String::new(),
@@ -184,6 +188,15 @@ pub fn span_detail(ds: &Dataset, t: usize, node: u32) -> Option<SpanDetail> {
     d.start_time_unix_nano = sp.start_ns;
     d.end_time_unix_nano = sp.end_ns;
     d.attributes = attrs_json(st, st.attrs_of(sp.attrs));
+    if let Some(i) = d.attributes.iter().position(|a| a.key == OMITTED_ATTRS_KEY) {
+        let marker = d.attributes.remove(i);
+        if let Value::Array(keys) = marker.value {
+            d.omitted_attributes = keys
+                .into_iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect();
+        }
+    }
     if let Some(r) = st.resources.get(sp.resource as usize) {
         d.resource = attrs_json(st, &r.attrs);
     }
