@@ -52,7 +52,7 @@ pub struct ChInfo {
 }
 
 /// The connection as the form gives it, defaults filled in.
-fn target(url: &str, user: &str, database: &str) -> SavedConn {
+fn target(url: &str, user: &str, database: &str, ca_cert: &str) -> SavedConn {
     let or = |s: &str, d: &str| {
         let t = s.trim();
         if t.is_empty() {
@@ -65,6 +65,7 @@ fn target(url: &str, user: &str, database: &str) -> SavedConn {
         url: url.trim().to_string(),
         user: or(user, "default"),
         database: or(database, "default"),
+        ca_cert: ca_cert.trim().to_string(),
     }
 }
 
@@ -82,9 +83,10 @@ pub async fn ch_connect(
     user: String,
     password: String,
     database: String,
+    ca_cert: String,
     save: bool,
 ) -> Result<ChInfo, String> {
-    let t = target(&url, &user, &database);
+    let t = target(&url, &user, &database, &ca_cert);
     let mut info = connect(&ch, &t, password.clone()).await?;
     if save {
         let dir = config_dir(&app)?;
@@ -112,8 +114,9 @@ pub async fn ch_connect_saved(
     url: String,
     user: String,
     database: String,
+    ca_cert: String,
 ) -> Result<ChInfo, String> {
-    let t = target(&url, &user, &database);
+    let t = target(&url, &user, &database, &ca_cert);
     let t2 = t.clone();
     let password = tauri::async_runtime::spawn_blocking(move || saved::password(&t2))
         .await
@@ -127,9 +130,10 @@ pub async fn ch_forget(
     url: String,
     user: String,
     database: String,
+    ca_cert: String,
 ) -> Result<(), String> {
     let dir = config_dir(&app)?;
-    let t = target(&url, &user, &database);
+    let t = target(&url, &user, &database, &ca_cert);
     tauri::async_runtime::spawn_blocking(move || saved::forget(&dir, &t))
         .await
         .map_err(|e| e.to_string())?
@@ -141,6 +145,7 @@ async fn connect(ch: &ChState, t: &SavedConn, password: String) -> Result<ChInfo
     cfg.password = password;
     cfg.database = t.database.clone();
     cfg.timeout = Duration::from_secs(30);
+    cfg.ca_cert = (!t.ca_cert.is_empty()).then(|| t.ca_cert.clone().into());
     let conn = Conn::new(cfg).map_err(|e| e.to_string())?;
     conn.ping().await.map_err(|e| e.to_string())?;
     let schema = tracelens_clickhouse::schema::detect(&conn)

@@ -16,6 +16,9 @@ pub struct SavedConn {
     pub url: String,
     pub user: String,
     pub database: String,
+    /// An internal CA's certificate (PEM path) for https; empty: none.
+    #[serde(default)]
+    pub ca_cert: String,
 }
 
 impl SavedConn {
@@ -52,7 +55,8 @@ fn entry(c: &SavedConn) -> Result<keyring::Entry, String> {
 /// one.
 pub fn save(dir: &Path, c: &SavedConn, password: &str) -> Result<String, String> {
     let mut all = list(dir);
-    all.retain(|x| x != c);
+    // One entry per keychain account (server, user, database).
+    all.retain(|x| x.account() != c.account());
     all.insert(0, c.clone());
     write(dir, &all)?;
     let stored = entry(c).and_then(|e| {
@@ -84,7 +88,7 @@ pub fn password(c: &SavedConn) -> Result<String, String> {
 /// Forgets `c` and its stored password.
 pub fn forget(dir: &Path, c: &SavedConn) -> Result<(), String> {
     let mut all = list(dir);
-    all.retain(|x| x != c);
+    all.retain(|x| x.account() != c.account());
     write(dir, &all)?;
     match entry(c).map(|e| e.delete_credential()) {
         Ok(Ok(())) | Ok(Err(keyring::Error::NoEntry)) => Ok(()),
@@ -181,6 +185,7 @@ mod tests {
             url: "http://staging:8123".into(),
             user: "reader".into(),
             database: "otel".into(),
+            ca_cert: String::new(),
         };
         let secret = "s3cr3t-Pa55-\u{1F511}";
         let said = save(cfg.path(), &c, secret).unwrap();
@@ -198,10 +203,15 @@ mod tests {
             ..c.clone()
         };
         assert_eq!(password(&other).unwrap(), "");
-        // Saving again puts it first once; forgetting removes both.
+        // Saving again puts it first once (a new CA path replaces the old
+        // entry); forgetting removes both.
         save(cfg.path(), &other, "").unwrap();
-        save(cfg.path(), &c, secret).unwrap();
-        assert_eq!(list(cfg.path()), vec![c.clone(), other.clone()]);
+        let with_ca = SavedConn {
+            ca_cert: "/etc/ssl/internal-ca.pem".into(),
+            ..c.clone()
+        };
+        save(cfg.path(), &with_ca, secret).unwrap();
+        assert_eq!(list(cfg.path()), vec![with_ca, other.clone()]);
         forget(cfg.path(), &c).unwrap();
         assert_eq!(list(cfg.path()), vec![other]);
         assert_eq!(password(&c).unwrap(), "");

@@ -19,6 +19,7 @@ ClickHouse's HTTP status; a user and password (X-ClickHouse-User/Key, Basic
 auth or URL parameters; a wrong one is code 516, HTTP 403).
 
 Usage: chdb_front.py --data DIR [--port 0] [--user default] [--password '']
+                     [--tls-cert PEM --tls-key PEM]
 Prints `listening on http://127.0.0.1:PORT` once ready. Only one process may
 open a chdb data directory at a time.
 """
@@ -298,6 +299,8 @@ def main():
     ap.add_argument("--user", default="default")
     ap.add_argument("--password", default="")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--tls-cert", help="serve https with this PEM certificate chain (and --tls-key)")
+    ap.add_argument("--tls-key")
     ap.add_argument("--exit-with-parent", action="store_true",
                     help="stop when the process that started this one ends (test harnesses)")
     a = ap.parse_args()
@@ -314,7 +317,14 @@ def main():
     srv.daemon_threads = True
     srv.engine = Engine(a.data)
     srv.user, srv.password, srv.verbose = a.user, a.password, a.verbose
-    print(f"listening on http://127.0.0.1:{srv.server_address[1]}", flush=True)
+    scheme = "http"
+    if a.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        scheme = "https"
+    print(f"listening on {scheme}://127.0.0.1:{srv.server_address[1]}", flush=True)
     try:
         srv.serve_forever()
     except KeyboardInterrupt:

@@ -80,12 +80,12 @@ export const opener = {
 
 /** ClickHouse as a source: the desktop app only. */
 export const clickhouse = {
-  connect: (url: string, user: string, password: string, database: string, save: boolean): Promise<ChInfo> =>
-    call("ch_connect", { url, user, password, database, save }),
+  connect: (url: string, user: string, password: string, database: string, caCert: string, save: boolean): Promise<ChInfo> =>
+    call("ch_connect", { url, user, password, database, caCert, save }),
   /** Saved connections: no passwords (those stay in the OS keychain). */
   saved: (): Promise<SavedConn[]> => call("ch_saved"),
-  connectSaved: (c: SavedConn): Promise<ChInfo> => call("ch_connect_saved", { ...c }),
-  forget: (c: SavedConn): Promise<void> => call("ch_forget", { ...c }),
+  connectSaved: (c: SavedConn): Promise<ChInfo> => call("ch_connect_saved", { url: c.url, user: c.user, database: c.database, caCert: c.ca_cert }),
+  forget: (c: SavedConn): Promise<void> => call("ch_forget", { url: c.url, user: c.user, database: c.database, caCert: c.ca_cert }),
   disconnect: (): Promise<void> => call("ch_disconnect"),
   traces: (filter: ChFilter): Promise<ChTraceRow[]> => call("ch_traces", { filter }),
   open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
@@ -100,7 +100,7 @@ export interface ChFilter {
   errorsOnly: boolean; limit: number;
 }
 export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean; saved: string | null }
-export interface SavedConn { url: string; user: string; database: string }
+export interface SavedConn { url: string; user: string; database: string; ca_cert: string }
 export interface ChTraceRow {
   trace_id: string; root_name: string; services: string[]; start_time_unix_nano: number;
   duration_ns: number; span_count: number; error_count: number;

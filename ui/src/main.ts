@@ -503,7 +503,7 @@ async function connectClickHouse(useSaved?: SavedConn): Promise<void> {
   try {
     const info = useSaved
       ? await clickhouse.connectSaved(useSaved)
-      : await clickhouse.connect(v("#ch-url"), v("#ch-user"), v("#ch-password"), v("#ch-database"), $<HTMLInputElement>("#ch-save").checked);
+      : await clickhouse.connect(v("#ch-url"), v("#ch-user"), v("#ch-password"), v("#ch-database"), v("#ch-ca"), $<HTMLInputElement>("#ch-save").checked);
     $<HTMLInputElement>("#ch-password").value = "";
     if (info.saved) void refreshSaved();
     chSince = Number($<HTMLSelectElement>("#ch-since").value) || 86400;
@@ -570,6 +570,7 @@ async function startDesktop(): Promise<void> {
     $<HTMLInputElement>("#ch-url").value = c.url;
     $<HTMLInputElement>("#ch-user").value = c.user;
     $<HTMLInputElement>("#ch-database").value = c.database;
+    $<HTMLInputElement>("#ch-ca").value = c.ca_cert;
     void connectClickHouse(c);
   });
   $<HTMLButtonElement>("#ch-forget").addEventListener("click", () => {

@@ -68,6 +68,10 @@ pub struct ClickHouseArgs {
     /// Seconds allowed per call, connecting included.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// For https with an internal CA: that CA's certificate (PEM), trusted
+    /// besides the usual public roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

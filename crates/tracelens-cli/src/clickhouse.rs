@@ -31,6 +31,7 @@ fn connect(a: &ClickHouseArgs) -> Result<Conn> {
     cfg.database = a.database.clone();
     cfg.user = a.user.clone();
     cfg.timeout = Duration::from_secs(a.timeout.max(1));
+    cfg.ca_cert = a.ca_cert.clone();
     cfg.password = if a.password_stdin {
         let mut line = String::new();
         std::io::stdin()

@@ -2,6 +2,11 @@
 //! (LZ4, RowBinaryWithNamesAndTypes with schema validation), a timeout on
 //! every call, and errors mapped to what a user can act on. The password
 //! never appears in `Debug` output, errors or logs.
+//!
+//! https uses rustls with the bundled webpki roots; a staging server signed
+//! by an internal CA is reached by adding that CA (`ca_cert`, PEM), through
+//! the crate's own hook for a custom HTTP client (the same hyper client it
+//! builds by default, with those roots added).
 
 use crate::names::ident;
 use crate::ChError;
@@ -17,6 +22,8 @@ pub struct ConnConfig {
     pub database: String,
     /// Per call, connection included.
     pub timeout: Duration,
+    /// Extra trusted roots for https, as a PEM file (an internal CA).
+    pub ca_cert: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for ConnConfig {
@@ -30,6 +37,7 @@ impl std::fmt::Debug for ConnConfig {
             )
             .field("database", &self.database)
             .field("timeout", &self.timeout)
+            .field("ca_cert", &self.ca_cert)
             .finish()
     }
 }
@@ -42,8 +50,53 @@ impl ConnConfig {
             password: String::new(),
             database: "default".into(),
             timeout: Duration::from_secs(30),
+            ca_cert: None,
         }
     }
+}
+
+/// The crate's default hyper client (keep-alive 60 s, idle pool 2 s, HTTP/1,
+/// http or https), trusting the webpki roots and the certificates in `pem`.
+fn client_trusting(pem: &std::path::Path) -> Result<clickhouse::Client, ChError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let bad = |why: String| ChError::BadCaCert {
+        path: pem.display().to_string(),
+        why,
+    };
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let mut added = 0;
+    for cert in CertificateDer::pem_file_iter(pem).map_err(|e| bad(e.to_string()))? {
+        let cert = cert.map_err(|e| bad(e.to_string()))?;
+        roots.add(cert).map_err(|e| bad(e.to_string()))?;
+        added += 1;
+    }
+    if added == 0 {
+        return Err(bad(
+            "no certificate in it (PEM: -----BEGIN CERTIFICATE-----)".into(),
+        ));
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| bad(e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+    http.set_keepalive(Some(Duration::from_secs(60)));
+    http.enforce_http(false);
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    let hyper = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(2))
+        .build(https);
+    Ok(clickhouse::Client::with_http_client(hyper))
 }
 
 #[derive(Clone)]
@@ -71,10 +124,13 @@ impl Conn {
             });
         }
         ident(&cfg.database)?;
-        let client = clickhouse::Client::default()
-            .with_url(&cfg.url)
-            .with_user(&cfg.user)
-            .with_password(&cfg.password);
+        let client = match &cfg.ca_cert {
+            Some(pem) => client_trusting(pem)?,
+            None => clickhouse::Client::default(),
+        }
+        .with_url(&cfg.url)
+        .with_user(&cfg.user)
+        .with_password(&cfg.password);
         Ok(Conn { client, cfg })
     }
 

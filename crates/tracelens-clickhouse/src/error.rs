@@ -12,6 +12,10 @@ pub enum ChError {
     UnknownHost { url: String },
     #[error("cannot connect to ClickHouse at {url}: {detail}")]
     Connect { url: String, detail: String },
+    #[error("cannot connect to ClickHouse at {url}: its TLS certificate is not trusted ({detail}); for a server with an internal CA, give that CA's certificate with --ca-cert FILE (PEM)")]
+    Untrusted { url: String, detail: String },
+    #[error("the CA certificate {path}: {why}")]
+    BadCaCert { path: String, why: String },
     #[error("ClickHouse at {url} refused the credentials of user {user:?} (code 516): check the user and password")]
     Auth { url: String, user: String },
     #[error("ClickHouse did not answer within {secs} s (query timeout): try a narrower time range or a longer --timeout")]
@@ -95,6 +99,15 @@ fn network_error(text: &str, url: &str) -> ChError {
     {
         ChError::UnknownHost {
             url: url.to_string(),
+        }
+    } else if source_chain.contains("unknownissuer")
+        || source_chain.contains("unknown issuer")
+        || source_chain.contains("invalid peer certificate")
+        || source_chain.contains("certificate verify failed")
+    {
+        ChError::Untrusted {
+            url: url.to_string(),
+            detail: text.to_string(),
         }
     } else if source_chain.contains("connection reset")
         || source_chain.contains("incomplete")

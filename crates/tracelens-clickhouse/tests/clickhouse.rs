@@ -745,3 +745,144 @@ async fn a_capped_fetch_leaves_large_values_for_later_and_analyses_the_same() {
     .unwrap();
     assert!(none.is_empty());
 }
+
+/// A CA and a server certificate for 127.0.0.1 signed by it (openssl).
+fn test_ca(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &[
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Tracelens test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    ]
+    .concat());
+    run(&[
+        &["req"][..],
+        &ec,
+        &[
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    ]
+    .concat());
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "srv.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "srv.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    (dir.join("ca.pem"), dir.join("srv.pem"), dir.join("srv.key"))
+}
+
+#[tokio::test]
+async fn https_with_an_internal_ca_works_and_an_untrusted_certificate_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = test_ca(dir.path());
+    let port = engine::free_port();
+    let (mut front, url) = engine::start_front_at(
+        &dir.path().join("data"),
+        port,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(url.starts_with("https://"), "{url}");
+    let cfg = |ca_cert: Option<std::path::PathBuf>| {
+        let mut c = ConnConfig::new(&url);
+        c.database = "tls".into();
+        c.timeout = Duration::from_secs(60);
+        c.ca_cert = ca_cert;
+        c
+    };
+    // Trusted through the CA: migrations, an LZ4 insert and a fetch over TLS.
+    let c = Conn::new(cfg(Some(ca.clone()))).unwrap();
+    c.ping().await.unwrap();
+    migrate(&c, true).await.unwrap();
+    let store = generated();
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    otel::import(&c, &store, &spans, 1000, |_| {})
+        .await
+        .unwrap();
+    let id = store.spans[0].trace_id.to_string();
+    let mut fetched = TraceStore::new();
+    let r = otel::fetch_trace(&c, &id, None, true, &mut fetched)
+        .await
+        .unwrap();
+    assert!(r.spans > 0);
+    let n = store
+        .spans
+        .iter()
+        .filter(|s| s.trace_id == store.spans[0].trace_id)
+        .count();
+    assert_eq!(fetched.spans.len(), n);
+
+    // The same server without its CA: refused, with the way out named.
+    let e = Conn::new(cfg(None)).unwrap().ping().await.unwrap_err();
+    assert!(matches!(e, ChError::Untrusted { .. }), "{e:?}");
+    assert!(e.to_string().contains("--ca-cert"), "{e}");
+
+    // A CA file that holds no certificate.
+    let bad = dir.path().join("bad.pem");
+    std::fs::write(&bad, "not a certificate\n").unwrap();
+    match Conn::new(cfg(Some(bad))) {
+        Err(e @ ChError::BadCaCert { .. }) => {
+            assert!(e.to_string().contains("no certificate"), "{e}")
+        }
+        Err(e) => panic!("{e:?}"),
+        Ok(_) => panic!("a CA file without a certificate was accepted"),
+    }
+    let _ = front.kill();
+}
