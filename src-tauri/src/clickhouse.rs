@@ -51,8 +51,23 @@ pub struct ChInfo {
     pub saved: Option<String>,
 }
 
-/// The connection as the form gives it, defaults filled in.
-fn target(url: &str, user: &str, database: &str, ca_cert: &str) -> SavedConn {
+/// The connection form as the page sends it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnForm {
+    url: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    database: String,
+    #[serde(default)]
+    ca_cert: String,
+}
+
+/// The connection a form or a saved entry names, defaults filled in.
+fn target(c: &SavedConn) -> SavedConn {
     let or = |s: &str, d: &str| {
         let t = s.trim();
         if t.is_empty() {
@@ -62,10 +77,10 @@ fn target(url: &str, user: &str, database: &str, ca_cert: &str) -> SavedConn {
         }
     };
     SavedConn {
-        url: url.trim().to_string(),
-        user: or(user, "default"),
-        database: or(database, "default"),
-        ca_cert: ca_cert.trim().to_string(),
+        url: c.url.trim().to_string(),
+        user: or(&c.user, "default"),
+        database: or(&c.database, "default"),
+        ca_cert: c.ca_cert.trim().to_string(),
     }
 }
 
@@ -79,14 +94,16 @@ fn config_dir(app: &AppHandle) -> Result<std::path::PathBuf, String> {
 pub async fn ch_connect(
     app: AppHandle,
     ch: State<'_, ChState>,
-    url: String,
-    user: String,
-    password: String,
-    database: String,
-    ca_cert: String,
+    form: ConnForm,
     save: bool,
 ) -> Result<ChInfo, String> {
-    let t = target(&url, &user, &database, &ca_cert);
+    let t = target(&SavedConn {
+        url: form.url,
+        user: form.user,
+        database: form.database,
+        ca_cert: form.ca_cert,
+    });
+    let password = form.password;
     let mut info = connect(&ch, &t, password.clone()).await?;
     if save {
         let dir = config_dir(&app)?;
@@ -109,14 +126,8 @@ pub fn ch_saved(app: AppHandle) -> Result<Vec<SavedConn>, String> {
 
 /// Connects with a saved connection's password from the keychain.
 #[tauri::command]
-pub async fn ch_connect_saved(
-    ch: State<'_, ChState>,
-    url: String,
-    user: String,
-    database: String,
-    ca_cert: String,
-) -> Result<ChInfo, String> {
-    let t = target(&url, &user, &database, &ca_cert);
+pub async fn ch_connect_saved(ch: State<'_, ChState>, conn: SavedConn) -> Result<ChInfo, String> {
+    let t = target(&conn);
     let t2 = t.clone();
     let password = tauri::async_runtime::spawn_blocking(move || saved::password(&t2))
         .await
@@ -125,15 +136,9 @@ pub async fn ch_connect_saved(
 }
 
 #[tauri::command]
-pub async fn ch_forget(
-    app: AppHandle,
-    url: String,
-    user: String,
-    database: String,
-    ca_cert: String,
-) -> Result<(), String> {
+pub async fn ch_forget(app: AppHandle, conn: SavedConn) -> Result<(), String> {
     let dir = config_dir(&app)?;
-    let t = target(&url, &user, &database, &ca_cert);
+    let t = target(&conn);
     tauri::async_runtime::spawn_blocking(move || saved::forget(&dir, &t))
         .await
         .map_err(|e| e.to_string())?

@@ -80,12 +80,11 @@ export const opener = {
 
 /** ClickHouse as a source: the desktop app only. */
 export const clickhouse = {
-  connect: (url: string, user: string, password: string, database: string, caCert: string, save: boolean): Promise<ChInfo> =>
-    call("ch_connect", { url, user, password, database, caCert, save }),
+  connect: (form: ConnForm, save: boolean): Promise<ChInfo> => call("ch_connect", { form, save }),
   /** Saved connections: no passwords (those stay in the OS keychain). */
   saved: (): Promise<SavedConn[]> => call("ch_saved"),
-  connectSaved: (c: SavedConn): Promise<ChInfo> => call("ch_connect_saved", { url: c.url, user: c.user, database: c.database, caCert: c.ca_cert }),
-  forget: (c: SavedConn): Promise<void> => call("ch_forget", { url: c.url, user: c.user, database: c.database, caCert: c.ca_cert }),
+  connectSaved: (conn: SavedConn): Promise<ChInfo> => call("ch_connect_saved", { conn }),
+  forget: (conn: SavedConn): Promise<void> => call("ch_forget", { conn }),
   disconnect: (): Promise<void> => call("ch_disconnect"),
   traces: (filter: ChFilter): Promise<ChTraceRow[]> => call("ch_traces", { filter }),
   open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
@@ -101,6 +100,8 @@ export interface ChFilter {
 }
 export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean; saved: string | null }
 export interface SavedConn { url: string; user: string; database: string; ca_cert: string }
+/** The connection form; the password goes to Rust and, when saved, to the OS keychain only. */
+export interface ConnForm { url: string; user: string; password: string; database: string; caCert: string }
 export interface ChTraceRow {
   trace_id: string; root_name: string; services: string[]; start_time_unix_nano: number;
   duration_ns: number; span_count: number; error_count: number;

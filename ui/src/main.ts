@@ -503,7 +503,10 @@ async function connectClickHouse(useSaved?: SavedConn): Promise<void> {
   try {
     const info = useSaved
       ? await clickhouse.connectSaved(useSaved)
-      : await clickhouse.connect(v("#ch-url"), v("#ch-user"), v("#ch-password"), v("#ch-database"), v("#ch-ca"), $<HTMLInputElement>("#ch-save").checked);
+      : await clickhouse.connect(
+        { url: v("#ch-url"), user: v("#ch-user"), password: v("#ch-password"), database: v("#ch-database"), caCert: v("#ch-ca") },
+        $<HTMLInputElement>("#ch-save").checked,
+      );
     $<HTMLInputElement>("#ch-password").value = "";
     if (info.saved) void refreshSaved();
     chSince = Number($<HTMLSelectElement>("#ch-since").value) || 86400;
