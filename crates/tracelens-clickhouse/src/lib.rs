@@ -15,6 +15,7 @@ pub mod agent;
 pub mod conn;
 pub mod error;
 pub mod insert;
+pub mod join;
 pub mod list;
 pub mod live_agents;
 pub mod migrate;

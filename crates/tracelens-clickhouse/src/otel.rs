@@ -197,31 +197,31 @@ impl From<bool> for AttrFetch {
 }
 
 #[derive(Row, Deserialize, Debug)]
-struct SpanRow {
-    trace_id: String,
-    span_id: String,
-    parent_span_id: String,
-    trace_state: String,
-    name: String,
-    kind: String,
-    service: String,
-    resource: String,
-    scope_name: String,
-    scope_version: String,
-    attrs: String,
-    start_ns: i64,
-    duration_ns: i64,
-    status: String,
-    status_message: String,
-    ev_time: Vec<i64>,
-    ev_name: Vec<String>,
-    ev_attrs: Vec<String>,
-    link_trace: Vec<String>,
-    link_span: Vec<String>,
-    link_state: Vec<String>,
-    link_attrs: Vec<String>,
+pub(crate) struct SpanRow {
+    pub(crate) trace_id: String,
+    pub(crate) span_id: String,
+    pub(crate) parent_span_id: String,
+    pub(crate) trace_state: String,
+    pub(crate) name: String,
+    pub(crate) kind: String,
+    pub(crate) service: String,
+    pub(crate) resource: String,
+    pub(crate) scope_name: String,
+    pub(crate) scope_version: String,
+    pub(crate) attrs: String,
+    pub(crate) start_ns: i64,
+    pub(crate) duration_ns: i64,
+    pub(crate) status: String,
+    pub(crate) status_message: String,
+    pub(crate) ev_time: Vec<i64>,
+    pub(crate) ev_name: Vec<String>,
+    pub(crate) ev_attrs: Vec<String>,
+    pub(crate) link_trace: Vec<String>,
+    pub(crate) link_span: Vec<String>,
+    pub(crate) link_state: Vec<String>,
+    pub(crate) link_attrs: Vec<String>,
     /// Keys of span attributes left out by `AttrFetch::Capped`.
-    omitted: Vec<String>,
+    pub(crate) omitted: Vec<String>,
 }
 
 /// The SELECT list for a variant: every column normalised to one shape.
@@ -469,6 +469,8 @@ pub struct FetchReport {
     pub via: &'static str,
     /// Seconds searched either side when `via` is "window".
     pub window_s: Option<u64>,
+    /// What the audit's tables added (agent_events, performance_metrics).
+    pub joined: crate::join::Joined,
 }
 
 /// Fetches trace `id` into `store` (as the OTLP/JSON reader would from a
@@ -567,22 +569,40 @@ pub async fn fetch_trace_using(
     if rows.is_empty() {
         return Ok(report);
     }
-    let doc = otlp_document(&rows);
-    let bytes = serde_json::to_vec(&doc).map_err(|e| ChError::Protocol(e.to_string()))?;
     let name = format!("clickhouse {}/{}", conn.cfg.url, db);
+    // (A stored id that is no hex trace id has no rows there to join.)
+    if let (true, Ok(trace)) = (otel.agent_tables, tracelens_model::TraceId::from_hex(&id)) {
+        let (events, metrics) = crate::join::fetch_rows(conn, &id).await?;
+        if !events.is_empty() || !metrics.is_empty() {
+            // The trace as stored, for placing what the tables add.
+            let mut spans_only = TraceStore::new();
+            read_rows(&name, &rows, &mut spans_only)?;
+            let ds = tracelens_model::Dataset::build(spans_only, Default::default());
+            report.joined = crate::join::apply(&ds, trace, &mut rows, events, metrics);
+        }
+    }
+    read_rows(&name, &rows, store)?;
+    Ok(report)
+}
+
+/// Rows into `store`, through the OTLP/JSON reader (so a stored trace is
+/// analysed exactly as its file).
+fn read_rows(name: &str, rows: &[SpanRow], store: &mut TraceStore) -> Result<(), ChError> {
+    let doc = otlp_document(rows);
+    let bytes = serde_json::to_vec(&doc).map_err(|e| ChError::Protocol(e.to_string()))?;
     let rep = tracelens_formats::read_from(
-        &name,
+        name,
         bytes.as_slice(),
         Some(bytes.len() as u64),
         store,
         &tracelens_formats::ReadOptions::default(),
     );
-    if let Some(e) = rep.error {
-        return Err(ChError::Protocol(format!(
+    match rep.error {
+        Some(e) => Err(ChError::Protocol(format!(
             "rows did not read back as OTLP: {e}"
-        )));
+        ))),
+        None => Ok(()),
     }
-    Ok(report)
 }
 
 /// The attributes `keys` of one span (those a capped fetch left out), as

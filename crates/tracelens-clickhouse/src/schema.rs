@@ -27,6 +27,9 @@ pub struct OtelSchema {
     /// The lookup table, if any: its name and time column types.
     pub lookup: Option<String>,
     pub columns: Vec<String>,
+    /// The audit's agent_events and performance_metrics are in the same
+    /// database: a fetched trace joins them (see `join`).
+    pub agent_tables: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -78,11 +81,13 @@ pub async fn detect(conn: &Conn) -> Result<ServerSchema, ChError> {
                     .find(|x| x.as_str() == "otel_traces_trace_id_ts")
                     .cloned(),
                 columns: c.iter().map(|x| x.name.clone()).collect(),
+                agent_tables: false,
             }
         });
     let agent_tables = ["agent_executions", "agent_events", "performance_metrics"]
         .iter()
         .all(|t| tables.iter().any(|x| x == t));
+    let otel = otel.map(|o| OtelSchema { agent_tables, ..o });
     Ok(ServerSchema {
         database: db,
         tables,

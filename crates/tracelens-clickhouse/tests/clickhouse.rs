@@ -886,3 +886,149 @@ async fn https_with_an_internal_ca_works_and_an_untrusted_certificate_says_what_
     }
     let _ = front.kill();
 }
+
+#[tokio::test]
+async fn agent_events_and_performance_metrics_join_onto_the_fetched_spans() {
+    let (_db, c, store) = with_generated_traces("join").await;
+    // The generated traces also in the agent tables (as `import --schema
+    // both` does): read back as their file, nothing counted twice.
+    let file = tracelens_service::from_store(generated(), DatasetOptions::default());
+    tracelens_clickhouse::agent::import(&c, &file, 1000)
+        .await
+        .unwrap();
+    let ids: std::collections::BTreeSet<String> =
+        store.spans.iter().map(|s| s.trace_id.to_string()).collect();
+    for id in &ids {
+        let mut st = TraceStore::new();
+        let r = otel::fetch_trace(&c, id, None, true, &mut st)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.joined.events, r.joined.metrics),
+            (0, 0),
+            "{id}: {:?}",
+            r.joined
+        );
+        let ds = tracelens_service::from_store(st, DatasetOptions::default());
+        let t = file
+            .traces
+            .iter()
+            .position(|t| t.trace_id.to_string() == *id)
+            .unwrap();
+        assert_eq!(
+            tracelens_model::TraceAnalysis::lifecycle(&ds.store, &ds.traces[0]).len(),
+            tracelens_model::TraceAnalysis::lifecycle(&file.store, &file.traces[t]).len(),
+            "{id}"
+        );
+    }
+
+    // A trace whose spans carry neither lifecycle events nor LLM figures:
+    // the backend wrote those to the audit's tables.
+    let tid = "5b8efff798038103d269b633813fc60c";
+    let s = |id: &str, parent: &str, name: &str, start: u64, end: u64, attrs: serde_json::Value| {
+        serde_json::json!({
+        "traceId": tid, "spanId": id, "parentSpanId": parent, "name": name,
+        "startTimeUnixNano": start.to_string(), "endTimeUnixNano": end.to_string(), "attributes": attrs })
+    };
+    let kv = |k: &str, v: &str| serde_json::json!({"key": k, "value": {"stringValue": v}});
+    let t0 = 1_700_000_000_000_000_000u64;
+    let doc = serde_json::json!({"resourceSpans": [{"resource": {"attributes": [kv("service.name", "backend")]},
+    "scopeSpans": [{"spans": [
+        s("eee19b7ec3c1b174", "", "invoke_agent planner", t0, t0 + 9_000_000_000,
+          serde_json::json!([kv("gen_ai.operation.name", "invoke_agent"), kv("gen_ai.agent.name", "planner")])),
+        s("eee19b7ec3c1b175", "eee19b7ec3c1b174", "chat gpt-4o", t0 + 1_000_000_000, t0 + 3_000_000_000,
+          serde_json::json!([kv("gen_ai.operation.name", "chat")])),
+        s("eee19b7ec3c1b176", "eee19b7ec3c1b174", "execute_tool search", t0 + 4_000_000_000, t0 + 6_000_000_000,
+          serde_json::json!([kv("gen_ai.operation.name", "execute_tool")])),
+    ]}]}]});
+    let bytes = doc.to_string().into_bytes();
+    let mut bare = TraceStore::new();
+    assert!(tracelens_formats::read_from(
+        "bare",
+        bytes.as_slice(),
+        None,
+        &mut bare,
+        &Default::default()
+    )
+    .error
+    .is_none());
+    otel::import(&c, &bare, &[0, 1, 2], 1000, |_| {})
+        .await
+        .unwrap();
+    let ts = |ns: u64| format!("{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000);
+    let ev = |span: &str, kind: &str, at: u64| {
+        serde_json::json!({"trace_id": tid, "span_id": span, "user_id": "u-7",
+        "agent_name": "planner", "event_type": kind, "timestamp": ts(at), "data": "{\"step\":\"1\"}"})
+    };
+    let events = vec![
+        ev("eee19b7ec3c1b174", "agent_started", t0),
+        // No span id: placed on the tool span holding its time.
+        ev("", "tool_executing", t0 + 4_100_000_000),
+        ev("eee19b7ec3c1b176", "tool_completed", t0 + 5_900_000_000),
+        ev("eee19b7ec3c1b174", "agent_completed", t0 + 9_000_000_000),
+    ];
+    tracelens_clickhouse::insert::insert_json_rows(
+        &c,
+        "agent_events",
+        events.into_iter(),
+        100,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let metric = serde_json::json!({"trace_id": tid, "span_id": "eee19b7ec3c1b175", "user_id": "u-7", "agent_name": "planner",
+        "operation": "chat", "model": "gpt-4o", "timestamp": ts(t0 + 1_000_000_000), "duration_ns": 2_000_000_000u64,
+        "ttft_ms": 412.5, "prompt_tokens": 900, "completion_tokens": 120, "total_tokens": 1020,
+        "model_latency_ms": 1900.0, "network_latency_ms": 35.0});
+    tracelens_clickhouse::insert::insert_json_rows(
+        &c,
+        "performance_metrics",
+        std::iter::once(metric),
+        100,
+        |_| {},
+    )
+    .await
+    .unwrap();
+
+    let mut st = TraceStore::new();
+    let r = otel::fetch_trace(&c, tid, None, true, &mut st)
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.joined.events, r.joined.metrics, r.joined.unplaced),
+        (4, 1, 0),
+        "{:?}",
+        r.joined
+    );
+    let session = tracelens_service::Session::new(
+        tracelens_service::from_store(st, DatasetOptions::default()),
+        Vec::new(),
+    );
+    let kinds = |span: &str| -> Vec<&'static str> {
+        session
+            .span(tid, span)
+            .unwrap()
+            .lifecycle
+            .iter()
+            .map(|l| l.kind)
+            .collect()
+    };
+    assert_eq!(
+        kinds("eee19b7ec3c1b174"),
+        ["agent_started", "agent_completed"]
+    );
+    assert_eq!(
+        kinds("eee19b7ec3c1b176"),
+        ["tool_executing", "tool_completed"]
+    );
+    let chat = session.span(tid, "eee19b7ec3c1b175").unwrap();
+    let llm = chat.llm.expect("the LLM figures joined");
+    assert_eq!(
+        (llm.input_tokens, llm.output_tokens),
+        (Some(900), Some(120))
+    );
+    assert_eq!(llm.ttft_ns, Some(412_500_000));
+    assert_eq!(llm.model.as_deref(), Some("gpt-4o"));
+    let doc = serde_json::to_value(session.summary()).unwrap();
+    assert_eq!(doc["traces"][0]["llm"]["input_tokens"], 900);
+}
