@@ -197,6 +197,8 @@ pub struct ChListArgs {
     user_id: String,
     #[serde(default)]
     errors_only: bool,
+    #[serde(default)]
+    state: String,
     limit: u32,
 }
 
@@ -221,6 +223,7 @@ pub async fn ch_traces(
         agent: given(filter.agent),
         user_id: given(filter.user_id),
         errors_only: filter.errors_only,
+        state: given(filter.state),
         limit: filter.limit.clamp(1, 5000),
         offset: 0,
     };

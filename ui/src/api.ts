@@ -96,7 +96,7 @@ export const clickhouse = {
 /** The stored-trace list's filters, applied by ClickHouse over the whole range. */
 export interface ChFilter {
   sinceS: number; text: string; minDurationNs: number; service: string; agent: string; userId: string;
-  errorsOnly: boolean; limit: number;
+  errorsOnly: boolean; state: string; limit: number;
 }
 export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean; saved: string | null }
 export interface SavedConn { url: string; user: string; database: string; ca_cert: string }
@@ -105,6 +105,8 @@ export interface ConnForm { url: string; user: string; password: string; databas
 export interface ChTraceRow {
   trace_id: string; root_name: string; services: string[]; start_time_unix_nano: number;
   duration_ns: number; span_count: number; error_count: number;
+  /** [agent name, state] per execution, when the server has agent_executions. */
+  agents: [string, string][];
 }
 
 export interface LiveStatus {

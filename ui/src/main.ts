@@ -433,7 +433,8 @@ function showProgress(s: LoadStatus): void {
 function fromStored(r: ChTraceRow): TraceSummary {
   return {
     trace_id: r.trace_id, root_name: r.root_name, services: r.services, start_time_unix_nano: r.start_time_unix_nano,
-    span_count: r.span_count, error_count: r.error_count, duration_ns: r.duration_ns, agents: [],
+    span_count: r.span_count, error_count: r.error_count, duration_ns: r.duration_ns,
+    agents: r.agents.map(([name, state]) => ({ span_id: "", name, state, reason: "" })),
   };
 }
 
@@ -460,7 +461,7 @@ async function listStored(): Promise<void> {
     const rows = await clickhouse.traces({
       sinceS: chSince, text: filter.value, minDurationNs: parseDuration(minDur.value) ?? 0,
       service: v("#ch-service"), agent: v("#ch-agent"), userId: v("#ch-user-id"),
-      errorsOnly: $<HTMLInputElement>("#ch-errors").checked, limit: STORED_LIMIT,
+      errorsOnly: $<HTMLInputElement>("#ch-errors").checked, state: $<HTMLSelectElement>("#ch-state").value, limit: STORED_LIMIT,
     });
     if (seq !== listSeq || chSince === null) return;
     traces = rows.map(fromStored);
@@ -586,6 +587,7 @@ async function startDesktop(): Promise<void> {
   chList.addEventListener("submit", (e) => { e.preventDefault(); void listStored(); });
   for (const sel of ["#ch-service", "#ch-agent", "#ch-user-id"]) $<HTMLInputElement>(sel).addEventListener("input", onListFilter);
   $<HTMLInputElement>("#ch-errors").addEventListener("change", () => void listStored());
+  $<HTMLSelectElement>("#ch-state").addEventListener("change", () => void listStored());
   $<HTMLInputElement>("#ch-write").addEventListener("change", (e) => {
     const on = (e.target as HTMLInputElement).checked;
     void opener.liveWriteThrough(on).then(showLive).catch((err: unknown) => {

@@ -325,6 +325,16 @@ try {
     await c.until(async () => (await rows(c)) === 3, "errors only: 3 stored traces");
     await c.click(await c.find("#ch-errors"));
     await c.until(async () => (await rows(c)) === 8, "all 8 again");
+    // Agent states come from agent_executions (the import filled it): the
+    // list shows them, and filters by them, as the CLI's summary counts them.
+    const summary = JSON.parse(execFileSync(cli, ["summary", join(root, "examples/agent-runs.jsonl"), "--json"]).toString());
+    const deadTraces = summary.traces.filter((t) => t.agents.some((a) => a.state === "dead")).length;
+    expect(deadTraces > 0 && deadTraces < 8, `dead traces in the sample: ${deadTraces}`);
+    await c.until(async () => ((await c.js("return [...document.querySelectorAll('#traces tbody tr td:last-child')].map((t) => t.textContent).join('|')")) ?? "").includes("dead"), "the stored list's agent states");
+    await c.js("const s = document.querySelector('#ch-state'); s.value = 'dead'; s.dispatchEvent(new Event('change'))");
+    await c.until(async () => (await rows(c)) === deadTraces, `the ${deadTraces} traces with a dead agent`);
+    await c.js("const s = document.querySelector('#ch-state'); s.value = ''; s.dispatchEvent(new Event('change'))");
+    await c.until(async () => (await rows(c)) === 8, "all 8 once more");
     // The trace with the dead writer, by its id.
     await c.type(await c.find("#filter"), "3bee2925be4db9d9");
     await c.until(async () => (await rows(c)) === 1, "the filter on stored traces");

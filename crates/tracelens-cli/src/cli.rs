@@ -110,6 +110,10 @@ pub struct TracesArgs {
     /// Only traces with an error.
     #[arg(long)]
     pub errors: bool,
+    /// Only traces with an agent in this state: pending, running, completed,
+    /// failed, timeout or dead (reads agent_executions).
+    #[arg(long)]
+    pub state: Option<String>,
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
     #[arg(long, default_value_t = 0)]

@@ -173,6 +173,7 @@ pub fn traces(a: TracesArgs) -> Result<ExitCode> {
         min_duration_ns: a.min_duration.unwrap_or(0),
         text: a.text.clone(),
         errors_only: a.errors,
+        state: a.state.clone(),
         limit: a.limit,
         offset: a.offset,
     };
@@ -184,14 +185,25 @@ pub fn traces(a: TracesArgs) -> Result<ExitCode> {
         );
     } else {
         for r in &rows {
+            let agents: Vec<String> = r
+                .agents
+                .iter()
+                .filter(|(_, st)| st != "completed")
+                .map(|(name, st)| format!("{} {st}", crate::render::clean(name)))
+                .collect();
             println!(
-                "{}  {:<40}  {:>9}  {:>5} spans  {} errors  {}",
+                "{}  {:<40}  {:>9}  {:>5} spans  {} errors  {}{}",
                 r.trace_id,
                 crate::render::clean(&r.root_name),
                 tracelens_model::fmt_ns(r.duration_ns.max(0) as u64),
                 r.span_count,
                 r.error_count,
-                crate::render::clean(&r.services.join(", "))
+                crate::render::clean(&r.services.join(", ")),
+                if agents.is_empty() {
+                    String::new()
+                } else {
+                    format!("  !{}", agents.join(", "))
+                }
             );
         }
         if rows.is_empty() {

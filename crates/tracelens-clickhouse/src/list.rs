@@ -33,6 +33,9 @@ pub struct ListFilter {
     pub text: Option<String>,
     /// Only traces with an error status somewhere.
     pub errors_only: bool,
+    /// Only traces with an agent execution in this state (pending, running,
+    /// completed, failed, timeout, dead): read from agent_executions.
+    pub state: Option<String>,
     pub limit: u32,
     pub offset: u32,
 }
@@ -46,13 +49,27 @@ pub struct TraceRow {
     pub duration_ns: i64,
     pub span_count: u64,
     pub error_count: u64,
+    /// (agent name, state) of the trace's executions in agent_executions,
+    /// when that table exists.
+    pub agents: Vec<(String, String)>,
 }
+
+/// The execution states agent_executions knows.
+pub const STATES: [&str; 6] = [
+    "pending",
+    "running",
+    "completed",
+    "failed",
+    "timeout",
+    "dead",
+];
 
 const ERROR_WORDS: &str = "('Error', 'STATUS_CODE_ERROR')";
 
 /// Traces in the range matching the filter, newest first.
 pub async fn list_traces(conn: &Conn, f: &ListFilter) -> Result<Vec<TraceRow>, ChError> {
-    let otel = require_otel(conn).await?;
+    let schema = crate::schema::detect(conn).await?;
+    let otel = schema.require_otel(conn)?;
     let table = qualified(&conn.cfg.database, &otel.table)?;
     let map = otel.attrs == "Map";
     if (f.agent.is_some() || f.user_id.is_some()) && !map {
@@ -85,7 +102,28 @@ pub async fn list_traces(conn: &Conn, f: &ListFilter) -> Result<Vec<TraceRow>, C
     if f.errors_only {
         having.push("error_count > 0".into());
     }
-    let sql = format!(
+    let executions = qualified(&conn.cfg.database, "agent_executions")?;
+    let mut wheres: Vec<String> = wheres.iter().map(|w| w.to_string()).collect();
+    if let Some(state) = &f.state {
+        if !STATES.contains(&state.as_str()) {
+            return Err(ChError::Protocol(format!(
+                "unknown state {state:?}: one of {}",
+                STATES.join(", ")
+            )));
+        }
+        if !schema.agent_tables {
+            return Err(ChError::Missing {
+                database: conn.cfg.database.clone(),
+                what: "agent_executions table (filtering by state reads it; fill it with `tracelens import --schema agent` or `receive --clickhouse`)".into(),
+                otel: "",
+            });
+        }
+        wheres.push(format!(
+            "TraceId IN (SELECT trace_id FROM {executions} FINAL WHERE toString(state) = {{state:String}} \
+             AND start_time >= toDateTime(greatest({{from:Int64}} - 86400, 0)) AND start_time < toDateTime({{to:Int64}}))"
+        ));
+    }
+    let listed = format!(
         "SELECT toString(TraceId) AS trace_id, \
            toString(argMin(SpanName, (ParentSpanId != '', Timestamp))) AS root_name, \
            arraySort(arrayMap(s -> toString(s), groupUniqArray(ServiceName))) AS services, \
@@ -97,6 +135,25 @@ pub async fn list_traces(conn: &Conn, f: &ListFilter) -> Result<Vec<TraceRow>, C
          ORDER BY start_time_unix_nano DESC, trace_id LIMIT {{limit:UInt32}} OFFSET {{offset:UInt32}}",
         wheres.join(" AND "),
         having.join(" AND ")
+    );
+    // The page's agent states, when the audit's table is there.
+    let agents = if schema.agent_tables {
+        format!(
+            "LEFT JOIN (SELECT trace_id, groupArray(tuple(toString(agent_name), toString(state))) AS agents \
+             FROM {executions} FINAL WHERE trace_id IN (SELECT trace_id FROM listed) GROUP BY trace_id) AS a USING (trace_id)"
+        )
+    } else {
+        String::new()
+    };
+    let agents_col = if schema.agent_tables {
+        "agents"
+    } else {
+        "CAST([], 'Array(Tuple(String, String))') AS agents"
+    };
+    let sql = format!(
+        "WITH listed AS ({listed}) \
+         SELECT trace_id, root_name, services, start_time_unix_nano, duration_ns, span_count, error_count, {agents_col} \
+         FROM listed {agents} ORDER BY start_time_unix_nano DESC, trace_id"
     );
     let mut q = conn
         .client
@@ -117,6 +174,9 @@ pub async fn list_traces(conn: &Conn, f: &ListFilter) -> Result<Vec<TraceRow>, C
     }
     if let Some(t) = &f.text {
         q = q.param("text", t);
+    }
+    if let Some(st) = &f.state {
+        q = q.param("state", st);
     }
     conn.call(q.fetch_all::<TraceRow>()).await
 }

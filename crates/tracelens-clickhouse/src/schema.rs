@@ -99,9 +99,16 @@ pub async fn detect(conn: &Conn) -> Result<ServerSchema, ChError> {
 /// The otel_traces variant of the connection's database, or the error that
 /// says to run `tracelens migrate --otel`.
 pub async fn require_otel(conn: &Conn) -> Result<OtelSchema, ChError> {
-    detect(conn).await?.otel.ok_or_else(|| ChError::Missing {
-        database: conn.cfg.database.clone(),
-        what: "otel_traces table".into(),
-        otel: " --otel",
-    })
+    detect(conn).await?.require_otel(conn)
+}
+
+impl ServerSchema {
+    /// Its otel_traces, or the error that says how to create one.
+    pub fn require_otel(&self, conn: &Conn) -> Result<OtelSchema, ChError> {
+        self.otel.clone().ok_or_else(|| ChError::Missing {
+            database: conn.cfg.database.clone(),
+            what: "otel_traces table".into(),
+            otel: " --otel",
+        })
+    }
 }

@@ -1032,3 +1032,67 @@ async fn agent_events_and_performance_metrics_join_onto_the_fetched_spans() {
     let doc = serde_json::to_value(session.summary()).unwrap();
     assert_eq!(doc["traces"][0]["llm"]["input_tokens"], 900);
 }
+
+#[tokio::test]
+async fn the_list_shows_each_traces_agents_and_filters_by_state() {
+    use tracelens_clickhouse::list::{list_traces, ListFilter};
+    let (_db, c, _) = with_generated_traces("states").await;
+    let ds = tracelens_service::from_store(generated(), DatasetOptions::default());
+    tracelens_clickhouse::agent::import(&c, &ds, 1000)
+        .await
+        .unwrap();
+    let f = ListFilter {
+        from_s: 0,
+        to_s: 4_000_000_000,
+        limit: 100,
+        ..ListFilter::default()
+    };
+    let all = list_traces(&c, &f).await.unwrap();
+    assert_eq!(all.len(), ds.traces.len());
+    let states_of = |id: &str| -> Vec<(String, String)> {
+        let t = ds
+            .traces
+            .iter()
+            .position(|t| t.trace_id.to_string() == id)
+            .unwrap();
+        let mut v: Vec<(String, String)> = ds.analyses[t]
+            .agents
+            .iter()
+            .map(|a| (a.name.clone(), a.state.as_str().to_string()))
+            .collect();
+        v.sort();
+        v
+    };
+    for r in &all {
+        let mut got = r.agents.clone();
+        got.sort();
+        assert_eq!(got, states_of(&r.trace_id), "{}", r.trace_id);
+    }
+    let want: std::collections::BTreeSet<String> = all
+        .iter()
+        .filter(|r| states_of(&r.trace_id).iter().any(|(_, s)| s == "dead"))
+        .map(|r| r.trace_id.clone())
+        .collect();
+    assert!(!want.is_empty() && want.len() < all.len(), "{want:?}");
+    let dead = list_traces(
+        &c,
+        &ListFilter {
+            state: Some("dead".into()),
+            ..f.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let got: std::collections::BTreeSet<String> = dead.into_iter().map(|r| r.trace_id).collect();
+    assert_eq!(got, want);
+    let e = list_traces(
+        &c,
+        &ListFilter {
+            state: Some("asleep' OR 1=1 --".into()),
+            ..f
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("unknown state"), "{e}");
+}
