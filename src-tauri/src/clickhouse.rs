@@ -200,6 +200,8 @@ pub struct ChListArgs {
     #[serde(default)]
     state: String,
     limit: u32,
+    #[serde(default)]
+    offset: u32,
 }
 
 fn given(s: String) -> Option<String> {
@@ -225,7 +227,7 @@ pub async fn ch_traces(
         errors_only: filter.errors_only,
         state: given(filter.state),
         limit: filter.limit.clamp(1, 5000),
-        offset: 0,
+        offset: filter.offset,
     };
     tracelens_clickhouse::list::list_traces(&conn, &f)
         .await

@@ -96,7 +96,7 @@ export const clickhouse = {
 /** The stored-trace list's filters, applied by ClickHouse over the whole range. */
 export interface ChFilter {
   sinceS: number; text: string; minDurationNs: number; service: string; agent: string; userId: string;
-  errorsOnly: boolean; state: string; limit: number;
+  errorsOnly: boolean; state: string; limit: number; offset: number;
 }
 export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean; saved: string | null }
 export interface SavedConn { url: string; user: string; database: string; ca_cert: string }

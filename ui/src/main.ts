@@ -109,6 +109,7 @@ function renderList(): void {
   });
   $<HTMLElement>("#empty").hidden = traces.length > 0 || !local;
   $<HTMLElement>("#empty-stored").hidden = traces.length > 0 || local;
+  if (local) $<HTMLElement>("#more-stored").hidden = true;
   // Rebuilding rows that did not change would detach the row under a click
   // in progress (a blur that re-filters fires between mousedown and click).
   const key = `${current ?? ""}|${sortKey}${sortDir}|${shown.map((t) => t.trace_id + (incomplete.has(t.trace_id) ? "~" : "")).join(",")}`;
@@ -450,10 +451,11 @@ async function openStored(id: string): Promise<void> {
   }
 }
 
-const STORED_LIMIT = 500;
+const STORED_PAGE = 500;
 let listSeq = 0;
-/** Lists the stored traces matching every filter (ClickHouse computes it). */
-async function listStored(): Promise<void> {
+/** Lists the stored traces matching every filter (ClickHouse computes it);
+ * `more` appends the next page of older ones. */
+async function listStored(more = false): Promise<void> {
   if (chSince === null) return;
   const v = (sel: string) => $<HTMLInputElement>(sel).value;
   const seq = ++listSeq;
@@ -461,14 +463,16 @@ async function listStored(): Promise<void> {
     const rows = await clickhouse.traces({
       sinceS: chSince, text: filter.value, minDurationNs: parseDuration(minDur.value) ?? 0,
       service: v("#ch-service"), agent: v("#ch-agent"), userId: v("#ch-user-id"),
-      errorsOnly: $<HTMLInputElement>("#ch-errors").checked, state: $<HTMLSelectElement>("#ch-state").value, limit: STORED_LIMIT,
+      errorsOnly: $<HTMLInputElement>("#ch-errors").checked, state: $<HTMLSelectElement>("#ch-state").value,
+      limit: STORED_PAGE, offset: more ? traces.length : 0,
     });
     if (seq !== listSeq || chSince === null) return;
-    traces = rows.map(fromStored);
+    traces = more ? traces.concat(rows.map(fromStored)) : rows.map(fromStored);
     incomplete = new Map();
     shownKey = "";
     renderList();
-    say(`${rows.length} traces in ClickHouse${rows.length === STORED_LIMIT ? ` (the newest ${STORED_LIMIT}: narrow the filters for older ones)` : ""}`);
+    $<HTMLElement>("#more-stored").hidden = rows.length < STORED_PAGE;
+    say(`${traces.length} traces in ClickHouse${rows.length === STORED_PAGE ? " (older ones: the button below the list)" : ""}`);
   } catch (e) {
     if (seq === listSeq) fail(e);
   }
@@ -588,6 +592,7 @@ async function startDesktop(): Promise<void> {
   for (const sel of ["#ch-service", "#ch-agent", "#ch-user-id"]) $<HTMLInputElement>(sel).addEventListener("input", onListFilter);
   $<HTMLInputElement>("#ch-errors").addEventListener("change", () => void listStored());
   $<HTMLSelectElement>("#ch-state").addEventListener("change", () => void listStored());
+  $<HTMLButtonElement>("#more").addEventListener("click", () => void listStored(true));
   $<HTMLInputElement>("#ch-write").addEventListener("change", (e) => {
     const on = (e.target as HTMLInputElement).checked;
     void opener.liveWriteThrough(on).then(showLive).catch((err: unknown) => {

@@ -356,6 +356,28 @@ try {
     await c.until(async () => (await rows(c)) === 8, "the list back after clearing the search");
   });
 
+  // More stored traces than one page: the rest come on demand.
+  const many = join(home, "many.jsonl");
+  execFileSync(cli, ["generate", "--out", many, "--traces", "510", "--spans-per-trace", "3"], { stdio: "ignore" });
+  execFileSync(cli, ["migrate", "--clickhouse", chUrl, "--database", "paging", "--otel"], { stdio: "ignore" });
+  execFileSync(cli, ["import", many, "--clickhouse", chUrl, "--database", "paging", "--schema", "otel"], { stdio: "ignore" });
+  await journey("desktop: stored traces past one page load on demand", async () => {
+    const db = await c.find("#ch-database");
+    await c.js("document.querySelector('#ch-database').value = ''");
+    await c.type(db, "paging");
+    await c.click(await c.find("#ch-connect"));
+    await c.until(async () => (await rows(c)) === 500, "the first 500 stored traces");
+    expect(!(await c.js("return document.querySelector('#more-stored').hidden")), "no button for older traces");
+    await c.click(await c.find("#more"));
+    await c.until(async () => (await rows(c)) === 510, "all 510 after the next page");
+    expect(await c.js("return document.querySelector('#more-stored').hidden"), "the button stays after the last page");
+    // Back to the sample's database for the next journey.
+    await c.js("document.querySelector('#ch-database').value = ''");
+    await c.type(db, "app");
+    await c.click(await c.find("#ch-connect"));
+    await c.until(async () => (await rows(c)) === 8, "the sample's 8 stored traces again");
+  });
+
   await journey("desktop: a ClickHouse that dies is a clear error, and the app stays usable", async () => {
     front.kill("SIGKILL");
     await c.js("document.querySelector('#filter').value = ''; document.querySelector('#filter').dispatchEvent(new Event('input'))");
