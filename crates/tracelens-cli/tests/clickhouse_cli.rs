@@ -387,17 +387,10 @@ fn write_through_survives_clickhouse_stopping_and_a_restart_exactly_once() {
             e["trace_id"].as_str().unwrap(),
             e["span_id"].as_str().unwrap()
         ));
-        let want = [
-            "pending",
-            "running",
-            "completed",
-            "failed",
-            "timeout",
-            "dead",
-        ]
-        .iter()
-        .position(|s| e["state"] == *s)
-        .unwrap() as u64
+        let want = tracelens_clickhouse::list::STATES
+            .iter()
+            .position(|s| e["state"] == *s)
+            .unwrap() as u64
             + 1;
         assert_eq!(state, want, "{}", e["agent_name"]);
     }

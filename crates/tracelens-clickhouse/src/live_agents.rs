@@ -189,13 +189,9 @@ mod tests {
             let mut bytes = Vec::new();
             tracelens_formats::write_otlp_proto(&whole, &idx, &mut bytes).unwrap();
             let mut b = TraceStore::new();
-            tracelens_formats::read_from(
-                "part",
-                bytes.as_slice(),
-                None,
-                &mut b,
-                &Default::default(),
-            );
+            assert!(tracelens_formats::read_bytes("part", &bytes, &mut b)
+                .error
+                .is_none());
             tr.add(b);
             for r in tr.flush(None).agent_executions {
                 last.insert(r["span_id"].as_str().unwrap().to_string(), r);
@@ -223,7 +219,9 @@ mod tests {
         }]}]}]});
         let bytes = doc.to_string().into_bytes();
         let mut b = TraceStore::new();
-        tracelens_formats::read_from("t", bytes.as_slice(), None, &mut b, &Default::default());
+        assert!(tracelens_formats::read_bytes("t", &bytes, &mut b)
+            .error
+            .is_none());
         let mut tr = AgentTracker::new(1000);
         tr.add(b);
         let now = tr.flush(Some(3_000_000_000));

@@ -590,13 +590,7 @@ pub async fn fetch_trace_using(
 fn read_rows(name: &str, rows: &[SpanRow], store: &mut TraceStore) -> Result<(), ChError> {
     let doc = otlp_document(rows);
     let bytes = serde_json::to_vec(&doc).map_err(|e| ChError::Protocol(e.to_string()))?;
-    let rep = tracelens_formats::read_from(
-        name,
-        bytes.as_slice(),
-        Some(bytes.len() as u64),
-        store,
-        &tracelens_formats::ReadOptions::default(),
-    );
+    let rep = tracelens_formats::read_bytes(name, &bytes, store);
     match rep.error {
         Some(e) => Err(ChError::Protocol(format!(
             "rows did not read back as OTLP: {e}"

@@ -275,13 +275,7 @@ impl WriteThrough {
         // (a store is not Clone; the decoder runs at over 1M spans/s).
         if let Some(agents) = &self.agents {
             let mut copy = TraceStore::new();
-            let rep = tracelens_formats::read_from(
-                "write-through",
-                bytes.as_slice(),
-                Some(bytes.len() as u64),
-                &mut copy,
-                &tracelens_formats::ReadOptions::default(),
-            );
+            let rep = tracelens_formats::read_bytes("write-through", &bytes, &mut copy);
             if rep.error.is_none() {
                 agents.lock().unwrap_or_else(|p| p.into_inner()).add(copy);
             }
@@ -363,13 +357,7 @@ impl WriteThrough {
         let bytes = std::fs::read(path)
             .map_err(|e| ChError::Protocol(format!("{}: {e}", path.display())))?;
         let mut store = TraceStore::new();
-        let rep = tracelens_formats::read_from(
-            "spool",
-            bytes.as_slice(),
-            Some(bytes.len() as u64),
-            &mut store,
-            &tracelens_formats::ReadOptions::default(),
-        );
+        let rep = tracelens_formats::read_bytes("spool", &bytes, &mut store);
         if rep.error.is_some() && store.spans.is_empty() {
             // An unreadable spool file can never be sent: drop it.
             let _ = std::fs::remove_file(path);

@@ -81,6 +81,19 @@ async fn with_generated_traces(tag: &str) -> (String, Conn, TraceStore) {
     (db, c, store)
 }
 
+/// [`with_generated_traces`], with their agent rows imported too (as
+/// `import --schema both` does); also the dataset they came from.
+async fn with_generated_traces_and_agents(
+    tag: &str,
+) -> (String, Conn, TraceStore, tracelens_model::Dataset) {
+    let (db, c, store) = with_generated_traces(tag).await;
+    let ds = tracelens_service::from_store(generated(), DatasetOptions::default());
+    tracelens_clickhouse::agent::import(&c, &ds, 1000)
+        .await
+        .unwrap();
+    (db, c, store, ds)
+}
+
 #[tokio::test]
 async fn import_then_fetch_gives_the_summary_of_the_file_and_twice_adds_nothing() {
     let db = fresh_db("imp");
@@ -583,11 +596,7 @@ async fn agent_tables_hold_every_execution_event_and_llm_call_once() {
 
 #[tokio::test]
 async fn the_report_agrees_with_the_analyses() {
-    let (_, c, _) = with_generated_traces("report").await;
-    let ds = tracelens_service::from_store(generated(), DatasetOptions::default());
-    tracelens_clickhouse::agent::import(&c, &ds, 1000)
-        .await
-        .unwrap();
+    let (_, c, _, ds) = with_generated_traces_and_agents("report").await;
     let r = tracelens_clickhouse::report::report(&c, 0, 4_000_000_000, 5)
         .await
         .unwrap();
@@ -889,13 +898,9 @@ async fn https_with_an_internal_ca_works_and_an_untrusted_certificate_says_what_
 
 #[tokio::test]
 async fn agent_events_and_performance_metrics_join_onto_the_fetched_spans() {
-    let (_db, c, store) = with_generated_traces("join").await;
-    // The generated traces also in the agent tables (as `import --schema
-    // both` does): read back as their file, nothing counted twice.
-    let file = tracelens_service::from_store(generated(), DatasetOptions::default());
-    tracelens_clickhouse::agent::import(&c, &file, 1000)
-        .await
-        .unwrap();
+    // The generated traces also in the agent tables: read back as their
+    // file, nothing counted twice.
+    let (_db, c, store, file) = with_generated_traces_and_agents("join").await;
     let ids: std::collections::BTreeSet<String> =
         store.spans.iter().map(|s| s.trace_id.to_string()).collect();
     for id in &ids {
@@ -1036,11 +1041,7 @@ async fn agent_events_and_performance_metrics_join_onto_the_fetched_spans() {
 #[tokio::test]
 async fn the_list_shows_each_traces_agents_and_filters_by_state() {
     use tracelens_clickhouse::list::{list_traces, ListFilter};
-    let (_db, c, _) = with_generated_traces("states").await;
-    let ds = tracelens_service::from_store(generated(), DatasetOptions::default());
-    tracelens_clickhouse::agent::import(&c, &ds, 1000)
-        .await
-        .unwrap();
+    let (_db, c, _, ds) = with_generated_traces_and_agents("states").await;
     let f = ListFilter {
         from_s: 0,
         to_s: 4_000_000_000,

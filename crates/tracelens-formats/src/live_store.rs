@@ -110,13 +110,7 @@ impl LiveStore {
         let mut bytes = Vec::new();
         let mut fresh = TraceStore::new();
         if crate::write_otlp_proto(&*store, &keep, &mut bytes).is_ok() {
-            let _ = crate::read_from(
-                "live",
-                bytes.as_slice(),
-                Some(bytes.len() as u64),
-                &mut fresh,
-                &crate::ReadOptions::default(),
-            );
+            let _ = crate::read_bytes("live", &bytes, &mut fresh);
         }
         self.dropped_spans += (store.spans.len() - keep.len()) as u64;
         self.dropped_traces += gone.len() as u64;
@@ -151,13 +145,7 @@ mod tests {
         })).collect::<Vec<_>>()}]}]});
         let bytes = doc.to_string().into_bytes();
         let mut st = TraceStore::new();
-        let rep = crate::read_from(
-            "t",
-            bytes.as_slice(),
-            None,
-            &mut st,
-            &crate::ReadOptions::default(),
-        );
+        let rep = crate::read_bytes("t", &bytes, &mut st);
         assert!(rep.error.is_none());
         st
     }

@@ -103,6 +103,18 @@ pub fn read_path(path: &Path, store: &mut TraceStore, opts: &ReadOptions) -> Rea
     }
 }
 
+/// Reads bytes already in memory (a received body, a spool file, rows made
+/// into a document) into `store`, with the default options.
+pub fn read_bytes(name: &str, bytes: &[u8], store: &mut TraceStore) -> ReadReport {
+    read_from(
+        name,
+        bytes,
+        Some(bytes.len() as u64),
+        store,
+        &ReadOptions::default(),
+    )
+}
+
 /// Reads from any byte stream; `size` (when known) picks the JSON strategy.
 pub fn read_from(
     name: &str,
