@@ -29,7 +29,7 @@ use tracelens_service::Session;
 
 /// The write-through's spool limit and the spans it keeps to judge agents.
 const SPOOL_MAX_BYTES: u64 = 1 << 30;
-const AGENT_TRACKED_SPANS: usize = 500_000;
+const AGENT_TRACKED_SPANS: usize = 100_000;
 
 /// Where received spans are written, when the user asked for it.
 struct WriteTarget {

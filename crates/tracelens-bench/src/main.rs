@@ -7,6 +7,7 @@
 //! file in a fresh process and reports /proc/self/status figures.
 
 mod clickhouse;
+mod tracker;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
@@ -66,11 +67,28 @@ fn main() -> Result<()> {
             anyhow::ensure!(!o.url.is_empty(), "--url URL is required");
             clickhouse::run(o)
         }
-        _ => bail!("usage: tracelens-bench report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
+        Some("tracker") => {
+            let mut out = PathBuf::from("docs/benchmarks.md");
+            let mut runs = 21usize;
+            let mut sizes = vec![10_000usize, 100_000, 500_000];
+            let mut i = 2;
+            while i < args.len() {
+                let v = args.get(i + 1).context("missing value")?;
+                match args[i].as_str() {
+                    "--out" => out = v.into(),
+                    "--runs" => runs = v.parse()?,
+                    "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
+                    other => bail!("unknown option {other}"),
+                }
+                i += 2;
+            }
+            tracker::run(&out, runs, &sizes)
+        }
+        _ => bail!("usage: tracelens-bench tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
     }
 }
 
-fn status_kb(field: &str) -> u64 {
+pub(crate) fn status_kb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -447,9 +465,10 @@ fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    // The web UI's and ClickHouse's sections are measured separately: keep them.
+    // The sections measured by the other harnesses (web UI, ClickHouse, the
+    // receiver, the write-through tracker) are kept as they are.
     let prev = std::fs::read_to_string(out).unwrap_or_default();
-    for tag in ["ui-bench", "ch-bench"] {
+    for tag in ["ui-bench", "ch-bench", "rx-bench", "wt-bench"] {
         if let Some(sec) = section(&prev, tag) {
             s.push('\n');
             s.push_str(sec);

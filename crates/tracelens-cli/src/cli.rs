@@ -170,6 +170,10 @@ pub struct ReceiveArgs {
     /// Write spans to otel_traces only, not the agent tables.
     #[arg(long)]
     pub otel_only: bool,
+    /// Spans kept in memory to judge agent states for the agent tables
+    /// (whole traces, oldest evicted first; about 0.5 KB a span).
+    #[arg(long, default_value_t = 100_000)]
+    pub agent_spans: usize,
     /// The spool: batches wait here until ClickHouse has them (kept across
     /// restarts).
     #[arg(long, default_value = "tracelens-spool")]

@@ -268,10 +268,6 @@ fn desktop_app() -> Option<std::path::PathBuf> {
 
 /// Receives OTLP/HTTP until Ctrl-C or SIGTERM, recording to --out; prints
 /// the address at start (stdout) and the counts at the end.
-/// Spans the write-through keeps to judge agent states (oldest traces
-/// evicted first): as many as the app's live view keeps.
-const AGENT_TRACKED_SPANS: usize = 500_000;
-
 fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
     let cfg = tracelens_receiver::ReceiverConfig {
         addr: a.addr,
@@ -291,7 +287,7 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
             &a.spool,
             tracelens_clickhouse::spool::SpoolOptions {
                 max_bytes: a.spool_max_mib.max(1) << 20,
-                agent_spans: (!a.otel_only).then_some(AGENT_TRACKED_SPANS),
+                agent_spans: (!a.otel_only).then_some(a.agent_spans.max(1)),
             },
         )?),
         None => None,

@@ -2,21 +2,32 @@
 //! write-through. An agent's state needs its whole trace (its children, its
 //! heartbeats, the clock), and spans arrive in batches, so the spans are
 //! also kept in a bounded live store (oldest traces evicted first). Each
-//! `flush` rebuilds the store with "now" as the clock and returns the rows
-//! of agent_executions, agent_events and performance_metrics that are new or
-//! changed for the traces touched since the last flush, and for those whose
-//! agents were still running (they may have ended, or turned dead, since).
+//! `flush` builds the traces touched since the last flush, and those whose
+//! agents were still running (they may have ended, or turned dead, since),
+//! with "now" as the clock, and returns their rows of agent_executions,
+//! agent_events and performance_metrics that are new or changed. Only those
+//! traces are built (copied out through the protobuf writer and reader):
+//! a flush costs what arrived, not what is kept.
 //! agent_executions is a ReplacingMergeTree on (trace_id, span_id) by
 //! version, so a changed execution row replaces the earlier one.
 //!
 //! What was emitted is remembered per trace (a fingerprint per row identity)
 //! and forgotten with the trace when the bound evicts it.
+//!
+//! A flush judges at most `SLICE` traces and says whether more wait: a burst
+//! (a backfill, a restart of many senders) is worked through in short
+//! flushes, so the lock that `add` also takes is never held for long and
+//! receiving never waits on the judging.
 
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use tracelens_formats::LiveStore;
 use tracelens_model::{AgentState, Dataset, DatasetOptions, TraceId, TraceStore};
+
+/// Traces judged in one flush at most (about 5k spans of agent runs: the
+/// lock is held some tens of ms; docs/benchmarks.md, write-through tracker).
+pub const SLICE: usize = 50;
 
 /// Rows for the three tables.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize, PartialEq)]
@@ -39,8 +50,9 @@ pub struct AgentTracker {
     store: TraceStore,
     bound: LiveStore,
     dirty: HashSet<TraceId>,
-    /// Traces with an agent running (or pending) at the last flush.
-    running: HashSet<TraceId>,
+    /// Traces with an agent running (or pending) when last judged, in the
+    /// order they are judged again (each in turn: none starves).
+    running: std::collections::VecDeque<TraceId>,
     /// Per trace: row identity -> fingerprint of the row last emitted.
     emitted: HashMap<TraceId, HashMap<String, u64>>,
 }
@@ -76,9 +88,14 @@ impl AgentTracker {
             store: TraceStore::new(),
             bound: LiveStore::new(max_spans),
             dirty: HashSet::new(),
-            running: HashSet::new(),
+            running: std::collections::VecDeque::new(),
             emitted: HashMap::new(),
         }
+    }
+
+    /// Spans kept (for the benchmark and the counts).
+    pub fn spans(&self) -> usize {
+        self.store.spans.len()
     }
 
     /// Takes in a received batch.
@@ -94,36 +111,65 @@ impl AgentTracker {
         }
     }
 
+    /// Whether traces wait to be judged (a flush left some for the next).
+    pub fn pending(&self) -> bool {
+        !self.dirty.is_empty()
+    }
+
     /// The rows new or changed since the last flush, judged at `as_of_ns`
-    /// (the write-through passes now; `None` is the data's latest time).
+    /// (the write-through passes now; `None` is the data's latest time), for
+    /// at most `SLICE` traces: the touched ones first, then those still
+    /// running; the rest stay for the next flush (see `pending`).
     pub fn flush(&mut self, as_of_ns: Option<u64>) -> AgentRows {
-        let wanted: HashSet<TraceId> = self.dirty.union(&self.running).copied().collect();
-        self.dirty.clear();
+        let mut wanted: HashSet<TraceId> = self.dirty.iter().take(SLICE).copied().collect();
+        self.dirty.retain(|t| !wanted.contains(t));
+        while wanted.len() < SLICE {
+            match self.running.pop_front() {
+                Some(t) => {
+                    wanted.insert(t);
+                }
+                None => break,
+            }
+        }
+        self.running.retain(|t| !wanted.contains(t));
         if wanted.is_empty() {
             return AgentRows::default();
         }
+        let spans: Vec<u32> = (0..self.store.spans.len() as u32)
+            .filter(|&i| wanted.contains(&self.store.spans[i as usize].trace_id))
+            .collect();
+        let mut bytes = Vec::new();
+        let mut touched = TraceStore::new();
+        if tracelens_formats::write_otlp_proto(&self.store, &spans, &mut bytes).is_err()
+            || tracelens_formats::read_bytes("tracker", &bytes, &mut touched)
+                .error
+                .is_some()
+        {
+            // Our own encoding read back: a failure would be a bug; the
+            // traces are judged again at the next flush.
+            self.dirty.extend(wanted);
+            return AgentRows::default();
+        }
         let ds = Dataset::build(
-            std::mem::take(&mut self.store),
+            touched,
             DatasetOptions {
                 as_of_ns,
                 ..DatasetOptions::default()
             },
         );
-        let (execs, events, metrics) = crate::agent::rows_of(&ds, |t| wanted.contains(&t));
-        self.running = ds
-            .traces
-            .iter()
-            .zip(&ds.analyses)
-            .filter(|(tree, an)| {
-                wanted.contains(&tree.trace_id)
-                    && an
-                        .agents
+        let (execs, events, metrics) = crate::agent::rows(&ds);
+        // Still running: judged again later (they may end, or turn dead).
+        self.running.extend(
+            ds.traces
+                .iter()
+                .zip(&ds.analyses)
+                .filter(|(_, an)| {
+                    an.agents
                         .iter()
                         .any(|a| matches!(a.state, AgentState::Running | AgentState::Pending))
-            })
-            .map(|(tree, _)| tree.trace_id)
-            .collect();
-        self.store = ds.store;
+                })
+                .map(|(tree, _)| tree.trace_id),
+        );
         let mut out = AgentRows::default();
         for (table, rows, into) in [
             ("agent_executions", execs, &mut out.agent_executions),
@@ -205,6 +251,39 @@ mod tests {
             assert_eq!(got["state"], e["state"], "{}", e["agent_name"]);
             assert_eq!(got["version"], e["version"]);
         }
+    }
+
+    #[test]
+    fn a_burst_is_judged_in_slices_with_every_row_once() {
+        let st = tracelens_gen::generate(tracelens_gen::GenOptions {
+            traces: SLICE * 2 + 17,
+            spans_per_trace: 10,
+            seed: 4,
+        });
+        let ds = Dataset::build(
+            tracelens_gen::generate(tracelens_gen::GenOptions {
+                traces: SLICE * 2 + 17,
+                spans_per_trace: 10,
+                seed: 4,
+            }),
+            DatasetOptions::default(),
+        );
+        let (execs, events, metrics) = crate::agent::rows(&ds);
+        let as_of = Some(u64::MAX / 2);
+        let mut tr = AgentTracker::new(1_000_000);
+        tr.add(st);
+        let (mut flushes, mut n) = (0, 0);
+        loop {
+            n += tr.flush(as_of).len();
+            flushes += 1;
+            if !tr.pending() {
+                break;
+            }
+            assert!(flushes < 100, "never done");
+        }
+        assert_eq!(flushes, 3, "{} traces in slices of {SLICE}", SLICE * 2 + 17);
+        assert_eq!(n, execs.len() + events.len() + metrics.len());
+        assert!(tr.flush(as_of).is_empty());
     }
 
     #[test]

@@ -192,9 +192,18 @@ impl WriteThrough {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_nanos() as u64)
                 .ok();
-            let rows = agents.lock().unwrap_or_else(|p| p.into_inner()).flush(now);
+            let (rows, more) = {
+                let mut a = agents.lock().unwrap_or_else(|p| p.into_inner());
+                let rows = a.flush(now);
+                (rows, a.pending())
+            };
             if !rows.is_empty() {
                 self.spool_agent_rows(&rows);
+            }
+            // A backlog is worked through at once, a slice at a time; when
+            // stopping, to the end.
+            if more {
+                continue;
             }
             if stopping {
                 return;
