@@ -18,6 +18,19 @@ use std::time::Instant;
 use tracelens_formats::{read_path, ReadOptions};
 use tracelens_model::{Dataset, DatasetOptions, TraceStore};
 
+/// `--name value` pairs, in order.
+fn options(args: &[String]) -> Result<Vec<(&str, &String)>> {
+    args.chunks(2)
+        .map(|p| match p {
+            [k, v] => Ok((k.as_str(), v)),
+            _ => bail!(
+                "missing value for {}",
+                p.first().map(String::as_str).unwrap_or("")
+            ),
+        })
+        .collect()
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
@@ -27,17 +40,14 @@ fn main() -> Result<()> {
             let mut dir = PathBuf::from("target/bench-data");
             let mut runs = 5usize;
             let mut sizes = vec![10_000usize, 100_000, 1_000_000];
-            let mut i = 2;
-            while i < args.len() {
-                let v = args.get(i + 1).context("missing value")?;
-                match args[i].as_str() {
-                    "--out" => out = v.into(),
-                    "--dir" => dir = v.into(),
-                    "--runs" => runs = v.parse()?,
-                    "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
-                    other => bail!("unknown option {other}"),
+            for (k, v) in options(&args[2..])? {
+                match k {
+                "--out" => out = v.into(),
+                "--dir" => dir = v.into(),
+                "--runs" => runs = v.parse()?,
+                "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
+                other => bail!("unknown option {other}"),
                 }
-                i += 2;
             }
             report(&out, &dir, runs, &sizes)
         }
@@ -50,19 +60,16 @@ fn main() -> Result<()> {
                 out: PathBuf::from("docs/benchmarks.md"),
                 engine: "a ClickHouse server".into(),
             };
-            let mut i = 2;
-            while i < args.len() {
-                let v = args.get(i + 1).context("missing value")?;
-                match args[i].as_str() {
-                    "--url" => o.url = v.clone(),
-                    "--spans" => o.spans = v.parse()?,
-                    "--chunk" => o.chunk = v.parse()?,
-                    "--queries" => o.queries = v.parse()?,
-                    "--out" => o.out = v.into(),
-                    "--engine" => o.engine = v.clone(),
-                    other => bail!("unknown option {other}"),
+            for (k, v) in options(&args[2..])? {
+                match k {
+                "--url" => o.url = v.clone(),
+                "--spans" => o.spans = v.parse()?,
+                "--chunk" => o.chunk = v.parse()?,
+                "--queries" => o.queries = v.parse()?,
+                "--out" => o.out = v.into(),
+                "--engine" => o.engine = v.clone(),
+                other => bail!("unknown option {other}"),
                 }
-                i += 2;
             }
             anyhow::ensure!(!o.url.is_empty(), "--url URL is required");
             clickhouse::run(o)
@@ -71,16 +78,13 @@ fn main() -> Result<()> {
             let mut out = PathBuf::from("docs/benchmarks.md");
             let mut runs = 21usize;
             let mut sizes = vec![10_000usize, 100_000, 500_000];
-            let mut i = 2;
-            while i < args.len() {
-                let v = args.get(i + 1).context("missing value")?;
-                match args[i].as_str() {
-                    "--out" => out = v.into(),
-                    "--runs" => runs = v.parse()?,
-                    "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
-                    other => bail!("unknown option {other}"),
+            for (k, v) in options(&args[2..])? {
+                match k {
+                "--out" => out = v.into(),
+                "--runs" => runs = v.parse()?,
+                "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
+                other => bail!("unknown option {other}"),
                 }
-                i += 2;
             }
             tracker::run(&out, runs, &sizes)
         }

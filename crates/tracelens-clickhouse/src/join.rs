@@ -106,6 +106,14 @@ pub(crate) fn apply(
         .enumerate()
         .map(|(i, r)| (r.span_id.to_ascii_lowercase(), i))
         .collect();
+    // The trace's spans by id, once (a trace may hold thousands of calls).
+    let span_by_id: HashMap<SpanId, usize> = st
+        .spans
+        .iter()
+        .enumerate()
+        .filter(|(_, sp)| sp.trace_id == trace)
+        .map(|(i, sp)| (sp.span_id, i))
+        .collect();
     let span_of_node = |node: u32| -> Option<String> {
         let n = tree.nodes.get(node as usize)?;
         (n.span != NONE).then(|| st.spans[n.span as usize].span_id.to_string())
@@ -157,9 +165,10 @@ pub(crate) fn apply(
             continue;
         };
         // What the span says already, by any of the conventions' keys.
-        let sp = st.spans.iter().find(|sp| {
-            sp.trace_id == trace && sp.span_id.to_string() == m.span_id.to_ascii_lowercase()
-        });
+        let sp = SpanId::from_hex(&m.span_id)
+            .ok()
+            .and_then(|id| span_by_id.get(&id))
+            .map(|&i| &st.spans[i]);
         let facts = sp.map(|sp| SpanFacts::of(&ds.keys, st.attrs_of(sp.attrs)));
         let lacks = |f: Fact| facts.as_ref().is_none_or(|x| x.get(f).is_none());
         let r = &mut rows[i];
