@@ -117,7 +117,7 @@ export interface LiveStatus {
 }
 export interface WriteThroughStatus {
   target: string; written_spans: number; written_agent_rows: number; spooled_batches: number;
-  dropped_spans: number; dropped_agent_rows: number; retries: number; last_error: string | null;
+  dropped_spans: number; dropped_agent_rows: number; retries: number; unreadable_files: number; last_error: string | null;
 }
 export interface LoadStatus {
   loading: boolean; names: string[]; bytes_read: number; bytes_total: number;

@@ -554,6 +554,7 @@ function showLive(s: LiveStatus): void {
   $<HTMLElement>("#ch-write-status").textContent = ch
     ? `${ch.written_spans} spans and ${ch.written_agent_rows} agent rows written to ${ch.target}; ${ch.spooled_batches} batches spooled` +
       (ch.dropped_spans || ch.dropped_agent_rows ? `; ${ch.dropped_spans} spans and ${ch.dropped_agent_rows} agent rows dropped` : "") +
+      (ch.unreadable_files ? `; ${ch.unreadable_files} damaged spool files dropped` : "") +
       (ch.last_error ? `; ${ch.last_error}` : "")
     : "";
   b.title = s.error ? `live receiver off: ${s.error}` : `receiving at ${s.listening.join(", ")}`;

@@ -33,6 +33,9 @@ pub struct SpoolStats {
     pub written_agent_rows: AtomicU64,
     pub dropped_agent_rows: AtomicU64,
     pub retries: AtomicU64,
+    /// Spool files that could not be read back (damaged on disk): dropped,
+    /// since they can never be sent, and counted here.
+    pub unreadable_files: AtomicU64,
     pub last_error: Mutex<Option<String>>,
 }
 
@@ -47,6 +50,7 @@ impl SpoolStats {
             "written_agent_rows": g(&self.written_agent_rows),
             "dropped_agent_rows": g(&self.dropped_agent_rows),
             "retries": g(&self.retries),
+            "unreadable_files": g(&self.unreadable_files),
             "last_error": *self.last_error.lock().unwrap_or_else(|p| p.into_inner()),
         })
     }
@@ -368,9 +372,7 @@ impl WriteThrough {
         let mut store = TraceStore::new();
         let rep = tracelens_formats::read_bytes("spool", &bytes, &mut store);
         if rep.error.is_some() && store.spans.is_empty() {
-            // An unreadable spool file can never be sent: drop it.
-            let _ = std::fs::remove_file(path);
-            return Ok(0);
+            return Ok(self.drop_unreadable(path));
         }
         let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
         let otel = match schema {
@@ -388,6 +390,14 @@ impl WriteThrough {
         Ok(r.spans)
     }
 
+    /// A spool file that does not read back can never be sent: it is
+    /// removed and counted (nothing was sent from it: 0).
+    fn drop_unreadable(&self, path: &Path) -> u64 {
+        let _ = std::fs::remove_file(path);
+        self.stats.unreadable_files.fetch_add(1, Ordering::Relaxed);
+        0
+    }
+
     /// Rows for the audit's tables: inserted when the tables exist; when
     /// they do not, dropped and counted (waiting would hold up the spans).
     fn send_agent_rows(
@@ -400,9 +410,7 @@ impl WriteThrough {
         let bytes = std::fs::read(path)
             .map_err(|e| ChError::Protocol(format!("{}: {e}", path.display())))?;
         let Ok(rows) = serde_json::from_slice::<AgentRows>(&bytes) else {
-            // An unreadable spool file can never be sent: drop it.
-            let _ = std::fs::remove_file(path);
-            return Ok(0);
+            return Ok(self.drop_unreadable(path));
         };
         let present = match agent_tables {
             Some(p) => *p,
@@ -461,5 +469,38 @@ impl WriteThrough {
         wait(&self.flusher);
         self.stop.store(true, Ordering::Relaxed);
         wait(&self.sender);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn damaged_spool_files_are_dropped_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("0000000000000000.pb"),
+            b"\x0a\xff\xff garbage",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("0000000000000001.agent.json"), b"{not json").unwrap();
+        // No server needed: the files are read before anything is sent.
+        let conn = Conn::new(crate::ConnConfig::new("http://127.0.0.1:1")).unwrap();
+        let wt = WriteThrough::start(conn, dir.path().to_path_buf(), 1 << 20).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while wt.stats.unreadable_files.load(Ordering::Relaxed) < 2 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{}",
+                wt.stats.snapshot()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        wt.stop(Duration::from_secs(5));
+        assert_eq!(spool_files(dir.path()).len(), 0);
+        assert_eq!(wt.stats.snapshot()["unreadable_files"], 2);
+        assert_eq!(wt.stats.spooled_batches.load(Ordering::Relaxed), 0);
     }
 }
