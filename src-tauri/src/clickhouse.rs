@@ -68,18 +68,10 @@ pub struct ConnForm {
 
 /// The connection a form or a saved entry names, defaults filled in.
 fn target(c: &SavedConn) -> SavedConn {
-    let or = |s: &str, d: &str| {
-        let t = s.trim();
-        if t.is_empty() {
-            d.to_string()
-        } else {
-            t.to_string()
-        }
-    };
     SavedConn {
         url: c.url.trim().to_string(),
-        user: or(&c.user, "default"),
-        database: or(&c.database, "default"),
+        user: given(&c.user).unwrap_or_else(|| "default".into()),
+        database: given(&c.database).unwrap_or_else(|| "default".into()),
         ca_cert: c.ca_cert.trim().to_string(),
     }
 }
@@ -204,7 +196,8 @@ pub struct ChListArgs {
     offset: u32,
 }
 
-fn given(s: String) -> Option<String> {
+/// A form field's value, or none when left empty.
+fn given(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
 }
@@ -219,13 +212,13 @@ pub async fn ch_traces(
     let f = ListFilter {
         from_s,
         to_s,
-        text: given(filter.text),
+        text: given(&filter.text),
         min_duration_ns: filter.min_duration_ns,
-        service: given(filter.service),
-        agent: given(filter.agent),
-        user_id: given(filter.user_id),
+        service: given(&filter.service),
+        agent: given(&filter.agent),
+        user_id: given(&filter.user_id),
         errors_only: filter.errors_only,
-        state: given(filter.state),
+        state: given(&filter.state),
         limit: filter.limit.clamp(1, 5000),
         offset: filter.offset,
     };

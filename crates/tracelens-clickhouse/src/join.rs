@@ -101,12 +101,12 @@ pub(crate) fn apply(
         return joined;
     };
     let (tree, an, st) = (&ds.traces[t], &ds.analyses[t], &ds.store);
-    let row_of: HashMap<String, usize> = rows
+    // Rows and spans by span id (a trace may hold thousands of calls).
+    let row_of: HashMap<SpanId, usize> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.span_id.to_ascii_lowercase(), i))
+        .filter_map(|(i, r)| Some((SpanId::from_hex(&r.span_id).ok()?, i)))
         .collect();
-    // The trace's spans by id, once (a trace may hold thousands of calls).
     let span_by_id: HashMap<SpanId, usize> = st
         .spans
         .iter()
@@ -114,20 +114,21 @@ pub(crate) fn apply(
         .filter(|(_, sp)| sp.trace_id == trace)
         .map(|(i, sp)| (sp.span_id, i))
         .collect();
-    let span_of_node = |node: u32| -> Option<String> {
+    let span_of_node = |node: u32| -> Option<SpanId> {
         let n = tree.nodes.get(node as usize)?;
-        (n.span != NONE).then(|| st.spans[n.span as usize].span_id.to_string())
+        (n.span != NONE).then(|| st.spans[n.span as usize].span_id)
     };
     for e in events {
         let time_ns = e.ts_ns.max(0) as u64;
-        let target = match row_of.get(&e.span_id.to_ascii_lowercase()) {
+        let id = SpanId::from_hex(&e.span_id).ok();
+        let target = match id.and_then(|id| row_of.get(&id)) {
             Some(&i) => Some(i),
             None => LifecycleKind::parse(&e.event_type)
                 .and_then(|kind| {
                     let ev = ExternalEvent {
                         kind,
                         time_ns,
-                        span_id: SpanId::from_hex(&e.span_id).ok(),
+                        span_id: id,
                         agent_name: (!e.agent_name.is_empty()).then(|| e.agent_name.clone()),
                     };
                     place_event(st, tree, an, &ds.keys, &ev)
@@ -160,15 +161,13 @@ pub(crate) fn apply(
         joined.events += 1;
     }
     for m in metrics {
-        let Some(&i) = row_of.get(&m.span_id.to_ascii_lowercase()) else {
+        let id = SpanId::from_hex(&m.span_id).ok();
+        let Some(&i) = id.and_then(|id| row_of.get(&id)) else {
             joined.unplaced += 1;
             continue;
         };
         // What the span says already, by any of the conventions' keys.
-        let sp = SpanId::from_hex(&m.span_id)
-            .ok()
-            .and_then(|id| span_by_id.get(&id))
-            .map(|&i| &st.spans[i]);
+        let sp = id.and_then(|id| span_by_id.get(&id)).map(|&j| &st.spans[j]);
         let facts = sp.map(|sp| SpanFacts::of(&ds.keys, st.attrs_of(sp.attrs)));
         let lacks = |f: Fact| facts.as_ref().is_none_or(|x| x.get(f).is_none());
         let r = &mut rows[i];

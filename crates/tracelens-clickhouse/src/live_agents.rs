@@ -64,21 +64,22 @@ fn trace_of(row: &Value) -> Option<TraceId> {
 /// A row's identity within its table, and a fingerprint of its content.
 /// A running execution's duration grows with the clock: it is left out of
 /// the fingerprint, so only a change of state, end or version re-emits it.
-fn identity(table: &str, row: &Value) -> (String, u64) {
+fn identity(table: &str, row: &mut Value) -> (String, u64) {
     let s = |k: &str| row[k].as_str().unwrap_or_default().to_string();
     let id = match table {
         "agent_events" => format!("v|{}|{}|{}", s("span_id"), s("timestamp"), s("event_type")),
         "performance_metrics" => format!("m|{}", s("span_id")),
         _ => format!("e|{}", s("span_id")),
     };
-    let mut content = row.clone();
-    if table == "agent_executions" && row["end_time"].is_null() {
-        if let Some(o) = content.as_object_mut() {
-            o.remove("duration_ns");
-        }
-    }
+    // Left out while hashing, then put back (no copy of the row).
+    let growing = (table == "agent_executions" && row["end_time"].is_null())
+        .then(|| row.as_object_mut().and_then(|o| o.remove("duration_ns")))
+        .flatten();
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    content.to_string().hash(&mut h);
+    row.to_string().hash(&mut h);
+    if let (Some(d), Some(o)) = (growing, row.as_object_mut()) {
+        o.insert("duration_ns".into(), d);
+    }
     (id, h.finish())
 }
 
@@ -176,9 +177,9 @@ impl AgentTracker {
             ("agent_events", events, &mut out.agent_events),
             ("performance_metrics", metrics, &mut out.performance_metrics),
         ] {
-            for row in rows {
+            for mut row in rows {
                 let Some(t) = trace_of(&row) else { continue };
-                let (id, fp) = identity(table, &row);
+                let (id, fp) = identity(table, &mut row);
                 let seen = self.emitted.entry(t).or_default();
                 if seen.insert(id, fp) != Some(fp) {
                     into.push(row);

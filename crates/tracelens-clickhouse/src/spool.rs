@@ -222,20 +222,11 @@ impl WriteThrough {
     }
 
     fn spool_agent_rows(&self, rows: &AgentRows) {
-        let n = rows.len() as u64;
-        match serde_json::to_vec(rows) {
-            Ok(bytes) => {
-                if !self.spool_file(&bytes, Kind::AgentRows) {
-                    self.stats
-                        .dropped_agent_rows
-                        .fetch_add(n, Ordering::Relaxed);
-                }
-            }
-            Err(_) => {
-                self.stats
-                    .dropped_agent_rows
-                    .fetch_add(n, Ordering::Relaxed);
-            }
+        let spooled = serde_json::to_vec(rows).is_ok_and(|b| self.spool_file(&b, Kind::AgentRows));
+        if !spooled {
+            self.stats
+                .dropped_agent_rows
+                .fetch_add(rows.len() as u64, Ordering::Relaxed);
         }
     }
 
