@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-30}"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 mkdir -p fuzz/corpus
-for t in sniffed otlp_json otlp_proto otlp_framed jaeger zipkin; do
+for t in sniffed otlp_json otlp_json_scan otlp_proto otlp_framed jaeger zipkin; do
     mkdir -p "fuzz/corpus/$t"
     # Seed every corpus with the fixtures and the sample.
     cp tests/fixtures/* examples/agent-runs.jsonl "fuzz/corpus/$t/" 2>/dev/null || true

@@ -74,6 +74,23 @@ fn main() -> Result<()> {
             anyhow::ensure!(!o.url.is_empty(), "--url URL is required");
             clickhouse::run(o)
         }
+        Some("probe") => {
+            let file = PathBuf::from(args.get(2).context("probe FILE [--runs N]")?);
+            let mut runs = 5usize;
+            let mut only = None;
+            for (k, v) in options(&args[3..])? {
+                match k {
+                "--runs" => runs = v.parse()?,
+                // Only ingest on N threads, for a profiler.
+                "--only-threads" => only = Some(v.parse()?),
+                other => bail!("unknown option {other}"),
+                }
+            }
+            match only {
+                Some(n) => (0..runs).try_for_each(|_| ingest_threads(&file, Some(n)).map(|_| ())),
+                None => probe(&file, runs),
+            }
+        }
         Some("tracker") => {
             let mut out = PathBuf::from("docs/benchmarks.md");
             let mut runs = 21usize;
@@ -88,7 +105,7 @@ fn main() -> Result<()> {
             }
             tracker::run(&out, runs, &sizes)
         }
-        _ => bail!("usage: tracelens-bench tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
+        _ => bail!("usage: tracelens-bench tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | probe FILE [--runs N] [--only-threads N] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
     }
 }
 
@@ -185,6 +202,38 @@ fn ingest(file: &Path) -> Result<u64> {
         bail!("{e}");
     }
     Ok(store.spans.len() as u64)
+}
+
+/// Ingest with a given number of JSON threads (None: the default).
+fn ingest_threads(file: &Path, threads: Option<usize>) -> Result<u64> {
+    let mut store = TraceStore::new();
+    let opts = ReadOptions {
+        json_threads: threads,
+        ..ReadOptions::default()
+    };
+    let rep = read_path(file, &mut store, &opts);
+    if let Some(e) = rep.error {
+        bail!("{e}");
+    }
+    Ok(store.spans.len() as u64)
+}
+
+/// A quick look at one file while working on the readers: the floor, ingest
+/// on one thread and on every core, as medians and ratios of one run.
+fn probe(file: &Path, runs: usize) -> Result<()> {
+    let mb = std::fs::metadata(file)?.len() as f64 / 1e6;
+    let floor = time_runs(runs, || floor_jsonl(file))?;
+    let one = time_runs(runs, || ingest_threads(file, Some(1)).map(|_| ()))?;
+    let all = time_runs(runs, || ingest_threads(file, None).map(|_| ()))?;
+    println!(
+        "{mb:.1} MB: floor {:.0} MB/s; ingest 1 thread {:.0} MB/s ({:.0}% of floor); all cores {:.0} MB/s ({:.0}% of floor)",
+        mb / floor,
+        mb / one,
+        100.0 * floor / one,
+        mb / all,
+        100.0 * floor / all
+    );
+    Ok(())
 }
 
 fn node_baseline(file: &Path, runs: usize) -> Option<f64> {

@@ -52,6 +52,19 @@ impl ReadError {
         }
     }
 
+    /// The same error `by` lines further down, for a part of an input that
+    /// was parsed on its own as if it started at line 1.
+    pub fn lines_down(mut self, by: u64) -> Self {
+        if let ReadError::Corrupt {
+            position: Position::Line { line, .. },
+            ..
+        } = &mut self
+        {
+            *line += by;
+        }
+        self
+    }
+
     pub fn position(&self) -> Position {
         match self {
             ReadError::Corrupt { position, .. } => *position,

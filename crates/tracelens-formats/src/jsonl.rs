@@ -2,12 +2,18 @@
 //! on several threads, each chunk into a store of its own, and the stores are
 //! merged in input order: the result is the same as reading line by line,
 //! spans, warnings and error lines alike, only sooner. Memory stays bounded:
-//! the reader waits while every worker is busy.
+//! the reader waits while every worker is busy, and chunk buffers go back to
+//! the reader to be filled again.
+//!
+//! The reading thread feeds every worker, so it does as little as it can:
+//! large reads straight into a chunk buffer, one search for the last newline,
+//! no line counting (a worker counts its chunk's lines while it splits them,
+//! and the merge turns its error lines into the input's).
 
 use crate::error::{Position, ReadError};
-use crate::otlp_json::{read_traces_data, Ctx};
+use crate::otlp_json::{read_json_line, Ctx};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::Mutex;
 use tracelens_model::TraceStore;
@@ -15,76 +21,159 @@ use tracelens_model::TraceStore;
 /// Bytes of lines handed to a worker at a time.
 pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
 
-/// A run of whole lines and the number of the first.
+/// A run of whole lines (the last one may lack its newline at the end of
+/// the input).
 struct Chunk {
     seq: u64,
-    first_line: u64,
+    /// The buffer; the chunk is its first `len` bytes.
     bytes: Vec<u8>,
+    len: usize,
+    /// Whether the input ended (or failed) with this chunk.
+    last: bool,
 }
 
 /// A chunk parsed into a store of its own.
 struct Parsed {
     seq: u64,
     store: TraceStore,
+    /// Error lines counted from the chunk's first line as 1.
     errors: Vec<ReadError>,
+    lines: Lines,
     len: crate::lenient::Leniency,
     spans: u64,
+    /// The chunk's buffer, for the reader to fill again.
+    buffer: Vec<u8>,
 }
 
-/// Reads lines until `target` bytes or the end. A read error ends the input
-/// after the lines before it (which are returned with it).
-fn next_chunk(
-    r: &mut impl BufRead,
-    name: &str,
-    line_no: &mut u64,
-    seq: u64,
+/// How many lines a chunk held, and whether its last one lacked a newline.
+#[derive(Clone, Copy, Default)]
+struct Lines {
+    count: u64,
+    open_end: bool,
+}
+
+/// The reading side: the input, the start of a line cut at the end of the
+/// last chunk, and buffers handed back by the workers.
+struct Feed<R> {
+    r: R,
+    carry: Vec<u8>,
+    spare: Vec<Vec<u8>>,
     target: usize,
-) -> (Option<Chunk>, Option<ReadError>) {
-    let first_line = *line_no + 1;
-    let mut bytes = Vec::with_capacity(target.min(DEFAULT_CHUNK_BYTES) + (64 << 10));
-    let mut err = None;
-    while bytes.len() < target {
-        match r.read_until(b'\n', &mut bytes) {
-            Ok(0) => break,
-            Ok(_) => *line_no += 1,
-            Err(e) => {
-                err = Some(ReadError::corrupt(
-                    name,
-                    Position::Line {
-                        line: *line_no + 1,
-                        column: 1,
-                    },
-                    format!("read failed: {e}"),
-                ));
-                break;
+    seq: u64,
+}
+
+impl<R: Read> Feed<R> {
+    /// Reads about `target` bytes of whole lines: large reads straight into
+    /// the chunk, cut after its last newline, the start of the line that was
+    /// cut carried into the next chunk. A line longer than `target` makes a
+    /// longer chunk. A read error ends the input after what came before it.
+    ///
+    /// A buffer is zeroed once, when it is made or grows, and then reused:
+    /// `read_to_end` would zero every read's room again (the readers it
+    /// goes through cannot say they write every byte).
+    fn next_chunk(&mut self) -> (Option<Chunk>, Option<std::io::Error>) {
+        let target = self.target;
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        let room = (target + (64 << 10)).max(self.carry.len() + (64 << 10));
+        if bytes.len() < room {
+            bytes.resize(room, 0);
+        }
+        let mut filled = self.carry.len();
+        bytes[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
+        let mut err = None;
+        // Bytes before this hold no newline (once the chunk is full).
+        let mut searched = 0;
+        let mut last = false;
+        loop {
+            if filled >= target {
+                if let Some(nl) = memchr::memrchr(b'\n', &bytes[searched..filled]) {
+                    let cut = searched + nl + 1;
+                    self.carry.extend_from_slice(&bytes[cut..filled]);
+                    filled = cut;
+                    break;
+                }
+                searched = filled;
+            }
+            if filled == bytes.len() {
+                // A line longer than the buffer: make room for more of it.
+                bytes.resize(bytes.len() * 2, 0);
+            }
+            // Small targets (tests) read small pieces, so that chunks stay small.
+            let end = bytes.len().min(filled + target.max(1));
+            match self.r.read(&mut bytes[filled..end]) {
+                Ok(0) => {
+                    last = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    err = Some(e);
+                    last = true;
+                    break;
+                }
             }
         }
+        let seq = self.seq;
+        self.seq += 1;
+        if filled == 0 {
+            self.spare.push(bytes);
+            return (None, err);
+        }
+        let chunk = Chunk {
+            seq,
+            bytes,
+            len: filled,
+            last,
+        };
+        (Some(chunk), err)
     }
-    let chunk = (!bytes.is_empty()).then_some(Chunk {
-        seq,
-        first_line,
-        bytes,
-    });
-    (chunk, err)
 }
 
-/// Parses every line of `chunk` into `ctx`; returns the lines that failed.
-fn parse_chunk(name: &str, chunk: &Chunk, ctx: &mut Ctx<'_>) -> Vec<ReadError> {
+/// Parses every line of `bytes` into `ctx`, the first being line
+/// `first_line`; returns the lines that failed and how many there were.
+fn parse_chunk(
+    name: &str,
+    bytes: &[u8],
+    first_line: u64,
+    ctx: &mut Ctx<'_>,
+) -> (Vec<ReadError>, Lines) {
     let mut errors = Vec::new();
-    for (i, line) in chunk.bytes.split(|&b| b == b'\n').enumerate() {
+    let mut start = 0;
+    let mut count = 0u64;
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        let line = &bytes[start..end];
+        let at = first_line + count;
+        if end < bytes.len() || !line.is_empty() {
+            count += 1;
+        }
+        start = end + 1;
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        let mut de = serde_json::Deserializer::from_slice(line);
-        if let Err(e) = read_traces_data(ctx, &mut de).and_then(|_| de.end()) {
-            errors.push(crate::jsonval::error_at(
-                name,
-                chunk.first_line + i as u64,
-                &e,
-            ));
+        if let Err(e) = read_json_line(ctx, line) {
+            errors.push(crate::jsonval::error_at(name, at, &e));
         }
     }
-    errors
+    let open_end = bytes.last().is_some_and(|&b| b != b'\n');
+    (errors, Lines { count, open_end })
+}
+
+/// The error for a read that failed after `lines` lines of the input.
+fn read_failed(name: &str, lines: Lines, e: &std::io::Error) -> ReadError {
+    // A line cut by the failure is the line it failed in.
+    let line = if lines.open_end {
+        lines.count
+    } else {
+        lines.count + 1
+    };
+    ReadError::corrupt(
+        name,
+        Position::Line { line, column: 1 },
+        format!("read failed: {e}"),
+    )
 }
 
 /// Reads OTLP/JSON Lines from `reader` into `ctx`, pushing each bad line's
@@ -97,29 +186,35 @@ pub fn read(
     threads: usize,
     mut on_error: impl FnMut(ReadError),
 ) -> Result<(), ReadError> {
-    let mut r = BufReader::with_capacity(1 << 20, reader);
-    let mut line_no = 0u64;
-    let chunk_bytes = chunk_bytes.max(1);
-    let (first, err) = next_chunk(&mut r, name, &mut line_no, 0, chunk_bytes);
+    let mut feed = Feed {
+        r: reader,
+        carry: Vec::new(),
+        spare: Vec::new(),
+        target: chunk_bytes.max(1),
+        seq: 0,
+    };
+    let (first, mut err) = feed.next_chunk();
+    let mut lines = Lines::default();
     let Some(first) = first else {
-        return err.map_or(Ok(()), Err);
+        return err.map_or(Ok(()), |e| Err(read_failed(name, lines, &e)));
     };
     // A small input, or one thread: no pool.
-    if threads < 2 || err.is_some() || first.bytes.len() < chunk_bytes {
+    if threads < 2 || first.last {
         let mut chunk = Some(first);
-        let mut err = err;
-        let mut seq = 0;
         while let Some(c) = chunk.take() {
-            parse_chunk(name, &c, ctx)
-                .into_iter()
-                .for_each(&mut on_error);
-            if err.is_some() {
+            let (errors, n) = parse_chunk(name, &c.bytes[..c.len], lines.count + 1, ctx);
+            errors.into_iter().for_each(&mut on_error);
+            lines = Lines {
+                count: lines.count + n.count,
+                open_end: n.open_end,
+            };
+            if c.last {
                 break;
             }
-            seq += 1;
-            (chunk, err) = next_chunk(&mut r, name, &mut line_no, seq, chunk_bytes);
+            feed.spare.push(c.bytes);
+            (chunk, err) = feed.next_chunk();
         }
-        return err.map_or(Ok(()), Err);
+        return err.map_or(Ok(()), |e| Err(read_failed(name, lines, &e)));
     }
 
     let source = ctx.source;
@@ -139,8 +234,11 @@ pub fn read(
                 };
                 let Ok(chunk) = next else { return };
                 let mut store = TraceStore::new();
+                // Room for the chunk's spans at a typical few hundred bytes
+                // each, so the arenas are not copied as they grow.
+                store.reserve_spans(chunk.len / 512);
                 let mut local = Ctx::new(&mut store, source);
-                let errors = parse_chunk(name, &chunk, &mut local);
+                let (errors, lines) = parse_chunk(name, &chunk.bytes[..chunk.len], 1, &mut local);
                 let len = std::mem::take(&mut local.len);
                 let spans = local.spans_read;
                 drop(local);
@@ -148,8 +246,10 @@ pub fn read(
                     seq: chunk.seq,
                     store,
                     errors,
+                    lines,
                     len,
                     spans,
+                    buffer: chunk.bytes,
                 };
                 if done_tx.send(parsed).is_err() {
                     return;
@@ -160,37 +260,102 @@ pub fn read(
 
         let mut pending: BTreeMap<u64, Parsed> = BTreeMap::new();
         let mut next_seq = 0u64;
-        let mut merge_ready = |pending: &mut BTreeMap<u64, Parsed>, ctx: &mut Ctx<'_>| {
-            while let Some(p) = pending.remove(&next_seq) {
-                ctx.store.absorb(p.store);
-                ctx.len.absorb(p.len);
-                ctx.spans_read += p.spans;
-                p.errors.into_iter().for_each(&mut on_error);
-                next_seq += 1;
-            }
-        };
+        let mut merge_ready =
+            |pending: &mut BTreeMap<u64, Parsed>, ctx: &mut Ctx<'_>, feed: &mut Feed<_>| {
+                while let Some(p) = pending.remove(&next_seq) {
+                    ctx.store.absorb(p.store);
+                    ctx.len.absorb(p.len);
+                    ctx.spans_read += p.spans;
+                    let before = lines.count;
+                    p.errors
+                        .into_iter()
+                        .for_each(|e| on_error(e.lines_down(before)));
+                    lines = Lines {
+                        count: before + p.lines.count,
+                        open_end: p.lines.open_end,
+                    };
+                    feed.spare.push(p.buffer);
+                    next_seq += 1;
+                }
+            };
         let mut chunk = Some(first);
-        let mut err = None;
-        let mut seq = 0u64;
         while let Some(c) = chunk.take() {
+            let last = c.last;
             if work_tx.send(c).is_err() {
                 break;
             }
             while let Ok(p) = done_rx.try_recv() {
                 pending.insert(p.seq, p);
             }
-            merge_ready(&mut pending, ctx);
-            if err.is_some() {
+            merge_ready(&mut pending, ctx, &mut feed);
+            if last {
                 break;
             }
-            seq += 1;
-            (chunk, err) = next_chunk(&mut r, name, &mut line_no, seq, chunk_bytes);
+            (chunk, err) = feed.next_chunk();
         }
         drop(work_tx);
         for p in done_rx.iter() {
             pending.insert(p.seq, p);
-            merge_ready(&mut pending, ctx);
+            merge_ready(&mut pending, ctx, &mut feed);
         }
-        err.map_or(Ok(()), Err)
+        err.map_or(Ok(()), |e| Err(read_failed(name, lines, &e)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Gives `data`, then fails.
+    struct FailsAfter<'a>(&'a [u8]);
+    impl Read for FailsAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let n = buf.len().min(self.0.len()).min(7);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn line(span: u8) -> String {
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"01","spanId":"{span:02x}","name":"s"}}]}}]}}]}}"#
+        )
+    }
+
+    fn read_with(data: &[u8], chunk: usize, threads: usize) -> (usize, Vec<String>, String) {
+        let mut store = TraceStore::new();
+        let mut ctx = Ctx::new(&mut store, 0);
+        let mut errors = Vec::new();
+        let end = read("in", FailsAfter(data), &mut ctx, chunk, threads, |e| {
+            errors.push(e.to_string())
+        });
+        drop(ctx);
+        (store.spans.len(), errors, end.unwrap_err().to_string())
+    }
+
+    #[test]
+    fn a_failing_read_keeps_the_lines_before_and_names_the_line() {
+        // Three whole lines, a blank one, and half of the fifth.
+        let whole = format!("{}\n{}\n{}\n\n", line(1), line(2), line(3));
+        let cut = &line(4)[..20];
+        let data = format!("{whole}{cut}");
+        for (chunk, threads) in [(1 << 20, 1), (40, 1), (40, 2), (1, 2)] {
+            let (spans, errors, end) = read_with(data.as_bytes(), chunk, threads);
+            assert_eq!(spans, 3, "chunk {chunk}, threads {threads}");
+            assert_eq!(errors.len(), 1, "the cut line: {errors:?}");
+            assert!(errors[0].starts_with("in: line 5,"), "{errors:?}");
+            assert_eq!(end, "in: line 5, column 1: read failed: disk on fire");
+        }
+        // Failing right after a newline: the next line is where it failed.
+        for (chunk, threads) in [(1 << 20, 1), (40, 2)] {
+            let (spans, errors, end) = read_with(whole.as_bytes(), chunk, threads);
+            assert_eq!((spans, errors.len()), (3, 0));
+            assert_eq!(end, "in: line 5, column 1: read failed: disk on fire");
+        }
+    }
 }

@@ -18,6 +18,8 @@ mod proto_wire;
 pub mod read;
 pub mod sniff;
 mod sym_cache;
+#[doc(hidden)]
+pub mod testing;
 pub mod write;
 pub mod write_proto;
 pub mod zipkin;

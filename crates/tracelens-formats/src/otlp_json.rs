@@ -12,6 +12,8 @@
 //! integers, unknown keys ignored. Lenient on what real producers get wrong
 //! (enum names, base64 ids, snake_case keys, bare values), counted in [`Leniency`].
 
+mod scan;
+
 use crate::lenient::{decode_id_text, Leniency};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -36,6 +38,10 @@ pub struct Ctx<'s> {
     pub(crate) scratch_links: Vec<Link>,
     /// The protobuf decoder's cache of recently interned strings.
     pub(crate) sym_cache: crate::sym_cache::SymCache,
+    /// Whether JSON lines try the fast scanner first ([`read_json_line`]).
+    pub(crate) fast: bool,
+    /// Lines the fast scanner gave to the general reader.
+    pub(crate) general_lines: u64,
 }
 
 impl<'s> Ctx<'s> {
@@ -52,8 +58,33 @@ impl<'s> Ctx<'s> {
             scratch_events: Vec::new(),
             scratch_links: Vec::new(),
             sym_cache: crate::sym_cache::SymCache::default(),
+            fast: true,
+            general_lines: 0,
         }
     }
+}
+
+/// Reads one JSON value that is all of `line` (a line of JSON Lines, or a
+/// whole document in memory): with the fast scanner ([`scan`]) when it
+/// takes the line, else with the general reader, after taking back what
+/// the scanner had added. Both give the same store; only the general reader
+/// reports errors and leniency, so its error is the one returned.
+pub(crate) fn read_json_line(ctx: &mut Ctx<'_>, line: &[u8]) -> Result<(), serde_json::Error> {
+    if ctx.fast {
+        let mark = ctx.store.mark();
+        let len = ctx.len.clone();
+        let spans_read = ctx.spans_read;
+        if scan::read_line(ctx, line).is_ok() {
+            return Ok(());
+        }
+        ctx.store.rollback(mark);
+        ctx.len = len;
+        ctx.spans_read = spans_read;
+        ctx.cur_scope = 0;
+        ctx.general_lines += 1;
+    }
+    let mut de = serde_json::Deserializer::from_slice(line);
+    read_traces_data(ctx, &mut de).and_then(|_| de.end())
 }
 
 /// Parses one JSON value (a TracesData / ExportTraceServiceRequest document or
@@ -176,7 +207,7 @@ macro_rules! keys {
     ($name:ident { $($v:ident = $camel:literal $(| $snake:literal)?),* $(,)? }) => {
         #[derive(Clone, Copy, PartialEq, Eq, Debug)]
         enum $name { $($v,)* Other }
-        impl $name {
+        impl KeySet for $name {
             fn parse(b: &[u8]) -> Key<$name> {
                 $(if b == $camel.as_bytes() { return Key($name::$v, false); })*
                 $($(if b == $snake.as_bytes() { return Key($name::$v, true); })?)*
@@ -208,6 +239,11 @@ macro_rules! keys {
 
 /// A matched key and whether it came in snake_case.
 struct Key<T>(T, bool);
+
+/// The keys of one OTLP object, matched from their raw bytes.
+trait KeySet: Sized {
+    fn parse(b: &[u8]) -> Key<Self>;
+}
 
 /// Reads the next key, counting snake_case spellings.
 fn next_key<'de, A: MapAccess<'de>, T>(

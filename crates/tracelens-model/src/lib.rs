@@ -32,6 +32,6 @@ pub use classify::{Phase, SpanClass};
 pub use dataset::{Dataset, DatasetOptions};
 pub use ids::{SpanId, TraceId};
 pub use span::{Event, Link, LinkKind, Range, Resource, Scope, Span, SpanKind, StatusCode};
-pub use store::{Sym, TraceStore, INTERN_MAX_LEN};
+pub use store::{StoreMark, Sym, TraceStore, INTERN_MAX_LEN};
 pub use tree::{fmt_ns, NodeFlags, TraceTree, NONE};
 pub use warning::{Warning, WarningKind};

@@ -75,6 +75,28 @@ pub struct TraceStore {
     scope_index: hashbrown::HashMap<u64, Vec<u32>>,
 }
 
+/// The length of every table of a store at one moment ([`TraceStore::mark`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreMark {
+    spans: usize,
+    attrs: usize,
+    events: usize,
+    links: usize,
+    resources: usize,
+    scopes: usize,
+    warnings: usize,
+}
+
+/// Drops index `i` from the content-hash index entry `h`.
+fn unindex(index: &mut hashbrown::HashMap<u64, Vec<u32>>, h: u64, i: u32) {
+    if let Some(v) = index.get_mut(&h) {
+        v.retain(|&x| x != i);
+        if v.is_empty() {
+            index.remove(&h);
+        }
+    }
+}
+
 impl Default for TraceStore {
     fn default() -> Self {
         Self::new()
@@ -276,6 +298,52 @@ impl TraceStore {
         idx
     }
 
+    /// Where every table ends now, so that a reader can take back what it
+    /// added since (see [`TraceStore::rollback`]).
+    pub fn mark(&self) -> StoreMark {
+        StoreMark {
+            spans: self.spans.len(),
+            attrs: self.attrs.len(),
+            events: self.events.len(),
+            links: self.links.len(),
+            resources: self.resources.len(),
+            scopes: self.scopes.len(),
+            warnings: self.warnings.len(),
+        }
+    }
+
+    /// Removes every span, attribute, event, link, resource, scope and
+    /// warning added since `m`, as if they had never been read. Used by a
+    /// reader that tries a fast path and, when the input turns out to need
+    /// the general one, reads the same part again. Strings interned since
+    /// stay interned: nothing points at them, and they cost only their text.
+    /// Changes made since to items that were already there are not undone:
+    /// a reader must only append.
+    pub fn rollback(&mut self, m: StoreMark) {
+        self.spans.truncate(m.spans);
+        self.attrs.truncate(m.attrs);
+        self.events.truncate(m.events);
+        self.links.truncate(m.links);
+        self.warnings.truncate(m.warnings);
+        // Resources and scopes are also in their content-hash index.
+        let m_resources = m.resources.max(1);
+        while self.resources.len() > m_resources {
+            let i = (self.resources.len() - 1) as u32;
+            if let Some(r) = self.resources.pop() {
+                let h = content_hash(&r.attrs, &[r.schema_url]);
+                unindex(&mut self.resource_index, h, i);
+            }
+        }
+        let m_scopes = m.scopes.max(1);
+        while self.scopes.len() > m_scopes {
+            let i = (self.scopes.len() - 1) as u32;
+            if let Some(sc) = self.scopes.pop() {
+                let h = content_hash(&sc.attrs, &[sc.name, sc.version]);
+                unindex(&mut self.scope_index, h, i);
+            }
+        }
+    }
+
     /// The service name of a span, "" when its resource has none.
     pub fn service_of(&self, span: &Span) -> &str {
         let r = self
@@ -373,5 +441,63 @@ impl TraceStore {
     /// all spans: the benchmark's "attribute payload" to subtract.
     pub fn attribute_payload_bytes(&self) -> usize {
         self.attrs.iter().map(|a| a.value.payload_bytes()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::warning::WarningKind;
+
+    fn kv(store: &mut TraceStore, k: &str, v: &str) -> Attr {
+        let key = store.intern(k);
+        let value = store.str_value(v);
+        Attr { key, value }
+    }
+
+    #[test]
+    fn rollback_takes_back_what_was_added_and_forgets_its_index() {
+        let mut store = TraceStore::new();
+        let a = kv(&mut store, "service.name", "kept");
+        let kept = store.add_resource(Box::new([a.clone()]), store.empty());
+        let name = store.intern("scope");
+        let kept_scope = store.add_scope(name, store.empty(), Box::new([]));
+        let before = store.mark();
+
+        let b = kv(&mut store, "service.name", "taken back");
+        let r = store.add_resource(Box::new([b.clone()]), store.empty());
+        let other = store.intern("other");
+        let sc = store.add_scope(other, store.empty(), Box::new([]));
+        assert_eq!(
+            store.add_resource(Box::new([a.clone()]), store.empty()),
+            kept
+        );
+        store.spans.push(Span::blank(store.empty(), sc, 0));
+        store.push_attrs([b.clone()]);
+        store.warnings.push(Warning::new(WarningKind::Lenient, "x"));
+        assert!(r > kept && sc > kept_scope);
+
+        store.rollback(before);
+        assert_eq!(store.mark(), before);
+        // Adding the same again makes a new entry at the same index, and
+        // the index no longer points past the end.
+        assert_eq!(store.add_resource(Box::new([b]), store.empty()), r);
+        assert_eq!(store.add_scope(other, store.empty(), Box::new([])), sc);
+        assert_eq!(store.add_resource(Box::new([a]), store.empty()), kept);
+        assert_eq!(
+            store.add_scope(name, store.empty(), Box::new([])),
+            kept_scope
+        );
+    }
+
+    #[test]
+    fn rollback_never_removes_the_empty_resource_and_scope() {
+        let mut store = TraceStore::new();
+        let mut m = store.mark();
+        m.resources = 0;
+        m.scopes = 0;
+        store.rollback(m);
+        assert_eq!(store.resources.len(), 1);
+        assert_eq!(store.scopes.len(), 1);
     }
 }
