@@ -394,7 +394,10 @@ fn scanner_vs_serde(file: &Path, runs: usize) -> Result<(f64, f64)> {
         anyhow::ensure!(!fast || general == 0, "{general} lines left the fast path");
         Ok(())
     };
-    Ok((time_runs(runs, || read(true))?, time_runs(runs, || read(false))?))
+    Ok((
+        time_runs(runs, || read(true))?,
+        time_runs(runs, || read(false))?,
+    ))
 }
 
 fn store_clone(file: &Path) -> Result<TraceStore> {
@@ -487,7 +490,10 @@ fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
     writeln!(w, "## Ingest\n")?;
     writeln!(w, "Ingest reads the file into the model on every core; \"1 thread\" is the same with one parsing thread, against the floor's one thread.\n")?;
     writeln!(w, "| spans | OTLP/JSON MB | ingest MB/s | ingest spans/s | floor MB/s | ingest / floor | 1 thread MB/s | 1 thread / floor | node JSON.parse MB/s | protobuf MB | protobuf spans/s |")?;
-    writeln!(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    writeln!(
+        w,
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )?;
     for r in rows {
         writeln!(
             w,
@@ -509,7 +515,10 @@ fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
     }
     writeln!(w, "\n### The fast scanner against the serde reader\n")?;
     writeln!(w, "Plain OTLP/JSON lines go through a scanner written for the schema (crates/tracelens-formats/src/otlp_json/scan.rs); anything else (lenient or damaged lines) goes through the serde reader, which is also what every line went through before. Both read the same file from memory on one thread, into the model; every line of these inputs took the fast path.\n")?;
-    writeln!(w, "| spans | serde reader MB/s | fast scanner MB/s | speed-up |")?;
+    writeln!(
+        w,
+        "| spans | serde reader MB/s | fast scanner MB/s | speed-up |"
+    )?;
     writeln!(w, "|---:|---:|---:|---:|")?;
     for r in rows {
         writeln!(

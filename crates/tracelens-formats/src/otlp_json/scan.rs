@@ -751,9 +751,7 @@ fn any_value(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<AttrValue> {
             AnyKey::BoolValue => AttrValue::Bool(s.bool_value()?),
             AnyKey::IntValue => AttrValue::Int(s.i64_value()?),
             AnyKey::DoubleValue => AttrValue::Double(s.f64_value()?),
-            AnyKey::ArrayValue => {
-                AttrValue::Array(values(s, ctx, any_value)?.into())
-            }
+            AnyKey::ArrayValue => AttrValue::Array(values(s, ctx, any_value)?.into()),
             AnyKey::KvlistValue => AttrValue::KvList(values(s, ctx, key_value)?.into()),
             AnyKey::BytesValue => {
                 let text = s.string()?;
