@@ -50,6 +50,23 @@ fn fixtures_read_the_same_both_ways() {
     // reader, and its warnings must be the same.
     let line = one_line(&std::fs::read(fixture("otlp-lenient.json")).unwrap());
     assert_eq!(both_ways(&line), 1);
+    // As documents, as they are committed (all but the lenient one
+    // pretty-printed).
+    let mut pretty = 0;
+    for (name, general) in [
+        ("otlp-spec-example.json", 0),
+        ("otlp-every-field.json", 0),
+        ("hostile-markup.json", 0),
+        ("otlp-lenient.json", 1),
+    ] {
+        let doc = std::fs::read(fixture(name)).unwrap();
+        pretty += usize::from(doc.iter().filter(|&&b| b == b'\n').count() > 3);
+        match tracelens_formats::testing::fast_and_general_document(&doc) {
+            Ok(n) => assert_eq!(n, general, "{name}"),
+            Err(diff) => panic!("{diff}"),
+        }
+    }
+    assert_eq!(pretty, 3);
 }
 
 /// A line with one span whose fields are `fields` (a JSON object body).

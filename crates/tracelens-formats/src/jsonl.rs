@@ -11,7 +11,7 @@
 //! and the merge turns its error lines into the input's).
 
 use crate::error::{Position, ReadError};
-use crate::otlp_json::{read_json_line, Ctx};
+use crate::otlp_json::{read_json_bytes, Ctx};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::mpsc::{channel, sync_channel};
@@ -153,7 +153,7 @@ fn parse_chunk(
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        if let Err(e) = read_json_line(ctx, line) {
+        if let Err(e) = read_json_bytes(ctx, line) {
             errors.push(crate::jsonval::error_at(name, at, &e));
         }
     }

@@ -38,7 +38,7 @@ pub struct Ctx<'s> {
     pub(crate) scratch_links: Vec<Link>,
     /// The protobuf decoder's cache of recently interned strings.
     pub(crate) sym_cache: crate::sym_cache::SymCache,
-    /// Whether JSON lines try the fast scanner first ([`read_json_line`]).
+    /// Whether JSON lines try the fast scanner first ([`read_json_bytes`]).
     pub(crate) fast: bool,
     /// Lines the fast scanner gave to the general reader.
     pub(crate) general_lines: u64,
@@ -69,7 +69,7 @@ impl<'s> Ctx<'s> {
 /// takes the line, else with the general reader, after taking back what
 /// the scanner had added. Both give the same store; only the general reader
 /// reports errors and leniency, so its error is the one returned.
-pub(crate) fn read_json_line(ctx: &mut Ctx<'_>, line: &[u8]) -> Result<(), serde_json::Error> {
+pub(crate) fn read_json_bytes(ctx: &mut Ctx<'_>, line: &[u8]) -> Result<(), serde_json::Error> {
     if ctx.fast {
         let mark = ctx.store.mark();
         let len = ctx.len.clone();

@@ -352,8 +352,7 @@ fn read_json_document(
                 file: name.to_string(),
                 source: e,
             })?;
-            let mut de = serde_json::Deserializer::from_slice(&buf);
-            read_traces_data(ctx, &mut de).and_then(|_| de.end())
+            crate::otlp_json::read_json_bytes(ctx, &buf)
         }
         _ => {
             let mut de =

@@ -1,7 +1,7 @@
 //! Test support shared by the cross-crate tests and the fuzz targets: not
 //! part of the API.
 
-use crate::otlp_json::{read_json_line, Ctx};
+use crate::otlp_json::{read_json_bytes, Ctx};
 use std::fmt::Write as _;
 use tracelens_model::{AttrValue, Range, TraceStore};
 
@@ -13,15 +13,31 @@ pub fn read_lines(
     bytes: &[u8],
     fast: bool,
 ) -> (Vec<crate::ReadError>, u64) {
+    read_values(store, bytes, fast, true)
+}
+
+/// Reads in memory on this thread, each line a JSON value (`lines`) or all
+/// of `bytes` one JSON document.
+fn read_values(
+    store: &mut TraceStore,
+    bytes: &[u8],
+    fast: bool,
+    lines: bool,
+) -> (Vec<crate::ReadError>, u64) {
     let source = store.add_source("test");
     let mut ctx = Ctx::new(store, source);
     ctx.fast = fast;
     let mut errors = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+    let parts: Vec<&[u8]> = if lines {
+        bytes.split(|&b| b == b'\n').collect()
+    } else {
+        vec![bytes]
+    };
+    for (i, line) in parts.into_iter().enumerate() {
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        if let Err(e) = read_json_line(&mut ctx, line) {
+        if let Err(e) = read_json_bytes(&mut ctx, line) {
             errors.push(crate::jsonval::error_at("test", 1 + i as u64, &e));
         }
     }
@@ -36,10 +52,19 @@ pub fn read_lines(
 /// content and the errors by text. `Ok` holds the number of lines the
 /// scanner gave to the general reader; `Err` says where the two differ.
 pub fn fast_and_general(bytes: &[u8]) -> Result<u64, String> {
+    compare(bytes, true)
+}
+
+/// The same for `bytes` as one JSON document (pretty-printed, say).
+pub fn fast_and_general_document(bytes: &[u8]) -> Result<u64, String> {
+    compare(bytes, false)
+}
+
+fn compare(bytes: &[u8], lines: bool) -> Result<u64, String> {
     let mut fast = TraceStore::new();
-    let (fast_errors, general) = read_lines(&mut fast, bytes, true);
+    let (fast_errors, general) = read_values(&mut fast, bytes, true, lines);
     let mut slow = TraceStore::new();
-    let (slow_errors, _) = read_lines(&mut slow, bytes, false);
+    let (slow_errors, _) = read_values(&mut slow, bytes, false, lines);
     let errs =
         |e: Vec<crate::ReadError>| -> Vec<String> { e.iter().map(|e| e.to_string()).collect() };
     let (fe, se) = (errs(fast_errors), errs(slow_errors));

@@ -101,31 +101,37 @@ impl<'a> Scan<'a> {
         Ok(())
     }
 
+    /// Whether another member of the object or array being read follows
+    /// (then the cursor is at it), or its `close` byte ends it. JSON's
+    /// commas: none before the first member, one before each other one.
+    #[inline]
+    fn more(&mut self, first: &mut bool, close: u8) -> R<bool> {
+        self.ws();
+        match self.peek() {
+            Some(c) if c == close => {
+                self.i += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            _ if *first => {
+                *first = false;
+                Ok(true)
+            }
+            Some(b',') => {
+                self.i += 1;
+                self.ws();
+                Ok(true)
+            }
+            _ => Err(Bail),
+        }
+    }
+
     /// The next key of an object entered with `open(b'{')`, or `None` at its
     /// end. Leaves the cursor at the key's value. Keys with escapes bail.
     #[inline]
     fn next_key(&mut self, first: &mut bool) -> R<Option<&'a [u8]>> {
-        self.ws();
-        if !*first {
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                }
-                Some(b'}') => {
-                    self.i += 1;
-                    self.depth -= 1;
-                    return Ok(None);
-                }
-                _ => return Err(Bail),
-            }
-        } else {
-            *first = false;
-            if self.peek() == Some(b'}') {
-                self.i += 1;
-                self.depth -= 1;
-                return Ok(None);
-            }
+        if !self.more(first, b'}')? {
+            return Ok(None);
         }
         self.eat(b'"')?;
         let start = self.i;
@@ -144,30 +150,7 @@ impl<'a> Scan<'a> {
     /// leaves the cursor at it.
     #[inline]
     fn next_elem(&mut self, first: &mut bool) -> R<bool> {
-        self.ws();
-        if !*first {
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                    Ok(true)
-                }
-                Some(b']') => {
-                    self.i += 1;
-                    self.depth -= 1;
-                    Ok(false)
-                }
-                _ => Err(Bail),
-            }
-        } else {
-            *first = false;
-            if self.peek() == Some(b']') {
-                self.i += 1;
-                self.depth -= 1;
-                return Ok(false);
-            }
-            Ok(true)
-        }
+        self.more(first, b']')
     }
 
     /// A string value, borrowed from the line when it has no escapes.
@@ -333,27 +316,19 @@ impl<'a> Scan<'a> {
         parse_u64(text)
     }
 
-    /// A signed integer as `Num<I64>` takes it.
+    /// A signed integer as `Num<I64>` takes it: decimal text within i64,
+    /// or a JSON integer, negative within i64 (serde_json's visit_i64),
+    /// positive within u64 (visit_u64) and clamped as there.
     fn i64_value(&mut self) -> R<i64> {
-        if self.peek() == Some(b'"') {
+        let quoted = self.peek() == Some(b'"');
+        let text = if quoted {
             let start = self.i + 1;
             self.string()?;
-            let text = self.s.get(start..self.i - 1).ok_or(Bail)?;
-            return match text.strip_prefix('-') {
-                Some(d) => {
-                    let v = parse_u64(d)?;
-                    if v <= i64::MAX as u64 + 1 {
-                        Ok((v as i64).wrapping_neg())
-                    } else {
-                        Err(Bail)
-                    }
-                }
-                None => i64::try_from(parse_u64(text)?).map_err(|_| Bail),
-            };
-        }
-        let t = self.number()?;
-        match t.strip_prefix('-') {
-            // A JSON integer within i64 (serde_json's visit_i64).
+            self.s.get(start..self.i - 1).ok_or(Bail)?
+        } else {
+            self.number()?
+        };
+        match text.strip_prefix('-') {
             Some(d) => {
                 let v = parse_u64(d)?;
                 if v <= i64::MAX as u64 + 1 {
@@ -362,8 +337,8 @@ impl<'a> Scan<'a> {
                     Err(Bail)
                 }
             }
-            // A JSON integer within u64 (visit_u64), clamped as there.
-            None => Ok(parse_u64(t)?.min(i64::MAX as u64) as i64),
+            None if quoted => i64::try_from(parse_u64(text)?).map_err(|_| Bail),
+            None => Ok(parse_u64(text)?.min(i64::MAX as u64) as i64),
         }
     }
 
@@ -483,18 +458,27 @@ fn id(s: &mut Scan<'_>, ctx: &mut Ctx<'_>, bytes: usize) -> R<u128> {
     Ok(decode_id_text(text, bytes, &mut ctx.len).unwrap_or(0))
 }
 
+/// Reads an array, `elem` reading each element.
+#[inline]
+fn each(
+    s: &mut Scan<'_>,
+    ctx: &mut Ctx<'_>,
+    mut elem: impl FnMut(&mut Scan<'_>, &mut Ctx<'_>) -> R<()>,
+) -> R<()> {
+    s.open(b'[')?;
+    let mut f = true;
+    while s.next_elem(&mut f)? {
+        elem(s, ctx)?;
+    }
+    Ok(())
+}
+
 fn traces_data(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<()> {
     s.open(b'{')?;
     let mut first = true;
     while let Some(k) = s.next_key(&mut first)? {
         match key::<TopKey>(ctx, k) {
-            TopKey::ResourceSpans => {
-                s.open(b'[')?;
-                let mut f = true;
-                while s.next_elem(&mut f)? {
-                    resource_spans(s, ctx)?;
-                }
-            }
+            TopKey::ResourceSpans => each(s, ctx, resource_spans)?,
             TopKey::Other => s.skip()?,
         }
     }
@@ -510,13 +494,7 @@ fn resource_spans(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<()> {
     while let Some(k) = s.next_key(&mut first)? {
         match key::<ResKey>(ctx, k) {
             ResKey::Resource => attrs = Some(resource(s, ctx)?),
-            ResKey::ScopeSpans | ResKey::LibrarySpans => {
-                s.open(b'[')?;
-                let mut f = true;
-                while s.next_elem(&mut f)? {
-                    scope_spans(s, ctx)?;
-                }
-            }
+            ResKey::ScopeSpans | ResKey::LibrarySpans => each(s, ctx, scope_spans)?,
             ResKey::SchemaUrl => schema = Some(intern(s, ctx)?),
             ResKey::Other => s.skip()?,
         }
@@ -552,13 +530,7 @@ fn scope_spans(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<()> {
                     sp.scope = idx;
                 }
             }
-            ScopeSpansKey::Spans => {
-                s.open(b'[')?;
-                let mut f = true;
-                while s.next_elem(&mut f)? {
-                    span(s, ctx)?;
-                }
-            }
+            ScopeSpansKey::Spans => each(s, ctx, span)?,
             ScopeSpansKey::Other => s.skip()?,
         }
     }
@@ -606,8 +578,8 @@ fn span(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<()> {
                 span.end_ns = (e != 0).then_some(e);
             }
             SpanKey::Attributes => span.attrs = attrs_to_arena(s, ctx)?,
-            SpanKey::Events => span.events = events_to_arena(s, ctx)?,
-            SpanKey::Links => span.links = links_to_arena(s, ctx)?,
+            SpanKey::Events => span.events = to_arena(s, ctx, |st| &mut st.events, event)?,
+            SpanKey::Links => span.links = to_arena(s, ctx, |st| &mut st.links, link)?,
             SpanKey::Status => (span.status, span.status_message) = status(s, ctx)?,
             SpanKey::Flags => span.flags = s.u64_value()? as u32,
             SpanKey::Other => s.skip()?,
@@ -618,38 +590,26 @@ fn span(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<()> {
     Ok(())
 }
 
-/// An array of KeyValue appended to the attribute arena.
+/// An array of `T` appended to its arena in the store (`arena`); yields
+/// the range. Elements may push to other arenas while they are read (an
+/// event's attributes), never to this one, so the run stays contiguous.
+fn to_arena<T>(
+    s: &mut Scan<'_>,
+    ctx: &mut Ctx<'_>,
+    arena: fn(&mut TraceStore) -> &mut Vec<T>,
+    elem: fn(&mut Scan<'_>, &mut Ctx<'_>) -> R<T>,
+) -> R<Range> {
+    let start = arena(ctx.store).len();
+    each(s, ctx, |s, ctx| {
+        let x = elem(s, ctx)?;
+        arena(ctx.store).push(x);
+        Ok(())
+    })?;
+    Ok(TraceStore::range_from(start, arena(ctx.store).len()))
+}
+
 fn attrs_to_arena(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<Range> {
-    let start = ctx.store.attrs.len();
-    s.open(b'[')?;
-    let mut f = true;
-    while s.next_elem(&mut f)? {
-        let a = key_value(s, ctx)?;
-        ctx.store.attrs.push(a);
-    }
-    Ok(TraceStore::range_from(start, ctx.store.attrs.len()))
-}
-
-fn events_to_arena(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<Range> {
-    let start = ctx.store.events.len();
-    s.open(b'[')?;
-    let mut f = true;
-    while s.next_elem(&mut f)? {
-        let e = event(s, ctx)?;
-        ctx.store.events.push(e);
-    }
-    Ok(TraceStore::range_from(start, ctx.store.events.len()))
-}
-
-fn links_to_arena(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<Range> {
-    let start = ctx.store.links.len();
-    s.open(b'[')?;
-    let mut f = true;
-    while s.next_elem(&mut f)? {
-        let l = link(s, ctx)?;
-        ctx.store.links.push(l);
-    }
-    Ok(TraceStore::range_from(start, ctx.store.links.len()))
+    to_arena(s, ctx, |st| &mut st.attrs, key_value)
 }
 
 fn event(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<Event> {
@@ -711,12 +671,20 @@ fn status(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<(StatusCode, Sym)> {
 
 /// An array of KeyValue collected (resource and scope attributes, kvlists).
 fn key_values(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<Vec<Attr>> {
+    collect(s, ctx, key_value)
+}
+
+/// An array read into a vector, `elem` reading each element.
+fn collect<T>(
+    s: &mut Scan<'_>,
+    ctx: &mut Ctx<'_>,
+    elem: fn(&mut Scan<'_>, &mut Ctx<'_>) -> R<T>,
+) -> R<Vec<T>> {
     let mut out = Vec::new();
-    s.open(b'[')?;
-    let mut f = true;
-    while s.next_elem(&mut f)? {
-        out.push(key_value(s, ctx)?);
-    }
+    each(s, ctx, |s, ctx| {
+        out.push(elem(s, ctx)?);
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -770,21 +738,14 @@ fn any_value(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<AttrValue> {
 fn values<T>(
     s: &mut Scan<'_>,
     ctx: &mut Ctx<'_>,
-    mut elem: impl FnMut(&mut Scan<'_>, &mut Ctx<'_>) -> R<T>,
+    elem: fn(&mut Scan<'_>, &mut Ctx<'_>) -> R<T>,
 ) -> R<Vec<T>> {
     let mut out = Vec::new();
     s.open(b'{')?;
     let mut first = true;
     while let Some(k) = s.next_key(&mut first)? {
         match key::<ValuesKey>(ctx, k) {
-            ValuesKey::Values => {
-                out = Vec::new();
-                s.open(b'[')?;
-                let mut f = true;
-                while s.next_elem(&mut f)? {
-                    out.push(elem(s, ctx)?);
-                }
-            }
+            ValuesKey::Values => out = collect(s, ctx, elem)?,
             ValuesKey::Other => s.skip()?,
         }
     }
