@@ -593,6 +593,7 @@ fn span(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<()> {
 /// An array of `T` appended to its arena in the store (`arena`); yields
 /// the range. Elements may push to other arenas while they are read (an
 /// event's attributes), never to this one, so the run stays contiguous.
+#[inline]
 fn to_arena<T>(
     s: &mut Scan<'_>,
     ctx: &mut Ctx<'_>,
@@ -675,6 +676,7 @@ fn key_values(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<Vec<Attr>> {
 }
 
 /// An array read into a vector, `elem` reading each element.
+#[inline]
 fn collect<T>(
     s: &mut Scan<'_>,
     ctx: &mut Ctx<'_>,
@@ -735,6 +737,7 @@ fn any_value(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<AttrValue> {
 }
 
 /// `{"values": [...]}` of an arrayValue or a kvlistValue.
+#[inline]
 fn values<T>(
     s: &mut Scan<'_>,
     ctx: &mut Ctx<'_>,
