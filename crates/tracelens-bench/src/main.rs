@@ -195,17 +195,9 @@ fn floor_jsonl(file: &Path) -> Result<()> {
     }
 }
 
-fn ingest(file: &Path) -> Result<u64> {
-    let mut store = TraceStore::new();
-    let rep = read_path(file, &mut store, &ReadOptions::default());
-    if let Some(e) = rep.error {
-        bail!("{e}");
-    }
-    Ok(store.spans.len() as u64)
-}
-
-/// Ingest with a given number of JSON threads (None: the default).
-fn ingest_threads(file: &Path, threads: Option<usize>) -> Result<u64> {
+/// A file read into a store with `threads` JSON threads (None: the
+/// default, every core); an error if it does not read whole.
+fn load(file: &Path, threads: Option<usize>) -> Result<TraceStore> {
     let mut store = TraceStore::new();
     let opts = ReadOptions {
         json_threads: threads,
@@ -215,7 +207,12 @@ fn ingest_threads(file: &Path, threads: Option<usize>) -> Result<u64> {
     if let Some(e) = rep.error {
         bail!("{e}");
     }
-    Ok(store.spans.len() as u64)
+    Ok(store)
+}
+
+/// Ingest as timed: the spans read (the store is dropped inside the run).
+fn ingest_threads(file: &Path, threads: Option<usize>) -> Result<u64> {
+    Ok(load(file, threads)?.spans.len() as u64)
 }
 
 /// A quick look at one file while working on the readers: the floor, ingest
@@ -343,19 +340,17 @@ fn report(out: &Path, dir: &Path, runs: usize, sizes: &[usize]) -> Result<()> {
         eprintln!("measuring {n}...");
         let mut spans = 0;
         let json_s = time_runs(runs, || {
-            spans = ingest(&json)?;
+            spans = ingest_threads(&json, None)?;
             Ok(())
         })?;
         let json1_s = time_runs(runs, || ingest_threads(&json, Some(1)).map(|_| ()))?;
         let floor_s = time_runs(runs, || floor_jsonl(&json))?;
         let (scan_s, serde_s) = scanner_vs_serde(&json, runs)?;
         let node_s = node_baseline(&json, runs);
-        let proto_s = time_runs(runs, || ingest(&proto).map(|_| ()))?;
-        let mut store = TraceStore::new();
-        read_path(&json, &mut store, &ReadOptions::default());
+        let proto_s = time_runs(runs, || ingest_threads(&proto, None).map(|_| ()))?;
         let mut build_t = Vec::new();
         for _ in 0..runs.max(1) {
-            let s = store_clone(&json)?;
+            let s = load(&json, None)?;
             let t = Instant::now();
             let ds = Dataset::build(s, DatasetOptions::default());
             build_t.push(t.elapsed().as_secs_f64());
@@ -398,15 +393,6 @@ fn scanner_vs_serde(file: &Path, runs: usize) -> Result<(f64, f64)> {
         time_runs(runs, || read(true))?,
         time_runs(runs, || read(false))?,
     ))
-}
-
-fn store_clone(file: &Path) -> Result<TraceStore> {
-    let mut store = TraceStore::new();
-    let rep = read_path(file, &mut store, &ReadOptions::default());
-    if let Some(e) = rep.error {
-        bail!("{e}");
-    }
-    Ok(store)
 }
 
 /// Each target against the largest size measured, stated plainly.

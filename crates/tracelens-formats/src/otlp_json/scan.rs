@@ -298,14 +298,19 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// A string's text as it stands between its quotes, escapes undecoded
+    /// (for numbers given as text: an escape in one is not a digit).
+    fn raw_string(&mut self) -> R<&'a str> {
+        let start = self.i + 1;
+        self.string()?;
+        self.s.get(start..self.i - 1).ok_or(Bail)
+    }
+
     /// An unsigned integer as the general reader's `Num<U64>` takes it:
     /// decimal text or a plain JSON integer. Anything else bails.
     fn u64_value(&mut self) -> R<u64> {
         let text = if self.peek() == Some(b'"') {
-            let start = self.i + 1;
-            self.string()?;
-            // The raw text between the quotes: an escape in it is not a digit.
-            self.s.get(start..self.i - 1).ok_or(Bail)?
+            self.raw_string()?
         } else {
             let t = self.number()?;
             if t.starts_with('-') {
@@ -322,9 +327,7 @@ impl<'a> Scan<'a> {
     fn i64_value(&mut self) -> R<i64> {
         let quoted = self.peek() == Some(b'"');
         let text = if quoted {
-            let start = self.i + 1;
-            self.string()?;
-            self.s.get(start..self.i - 1).ok_or(Bail)?
+            self.raw_string()?
         } else {
             self.number()?
         };
@@ -345,10 +348,8 @@ impl<'a> Scan<'a> {
     /// An enum as its integer (the general reader's `EnumVal::Int`). Not
     /// `-0`: serde_json reads that as a float, which an enum refuses.
     fn enum_value(&mut self) -> R<i64> {
-        if let Some(b'"' | b'-') = self.peek() {
-            if self.b.get(self.i..self.i + 2) == Some(b"-0") || self.peek() == Some(b'"') {
-                return Err(Bail);
-            }
+        if self.peek() == Some(b'"') || self.b.get(self.i..self.i + 2) == Some(b"-0") {
+            return Err(Bail);
         }
         self.i64_value()
     }
