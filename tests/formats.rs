@@ -623,3 +623,62 @@ fn cancelling_mid_read_stops_every_format_promptly() {
         );
     }
 }
+
+#[test]
+fn one_bad_jaeger_span_or_trace_costs_only_itself() {
+    let span = |id: u32, name: &str| {
+        format!(
+            r#"{{"traceID":"{id:032x}","spanID":"{id:016x}","operationName":{name},"startTime":1700000000000000,"duration":5,"processID":"p1"}}"#
+        )
+    };
+    let trace = |spans: Vec<String>| {
+        format!(
+            r#"{{"spans":[{}],"processes":{{"p1":{{"serviceName":"svc"}}}}}}"#,
+            spans.join(",")
+        )
+    };
+    // 100 spans, one with a null name (kept, nameless) and one whose name
+    // is a number (left out); then a trace whose spans are not a list;
+    // then a good trace.
+    let mut first: Vec<String> = (1..=98).map(|i| span(1, &format!("\"s{i}\""))).collect();
+    for (i, s) in first.iter_mut().enumerate() {
+        *s = s.replace(
+            &format!("\"spanID\":\"{:016x}\"", 1),
+            &format!("\"spanID\":\"{:016x}\"", i + 1),
+        );
+    }
+    first.push(span(1, "null").replace(
+        "\"spanID\":\"0000000000000001\"",
+        "\"spanID\":\"00000000000000aa\"",
+    ));
+    first.push(span(1, "42").replace(
+        "\"spanID\":\"0000000000000001\"",
+        "\"spanID\":\"00000000000000bb\"",
+    ));
+    let doc = format!(
+        r#"{{"data":[{},{{"spans":"oops"}},{}]}}"#,
+        trace(first),
+        trace(vec![span(3, "\"last\"")])
+    );
+    let (ds, rep) = read_bytes("bad-span.json", doc.as_bytes());
+    assert_eq!(rep.format, Some(Format::Jaeger));
+    assert_eq!(ds.traces.len(), 2, "the trace after the bad one is read");
+    assert_eq!(
+        rep.spans, 100,
+        "98 good, the nameless one, and the last trace's"
+    );
+    assert_eq!(rep.error_count, 2, "{:?}", rep.error);
+    let warnings: Vec<String> = ds.warnings.iter().map(|w| w.message.clone()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("bad-span.json: 1 Jaeger span could not be read")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("bad-span.json: Jaeger trace 2 could not be read")),
+        "{warnings:?}"
+    );
+}

@@ -207,6 +207,8 @@ pub struct ImportArgs {
     pub batch: usize,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub limits: InputLimitArgs,
 }
 
 #[derive(Args, Debug)]
@@ -220,6 +222,33 @@ pub struct InputArgs {
     /// Skew below this many milliseconds is not reported.
     #[arg(long, default_value_t = 1.0)]
     pub skew_tolerance_ms: f64,
+    #[command(flatten)]
+    pub limits: InputLimitArgs,
+}
+
+/// Bounds on what one input may cost (docs/security.md).
+#[derive(Args, Debug, Clone, Copy)]
+pub struct InputLimitArgs {
+    /// The largest JSON line, framed message or protobuf record held whole,
+    /// in MiB; a longer one is skipped and reported.
+    #[arg(long, default_value_t = 128, value_name = "MIB")]
+    pub max_record_mib: u64,
+    /// Lift every input bound (record size, decompression ratio), for a
+    /// real file larger than they allow.
+    #[arg(long)]
+    pub no_input_limits: bool,
+}
+
+impl InputLimitArgs {
+    pub fn read_limits(self) -> tracelens_formats::ReadLimits {
+        if self.no_input_limits {
+            return tracelens_formats::ReadLimits::unlimited();
+        }
+        tracelens_formats::ReadLimits {
+            max_record: self.max_record_mib.saturating_mul(1 << 20),
+            ..tracelens_formats::ReadLimits::default()
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -268,10 +297,14 @@ pub struct TreeArgs {
 pub struct ServeArgs {
     /// Trace files (none: an empty inspector).
     pub files: Vec<PathBuf>,
-    /// Address to listen on; port 0 picks a free one. Loopback unless you
-    /// mean to share the traces (the token still guards them).
+    /// Address to listen on; port 0 picks a free one. A non-loopback
+    /// address needs --allow-remote.
     #[arg(long, default_value = "127.0.0.1:0")]
     pub addr: std::net::SocketAddr,
+    /// Serve on a non-loopback address: anyone who can reach it and has the
+    /// token sees the traces, and the token travels in the clear (HTTP).
+    #[arg(long)]
+    pub allow_remote: bool,
     /// The built web UI to serve (default: $TRACELENS_UI_DIR, else ui/dist
     /// beside the binary's checkout or the current directory).
     #[arg(long)]
@@ -282,6 +315,8 @@ pub struct ServeArgs {
     /// Skew below this many milliseconds is not reported.
     #[arg(long, default_value_t = 1.0)]
     pub skew_tolerance_ms: f64,
+    #[command(flatten)]
+    pub limits: InputLimitArgs,
 }
 
 #[derive(Args, Debug)]

@@ -70,6 +70,7 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
         files: a.files.clone(),
         format: None,
         skew_tolerance_ms: 1.0,
+        limits: a.limits,
     };
     let mut loaded = crate::commands::load(&input)?;
     let code = crate::commands::report_errors(&mut loaded)?;
@@ -324,7 +325,7 @@ pub fn write_through(
         Ok(()) => {
             rt.block_on(tracelens_clickhouse::schema::require_otel(&conn))?;
         }
-        Err(e) => eprintln!("tracelens: {e}; spooling until ClickHouse answers"),
+        Err(e) => crate::say!("tracelens: {e}; spooling until ClickHouse answers"),
     }
     Ok(tracelens_clickhouse::spool::WriteThrough::start_with(
         conn,

@@ -41,6 +41,9 @@ pub enum ReadError {
     },
     #[error("{file}: not a trace format Tracelens reads ({detail})")]
     UnknownFormat { file: String, detail: String },
+    /// A record that could not be read was left out; the rest was read.
+    #[error("{file}: {message}")]
+    Skipped { file: String, message: String },
 }
 
 impl ReadError {

@@ -19,10 +19,13 @@ use tracelens_model::{
     WarningKind,
 };
 
+/// A trace as its JSON: each span is read on its own, so one bad span
+/// (an `"operationName": null`, a tag list that is a string) costs only
+/// itself.
 #[derive(Deserialize, Default)]
 struct JTrace {
     #[serde(default)]
-    spans: Vec<JSpan>,
+    spans: Vec<Value>,
     #[serde(default)]
     processes: BTreeMap<String, JProcess>,
 }
@@ -36,7 +39,7 @@ struct JSpan {
     #[serde(rename = "parentSpanID", default)]
     parent_span_id: Option<String>,
     #[serde(rename = "operationName", default)]
-    operation_name: String,
+    operation_name: Option<String>,
     #[serde(default)]
     references: Option<Vec<JRef>>,
     #[serde(rename = "startTime", default)]
@@ -91,12 +94,9 @@ struct JLog {
     fields: Option<Vec<JKv>>,
 }
 
-pub fn read(ctx: &mut Ctx<'_>, bytes: &[u8], file: &str) -> Result<(), crate::ReadError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    Top(ctx)
-        .deserialize(&mut de)
-        .and_then(|_| de.end())
-        .map_err(|e| crate::jsonval::error(file, &e))
+/// Reads one Jaeger document from `d`, a trace at a time.
+pub fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
+    Top(ctx).deserialize(d)
 }
 
 struct Top<'c, 's>(&'c mut Ctx<'s>);
@@ -146,8 +146,15 @@ impl<'de> Visitor<'de> for TraceList<'_, '_> {
         f.write_str("a list of Jaeger traces")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(t) = seq.next_element::<JTrace>()? {
-            convert(self.0, t);
+        let mut n = 0u64;
+        while let Some(t) = seq.next_element::<Value>()? {
+            n += 1;
+            match JTrace::deserialize(t) {
+                Ok(t) => convert(self.0, t),
+                Err(e) => self.0.skipped.push(format!(
+                    "Jaeger trace {n} could not be read ({e}); skipped, the traces after it were read"
+                )),
+            }
         }
         Ok(())
     }
@@ -213,7 +220,17 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
         .map(|(id, p)| (id.clone(), add_process(ctx, p)))
         .collect();
     let ref_key = ctx.store.intern("opentracing.ref_type");
-    for js in t.spans {
+    let mut bad = 0usize;
+    let mut first_bad = None;
+    for v in t.spans {
+        let js = match JSpan::deserialize(v) {
+            Ok(js) => js,
+            Err(e) => {
+                bad += 1;
+                first_bad.get_or_insert(e.to_string());
+                continue;
+            }
+        };
         let tid = trace_id(&js.trace_id, &mut ctx.len);
         let sid = span_id(&js.span_id, &mut ctx.len);
         let resource = match (&js.process, &js.process_id) {
@@ -327,7 +344,7 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
             parent_span_id: parent,
             start_ns: start,
             end_ns: end,
-            name: ctx.store.intern(&js.operation_name),
+            name: ctx.store.intern(js.operation_name.as_deref().unwrap_or("")),
             trace_state: ctx.store.empty(),
             status_message,
             resource,
@@ -342,5 +359,12 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
         };
         ctx.store.spans.push(span);
         ctx.spans_read += 1;
+    }
+    if let Some(e) = first_bad {
+        let spans = if bad == 1 { "span" } else { "spans" };
+        ctx.skipped.push(format!(
+            "{bad} Jaeger {spans} could not be read and were left out, the rest of the trace \
+             was read (first: {e})"
+        ));
     }
 }

@@ -28,6 +28,9 @@ struct Chunk {
     /// The buffer; the chunk is its first `len` bytes.
     bytes: Vec<u8>,
     len: usize,
+    /// Lines too long to hold, each stood in for by an empty line: where
+    /// that empty line is in the chunk, and how long the line was.
+    skipped: Vec<(usize, u64)>,
     /// Whether the input ended (or failed) with this chunk.
     last: bool,
 }
@@ -59,7 +62,11 @@ struct Feed<R> {
     carry: Vec<u8>,
     spare: Vec<Vec<u8>>,
     target: usize,
+    /// The longest line held; a longer one is stepped over unread.
+    max_line: usize,
     seq: u64,
+    /// The input ended while a long line was stepped over.
+    ended: bool,
 }
 
 impl<R: Read> Feed<R> {
@@ -84,8 +91,39 @@ impl<R: Read> Feed<R> {
         let mut err = None;
         // Bytes before this hold no newline (once the chunk is full).
         let mut searched = 0;
+        // Where the line being read starts (the carry holds no newline).
+        let mut line_start = 0;
+        let mut skipped = Vec::new();
         let mut last = false;
         loop {
+            if filled - line_start > self.max_line {
+                // Too long to hold: an empty line stands in for it, and the
+                // rest of it is read past without being kept.
+                let seen = (filled - line_start) as u64;
+                bytes[line_start] = b'\n';
+                filled = line_start + 1;
+                searched = searched.min(line_start);
+                match self.skip_line(&mut bytes, filled) {
+                    Ok((rest, tail)) => {
+                        skipped.push((line_start, seen + rest));
+                        line_start = filled;
+                        if let Some(p) = memchr::memrchr(b'\n', &bytes[filled..filled + tail]) {
+                            line_start = filled + p + 1;
+                        }
+                        filled += tail;
+                    }
+                    Err(e) => {
+                        skipped.push((line_start, seen));
+                        err = Some(e);
+                        last = true;
+                        break;
+                    }
+                }
+                if self.ended {
+                    last = true;
+                    break;
+                }
+            }
             if filled >= target {
                 if let Some(nl) = memchr::memrchr(b'\n', &bytes[searched..filled]) {
                     let cut = searched + nl + 1;
@@ -106,7 +144,12 @@ impl<R: Read> Feed<R> {
                     last = true;
                     break;
                 }
-                Ok(n) => filled += n,
+                Ok(n) => {
+                    if let Some(p) = memchr::memrchr(b'\n', &bytes[filled..filled + n]) {
+                        line_start = filled + p + 1;
+                    }
+                    filled += n;
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     err = Some(e);
@@ -125,39 +168,125 @@ impl<R: Read> Feed<R> {
             seq,
             bytes,
             len: filled,
+            skipped,
             last,
         };
         (Some(chunk), err)
+    }
+
+    /// Reads past the rest of a line too long to hold, into `bytes` from
+    /// `at` on as scratch. Returns how many bytes of the line it read past
+    /// and how many bytes after its newline it left at `at` (0 at the end
+    /// of the input, which sets `ended`).
+    fn skip_line(&mut self, bytes: &mut Vec<u8>, at: usize) -> std::io::Result<(u64, usize)> {
+        if bytes.len() < at + (64 << 10) {
+            bytes.resize(at + (64 << 10), 0);
+        }
+        let mut rest = 0u64;
+        loop {
+            let n = match self.r.read(&mut bytes[at..]) {
+                Ok(0) => {
+                    self.ended = true;
+                    return Ok((rest, 0));
+                }
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            match memchr::memchr(b'\n', &bytes[at..at + n]) {
+                Some(p) => {
+                    rest += p as u64;
+                    bytes.copy_within(at + p + 1..at + n, at);
+                    return Ok((rest, n - p - 1));
+                }
+                None => rest += n as u64,
+            }
+        }
     }
 }
 
 /// Parses every line of `bytes` into `ctx`, the first being line
 /// `first_line`; returns the lines that failed and how many there were.
+/// Runs of blank lines are passed over at memory speed (a gigabyte of
+/// newlines is no reason to spend seconds); `skipped` names the empty lines
+/// that stand in for lines too long to hold.
 fn parse_chunk(
     name: &str,
     bytes: &[u8],
+    skipped: &[(usize, u64)],
+    max_line: usize,
     first_line: u64,
     ctx: &mut Ctx<'_>,
 ) -> (Vec<ReadError>, Lines) {
+    let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count() as u64;
+    let too_long = |line: u64, len: u64| {
+        ReadError::corrupt(
+            name,
+            Position::Line { line, column: 1 },
+            format!(
+                "line is {len} bytes, over the limit of {max_line} for one line; \
+                 skipped, the lines after it were read"
+            ),
+        )
+    };
     let mut errors = Vec::new();
-    let mut start = 0;
-    let mut count = 0u64;
-    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-    for end in ends {
-        let line = &bytes[start..end];
-        let at = first_line + count;
-        if end < bytes.len() || !line.is_empty() {
-            count += 1;
+    let mut skipped = skipped.iter().peekable();
+    // pos is always at the start of a line.
+    let mut pos = 0;
+    // Newlines in bytes[..pos].
+    let mut before = 0u64;
+    while pos < bytes.len() {
+        let blank_end = bytes[pos..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(bytes.len(), |p| pos + p);
+        let run = &bytes[pos..blank_end];
+        while let Some(&&(at, len)) = skipped.peek() {
+            if at >= blank_end {
+                break;
+            }
+            errors.push(too_long(
+                first_line + before + newlines(&bytes[pos..at]),
+                len,
+            ));
+            skipped.next();
         }
-        start = end + 1;
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
+        if run.len() > max_line {
+            // Blank lines too long to be lines, as the feed would say of
+            // one it could not hold (the last piece of the run is measured
+            // with the line it starts, unless the chunk ends there).
+            let mut start = 0;
+            let mut line = first_line + before;
+            for p in memchr::memchr_iter(b'\n', run) {
+                if p - start > max_line {
+                    errors.push(too_long(line, (p - start) as u64));
+                }
+                line += 1;
+                start = p + 1;
+            }
+            if blank_end == bytes.len() && run.len() - start > max_line {
+                errors.push(too_long(line, (run.len() - start) as u64));
+            }
         }
-        if let Err(e) = read_json_bytes(ctx, line) {
-            errors.push(crate::jsonval::error_at(name, at, &e));
+        let line_start = pos + memchr::memrchr(b'\n', run).map_or(0, |p| p + 1);
+        before += newlines(run);
+        pos = blank_end;
+        if pos == bytes.len() {
+            break;
         }
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |p| pos + p);
+        if end - line_start > max_line {
+            errors.push(too_long(first_line + before, (end - line_start) as u64));
+        } else if let Err(e) = read_json_bytes(ctx, &bytes[pos..end]) {
+            errors.push(crate::jsonval::error_at(name, first_line + before, &e));
+        }
+        if end < bytes.len() {
+            before += 1;
+        }
+        pos = end + 1;
     }
     let open_end = bytes.last().is_some_and(|&b| b != b'\n');
+    let count = before + u64::from(open_end);
     (errors, Lines { count, open_end })
 }
 
@@ -184,6 +313,7 @@ pub fn read(
     ctx: &mut Ctx<'_>,
     chunk_bytes: usize,
     threads: usize,
+    max_line: usize,
     mut on_error: impl FnMut(ReadError),
 ) -> Result<(), ReadError> {
     let mut feed = Feed {
@@ -191,7 +321,9 @@ pub fn read(
         carry: Vec::new(),
         spare: Vec::new(),
         target: chunk_bytes.max(1),
+        max_line: max_line.max(1),
         seq: 0,
+        ended: false,
     };
     let (first, mut err) = feed.next_chunk();
     let mut lines = Lines::default();
@@ -202,7 +334,14 @@ pub fn read(
     if threads < 2 || first.last {
         let mut chunk = Some(first);
         while let Some(c) = chunk.take() {
-            let (errors, n) = parse_chunk(name, &c.bytes[..c.len], lines.count + 1, ctx);
+            let (errors, n) = parse_chunk(
+                name,
+                &c.bytes[..c.len],
+                &c.skipped,
+                max_line,
+                lines.count + 1,
+                ctx,
+            );
             errors.into_iter().for_each(&mut on_error);
             lines = Lines {
                 count: lines.count + n.count,
@@ -238,7 +377,14 @@ pub fn read(
                 // each, so the arenas are not copied as they grow.
                 store.reserve_spans(chunk.len / 512);
                 let mut local = Ctx::new(&mut store, source);
-                let (errors, lines) = parse_chunk(name, &chunk.bytes[..chunk.len], 1, &mut local);
+                let (errors, lines) = parse_chunk(
+                    name,
+                    &chunk.bytes[..chunk.len],
+                    &chunk.skipped,
+                    max_line,
+                    1,
+                    &mut local,
+                );
                 let len = std::mem::take(&mut local.len);
                 let spans = local.spans_read;
                 drop(local);
@@ -331,9 +477,15 @@ mod tests {
         let mut store = TraceStore::new();
         let mut ctx = Ctx::new(&mut store, 0);
         let mut errors = Vec::new();
-        let end = read("in", FailsAfter(data), &mut ctx, chunk, threads, |e| {
-            errors.push(e.to_string())
-        });
+        let end = read(
+            "in",
+            FailsAfter(data),
+            &mut ctx,
+            chunk,
+            threads,
+            1 << 20,
+            |e| errors.push(e.to_string()),
+        );
         drop(ctx);
         (store.spans.len(), errors, end.unwrap_err().to_string())
     }
@@ -356,6 +508,75 @@ mod tests {
             let (spans, errors, end) = read_with(whole.as_bytes(), chunk, threads);
             assert_eq!((spans, errors.len()), (3, 0));
             assert_eq!(end, "in: line 5, column 1: read failed: disk on fire");
+        }
+    }
+
+    fn read_limited(
+        data: &[u8],
+        chunk: usize,
+        threads: usize,
+        max_line: usize,
+    ) -> (usize, Vec<String>) {
+        let mut store = TraceStore::new();
+        let mut ctx = Ctx::new(&mut store, 0);
+        let mut errors = Vec::new();
+        read("in", data, &mut ctx, chunk, threads, max_line, |e| {
+            errors.push(e.to_string())
+        })
+        .unwrap();
+        drop(ctx);
+        (store.spans.len(), errors)
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_skipped_at_its_line_and_the_rest_is_read() {
+        let long = "x".repeat(5000);
+        let data = format!(
+            "{}\n\n{long}\n{}\n{long}{long}\n{}\n",
+            line(1),
+            line(2),
+            line(3)
+        );
+        for (chunk, threads) in [(1 << 20, 1), (64, 1), (64, 2), (1, 2), (300, 2)] {
+            let (spans, errors) = read_limited(data.as_bytes(), chunk, threads, 1000);
+            assert_eq!(spans, 3, "chunk {chunk}, threads {threads}: {errors:?}");
+            assert_eq!(errors.len(), 2, "{errors:?}");
+            assert!(
+                errors[0].starts_with("in: line 3, column 1: line is"),
+                "{errors:?}"
+            );
+            assert!(
+                errors[1].starts_with("in: line 5, column 1: line is"),
+                "{errors:?}"
+            );
+            assert!(errors[1].contains("10000 bytes"), "{errors:?}");
+        }
+        // A long last line without a newline, and a long first line; long
+        // blank lines count the same.
+        let data = format!("{long}\n{}\n{long}", line(1));
+        let blank = format!("{}\n{}\n{}", " ".repeat(5000), line(1), " ".repeat(5000));
+        for (data, chunk, threads) in [
+            (&data, 1 << 20, 1),
+            (&data, 64, 2),
+            (&blank, 1 << 20, 1),
+            (&blank, 64, 2),
+        ] {
+            let (spans, errors) = read_limited(data.as_bytes(), chunk, threads, 1000);
+            assert_eq!(spans, 1);
+            assert_eq!(errors.len(), 2, "{errors:?}");
+            assert!(errors[0].starts_with("in: line 1,"), "{errors:?}");
+            assert!(errors[1].starts_with("in: line 3,"), "{errors:?}");
+        }
+    }
+
+    #[test]
+    fn blank_runs_keep_line_numbers() {
+        let data = format!("\n\n  \n{}\n\n\n{{bad\n \n{}", line(1), line(2));
+        for (chunk, threads) in [(1 << 20, 1), (4, 2)] {
+            let (spans, errors) = read_limited(data.as_bytes(), chunk, threads, 1 << 20);
+            assert_eq!(spans, 2);
+            assert_eq!(errors.len(), 1);
+            assert!(errors[0].starts_with("in: line 7,"), "{errors:?}");
         }
     }
 }

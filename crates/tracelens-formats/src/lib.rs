@@ -26,7 +26,7 @@ pub mod zipkin;
 
 pub use error::{Position, ReadError};
 pub use live_store::LiveStore;
-pub use read::{read_bytes, read_from, read_path, ReadOptions, ReadReport};
+pub use read::{read_bytes, read_from, read_path, ReadLimits, ReadOptions, ReadReport};
 pub use sniff::{Compression, Format};
 pub use write::write_otlp_jsonl;
 pub use write_proto::{write_otlp_proto, write_otlp_proto_framed};

@@ -48,6 +48,11 @@ pub struct Ctx<'s> {
     pub(crate) fast: bool,
     /// Lines the fast scanner gave to the general reader.
     pub(crate) general_lines: u64,
+    /// The largest record held whole (`ReadLimits::max_record`).
+    pub(crate) max_record: u64,
+    /// Records left out because they could not be read, each said once;
+    /// the read reports them as errors with the input's name.
+    pub(crate) skipped: Vec<String>,
 }
 
 impl<'s> Ctx<'s> {
@@ -66,6 +71,8 @@ impl<'s> Ctx<'s> {
             sym_cache: crate::sym_cache::SymCache::default(),
             fast: true,
             general_lines: 0,
+            max_record: crate::read::ReadLimits::DEFAULT_MAX_RECORD,
+            skipped: Vec::new(),
         }
     }
 }

@@ -7,9 +7,6 @@ use crate::error::{Position, ReadError};
 use crate::otlp_json::Ctx;
 use std::io::Read;
 
-/// Largest single ResourceSpans accepted (a hostile length must not allocate 4 GiB).
-const MAX_FIELD: u64 = 1 << 30;
-
 /// Reads a varint; `Ok(None)` at a clean end of input.
 fn read_varint(r: &mut impl Read, offset: &mut u64) -> std::io::Result<Option<u64>> {
     let mut v: u64 = 0;
@@ -94,10 +91,14 @@ pub fn read_message(
                 let len = read_varint(r, &mut off)
                     .map_err(|e| err(field_start, e.to_string()))?
                     .ok_or_else(|| err(field_start, "input ends inside a field".into()))?;
-                if len > MAX_FIELD {
+                // A hostile length must not make a 4 GiB buffer.
+                if len > ctx.max_record {
                     return Err(err(
                         field_start,
-                        format!("field of {len} bytes is over the 1 GiB limit"),
+                        format!(
+                            "field of {len} bytes is over the limit of {} for one record",
+                            ctx.max_record
+                        ),
                     ));
                 }
                 read_exact_len(r, len, &mut off, &mut buf)

@@ -11,11 +11,105 @@ use std::sync::Arc;
 use tracelens_model::{TraceStore, Warning, WarningKind};
 
 /// A single document is parsed from memory up to this size (fastest), and
-/// streamed from the reader above it (bounded memory).
+/// streamed from the reader above it (bounded memory). A document inside a
+/// compression layer has no known size and is always streamed.
 const IN_MEMORY_DOC_MAX: u64 = 256 << 20;
 const PEEK: usize = 64 << 10;
 /// Most read errors listed per input; the rest are counted.
 const MAX_ERRORS_LISTED: usize = 20;
+
+/// What one input may cost, whatever its bytes claim. A file is untrusted:
+/// a few hundred kilobytes of zstd can stand for terabytes of spaces, a
+/// length prefix can claim 4 GiB. Past a limit the read reports an error
+/// naming the place; what was read (and, for records, what follows) stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// The largest record held whole: a JSON line, a framed message, a
+    /// protobuf ResourceSpans. A longer one is skipped and reported.
+    pub max_record: u64,
+    /// Decompressed bytes allowed per byte read from the input (0: no
+    /// limit), counted over every layer; a read never fails below
+    /// `inflation_floor`. Real trace exports compress 10-20 times.
+    pub max_inflation: u64,
+    pub inflation_floor: u64,
+    /// Whether gzip/zstd layers are recognised by their magic bytes. The
+    /// receiver turns this off: it decodes exactly what Content-Encoding
+    /// says, and a body that is still compressed is unreadable.
+    pub sniff_compression: bool,
+}
+
+impl ReadLimits {
+    pub const DEFAULT_MAX_RECORD: u64 = 128 << 20;
+    pub const DEFAULT_MAX_INFLATION: u64 = 200;
+    pub const DEFAULT_INFLATION_FLOOR: u64 = 256 << 20;
+
+    /// No bound on records or inflation (`--no-input-limits`), for a real
+    /// file larger than the defaults allow.
+    pub fn unlimited() -> Self {
+        ReadLimits {
+            max_record: u64::MAX,
+            max_inflation: 0,
+            ..ReadLimits::default()
+        }
+    }
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits {
+            max_record: Self::DEFAULT_MAX_RECORD,
+            max_inflation: Self::DEFAULT_MAX_INFLATION,
+            inflation_floor: Self::DEFAULT_INFLATION_FLOOR,
+            sniff_compression: true,
+        }
+    }
+}
+
+/// Bytes read raw and bytes given out by decompression, for one input.
+#[derive(Clone)]
+struct InflationBudget {
+    raw: Arc<AtomicU64>,
+    out: Arc<AtomicU64>,
+    limits: ReadLimits,
+}
+
+impl InflationBudget {
+    /// Counts `n` more decompressed bytes; an error once past the limit.
+    fn take(&self, n: usize) -> std::io::Result<()> {
+        let out = self.out.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        let ratio = self.limits.max_inflation;
+        if ratio == 0 {
+            return Ok(());
+        }
+        let raw = self.raw.load(Ordering::Relaxed);
+        let allowed = raw.saturating_mul(ratio).max(self.limits.inflation_floor);
+        if out > allowed {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "decompresses to more than {allowed} bytes from {raw} compressed \
+                     ({ratio} times the input): a decompression bomb? \
+                     (--no-input-limits lifts the limit)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A decompressor's output, counted against the input's budget.
+struct Inflating<R> {
+    inner: R,
+    budget: InflationBudget,
+}
+
+impl<R: Read> Read for Inflating<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.budget.take(n)?;
+        Ok(n)
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
@@ -31,6 +125,7 @@ pub struct ReadOptions {
     /// Bytes of lines a JSON Lines worker takes at a time (default 4 MiB);
     /// inputs smaller than one chunk are parsed on the calling thread.
     pub json_chunk_bytes: Option<usize>,
+    pub limits: ReadLimits,
 }
 
 /// What happened reading one input.
@@ -47,9 +142,11 @@ pub struct ReadReport {
     pub cancelled: bool,
 }
 
-/// Counts raw bytes for progress and checks for cancellation.
+/// Counts raw bytes (for progress and the inflation budget) and checks for
+/// cancellation.
 struct Counting<R> {
     inner: R,
+    raw: Arc<AtomicU64>,
     progress: Option<Arc<AtomicU64>>,
     cancel: Option<Arc<AtomicBool>>,
 }
@@ -66,6 +163,7 @@ impl<R: Read> Read for Counting<R> {
             return Err(std::io::Error::other("cancelled"));
         }
         let n = self.inner.read(buf)?;
+        self.raw.fetch_add(n as u64, Ordering::Relaxed);
         if let Some(p) = &self.progress {
             p.fetch_add(n as u64, Ordering::Relaxed);
         }
@@ -130,12 +228,19 @@ pub fn read_from(
         // Reserved pages that stay unused cost address space, not memory.
         store.reserve_spans((size / 256).min(1 << 26) as usize);
     }
+    let budget = InflationBudget {
+        raw: Arc::new(AtomicU64::new(0)),
+        out: Arc::new(AtomicU64::new(0)),
+        limits: opts.limits,
+    };
     let counting = Counting {
         inner: input,
+        raw: budget.raw.clone(),
         progress: opts.progress.clone(),
         cancel: opts.cancel.clone(),
     };
     let mut ctx = Ctx::new(store, source);
+    ctx.max_record = opts.limits.max_record;
     let mut report = ReadReport {
         source: name.to_string(),
         format: None,
@@ -146,19 +251,23 @@ pub fn read_from(
         cancelled: false,
     };
     let mut errors = Errors::default();
-    if let Err(e) = read_layers(
+    let mut layers = Layers {
         name,
-        Box::new(counting),
-        size,
-        &mut ctx,
         opts,
-        &mut report,
-        &mut errors,
-        0,
-    ) {
+        budget,
+        report: &mut report,
+        errors: &mut errors,
+    };
+    if let Err(e) = layers.read(Box::new(counting), size, &mut ctx, 0) {
         errors.push(e);
     }
     report.spans = ctx.spans_read;
+    for message in std::mem::take(&mut ctx.skipped) {
+        errors.push(ReadError::Skipped {
+            file: name.to_string(),
+            message,
+        });
+    }
     let len = std::mem::take(&mut ctx.len);
     drop(ctx);
     len.report(store, name);
@@ -221,54 +330,90 @@ fn peek<R: Read>(mut r: R, n: usize) -> std::io::Result<(Vec<u8>, Replay<R>)> {
     Ok((prefix, Cursor::new(buf).chain(r)))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn read_layers(
-    name: &str,
-    input: Box<dyn Read + '_>,
-    size: Option<u64>,
-    ctx: &mut Ctx<'_>,
-    opts: &ReadOptions,
-    report: &mut ReadReport,
-    errors: &mut Errors,
-    depth: u32,
-) -> Result<(), ReadError> {
-    let io = |e: std::io::Error| ReadError::Io {
-        file: name.to_string(),
-        source: e,
-    };
-    let (prefix, reader) = peek(input, PEEK).map_err(io)?;
-    let layer = sniff(&prefix);
-    match layer {
-        Layer::Compressed(c) if depth < 3 => {
-            report.compression.push(c);
-            let inner: Box<dyn Read> = match c {
-                Compression::Zstd => {
-                    Box::new(zstd::stream::read::Decoder::new(reader).map_err(io)?)
-                }
-                Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
-                Compression::None => Box::new(reader),
-            };
-            read_layers(name, inner, None, ctx, opts, report, errors, depth + 1)
-        }
-        Layer::Compressed(_) => Err(ReadError::UnknownFormat {
+/// One input's way through its compression layers to a reader.
+struct Layers<'a> {
+    name: &'a str,
+    opts: &'a ReadOptions,
+    budget: InflationBudget,
+    report: &'a mut ReadReport,
+    errors: &'a mut Errors,
+}
+
+impl Layers<'_> {
+    fn read(
+        &mut self,
+        input: Box<dyn Read + '_>,
+        size: Option<u64>,
+        ctx: &mut Ctx<'_>,
+        depth: u32,
+    ) -> Result<(), ReadError> {
+        let name = self.name;
+        let io = |e: std::io::Error| ReadError::Io {
             file: name.to_string(),
-            detail: "compressed more than three times over".into(),
-        }),
-        Layer::Data(f) => {
-            let f = opts.format.unwrap_or(f);
-            report.format = Some(f);
-            dispatch(name, f, &prefix, reader, size, ctx, opts, errors)
+            source: e,
+        };
+        let (prefix, reader) = peek(input, PEEK).map_err(io)?;
+        let mut layer = sniff(&prefix);
+        if !self.opts.limits.sniff_compression && matches!(layer, Layer::Compressed(_)) {
+            layer = Layer::Unknown;
         }
-        Layer::Unknown => match opts.format {
-            Some(f) => {
-                report.format = Some(f);
-                dispatch(name, f, &prefix, reader, size, ctx, opts, errors)
+        let format = self.opts.format;
+        match layer {
+            Layer::Compressed(c) if depth < 3 => {
+                self.report.compression.push(c);
+                let inner: Box<dyn Read> = match c {
+                    Compression::Zstd => {
+                        Box::new(zstd::stream::read::Decoder::new(reader).map_err(io)?)
+                    }
+                    Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
+                    Compression::None => Box::new(reader),
+                };
+                let inner = Box::new(Inflating {
+                    inner,
+                    budget: self.budget.clone(),
+                });
+                self.read(inner, None, ctx, depth + 1)
             }
-            None => Err(ReadError::UnknownFormat {
+            Layer::Compressed(_) => Err(ReadError::UnknownFormat {
                 file: name.to_string(),
-                detail: format!("starts with bytes {:02x?}", &prefix[..prefix.len().min(8)]),
+                detail: "compressed more than three times over".into(),
             }),
-        },
+            Layer::Data(f) => {
+                let f = format.unwrap_or(f);
+                self.report.format = Some(f);
+                dispatch(
+                    name,
+                    f,
+                    &prefix,
+                    reader,
+                    size,
+                    ctx,
+                    self.opts,
+                    self.errors,
+                    &self.budget,
+                )
+            }
+            Layer::Unknown => match format {
+                Some(f) => {
+                    self.report.format = Some(f);
+                    dispatch(
+                        name,
+                        f,
+                        &prefix,
+                        reader,
+                        size,
+                        ctx,
+                        self.opts,
+                        self.errors,
+                        &self.budget,
+                    )
+                }
+                None => Err(ReadError::UnknownFormat {
+                    file: name.to_string(),
+                    detail: format!("starts with bytes {:02x?}", &prefix[..prefix.len().min(8)]),
+                }),
+            },
+        }
     }
 }
 
@@ -282,6 +427,7 @@ fn dispatch(
     ctx: &mut Ctx<'_>,
     opts: &ReadOptions,
     errors: &mut Errors,
+    budget: &InflationBudget,
 ) -> Result<(), ReadError> {
     match format {
         Format::OtlpJson => {
@@ -292,7 +438,10 @@ fn dispatch(
                 let chunk = opts
                     .json_chunk_bytes
                     .unwrap_or(crate::jsonl::DEFAULT_CHUNK_BYTES);
-                crate::jsonl::read(name, reader, ctx, chunk, threads, |e| errors.push(e))
+                let max_line = usize::try_from(ctx.max_record).unwrap_or(usize::MAX);
+                crate::jsonl::read(name, reader, ctx, chunk, threads, max_line, |e| {
+                    errors.push(e)
+                })
             } else {
                 read_json_document(name, reader, size, ctx)
             }
@@ -301,24 +450,52 @@ fn dispatch(
             let mut r = BufReader::with_capacity(1 << 20, reader);
             otlp_proto::read_message(ctx, &mut r, name, 0)
         }
-        Format::OtlpFramed => read_framed(name, reader, ctx, errors),
-        Format::Jaeger => {
-            let bytes = read_all(name, reader)?;
-            jaeger::read(ctx, &bytes, name)
-        }
-        Format::Zipkin => {
-            let bytes = read_all(name, reader)?;
-            zipkin::read(ctx, &bytes, name)
+        Format::OtlpFramed => read_framed(name, reader, ctx, errors, budget),
+        Format::Jaeger | Format::Zipkin => {
+            // A file of known size is parsed from memory (fastest); a
+            // decompressed stream, whose size only its bytes know, is
+            // parsed as it comes, so it never has to fit in memory.
+            let res = match size {
+                Some(s) if s <= IN_MEMORY_DOC_MAX => {
+                    let bytes = read_all(name, reader, s)?;
+                    let mut de = serde_json::Deserializer::from_slice(&bytes);
+                    read_document(format, ctx, &mut de)
+                }
+                _ => {
+                    let r = BufReader::with_capacity(1 << 20, reader);
+                    let mut de = serde_json::Deserializer::from_reader(r);
+                    read_document(format, ctx, &mut de)
+                }
+            };
+            res.map_err(|e| crate::jsonval::error(name, &e))
         }
     }
 }
 
-fn read_all(name: &str, mut r: impl Read) -> Result<Vec<u8>, ReadError> {
-    let mut v = Vec::new();
-    r.read_to_end(&mut v).map_err(|e| ReadError::Io {
-        file: name.to_string(),
-        source: e,
-    })?;
+/// A Jaeger or Zipkin document, however it is held.
+fn read_document<'de, R: serde_json::de::Read<'de>>(
+    format: Format,
+    ctx: &mut Ctx<'_>,
+    de: &mut serde_json::Deserializer<R>,
+) -> Result<(), serde_json::Error> {
+    if format == Format::Jaeger {
+        jaeger::read(ctx, &mut *de)?;
+    } else {
+        zipkin::read(ctx, &mut *de)?;
+    }
+    de.end()
+}
+
+/// Reads a file of `size` bytes whole (a file that grew meanwhile is cut
+/// there: the size decided that it fits in memory).
+fn read_all(name: &str, r: impl Read, size: u64) -> Result<Vec<u8>, ReadError> {
+    let mut v = Vec::with_capacity(size as usize);
+    r.take(size)
+        .read_to_end(&mut v)
+        .map_err(|e| ReadError::Io {
+            file: name.to_string(),
+            source: e,
+        })?;
     Ok(v)
 }
 
@@ -376,6 +553,42 @@ fn read_json_document(
     })
 }
 
+impl InflationBudget {
+    fn is_over(&self) -> bool {
+        self.take(0).is_err()
+    }
+}
+
+/// Why a framed message's zstd frame gave nothing to read.
+enum Inflate {
+    Bad(std::io::Error),
+    /// Past the limit for one message: skipped, the rest read.
+    TooLarge,
+    /// Past the input's whole budget: nothing after it is read.
+    OverBudget(std::io::Error),
+}
+
+/// A framed message's own zstd frame, inflated to at most `max` bytes and
+/// within the input's budget.
+fn inflate_message(payload: &[u8], max: u64, budget: &InflationBudget) -> Result<Vec<u8>, Inflate> {
+    let decoder = Inflating {
+        inner: zstd::stream::read::Decoder::new(payload).map_err(Inflate::Bad)?,
+        budget: budget.clone(),
+    };
+    let mut out = Vec::new();
+    if let Err(e) = decoder.take(max.saturating_add(1)).read_to_end(&mut out) {
+        return Err(if budget.is_over() {
+            Inflate::OverBudget(e)
+        } else {
+            Inflate::Bad(e)
+        });
+    }
+    if out.len() as u64 > max {
+        return Err(Inflate::TooLarge);
+    }
+    Ok(out)
+}
+
 /// The Collector file exporter's framing: 4-byte big-endian length, message.
 /// A message may be its own zstd frame (legacy layout) and may hold protobuf
 /// or JSON. A corrupt message is reported and skipped; a broken frame ends it.
@@ -384,6 +597,7 @@ fn read_framed(
     reader: impl Read,
     ctx: &mut Ctx<'_>,
     errors: &mut Errors,
+    budget: &InflationBudget,
 ) -> Result<(), ReadError> {
     let mut r = BufReader::with_capacity(1 << 20, reader);
     let mut off = 0u64;
@@ -412,6 +626,29 @@ fn read_framed(
         msg_no += 1;
         let len = u64::from(u32::from_be_bytes(len_buf));
         let msg_off = off + 4;
+        if len > ctx.max_record {
+            // Too large to hold: step over it, reporting it, and read on.
+            let n = std::io::copy(&mut (&mut r).take(len), &mut std::io::sink())
+                .map_err(|e| ReadError::corrupt(name, Position::Byte(msg_off), e.to_string()))?;
+            off = msg_off + n;
+            if n < len {
+                return Err(ReadError::corrupt(
+                    name,
+                    Position::Byte(msg_off),
+                    format!("message {msg_no} is cut short: {n} of {len} bytes (truncated?)"),
+                ));
+            }
+            errors.push(ReadError::corrupt(
+                name,
+                Position::Byte(msg_off),
+                format!(
+                    "message {msg_no} is {len} bytes, over the limit of {} for one message; \
+                     skipped, the messages after it were read",
+                    ctx.max_record
+                ),
+            ));
+            continue;
+        }
         payload.clear();
         // Reserve up to 64 MiB; a length that lies grows only with the data.
         payload.reserve(len.min(1 << 26) as usize);
@@ -430,9 +667,28 @@ fn read_framed(
         }
         let mut inflated = None;
         if payload.starts_with(&ZSTD_MAGIC) {
-            match zstd::stream::decode_all(payload.as_slice()) {
+            match inflate_message(payload.as_slice(), ctx.max_record, budget) {
                 Ok(p) => inflated = Some(p),
-                Err(e) => {
+                Err(Inflate::OverBudget(e)) => {
+                    return Err(ReadError::corrupt(
+                        name,
+                        Position::Byte(msg_off),
+                        format!("message {msg_no}: {e}"),
+                    ));
+                }
+                Err(Inflate::TooLarge) => {
+                    errors.push(ReadError::corrupt(
+                        name,
+                        Position::Byte(msg_off),
+                        format!(
+                            "message {msg_no} inflates to over the limit of {} bytes for one \
+                             message; skipped, the messages after it were read",
+                            ctx.max_record
+                        ),
+                    ));
+                    continue;
+                }
+                Err(Inflate::Bad(e)) => {
                     errors.push(ReadError::corrupt(
                         name,
                         Position::Byte(msg_off),

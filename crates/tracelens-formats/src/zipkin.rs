@@ -58,13 +58,10 @@ struct ZAnnotation {
     value: String,
 }
 
-pub fn read(ctx: &mut Ctx<'_>, bytes: &[u8], file: &str) -> Result<(), crate::ReadError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+/// Reads one Zipkin document from `d`, a span at a time.
+pub fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
     let mut services = HashMap::new();
-    List(ctx, &mut services, 0)
-        .deserialize(&mut de)
-        .and_then(|_| de.end())
-        .map_err(|e| crate::jsonval::error(file, &e))
+    List(ctx, &mut services, 0).deserialize(d)
 }
 
 /// A list whose items are spans, or (one level down) lists of spans.

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
-use tracelens_formats::{read_path, Format, ReadOptions, ReadReport};
+use tracelens_formats::{read_path, Format, ReadLimits, ReadOptions, ReadReport};
 use tracelens_model::{Dataset, DatasetOptions, TraceStore};
 
 #[derive(Debug, Clone, Default)]
@@ -12,6 +12,7 @@ pub struct LoadOptions {
     pub progress: Option<Arc<AtomicU64>>,
     pub cancel: Option<Arc<AtomicBool>>,
     pub dataset: DatasetOptions,
+    pub limits: ReadLimits,
 }
 
 /// The result of loading: the dataset and what each input had to say.
@@ -33,6 +34,7 @@ fn read_options(opts: &LoadOptions) -> ReadOptions {
         format: opts.format,
         progress: opts.progress.clone(),
         cancel: opts.cancel.clone(),
+        limits: opts.limits,
         ..ReadOptions::default()
     }
 }
