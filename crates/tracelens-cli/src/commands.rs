@@ -126,6 +126,7 @@ pub(crate) fn load(input: &InputArgs) -> Result<Loaded> {
         }),
         progress: Some(progress.counter.clone()),
         cancel: None,
+        limits: input.limits.read_limits(),
         dataset: DatasetOptions {
             skew_tolerance_ns: (input.skew_tolerance_ms.max(0.0) * 1e6) as u64,
             ..DatasetOptions::default()
@@ -149,16 +150,16 @@ pub(crate) fn report_errors(loaded: &mut Loaded) -> Result<ExitCode> {
     for r in &loaded.reports {
         if let Some(e) = &r.error {
             failed = true;
-            eprintln!("tracelens: {e}");
+            crate::say!("tracelens: {e}");
             if r.error_count > 1 {
-                eprintln!(
+                crate::say!(
                     "tracelens: {}: {} more errors (see warnings)",
                     r.source,
                     r.error_count - 1
                 );
             }
             if r.spans > 0 {
-                eprintln!("tracelens: {}: {} spans read and shown", r.source, r.spans);
+                crate::say!("tracelens: {}: {} spans read and shown", r.source, r.spans);
             }
         }
     }
@@ -219,7 +220,7 @@ fn generate(a: GenerateArgs) -> Result<ExitCode> {
     write_spans(&store, &spans, a.format, &mut w)?;
     w.finish()
         .with_context(|| format!("cannot write {}", a.out.display()))?;
-    eprintln!(
+    crate::say!(
         "tracelens: wrote {} spans in {} traces to {}",
         store.spans.len(),
         a.traces,
@@ -275,6 +276,7 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
         max_body: a.max_body_mib.max(1) << 20,
         queue: a.queue.max(1),
         out: a.out.clone(),
+        ..tracelens_receiver::ReceiverConfig::default()
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -325,12 +327,12 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&snap)?);
     } else {
         if let Some(ch) = snap.get("clickhouse") {
-            eprintln!(
+            crate::say!(
                 "tracelens: ClickHouse: {} spans and {} agent rows written, {} batches still spooled, {} spans and {} agent rows dropped",
                 ch["written_spans"], ch["written_agent_rows"], ch["spooled_batches"], ch["dropped_spans"], ch["dropped_agent_rows"]
             );
         }
-        eprintln!(
+        crate::say!(
             "tracelens: received {} spans in {} requests ({} spans rejected, {} requests throttled, {} too large, {} unreadable)",
             snap["spans"], snap["requests"], snap["rejected_spans"], snap["throttled"], snap["too_large"], snap["bad_requests"]
         );
@@ -341,10 +343,26 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
 /// Loads the inputs, then serves them until Ctrl-C or SIGTERM. The URL (with
 /// its access token) goes to stdout only: never to a log.
 fn serve(a: ServeArgs) -> Result<ExitCode> {
+    if !a.addr.ip().is_loopback() {
+        if !a.allow_remote {
+            return Err(anyhow::Error::new(UsageError(format!(
+                "{} is not a loopback address: anyone who can reach it could try the \
+                 token, which travels in the clear; add --allow-remote if you mean it \
+                 (or use an SSH tunnel to 127.0.0.1)",
+                a.addr
+            ))));
+        }
+        crate::say!(
+            "tracelens: warning: serving on {} over plain HTTP: the token and the traces \
+             travel in the clear to anyone on the network path",
+            a.addr
+        );
+    }
     let input = InputArgs {
         files: a.files,
         format: a.format,
         skew_tolerance_ms: a.skew_tolerance_ms,
+        limits: a.limits,
     };
     let mut loaded = load(&input)?;
     let code = report_errors(&mut loaded)?;
@@ -352,7 +370,7 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
     let traces = loaded.dataset.traces.len();
     let ui_dir = find_ui(a.ui);
     if ui_dir.is_none() {
-        eprintln!("tracelens: no web UI build found (ui/dist); serving the API only");
+        crate::say!("tracelens: no web UI build found (ui/dist); serving the API only");
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -32,26 +32,10 @@ fn error(status: StatusCode, msg: &str) -> Response {
 }
 
 /// Rejects requests for another host name (a page on a hostile domain that
-/// resolves to 127.0.0.1) and `/api` requests without the token.
+/// resolves to 127.0.0.1) and `/api` requests without the token. Every
+/// answer, refusals included, carries the security headers.
 pub async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    if !st.hosts.iter().any(|h| h == host) {
-        return error(StatusCode::FORBIDDEN, "unexpected Host header");
-    }
-    if req.uri().path().starts_with("/api/") {
-        let ok = token_of(&req).is_some_and(|t| same(t.as_bytes(), st.token.as_bytes()));
-        if !ok {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "missing or wrong access token (use the URL tracelens serve printed)",
-            );
-        }
-    }
-    let mut res = next.run(req).await;
+    let mut res = check(&st, req, next).await;
     let h = res.headers_mut();
     for (k, v) in [
         (
@@ -66,4 +50,28 @@ pub async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) ->
         h.insert(k, HeaderValue::from_static(v));
     }
     res
+}
+
+async fn check(st: &AppState, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    // Served on a non-loopback address (which the user asked for by name),
+    // the Host is whatever name reaches the machine; the token still
+    // guards every route with data.
+    if !st.any_host && !st.hosts.iter().any(|h| h == host) {
+        return error(StatusCode::FORBIDDEN, "unexpected Host header");
+    }
+    if req.uri().path().starts_with("/api/") {
+        let ok = token_of(&req).is_some_and(|t| same(t.as_bytes(), st.token.as_bytes()));
+        if !ok {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "missing or wrong access token (use the URL tracelens serve printed)",
+            );
+        }
+    }
+    next.run(req).await
 }

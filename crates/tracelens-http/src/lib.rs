@@ -25,6 +25,9 @@ pub struct AppState {
     pub token: String,
     /// Host header values accepted (`127.0.0.1:PORT`, `localhost:PORT`, ...).
     pub hosts: Vec<String>,
+    /// Bound to a non-loopback address: any Host is taken (the token
+    /// still guards `/api`).
+    pub any_host: bool,
     /// The built web UI (ui/dist), if there is one.
     pub ui_dir: Option<std::path::PathBuf>,
 }
@@ -69,7 +72,8 @@ pub async fn bind(
         .map_err(|source| ServeError::Bind { addr, source })?;
     let port = addr.port();
     let mut hosts = vec![addr.to_string(), format!("localhost:{port}")];
-    if addr.ip().is_loopback() {
+    // An unspecified address (0.0.0.0, ::) is reached through loopback too.
+    if addr.ip().is_loopback() || addr.ip().is_unspecified() {
         hosts.push(format!("127.0.0.1:{port}"));
         hosts.push(format!("[::1]:{port}"));
     }
@@ -78,6 +82,7 @@ pub async fn bind(
         session: Mutex::new(session),
         token,
         hosts,
+        any_host: !addr.ip().is_loopback(),
         ui_dir,
     });
     Ok(Bound {
@@ -93,8 +98,8 @@ pub async fn serve(
     bound: Bound,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    axum::serve(bound.listener, router(bound.state))
-        .with_graceful_shutdown(shutdown)
+    let limits = tracelens_listen::ConnLimits::default();
+    tracelens_listen::serve(bound.listener, router(bound.state), limits, shutdown)
         .await
         .map_err(ServeError::Serve)
 }

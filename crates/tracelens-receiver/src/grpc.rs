@@ -30,7 +30,12 @@ impl TraceService for Svc {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // The message is read by the same decoder as files and HTTP bodies.
         let bytes = req.into_inner().encode_to_vec();
-        match ingest(&self.0, bytes, Format::OtlpProto).await {
+        let Some(permit) = self.0.ingest_permit().await else {
+            return Err(busy());
+        };
+        let outcome = ingest(&self.0, bytes, Format::OtlpProto).await;
+        drop(permit);
+        match outcome {
             Outcome::Accepted { rejected, message } => {
                 Ok(Response::new(ExportTraceServiceResponse {
                     partial_success: (rejected > 0 || !message.is_empty()).then(|| {
@@ -42,14 +47,19 @@ impl TraceService for Svc {
                 }))
             }
             Outcome::Unreadable(msg) => Err(Status::invalid_argument(msg)),
-            Outcome::Full => Err(Status::with_error_details(
-                tonic::Code::ResourceExhausted,
-                "the receiver is busy: retry later",
-                ErrorDetails::with_retry_info(Some(std::time::Duration::from_secs(1))),
-            )),
+            Outcome::Full => Err(busy()),
             Outcome::Closed => Err(Status::unavailable("the receiver is stopping")),
         }
     }
+}
+
+/// RESOURCE_EXHAUSTED with RetryInfo: exporters retry it with backoff.
+fn busy() -> Status {
+    Status::with_error_details(
+        tonic::Code::ResourceExhausted,
+        "the receiver is busy: retry later",
+        ErrorDetails::with_retry_info(Some(std::time::Duration::from_secs(1))),
+    )
 }
 
 pub(crate) fn server(st: Arc<Shared>) -> TraceServiceServer<Svc> {

@@ -76,66 +76,161 @@ fn refuse(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// Reads at most `limit` bytes of a (possibly gzip) body; None past it.
-async fn read_body(body: Body, gzip: bool, limit: usize) -> Result<Option<Vec<u8>>, String> {
-    let raw: Bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(_) => return Ok(None),
+/// The body's encoding, as Content-Encoding names it (nothing is sniffed:
+/// bytes still compressed after it are unreadable, not inflated again).
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum BodyEncoding {
+    Identity,
+    Gzip,
+    /// HTTP's "deflate" is zlib (RFC 9110), as Python's exporter sends it.
+    Deflate,
+    Zstd,
+}
+
+fn body_encoding(headers: &HeaderMap) -> Result<BodyEncoding, String> {
+    let Some(v) = headers.get(header::CONTENT_ENCODING) else {
+        return Ok(BodyEncoding::Identity);
     };
-    if !gzip {
-        return Ok(Some(raw.to_vec()));
-    }
-    // A small compressed body may inflate past any memory: cap the output.
+    let v = v.to_str().unwrap_or("").trim().to_ascii_lowercase();
+    Ok(match v.as_str() {
+        "" | "identity" => BodyEncoding::Identity,
+        "gzip" | "x-gzip" => BodyEncoding::Gzip,
+        "deflate" => BodyEncoding::Deflate,
+        "zstd" => BodyEncoding::Zstd,
+        _ => {
+            return Err(format!(
+                "Content-Encoding {} is not taken: send gzip, deflate, zstd or none",
+                crate::quote(&v)
+            ))
+        }
+    })
+}
+
+/// Why a body could not be had.
+enum BodyError {
+    /// Past the limit, raw or inflated.
+    TooLarge,
+    Bad(String),
+}
+
+/// Inflates `raw` as `enc` says, to at most `limit` bytes: every inflated
+/// byte counts against the same limit as the body (a 1 KB gzip of zstd can
+/// stand for gigabytes).
+fn decode_body(raw: &[u8], enc: BodyEncoding, limit: usize) -> Result<Vec<u8>, BodyError> {
+    let reader: Box<dyn Read + '_> = match enc {
+        BodyEncoding::Identity => return Ok(raw.to_vec()),
+        BodyEncoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
+        BodyEncoding::Deflate => Box::new(flate2::read::ZlibDecoder::new(raw)),
+        BodyEncoding::Zstd => Box::new(
+            zstd::stream::read::Decoder::new(raw)
+                .map_err(|e| BodyError::Bad(format!("bad zstd body: {e}")))?,
+        ),
+    };
     let mut out = Vec::new();
-    let cap = (limit as u64).saturating_mul(4);
-    let mut d = flate2::read::GzDecoder::new(&raw[..]).take(cap + 1);
-    d.read_to_end(&mut out)
-        .map_err(|e| format!("bad gzip body: {e}"))?;
-    if out.len() as u64 > cap {
-        return Ok(None);
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| BodyError::Bad(format!("bad {enc:?} body: {e}").to_lowercase()))?;
+    if out.len() > limit {
+        return Err(BodyError::TooLarge);
     }
-    Ok(Some(out))
+    Ok(out)
+}
+
+/// The media type, exactly: `application/jsonx` is not JSON.
+fn media_type(headers: &HeaderMap) -> Option<Encoding> {
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let media = ctype
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match media.as_str() {
+        "application/x-protobuf" | "application/protobuf" => Some(Encoding::Proto),
+        "application/json" => Some(Encoding::Json),
+        _ => None,
+    }
+}
+
+/// When bound to loopback: only loopback Host names and, when the request
+/// has one, a loopback Origin. A page rebound by DNS to 127.0.0.1 sends its
+/// own name as Host; browsers send Origin with a cross-site POST; exporters
+/// send no Origin at all.
+fn guard(st: &Shared, headers: &HeaderMap) -> Result<(), &'static str> {
+    if !st.loopback_only {
+        return Ok(());
+    }
+    let host_ok = headers
+        .get(header::HOST)
+        .is_none_or(|h| h.to_str().is_ok_and(tracelens_listen::is_loopback_host));
+    if !host_ok {
+        return Err("the Host header does not name this machine's loopback");
+    }
+    let origin_ok = headers
+        .get(header::ORIGIN)
+        .is_none_or(|o| o.to_str().is_ok_and(tracelens_listen::is_loopback_origin));
+    if !origin_ok {
+        return Err("requests from web pages of other origins are refused");
+    }
+    Ok(())
 }
 
 async fn traces(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Body) -> Response {
     st.counters.requests.fetch_add(1, Ordering::Relaxed);
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let enc = if ctype.starts_with("application/x-protobuf")
-        || ctype.starts_with("application/protobuf")
-    {
-        Encoding::Proto
-    } else if ctype.starts_with("application/json") {
-        Encoding::Json
-    } else {
+    if let Err(why) = guard(&st, &headers) {
+        st.counters.bad.fetch_add(1, Ordering::Relaxed);
+        return refuse(StatusCode::FORBIDDEN, why);
+    }
+    let Some(enc) = media_type(&headers) else {
         st.counters.bad.fetch_add(1, Ordering::Relaxed);
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "send application/x-protobuf or application/json",
         );
     };
-    let gzip = headers
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
-    let bytes = match read_body(body, gzip, st.max_body).await {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            st.counters.too_large.fetch_add(1, Ordering::Relaxed);
-            return refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &format!(
-                    "the body is over the limit of {} bytes: send smaller batches",
-                    st.max_body
-                ),
-            );
+    let body_enc = match body_encoding(&headers) {
+        Ok(e) => e,
+        Err(msg) => {
+            st.counters.bad.fetch_add(1, Ordering::Relaxed);
+            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &msg);
         }
-        Err(e) => {
+    };
+    let too_large = |st: &Shared| {
+        st.counters.too_large.fetch_add(1, Ordering::Relaxed);
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!(
+                "the body is over the limit of {} bytes (inflated, if compressed): \
+                 send smaller batches",
+                st.max_body
+            ),
+        )
+    };
+    let raw: Bytes = match axum::body::to_bytes(body, st.max_body).await {
+        Ok(b) => b,
+        Err(_) => return too_large(&st),
+    };
+    // Inflating and parsing are the costly part: at most a few at once.
+    let Some(permit) = st.ingest_permit().await else {
+        st.counters.throttled.fetch_add(1, Ordering::Relaxed);
+        return busy("the receiver is busy: retry later");
+    };
+    let max_body = st.max_body;
+    let decoded = tokio::task::spawn_blocking(move || decode_body(&raw, body_enc, max_body)).await;
+    let bytes = match decoded {
+        Ok(Ok(b)) => b,
+        Ok(Err(BodyError::TooLarge)) => return too_large(&st),
+        Ok(Err(BodyError::Bad(e))) => {
             st.counters.bad.fetch_add(1, Ordering::Relaxed);
             return refuse(StatusCode::BAD_REQUEST, &e);
+        }
+        Err(_) => {
+            st.counters.bad.fetch_add(1, Ordering::Relaxed);
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the decoder failed");
         }
     };
     let format = if enc == Encoding::Proto {
@@ -143,18 +238,20 @@ async fn traces(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Bod
     } else {
         Format::OtlpJson
     };
-    match ingest(&st, bytes, format).await {
+    let outcome = ingest(&st, bytes, format).await;
+    drop(permit);
+    match outcome {
         Outcome::Accepted { rejected, message } => reply(enc, StatusCode::OK, rejected, &message),
         Outcome::Unreadable(msg) => refuse(StatusCode::BAD_REQUEST, &msg),
-        Outcome::Full => {
-            let mut r = refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                "the receiver is busy: retry later",
-            );
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-            r
-        }
+        Outcome::Full => busy("the receiver is busy: retry later"),
         Outcome::Closed => refuse(StatusCode::SERVICE_UNAVAILABLE, "the receiver is stopping"),
     }
+}
+
+/// 429 with Retry-After: OTLP exporters retry it with backoff.
+fn busy(message: &str) -> Response {
+    let mut r = refuse(StatusCode::TOO_MANY_REQUESTS, message);
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    r
 }

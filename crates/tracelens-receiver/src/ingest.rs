@@ -5,13 +5,30 @@ use crate::Counters;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::mpsc;
-use tracelens_formats::{Format, ReadOptions};
+use tracelens_formats::{Format, ReadLimits, ReadOptions};
 use tracelens_model::TraceStore;
 
 pub(crate) struct Shared {
     pub tx: mpsc::Sender<TraceStore>,
     pub counters: Arc<Counters>,
     pub max_body: usize,
+    /// Bodies being inflated and parsed at once (about the core count):
+    /// past it a request waits briefly, then gets 429.
+    pub ingests: tokio::sync::Semaphore,
+    /// Bound to loopback: Host and Origin must say loopback too.
+    pub loopback_only: bool,
+}
+
+/// How long a request waits for an ingest slot before it is told to retry.
+const INGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Shared {
+    pub(crate) async fn ingest_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        tokio::time::timeout(INGEST_WAIT, self.ingests.acquire())
+            .await
+            .ok()?
+            .ok()
+    }
 }
 
 pub(crate) enum Outcome {
@@ -28,8 +45,16 @@ pub(crate) enum Outcome {
 pub(crate) async fn ingest(st: &Shared, bytes: Vec<u8>, format: Format) -> Outcome {
     let parsed = tokio::task::spawn_blocking(move || {
         let mut store = TraceStore::new();
+        // The body is decoded already (as Content-Encoding said, within
+        // the body limit): nothing in it is inflated again, and no record
+        // can be larger than the body.
         let opts = ReadOptions {
             format: Some(format),
+            limits: ReadLimits {
+                sniff_compression: false,
+                max_record: bytes.len() as u64,
+                ..ReadLimits::default()
+            },
             ..ReadOptions::default()
         };
         let report = tracelens_formats::read_from(

@@ -32,6 +32,10 @@ pub struct ReceiverConfig {
     pub queue: usize,
     /// Append every accepted batch to this file as OTLP/JSON Lines.
     pub out: Option<PathBuf>,
+    /// Bodies inflated and parsed at once (0: the core count, at least 2).
+    pub max_ingests: usize,
+    /// Connections at once, and how long one may be slow or idle.
+    pub conn: tracelens_listen::ConnLimits,
 }
 
 impl Default for ReceiverConfig {
@@ -42,6 +46,8 @@ impl Default for ReceiverConfig {
             max_body: 16 << 20,
             queue: 64,
             out: None,
+            max_ingests: 0,
+            conn: tracelens_listen::ConnLimits::default(),
         }
     }
 }
@@ -70,6 +76,16 @@ impl Counters {
             "bad_requests": g(&self.bad),
         })
     }
+}
+
+/// A value quoted for an error message or answer: escaped, and cut at 64
+/// characters so a hostile header cannot fill a log.
+pub(crate) fn quote(v: &str) -> String {
+    let mut q: String = v.chars().take(64).collect();
+    if q.len() < v.len() {
+        q.push('…');
+    }
+    format!("{q:?}")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -167,10 +183,16 @@ pub async fn run(
         grpc_addr: grpc.as_ref().map(|g| g.1),
         counters: counters.clone(),
     });
+    let ingests = match cfg.max_ingests {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+        n => n,
+    };
     let shared = Arc::new(ingest::Shared {
         tx,
         counters: counters.clone(),
         max_body: cfg.max_body,
+        ingests: tokio::sync::Semaphore::new(ingests),
+        loopback_only: addr.ip().is_loopback(),
     });
     // One shutdown for both servers.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -189,15 +211,16 @@ pub async fn run(
         let svc = grpc::server(shared.clone());
         let stop = stopped(stop_rx.clone());
         tokio::spawn(async move {
+            // A stalled call cannot hold its stream for ever.
             tonic::transport::Server::builder()
+                .timeout(std::time::Duration::from_secs(30))
                 .add_service(svc)
                 .serve_with_incoming_shutdown(tonic::transport::server::TcpIncoming::from(l), stop)
                 .await
         })
     });
     let app = router(shared);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(stopped(stop_rx))
+    let served = tracelens_listen::serve(listener, app, cfg.conn, stopped(stop_rx))
         .await
         .map_err(ReceiverError::Serve);
     if let Some(t) = grpc_task {

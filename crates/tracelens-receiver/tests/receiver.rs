@@ -141,3 +141,82 @@ fn a_full_queue_answers_429_with_retry_after_and_drops_nothing_it_accepted() {
     let got = live.stop();
     assert_eq!(got.len(), accepted, "an accepted batch was lost");
 }
+
+#[test]
+fn trickling_connections_time_out_and_do_not_lock_exporters_out() {
+    use std::io::{Read, Write};
+    // Room for 8 connections; headers must be in within 1 s.
+    let live = Live::start(ReceiverConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        grpc_addr: None,
+        conn: tracelens_listen::ConnLimits {
+            max_connections: 8,
+            header_timeout: std::time::Duration::from_secs(1),
+            idle_timeout: std::time::Duration::from_secs(2),
+        },
+        ..ReceiverConfig::default()
+    });
+    // 40 connections that each send a byte of headers every 300 ms.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let addr = live.addr;
+    let tricklers: Vec<_> = (0..40)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+                    return 0;
+                };
+                let mut sent = 0;
+                for b in b"POST /v1/traces HTTP/1.1\r\nhost: x\r\nx-slow: aaaaaaaaaaaaaaaa".iter() {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed)
+                        || s.write_all(&[*b]).is_err()
+                    {
+                        break;
+                    }
+                    sent += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                }
+                sent
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // While they trickle, an exporter that retries as OTLP exporters do
+    // gets through within a couple of header timeouts.
+    let started = std::time::Instant::now();
+    let mut body = Vec::new();
+    tracelens_formats::write_otlp_proto(&sample(), &[0], &mut body).unwrap();
+    let accepted = loop {
+        if live.try_post("application/x-protobuf", &body) == Some(200) {
+            break true;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(8) {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let sent: Vec<usize> = tricklers.into_iter().map(|t| t.join().unwrap()).collect();
+    assert!(
+        accepted,
+        "an exporter got through in {:?}",
+        started.elapsed()
+    );
+    // Every trickler was cut off long before its 62 bytes (18 s) were in.
+    assert!(sent.iter().all(|&n| n < 20), "{sent:?}");
+
+    // An idle keep-alive connection is closed after the idle timeout.
+    let mut s = std::net::TcpStream::connect(live.addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let t = std::time::Instant::now();
+    let mut buf = [0u8; 64];
+    let n = s.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "closed without an answer");
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        t.elapsed()
+    );
+    assert!(!live.stop().is_empty());
+}

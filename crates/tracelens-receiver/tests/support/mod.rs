@@ -63,6 +63,22 @@ impl Live {
         }
     }
 
+    /// The status of a POST, or None when the connection failed (refused,
+    /// reset, closed by the server's limits).
+    pub fn try_post(&self, ctype: &str, body: &[u8]) -> Option<u16> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(10)))
+            .build()
+            .into();
+        let r = agent
+            .post(&format!("http://{}/v1/traces", self.addr))
+            .header("Content-Type", ctype)
+            .send(body)
+            .ok()?;
+        Some(r.status().as_u16())
+    }
+
     pub fn post(&self, ctype: &str, gzip: bool, body: &[u8]) -> (u16, String, Vec<u8>) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
