@@ -3,6 +3,17 @@
 //! Exit codes: 0 success, 1 unreadable input (the message names the file and
 //! the position; everything readable is still printed), 2 usage.
 
+/// Writes a line to stderr, ignoring failure: `eprintln!` panics when
+/// stderr is a closed pipe, and a message nobody can read is no reason to
+/// crash.
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod cli;
 mod clickhouse;
 mod commands;
@@ -24,7 +35,7 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("tracelens: {e:#}");
+            say!("tracelens: {e:#}");
             match e.downcast_ref::<commands::UsageError>() {
                 Some(_) => ExitCode::from(2),
                 None => ExitCode::from(1),

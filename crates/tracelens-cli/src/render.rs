@@ -9,17 +9,56 @@ use tracelens_service::{SearchResult, SpanDetail, SummaryDoc};
 const MAX_INDENT: u32 = 32;
 
 /// Makes trace content safe for a terminal: control characters (escape
-/// sequences could rewrite the screen) are shown escaped.
+/// sequences could rewrite the screen) and invisible format characters
+/// (bidi overrides can make a line read other than it is, zero-width
+/// characters hide text) are shown escaped.
 pub(crate) fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    if !s.chars().any(needs_escape) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || is_format_char(c)
+}
+
+/// Unicode's general category Cf (format characters), as of Unicode 15.1.
+/// Written out, not taken from a crate: the table is short, changes once in
+/// years, and this is the only place that needs it.
+fn is_format_char(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
 }
 
 pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
@@ -256,11 +295,12 @@ pub fn search_text(out: &mut impl Write, res: &SearchResult) -> io::Result<()> {
 /// has them whole).
 const FOLD_AT: usize = 200;
 
+/// The start of a long value, cleaned; only the part shown is cleaned, so
+/// a 50 MB prompt costs what its first line does.
 fn fold(s: &str) -> String {
-    let s = clean(s);
     match s.char_indices().nth(FOLD_AT) {
-        Some((cut, _)) => format!("{}… ({} chars)", &s[..cut], s.chars().count()),
-        None => s,
+        Some((cut, _)) => format!("{}… ({} chars)", clean(&s[..cut]), s.chars().count()),
+        None => clean(s),
     }
 }
 
@@ -275,10 +315,10 @@ fn attr_lines(
     writeln!(out, "{title}:")?;
     for a in attrs {
         let v = match &a.value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
+            serde_json::Value::String(s) => fold(s),
+            other => fold(&other.to_string()),
         };
-        writeln!(out, "  {} ({}) = {}", clean(&a.key), a.kind, fold(&v))?;
+        writeln!(out, "  {} ({}) = {}", clean(&a.key), a.kind, v)?;
     }
     Ok(())
 }
@@ -360,4 +400,29 @@ pub fn span_text(out: &mut impl Write, d: &SpanDetail) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_invisible_format_characters_are_escaped() {
+        assert_eq!(clean("plain ünïcode"), "plain ünïcode");
+        assert_eq!(clean("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        // A bidi override that would show "exe.txt" for "txt.exe".
+        assert_eq!(clean("x\u{202E}txt.exe"), "x\\u{202e}txt.exe");
+        assert_eq!(clean("zero\u{200B}width"), "zero\\u{200b}width");
+        assert_eq!(clean("\u{FEFF}bom"), "\\u{feff}bom");
+        assert_eq!(clean("tag\u{E0041}"), "tag\\u{e0041}");
+    }
+
+    #[test]
+    fn a_huge_value_is_folded_before_it_is_cleaned() {
+        let big = format!("{}\u{1b}", "x".repeat(10_000_000));
+        let f = fold(&big);
+        assert!(f.ends_with("… (10000001 chars)"), "{}", &f[f.len() - 30..]);
+        assert!(f.starts_with(&"x".repeat(FOLD_AT)));
+        assert_eq!(fold("\u{1b}"), "\\u{1b}");
+    }
 }

@@ -376,3 +376,21 @@ fn open_hands_canonical_paths_to_the_desktop_app_beside_it() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn a_closed_stderr_is_no_reason_to_panic() {
+    // A missing file: the error goes to stderr, whose reader is gone.
+    let mut child = bin()
+        .args(["summary", "/nonexistent/trace.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "exit 1 as for any unreadable input, not a panic (101)"
+    );
+}

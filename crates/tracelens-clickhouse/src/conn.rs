@@ -105,13 +105,34 @@ pub struct Conn {
     pub cfg: ConnConfig,
 }
 
+/// A URL fit for a message: what stands before `@` (a user and password)
+/// and the query (`?password=...`) are replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), url),
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, _)) => (r, "?***"),
+        None => (rest, ""),
+    };
+    let (auth_end, path_start) = (rest.rfind('@'), rest.find('/').unwrap_or(rest.len()));
+    let rest = match auth_end {
+        Some(at) if at < path_start || !rest[..at].contains('/') => {
+            format!("***@{}", &rest[at + 1..])
+        }
+        _ => rest.to_string(),
+    };
+    format!("{scheme}{rest}{query}")
+}
+
 impl Conn {
     /// Checks the URL and names; connects lazily (see [`Conn::ping`]).
     pub fn new(cfg: ConnConfig) -> Result<Conn, ChError> {
         let scheme_ok = cfg.url.starts_with("http://") || cfg.url.starts_with("https://");
         if !scheme_ok {
             return Err(ChError::BadUrl {
-                url: cfg.url.clone(),
+                url: redact_url(&cfg.url),
                 why:
                     "it must start with http:// or https:// (the HTTP interface, port 8123 or 8443)"
                         .into(),
@@ -119,7 +140,7 @@ impl Conn {
         }
         if cfg.url.contains('?') || cfg.url.contains('@') {
             return Err(ChError::BadUrl {
-                url: cfg.url.clone(),
+                url: redact_url(&cfg.url),
                 why: "give the user and password as options, not in the URL".into(),
             });
         }
@@ -177,5 +198,26 @@ impl Conn {
     /// One UInt64 (a count): for SQL written by Tracelens, like [`Conn::execute`].
     pub async fn scalar_u64(&self, sql: &str) -> Result<u64, ChError> {
         self.call(self.client.query(sql).fetch_one::<u64>()).await
+    }
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact_url;
+
+    #[test]
+    fn credentials_and_queries_never_reach_a_message() {
+        assert_eq!(
+            redact_url("http://bob:s3cret@ch.internal:8123/?password=s3cret"),
+            "http://***@ch.internal:8123/?***"
+        );
+        assert_eq!(redact_url("https://ch:8443"), "https://ch:8443");
+        assert_eq!(redact_url("ftp://u:p@h"), "ftp://***@h");
+        assert_eq!(redact_url("u:p@h:8123"), "***@h:8123");
+        let e = super::Conn::new(super::ConnConfig::new("http://bob:s3cret@h:8123"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(!e.contains("s3cret") && e.contains("***@h:8123"), "{e}");
     }
 }
