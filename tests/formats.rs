@@ -682,3 +682,25 @@ fn one_bad_jaeger_span_or_trace_costs_only_itself() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn a_utf8_byte_order_mark_is_stepped_over() {
+    let (_, jsonl) = generated_jsonl(2, 5, 7);
+    let first = jsonl.split(|&b| b == b'\n').next().unwrap().to_vec();
+    let jaeger = std::fs::read(fixture("jaeger-download.json")).unwrap();
+    for (what, body) in [
+        ("lines", jsonl.clone()),
+        ("document", first),
+        ("jaeger", jaeger),
+    ] {
+        let (plain, rep) = read_bytes("plain", &body);
+        assert!(rep.error.is_none(), "{what}: {:?}", rep.error);
+        let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+        with_bom.extend_from_slice(&body);
+        for bytes in [with_bom.clone(), gzip(&with_bom)] {
+            let (ds, rep) = read_bytes("bom", &bytes);
+            assert!(rep.error.is_none(), "{what}: {:?}", rep.error);
+            assert_eq!(ds.store.spans.len(), plain.store.spans.len(), "{what}");
+        }
+    }
+}

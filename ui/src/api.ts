@@ -11,6 +11,13 @@ import { listen } from "@tauri-apps/api/event";
 export const desktop: boolean = "__TAURI_INTERNALS__" in window;
 
 const token = new URLSearchParams(location.search).get("token") ?? "";
+// Read once, then out of the address bar: it must not sit in the history,
+// a bookmark or a screen share.
+if (token !== "") {
+  const clean = new URL(location.href);
+  clean.searchParams.delete("token");
+  history.replaceState(history.state, "", clean.pathname + clean.search + clean.hash);
+}
 
 async function get(path: string): Promise<Response> {
   const res = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });

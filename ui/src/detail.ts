@@ -80,7 +80,9 @@ function omitted(d: SpanDetail, load: (d: SpanDetail) => Promise<AttrJson[]>): H
 
 export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailActions): void {
   root.replaceChildren();
-  root.append(el("h2", d.name));
+  const heading = el("h2", d.name);
+  heading.title = d.name;
+  root.append(heading);
   const ids = el("dl");
   for (const [k, v] of [["trace", d.trace_id], ["span", d.span_id], ["parent", d.parent_span_id ?? "—"]] as const) {
     const dd = el("dd", v);

@@ -128,7 +128,8 @@ function renderList(): void {
     }
     const problems = states.filter((s) => s !== "completed");
     const start = new Date(t.start_time_unix_nano / 1e6);
-    const name = td(t.root_name);
+    const name = td(t.root_name, "name");
+    name.title = t.root_name;
     if (partial !== undefined) {
       const mark = document.createElement("span");
       mark.className = "partial-mark";

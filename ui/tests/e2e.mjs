@@ -7,7 +7,8 @@
 // `window.__pwned` fails the run.
 
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -22,12 +23,11 @@ const WAIT = 15_000;
 mkdirSync(shots, { recursive: true });
 
 /** Starts `tracelens serve` on a random port and resolves with its URL. */
-function startServer() {
-  const proc = spawn(bin, [
-    "serve", "--ui", join(root, "ui/dist"),
-    join(root, "examples/agent-runs.jsonl"),
-    join(root, "tests/fixtures/hostile-markup.json"),
-  ], { stdio: ["ignore", "pipe", "inherit"] });
+function startServer(files = [
+  join(root, "examples/agent-runs.jsonl"),
+  join(root, "tests/fixtures/hostile-markup.json"),
+]) {
+  const proc = spawn(bin, ["serve", "--ui", join(root, "ui/dist"), ...files], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("tracelens serve printed no URL within 30 s")), 30_000);
     let out = "";
@@ -94,6 +94,9 @@ try {
     expect(names.filter((n) => n === "invoke_agent supervisor").length === 8, `rows: ${names.join(" | ")}`);
     await page.waitForSelector("#waterfall[data-trace]");
     await page.screenshot({ path: join(shots, "list-and-waterfall.png") });
+    // The token was read, then taken out of the address bar (and history).
+    const search = await page.evaluate(() => location.search);
+    expect(!search.includes("token"), `the token stays in the address bar: ${search}`);
   });
 
   await journey("filtering the list by text and by state", async () => {
@@ -268,6 +271,43 @@ try {
     await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "invoke_agent supervisor");
     const span = await page.textContent("#detail dl");
     expect(span?.includes("fc6807a84a62dcfd"), "the link did not select the linked span");
+  });
+
+  await journey("a 10,000-character name stays one line in the list and the details", async () => {
+    const name = "n".repeat(10_000);
+    const dir = mkdtempSync(join(tmpdir(), "tracelens-e2e-"));
+    const file = join(dir, "long-name.json");
+    writeFileSync(file, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{
+      traceId: "10000000000000000000000000000001", spanId: "00000000000000a1", name,
+      startTimeUnixNano: "1700000000000000000", endTimeUnixNano: "1700000001000000000",
+    }] }] }] }));
+    const other = await startServer([file]);
+    const p2 = await page.context().newPage();
+    try {
+      await p2.goto(other.url);
+      await p2.waitForSelector("#traces tbody tr");
+      const list = await p2.evaluate(() => {
+        const cell = document.querySelector("#traces tbody tr td.name");
+        const pane = document.querySelector("#traces")?.parentElement;
+        return { cell: cell?.getBoundingClientRect().width ?? 0, pane: pane?.getBoundingClientRect().width ?? 0, title: cell?.getAttribute("title")?.length ?? 0 };
+      });
+      expect(list.cell > 0 && list.cell < list.pane, `the name cell is ${list.cell}px in a ${list.pane}px pane`);
+      expect(list.title === 10_000, "the whole name is the cell's title");
+      await p2.locator("#traces tbody tr").first().click();
+      await p2.waitForSelector("#waterfall[data-trace]");
+      await p2.click("#waterfall", { position: { x: 500, y: 22 + 10 } });
+      await p2.waitForSelector("#detail h2");
+      const h = await p2.evaluate(() => {
+        const e = document.querySelector("#detail h2");
+        return { height: e?.getBoundingClientRect().height ?? 0, width: e?.getBoundingClientRect().width ?? 0, pane: document.querySelector("#detail")?.getBoundingClientRect().width ?? 0 };
+      });
+      expect(h.height > 0 && h.height < 30, `the heading is ${h.height}px tall`);
+      expect(h.width <= h.pane, `the heading is ${h.width}px in a ${h.pane}px pane`);
+      await p2.screenshot({ path: join(shots, "long-name.png") });
+    } finally {
+      await p2.close();
+      other.proc.kill("SIGTERM");
+    }
   });
 
   await journey("the API refuses a request without the token", async () => {

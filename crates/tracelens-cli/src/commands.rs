@@ -364,7 +364,18 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
         skew_tolerance_ms: a.skew_tolerance_ms,
         limits: a.limits,
     };
-    let mut loaded = load(&input)?;
+    // No files: an empty inspector, as the help says.
+    let mut loaded = if input.files.is_empty() {
+        Loaded {
+            dataset: tracelens_model::Dataset::build(
+                tracelens_model::TraceStore::new(),
+                DatasetOptions::default(),
+            ),
+            reports: Vec::new(),
+        }
+    } else {
+        load(&input)?
+    };
     let code = report_errors(&mut loaded)?;
     let sources = tracelens_service::source_summaries(&loaded.reports);
     let traces = loaded.dataset.traces.len();

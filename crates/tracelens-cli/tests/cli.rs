@@ -394,3 +394,61 @@ fn a_closed_stderr_is_no_reason_to_panic() {
         "exit 1 as for any unreadable input, not a panic (101)"
     );
 }
+
+#[test]
+fn serve_refuses_a_non_loopback_address_unless_asked_and_then_warns() {
+    let o = run(&["serve", "--addr", "0.0.0.0:0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("--allow-remote") && err.contains("in the clear"),
+        "{err}"
+    );
+
+    // Asked for: it warns, and takes loopback names as well as any other.
+    use std::io::{BufRead, Read, Write};
+    let mut child = bin()
+        .args(["serve", "--addr", "0.0.0.0:0", "--allow-remote"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let port: u16 = url
+        .trim_start_matches("http://0.0.0.0:")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("{line}"));
+    let token = url.rsplit("token=").next().unwrap().to_string();
+    let get = |host: &str| {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET /api/summary?token={token} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut r = String::new();
+        s.read_to_string(&mut r).unwrap();
+        r
+    };
+    assert!(get(&format!("127.0.0.1:{port}")).starts_with("HTTP/1.1 200"));
+    assert!(get(&format!("localhost:{port}")).starts_with("HTTP/1.1 200"));
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("warning") && err.contains("in the clear"),
+        "{err}"
+    );
+}

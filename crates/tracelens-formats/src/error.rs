@@ -46,12 +46,26 @@ pub enum ReadError {
     Skipped { file: String, message: String },
 }
 
+/// Longest message kept: a parser's message quotes the bad value, and a
+/// value can be megabytes (a prompt) or made to fill a terminal.
+const MAX_MESSAGE: usize = 300;
+
+/// `message` cut to [`MAX_MESSAGE`] characters, marked where it was cut.
+pub(crate) fn truncate_message(mut message: String) -> String {
+    if let Some((cut, _)) = message.char_indices().nth(MAX_MESSAGE) {
+        let total = message.chars().count();
+        message.truncate(cut);
+        message.push_str(&format!("… ({total} characters)"));
+    }
+    message
+}
+
 impl ReadError {
     pub fn corrupt(file: &str, position: Position, message: impl Into<String>) -> Self {
         ReadError::Corrupt {
             file: file.to_string(),
             position,
-            message: message.into(),
+            message: truncate_message(message.into()),
         }
     }
 
@@ -73,5 +87,22 @@ impl ReadError {
             ReadError::Corrupt { position, .. } => *position,
             _ => Position::Unknown,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quoted_value_in_a_message_is_cut() {
+        let e = ReadError::corrupt(
+            "f",
+            Position::Byte(1),
+            format!("invalid type: string \"{}\"", "é".repeat(100_000)),
+        );
+        let s = e.to_string();
+        assert!(s.len() < 1000, "{}", s.len());
+        assert!(s.ends_with("… (100023 characters)"), "{s}");
     }
 }

@@ -15,6 +15,7 @@ use tracelens_model::{TraceStore, Warning, WarningKind};
 /// compression layer has no known size and is always streamed.
 const IN_MEMORY_DOC_MAX: u64 = 256 << 20;
 const PEEK: usize = 64 << 10;
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 /// Most read errors listed per input; the rest are counted.
 const MAX_ERRORS_LISTED: usize = 20;
 
@@ -381,6 +382,17 @@ impl Layers<'_> {
             Layer::Data(f) => {
                 let f = format.unwrap_or(f);
                 self.report.format = Some(f);
+                // A UTF-8 byte order mark (Windows editors write one) is
+                // not JSON: step over it.
+                let (prefix, reader, size) = match prefix.strip_prefix(UTF8_BOM) {
+                    Some(rest) if f != Format::OtlpProto => {
+                        let mut reader = reader;
+                        let mut bom = [0u8; 3];
+                        reader.read_exact(&mut bom).map_err(io)?;
+                        (rest.to_vec(), reader, size.map(|s| s.saturating_sub(3)))
+                    }
+                    _ => (prefix, reader, size),
+                };
                 dispatch(
                     name,
                     f,

@@ -224,6 +224,14 @@ fn no_token_no_traces_and_headers_lock_the_page_down() {
     let url = format!("http://{}/api/summary", srv.addr);
     let r = agent().get(&url).call().unwrap();
     assert_eq!(r.status().as_u16(), 401);
+    // Refusals carry the headers too.
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+    ] {
+        assert!(r.headers().get(h).is_some(), "401 without {h}");
+    }
     let r = agent()
         .get(&format!("{url}?token=wrong{}", &srv.token[5..]))
         .call()
@@ -262,7 +270,12 @@ fn foreign_host_header_is_refused() {
         s.read_to_string(&mut out).unwrap();
         out
     };
-    assert!(raw("evil.example:80").starts_with("HTTP/1.1 403"));
+    let refused = raw("evil.example:80");
+    assert!(refused.starts_with("HTTP/1.1 403"));
+    assert!(
+        refused.contains("content-security-policy:"),
+        "403 without the security headers: {refused}"
+    );
     assert!(raw(&srv.addr.to_string()).starts_with("HTTP/1.1 200"));
     let port = srv.addr.port();
     assert!(raw(&format!("localhost:{port}")).starts_with("HTTP/1.1 200"));
