@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up this machine and runs every test: formatting, lints, unit,
-# property, cross-crate and CLI tests, and a smoke run of the benchmarks.
+# property, cross-crate and CLI tests, the web UI and desktop end to end,
+# a smoke run of the benchmarks and a short fuzz run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -33,8 +34,11 @@ cargo build --locked -p tracelens-app
 passed=$((passed + $(grep -c '^ok ' "$e2e_log" || true)))
 failed=$((failed + $(grep -c '^FAIL ' "$e2e_log" || true)))
 rm -f "$e2e_log"
-if [[ -n "${TRACELENS_FUZZ_SECONDS:-}" ]]; then
-    echo "== fuzz (${TRACELENS_FUZZ_SECONDS}s per target)"
-    scripts/fuzz.sh "$TRACELENS_FUZZ_SECONDS"
+# A short fuzz run of every target (10 s each by default; 0 skips): the
+# readers, the readers behind real compression layers, the receiver's body.
+fuzz_secs="${TRACELENS_FUZZ_SECONDS:-10}"
+if [[ "$fuzz_secs" != 0 ]]; then
+    echo "== fuzz (${fuzz_secs}s per target)"
+    scripts/fuzz.sh "$fuzz_secs"
 fi
 echo "tests: ${passed} passed, ${failed} failed"

@@ -158,6 +158,15 @@ pub struct ReceiveArgs {
     /// Batches waiting to be written before senders get 429 and retry.
     #[arg(long, default_value_t = 64)]
     pub queue: usize,
+    /// Open OTLP/HTTP connections at once; one more is answered 503 and
+    /// closed. A connection must send its headers within 10 s and is
+    /// closed after 60 s without a byte.
+    #[arg(long, default_value_t = 256)]
+    pub max_connections: usize,
+    /// Bodies inflated and parsed at once (0: the core count, at least 2);
+    /// a request waits up to 2 s for a slot, then gets 429.
+    #[arg(long, default_value_t = 0)]
+    pub max_ingests: usize,
     /// Print the final counts as JSON.
     #[arg(long)]
     pub json: bool,

@@ -276,7 +276,11 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
         max_body: a.max_body_mib.max(1) << 20,
         queue: a.queue.max(1),
         out: a.out.clone(),
-        ..tracelens_receiver::ReceiverConfig::default()
+        max_ingests: a.max_ingests,
+        conn: tracelens_listen::ConnLimits {
+            max_connections: a.max_connections.max(1),
+            ..tracelens_listen::ConnLimits::default()
+        },
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

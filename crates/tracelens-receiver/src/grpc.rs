@@ -3,6 +3,7 @@
 //! for an unreadable request, RESOURCE_EXHAUSTED with RetryInfo when the
 //! queue is full, UNAVAILABLE while stopping.
 
+use crate::body::BodyEncoding;
 use crate::ingest::{ingest, Outcome, Shared};
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
@@ -33,7 +34,7 @@ impl TraceService for Svc {
         let Some(permit) = self.0.ingest_permit().await else {
             return Err(busy());
         };
-        let outcome = ingest(&self.0, bytes, Format::OtlpProto).await;
+        let outcome = ingest(&self.0, bytes, BodyEncoding::Identity, Format::OtlpProto).await;
         drop(permit);
         match outcome {
             Outcome::Accepted { rejected, message } => {
@@ -47,6 +48,9 @@ impl TraceService for Svc {
                 }))
             }
             Outcome::Unreadable(msg) => Err(Status::invalid_argument(msg)),
+            Outcome::TooLarge => Err(Status::resource_exhausted(
+                "the message is over the receiver's size limit",
+            )),
             Outcome::Full => Err(busy()),
             Outcome::Closed => Err(Status::unavailable("the receiver is stopping")),
         }

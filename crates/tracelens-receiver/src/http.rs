@@ -1,6 +1,7 @@
 //! `POST /v1/traces`: read the body (bounded, gzip or not), parse it with
 //! the file readers, queue it (bounded), answer as OTLP/HTTP says.
 
+use crate::body::BodyEncoding;
 use crate::ingest::{ingest, Outcome, Shared};
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxState;
@@ -12,7 +13,6 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTracePartialSuccess, ExportTraceServiceResponse,
 };
 use prost::Message;
-use std::io::Read;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tracelens_formats::Format;
@@ -76,67 +76,6 @@ fn refuse(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// The body's encoding, as Content-Encoding names it (nothing is sniffed:
-/// bytes still compressed after it are unreadable, not inflated again).
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum BodyEncoding {
-    Identity,
-    Gzip,
-    /// HTTP's "deflate" is zlib (RFC 9110), as Python's exporter sends it.
-    Deflate,
-    Zstd,
-}
-
-fn body_encoding(headers: &HeaderMap) -> Result<BodyEncoding, String> {
-    let Some(v) = headers.get(header::CONTENT_ENCODING) else {
-        return Ok(BodyEncoding::Identity);
-    };
-    let v = v.to_str().unwrap_or("").trim().to_ascii_lowercase();
-    Ok(match v.as_str() {
-        "" | "identity" => BodyEncoding::Identity,
-        "gzip" | "x-gzip" => BodyEncoding::Gzip,
-        "deflate" => BodyEncoding::Deflate,
-        "zstd" => BodyEncoding::Zstd,
-        _ => {
-            return Err(format!(
-                "Content-Encoding {} is not taken: send gzip, deflate, zstd or none",
-                crate::quote(&v)
-            ))
-        }
-    })
-}
-
-/// Why a body could not be had.
-enum BodyError {
-    /// Past the limit, raw or inflated.
-    TooLarge,
-    Bad(String),
-}
-
-/// Inflates `raw` as `enc` says, to at most `limit` bytes: every inflated
-/// byte counts against the same limit as the body (a 1 KB gzip of zstd can
-/// stand for gigabytes).
-fn decode_body(raw: &[u8], enc: BodyEncoding, limit: usize) -> Result<Vec<u8>, BodyError> {
-    let reader: Box<dyn Read + '_> = match enc {
-        BodyEncoding::Identity => return Ok(raw.to_vec()),
-        BodyEncoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
-        BodyEncoding::Deflate => Box::new(flate2::read::ZlibDecoder::new(raw)),
-        BodyEncoding::Zstd => Box::new(
-            zstd::stream::read::Decoder::new(raw)
-                .map_err(|e| BodyError::Bad(format!("bad zstd body: {e}")))?,
-        ),
-    };
-    let mut out = Vec::new();
-    reader
-        .take(limit as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| BodyError::Bad(format!("bad {enc:?} body: {e}").to_lowercase()))?;
-    if out.len() > limit {
-        return Err(BodyError::TooLarge);
-    }
-    Ok(out)
-}
-
 /// The media type, exactly: `application/jsonx` is not JSON.
 fn media_type(headers: &HeaderMap) -> Option<Encoding> {
     let ctype = headers
@@ -192,7 +131,10 @@ async fn traces(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Bod
             "send application/x-protobuf or application/json",
         );
     };
-    let body_enc = match body_encoding(&headers) {
+    let encoding = headers
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("?"));
+    let body_enc = match BodyEncoding::parse(encoding) {
         Ok(e) => e,
         Err(msg) => {
             st.counters.bad.fetch_add(1, Ordering::Relaxed);
@@ -200,7 +142,6 @@ async fn traces(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Bod
         }
     };
     let too_large = |st: &Shared| {
-        st.counters.too_large.fetch_add(1, Ordering::Relaxed);
         refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!(
@@ -212,37 +153,27 @@ async fn traces(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Bod
     };
     let raw: Bytes = match axum::body::to_bytes(body, st.max_body).await {
         Ok(b) => b,
-        Err(_) => return too_large(&st),
+        Err(_) => {
+            st.counters.too_large.fetch_add(1, Ordering::Relaxed);
+            return too_large(&st);
+        }
     };
     // Inflating and parsing are the costly part: at most a few at once.
     let Some(permit) = st.ingest_permit().await else {
         st.counters.throttled.fetch_add(1, Ordering::Relaxed);
         return busy("the receiver is busy: retry later");
     };
-    let max_body = st.max_body;
-    let decoded = tokio::task::spawn_blocking(move || decode_body(&raw, body_enc, max_body)).await;
-    let bytes = match decoded {
-        Ok(Ok(b)) => b,
-        Ok(Err(BodyError::TooLarge)) => return too_large(&st),
-        Ok(Err(BodyError::Bad(e))) => {
-            st.counters.bad.fetch_add(1, Ordering::Relaxed);
-            return refuse(StatusCode::BAD_REQUEST, &e);
-        }
-        Err(_) => {
-            st.counters.bad.fetch_add(1, Ordering::Relaxed);
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the decoder failed");
-        }
-    };
     let format = if enc == Encoding::Proto {
         Format::OtlpProto
     } else {
         Format::OtlpJson
     };
-    let outcome = ingest(&st, bytes, format).await;
+    let outcome = ingest(&st, raw, body_enc, format).await;
     drop(permit);
     match outcome {
         Outcome::Accepted { rejected, message } => reply(enc, StatusCode::OK, rejected, &message),
         Outcome::Unreadable(msg) => refuse(StatusCode::BAD_REQUEST, &msg),
+        Outcome::TooLarge => too_large(&st),
         Outcome::Full => busy("the receiver is busy: retry later"),
         Outcome::Closed => refuse(StatusCode::SERVICE_UNAVAILABLE, "the receiver is stopping"),
     }

@@ -1,11 +1,12 @@
 //! What both transports do with a body: parse it with the file readers
 //! (off the async threads), queue the spans (bounded), count.
 
+use crate::body::{read_body, BodyEncoding, BodyError};
 use crate::Counters;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::mpsc;
-use tracelens_formats::{Format, ReadLimits, ReadOptions};
+use tracelens_formats::Format;
 use tracelens_model::TraceStore;
 
 pub(crate) struct Shared {
@@ -36,40 +37,38 @@ pub(crate) enum Outcome {
     Accepted { rejected: u64, message: String },
     /// Nothing readable.
     Unreadable(String),
+    /// Past the body limit once inflated.
+    TooLarge,
     /// The queue is full: retry later.
     Full,
     /// The receiver is stopping.
     Closed,
 }
 
-pub(crate) async fn ingest(st: &Shared, bytes: Vec<u8>, format: Format) -> Outcome {
-    let parsed = tokio::task::spawn_blocking(move || {
-        let mut store = TraceStore::new();
-        // The body is decoded already (as Content-Encoding said, within
-        // the body limit): nothing in it is inflated again, and no record
-        // can be larger than the body.
-        let opts = ReadOptions {
-            format: Some(format),
-            limits: ReadLimits {
-                sniff_compression: false,
-                max_record: bytes.len() as u64,
-                ..ReadLimits::default()
-            },
-            ..ReadOptions::default()
-        };
-        let report = tracelens_formats::read_from(
-            "otlp",
-            bytes.as_slice(),
-            Some(bytes.len() as u64),
-            &mut store,
-            &opts,
-        );
-        (store, report)
-    })
-    .await;
-    let Ok((store, report)) = parsed else {
-        st.counters.bad.fetch_add(1, Ordering::Relaxed);
-        return Outcome::Unreadable("the parser failed".into());
+/// Reads a body off the async threads and queues what it holds.
+pub(crate) async fn ingest(
+    st: &Shared,
+    raw: impl AsRef<[u8]> + Send + 'static,
+    enc: BodyEncoding,
+    format: Format,
+) -> Outcome {
+    let limit = st.max_body;
+    let parsed =
+        tokio::task::spawn_blocking(move || read_body(raw.as_ref(), enc, format, limit)).await;
+    let (store, report) = match parsed {
+        Ok(Ok(r)) => r,
+        Ok(Err(BodyError::TooLarge)) => {
+            st.counters.too_large.fetch_add(1, Ordering::Relaxed);
+            return Outcome::TooLarge;
+        }
+        Ok(Err(BodyError::Bad(msg))) => {
+            st.counters.bad.fetch_add(1, Ordering::Relaxed);
+            return Outcome::Unreadable(msg);
+        }
+        Err(_) => {
+            st.counters.bad.fetch_add(1, Ordering::Relaxed);
+            return Outcome::Unreadable("the parser failed".into());
+        }
     };
     let accepted = store.spans.len() as u64;
     let rejected = if report.error.is_some() {

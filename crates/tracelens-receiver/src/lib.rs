@@ -8,9 +8,12 @@
 //! to a sink (the caller's: a live view, a recording) and can append them to
 //! a file as OTLP/JSON Lines, a recording Tracelens and the Collector read.
 
+mod body;
 mod grpc;
 mod http;
 mod ingest;
+
+pub use body::{decode, read_body, BodyEncoding, BodyError};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
