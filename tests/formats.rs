@@ -704,3 +704,128 @@ fn a_utf8_byte_order_mark_is_stepped_over() {
         }
     }
 }
+
+/// The shapes real producers write that were read as nothing: each reads
+/// to its spans, and anything unrecognised is refused naming what it held.
+#[test]
+fn wrapped_single_and_listed_shapes_read_to_their_spans() {
+    let otlp_span = r#"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"op","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000"}"#;
+    let rs = |spans_key: &str| {
+        format!(
+            r#"{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"svc"}}}}]}},"{spans_key}":[{{"spans":[{otlp_span}]}}]}}"#
+        )
+    };
+    let jaeger_span = r#"{"traceID":"0000000000000001","spanID":"0000000000000002","operationName":"es-doc","startTime":1485467191639875,"duration":5,"process":{"serviceName":"svc","tags":[]}}"#;
+    let zipkin_span = r#"{"traceId":"4d1e00c0db9010db86154a4ba6e91385","id":"4d1e00c0db9010db","kind":"CLIENT","name":"get","timestamp":1472470996199000,"duration":207000,"localEndpoint":{"serviceName":"frontend"}}"#;
+    let cases: Vec<(&str, String, Format, usize)> = vec![
+        (
+            "jaeger api_v3 result",
+            format!(r#"{{"result":{{"resourceSpans":[{}]}}}}"#, rs("scopeSpans")),
+            Format::OtlpJson,
+            1,
+        ),
+        (
+            "tempo batches",
+            format!(r#"{{"batches":[{}]}}"#, rs("scopeSpans")),
+            Format::OtlpJson,
+            1,
+        ),
+        (
+            "tempo batches, instrumentationLibrarySpans",
+            format!(r#"{{"batches":[{}]}}"#, rs("instrumentationLibrarySpans")),
+            Format::OtlpJson,
+            1,
+        ),
+        (
+            "one zipkin span",
+            zipkin_span.to_string(),
+            Format::Zipkin,
+            1,
+        ),
+        (
+            "one jaeger span",
+            jaeger_span.to_string(),
+            Format::Jaeger,
+            1,
+        ),
+        (
+            "a list of jaeger spans",
+            format!(
+                "[{jaeger_span},{}]",
+                jaeger_span.replace("0000000000000002", "0000000000000003")
+            ),
+            Format::Jaeger,
+            2,
+        ),
+    ];
+    for (what, doc, format, spans) in cases {
+        let (ds, rep) = read_bytes(what, doc.as_bytes());
+        assert!(rep.error.is_none(), "{what}: {:?}", rep.error);
+        assert_eq!(rep.format, Some(format), "{what}");
+        assert_eq!(ds.store.spans.len(), spans, "{what}");
+        // Pretty-printed and compressed too.
+        let pretty =
+            serde_json::to_vec_pretty(&serde_json::from_str::<serde_json::Value>(&doc).unwrap())
+                .unwrap();
+        let (ds, rep) = read_bytes(what, &zstd(&pretty));
+        assert!(rep.error.is_none(), "{what}, pretty zstd: {:?}", rep.error);
+        assert_eq!(ds.store.spans.len(), spans, "{what}, pretty zstd");
+    }
+}
+
+#[test]
+fn unrecognised_json_is_refused_naming_what_it_held() {
+    let (_, rep) = read_bytes("foo.json", br#"{"foo":1,"bar":[2]}"#);
+    let e = rep.error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.starts_with("foo.json: line 1"), "{e}");
+    assert!(e.contains("the keys foo, bar"), "{e}");
+    // The OpenTelemetry JS SDK's in-memory dump: objects, not Zipkin spans.
+    let dump = br#"[{"name":"ai.generateText","spanContext":{"traceId":"a1","spanId":"b2"},"attributes":{},"startTime":[1,2]}]"#;
+    let (ds, rep) = read_bytes("dump.json", dump);
+    assert!(ds.store.spans.is_empty());
+    let e = rep.error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("not a Zipkin v2 span"), "{e}");
+    // Any other JSON object in Jaeger's clothes.
+    let (_, rep) = read_bytes(
+        "ui.json",
+        br#"{"traceName":"x","traceID":"1","state":"done"}"#,
+    );
+    let e = rep.error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("keys traceName"), "{e}");
+}
+
+#[test]
+fn an_input_without_spans_always_says_so() {
+    for (name, body) in [
+        ("empty.json", &br#"{"resourceSpans":[]}"#[..]),
+        ("empty-jaeger.json", br#"{"data":[]}"#),
+        ("blank.jsonl", b"\n\n"),
+    ] {
+        let (ds, rep) = read_bytes(name, body);
+        assert!(rep.error.is_none(), "{name}");
+        assert!(
+            ds.warnings
+                .iter()
+                .any(|w| w.kind == tracelens_model::WarningKind::Empty
+                    && w.message.starts_with(name)),
+            "{name}: {:?}",
+            ds.warnings
+        );
+    }
+    // The Collector file exporter's mixed file: log and metric lines are
+    // passed over, said once, the spans read.
+    let (_, jsonl) = generated_jsonl(1, 5, 1);
+    let mut mixed = br#"{"resourceLogs":[{"scopeLogs":[]}]}"#.to_vec();
+    mixed.push(b'\n');
+    mixed.extend_from_slice(&jsonl);
+    mixed.extend_from_slice(b"{\"resourceMetrics\":[]}\n");
+    let (ds, rep) = read_bytes("mixed.jsonl", &mixed);
+    assert!(rep.error.is_none(), "{:?}", rep.error);
+    assert!(!ds.store.spans.is_empty());
+    assert!(
+        ds.warnings.iter().any(|w| w.message
+            == "mixed.jsonl: 2 objects of logs or metrics not read (Tracelens reads the traces)"),
+        "{:?}",
+        ds.warnings
+    );
+}

@@ -9,7 +9,7 @@
 
 use crate::jsonval::{json_attr, span_id, trace_id, value_u64};
 use crate::otlp_json::Ctx;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -116,15 +116,39 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut single = JTrace::default();
+        // The other keys, kept in case the object is one span (a Jaeger
+        // Elasticsearch document) rather than a trace.
+        let mut rest = serde_json::Map::new();
+        let mut keys = Vec::new();
+        let mut known = false;
         while let Some(k) = map.next_key::<String>()? {
             match k.as_str() {
-                "data" => map.next_value_seed(TraceList(&mut *self.0))?,
-                "spans" => single.spans = map.next_value()?,
+                "data" => {
+                    known = true;
+                    map.next_value_seed(TraceList(&mut *self.0))?
+                }
+                "spans" => {
+                    known = true;
+                    single.spans = map.next_value()?
+                }
                 "processes" => single.processes = map.next_value()?,
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
+                    if keys.len() < 8 {
+                        keys.push(k.clone());
+                    }
+                    let v: Value = map.next_value()?;
+                    rest.insert(k, v);
                 }
             }
+        }
+        if rest.contains_key("spanID") && single.spans.is_empty() {
+            single.spans.push(Value::Object(rest));
+        } else if !known && !keys.is_empty() {
+            // Not data, a trace or a span: say what it was.
+            return Err(serde::de::Error::custom(format!(
+                "not a Jaeger trace, span or {{\"data\": [...]}}: an object with the keys {}",
+                keys.join(", ")
+            )));
         }
         if !single.spans.is_empty() {
             convert(self.0, single);
@@ -147,14 +171,25 @@ impl<'de> Visitor<'de> for TraceList<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut n = 0u64;
+        // A list may hold spans rather than traces (jaeger-anonymizer's
+        // uiconv input): they make one trace-less group, each with its
+        // own process.
+        let mut loose = JTrace::default();
         while let Some(t) = seq.next_element::<Value>()? {
             n += 1;
+            if t.get("spanID").is_some() {
+                loose.spans.push(t);
+                continue;
+            }
             match JTrace::deserialize(t) {
                 Ok(t) => convert(self.0, t),
                 Err(e) => self.0.skipped.push(format!(
                     "Jaeger trace {n} could not be read ({e}); skipped, the traces after it were read"
                 )),
             }
+        }
+        if !loose.spans.is_empty() {
+            convert(self.0, loose);
         }
         Ok(())
     }

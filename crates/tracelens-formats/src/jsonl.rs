@@ -44,6 +44,7 @@ struct Parsed {
     lines: Lines,
     len: crate::lenient::Leniency,
     spans: u64,
+    other_signals: u64,
     /// The chunk's buffer, for the reader to fill again.
     buffer: Vec<u8>,
 }
@@ -387,6 +388,7 @@ pub fn read(
                 );
                 let len = std::mem::take(&mut local.len);
                 let spans = local.spans_read;
+                let other_signals = local.other_signals;
                 drop(local);
                 let parsed = Parsed {
                     seq: chunk.seq,
@@ -395,6 +397,7 @@ pub fn read(
                     lines,
                     len,
                     spans,
+                    other_signals,
                     buffer: chunk.bytes,
                 };
                 if done_tx.send(parsed).is_err() {
@@ -412,6 +415,7 @@ pub fn read(
                     ctx.store.absorb(p.store);
                     ctx.len.absorb(p.len);
                     ctx.spans_read += p.spans;
+                    ctx.other_signals += p.other_signals;
                     let before = lines.count;
                     p.errors
                         .into_iter()

@@ -50,6 +50,8 @@ pub struct Ctx<'s> {
     pub(crate) general_lines: u64,
     /// The largest record held whole (`ReadLimits::max_record`).
     pub(crate) max_record: u64,
+    /// Objects of other OTLP signals (logs, metrics, profiles) passed over.
+    pub(crate) other_signals: u64,
     /// Records left out because they could not be read, each said once;
     /// the read reports them as errors with the input's name.
     pub(crate) skipped: Vec<String>,
@@ -73,6 +75,7 @@ impl<'s> Ctx<'s> {
             general_lines: 0,
             max_record: crate::read::ReadLimits::DEFAULT_MAX_RECORD,
             skipped: Vec::new(),
+            other_signals: 0,
         }
     }
 }
@@ -759,7 +762,46 @@ fn read_attrs<'de, A: MapAccess<'de>>(
 // ---------------------------------------------------------------------------
 // Documents.
 
-keys!(TopKey { ResourceSpans = "resourceSpans" | "resource_spans" });
+keys!(TopKey {
+    ResourceSpans = "resourceSpans" | "resource_spans",
+    // Tempo's trace JSON (`{"batches": [ResourceSpans]}`).
+    Batches = "batches",
+    // Jaeger's api_v3 answer (`{"result": TracesData}`).
+    Result = "result",
+});
+
+/// Top-level keys of the other OTLP signals: a Collector file exporter's
+/// file mixes their lines with the traces'. Known, so not refused, and
+/// counted as not read.
+const OTHER_SIGNALS: &[&[u8]] = &[
+    b"resourceLogs",
+    b"resource_logs",
+    b"resourceMetrics",
+    b"resource_metrics",
+    b"resourceProfiles",
+    b"resource_profiles",
+];
+
+/// A top-level key as its bytes, for saying what an unknown object held.
+struct RawKey(Vec<u8>);
+impl<'de> serde::Deserialize<'de> for RawKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RawKey, E> {
+                Ok(RawKey(s.as_bytes().to_vec()))
+            }
+            fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<RawKey, E> {
+                Ok(RawKey(b.to_vec()))
+            }
+        }
+        d.deserialize_bytes(V)
+    }
+}
 
 struct TracesData;
 impl Elem for TracesData {
@@ -772,15 +814,40 @@ impl Elem for TracesData {
                 f.write_str("a TracesData object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-                while let Some(k) = next_key::<A, TopKey>(&mut map, &mut self.0.len)? {
+                // Whether the object is one this reader knows; if not, the
+                // first few keys it had, to say what it was.
+                let mut known = false;
+                let mut unknown: Vec<String> = Vec::new();
+                while let Some(RawKey(raw)) = map.next_key::<RawKey>()? {
+                    let Key(k, snake) = TopKey::parse(&raw);
+                    if snake {
+                        self.0.len.snake_case_keys += 1;
+                    }
                     match k {
-                        TopKey::ResourceSpans => {
+                        TopKey::ResourceSpans | TopKey::Batches => {
+                            known = true;
                             map.next_value_seed(Many::<ResourceSpans>::new(self.0))?;
                         }
+                        TopKey::Result => {
+                            known = true;
+                            map.next_value_seed(One::<TracesData>::new(self.0))?;
+                        }
                         TopKey::Other => {
+                            if OTHER_SIGNALS.contains(&raw.as_slice()) {
+                                known = true;
+                                self.0.other_signals += 1;
+                            } else if unknown.len() < 8 {
+                                unknown.push(String::from_utf8_lossy(&raw).into_owned());
+                            }
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
+                }
+                if !known && !unknown.is_empty() {
+                    return Err(de::Error::custom(format!(
+                        "not trace data Tracelens reads: an object with the keys {}",
+                        unknown.join(", ")
+                    )));
                 }
                 Ok(())
             }

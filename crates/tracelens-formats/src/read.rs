@@ -263,6 +263,16 @@ pub fn read_from(
         errors.push(e);
     }
     report.spans = ctx.spans_read;
+    if ctx.other_signals > 0 {
+        let n = ctx.other_signals;
+        ctx.store.warnings.push(Warning::new(
+            WarningKind::Lenient,
+            format!(
+                "{name}: {n} {} of logs or metrics not read (Tracelens reads the traces)",
+                if n == 1 { "object" } else { "objects" }
+            ),
+        ));
+    }
     for message in std::mem::take(&mut ctx.skipped) {
         errors.push(ReadError::Skipped {
             file: name.to_string(),
@@ -292,6 +302,18 @@ pub fn read_from(
         ));
     }
     report.error = errors.listed.into_iter().next();
+    // An input that yields nothing is said so, whatever else happened: a
+    // silent "no traces" is how data goes missing unnoticed.
+    if report.spans == 0 && !report.cancelled {
+        let what = match (report.format, &report.error) {
+            (_, Some(_)) => "nothing could be read".to_string(),
+            (Some(f), None) => format!("read as {} but it holds no spans", f.as_str()),
+            (None, None) => "it holds no spans".to_string(),
+        };
+        store
+            .warnings
+            .push(Warning::new(WarningKind::Empty, format!("{name}: {what}")));
+    }
     report
 }
 

@@ -96,15 +96,27 @@ pub fn sniff(prefix: &[u8]) -> Layer {
     }
 }
 
+/// Whether `t` is an object whose first key is `key` (quoted): Jaeger's
+/// API answers `{"data": [...]}`, empty when no trace matched.
+fn first_key_is(t: &[u8], key: &[u8]) -> bool {
+    t.strip_prefix(b"{")
+        .is_some_and(|rest| skip_ws(rest).starts_with(key))
+}
+
 fn sniff_json(t: &[u8]) -> Format {
     if contains(t, b"\"resourceSpans\"") || contains(t, b"\"resource_spans\"") {
         Format::OtlpJson
     } else if contains(t, b"\"traceID\"")
         || contains(t, b"\"operationName\"")
         || contains(t, b"\"spanID\"")
+        || first_key_is(t, b"\"data\"")
     {
         Format::Jaeger
-    } else if t.first() == Some(&b'[') && contains(t, b"\"traceId\"") {
+    } else if contains(t, b"\"traceId\"")
+        && (t.first() == Some(&b'[') || (contains(t, b"\"id\"") && !contains(t, b"\"spanId\"")))
+    {
+        // A list of Zipkin spans, or one span object (Zipkin has "id"
+        // where OTLP has "spanId").
         Format::Zipkin
     } else {
         Format::OtlpJson

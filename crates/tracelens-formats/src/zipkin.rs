@@ -58,10 +58,25 @@ struct ZAnnotation {
     value: String,
 }
 
-/// Reads one Zipkin document from `d`, a span at a time.
+/// Reads one Zipkin document from `d`, a span at a time: a list of spans,
+/// a list of such lists (the API's traces), or one span object.
 pub fn read<'de, D: Deserializer<'de>>(ctx: &mut Ctx<'_>, d: D) -> Result<(), D::Error> {
     let mut services = HashMap::new();
-    List(ctx, &mut services, 0).deserialize(d)
+    d.deserialize_any(Top(ctx, &mut services))
+}
+
+struct Top<'c, 's, 'm>(&'c mut Ctx<'s>, &'m mut HashMap<String, u32>);
+impl<'de> Visitor<'de> for Top<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of Zipkin v2 spans or one span")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        List(self.0, self.1, 0).visit_seq(seq)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        Item(self.0, self.1, 1).visit_map(map)
+    }
 }
 
 /// A list whose items are spans, or (one level down) lists of spans.
@@ -108,6 +123,14 @@ impl<'de> Visitor<'de> for Item<'_, '_, '_> {
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         let z = ZSpan::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        if z.trace_id.is_empty() && z.id.is_empty() {
+            // E.g. the OpenTelemetry JS SDK's in-memory span dump: read as
+            // Zipkin it would be spans with no ids.
+            return Err(serde::de::Error::custom(
+                "an object with neither traceId nor id is not a Zipkin v2 span \
+                 (an SDK's span dump? export it with an OTLP exporter)",
+            ));
+        }
         convert(self.0, self.1, z);
         Ok(())
     }

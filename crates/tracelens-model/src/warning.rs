@@ -34,12 +34,15 @@ pub enum WarningKind {
     /// Part of the trace is not in the data any more: a bounded live store
     /// evicted its earlier spans, and later ones arrived after that.
     Incomplete,
+    /// An input gave no spans at all.
+    Empty,
 }
 
 impl WarningKind {
     pub fn as_str(self) -> &'static str {
         match self {
             WarningKind::ReadError => "read_error",
+            WarningKind::Empty => "empty",
             WarningKind::Lenient => "lenient",
             WarningKind::InvalidId => "invalid_id",
             WarningKind::Orphan => "orphan",

@@ -480,7 +480,10 @@ fn traces_data(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<()> {
     while let Some(k) = s.next_key(&mut first)? {
         match key::<TopKey>(ctx, k) {
             TopKey::ResourceSpans => each(s, ctx, resource_spans)?,
-            TopKey::Other => s.skip()?,
+            // Wrappers (Tempo's batches, Jaeger's api_v3 result), other
+            // signals and unknown objects: the general reader decides,
+            // and names what it found.
+            TopKey::Batches | TopKey::Result | TopKey::Other => return Err(Bail),
         }
     }
     Ok(())
