@@ -67,6 +67,15 @@ pub fn breakdown(
 }
 
 #[tauri::command]
+pub fn why(
+    state: State<'_, AppState>,
+    trace: String,
+    node: Option<u32>,
+) -> CmdResult<tracelens_service::WhyDoc> {
+    state.session().why(&trace, node).map_err(|e| e.to_string())
+}
+
+#[tauri::command]
 pub fn find(state: State<'_, AppState>, trace: String, q: String) -> CmdResult<TraceMatches> {
     state.session().find(&trace, &q).map_err(|e| e.to_string())
 }

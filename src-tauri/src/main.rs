@@ -52,6 +52,7 @@ fn main() {
             commands::span,
             commands::markers,
             commands::breakdown,
+            commands::why,
             commands::find,
             commands::open_dialog,
             commands::open_sample,

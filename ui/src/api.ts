@@ -60,6 +60,10 @@ export const api = {
     desktop
       ? call("breakdown", { trace, node })
       : getJson(`/api/traces/${enc(trace)}/breakdown${node === null ? "" : `?node=${node}`}`),
+  why: (trace: string, node: number | null): Promise<WhyDoc> =>
+    desktop
+      ? call("why", { trace, node })
+      : getJson(`/api/traces/${enc(trace)}/why${node === null ? "" : `?node=${node}`}`),
   span: (trace: string, span: string): Promise<SpanDetail> =>
     desktop ? call("span", { trace, span }) : getJson(`/api/traces/${enc(trace)}/spans/${enc(span)}`),
   markers: (trace: string): Promise<MarkersDoc> =>
@@ -129,6 +133,14 @@ export interface WriteThroughStatus {
 export interface LoadStatus {
   loading: boolean; names: string[]; bytes_read: number; bytes_total: number;
   traces: number; spans: number; cancelled: boolean; errors: string[];
+}
+export type ProblemKind = "error" | "exception" | "failed" | "timeout" | "dead" | "orphan" | "skew" | "slow";
+export interface ProblemStep {
+  node: number; span_id: string; name: string; service: string; kind: ProblemKind; detail: string;
+}
+/** The service's `why`: every problem, and each failure's chain (problem first, cause last). */
+export interface WhyDoc {
+  trace_id: string; root_name: string; problems: ProblemStep[]; chains: { steps: ProblemStep[] }[];
 }
 export interface Breakdown {
   node: number | null; name: string; total_ns: number;

@@ -1,7 +1,7 @@
 // Span details, built with DOM nodes and textContent only: whatever a span
 // carries is shown as text and can never become markup or script.
 
-import type { AttrJson, SpanDetail } from "./api";
+import type { AttrJson, SpanDetail, WhyDoc } from "./api";
 import { fmtNs } from "./columns";
 
 const FOLD = 300;
@@ -54,6 +54,8 @@ export interface DetailActions {
   search: (value: string) => void;
   /** Go to a linked span. */
   link: (trace: string, span: string) => void;
+  /** Select a node of the open trace (a step of a "why" chain). */
+  pick?: ((node: number) => void) | undefined;
   /** Fetch the large values the source left out, when it can. */
   loadOmitted?: ((d: SpanDetail) => Promise<AttrJson[]>) | undefined;
 }
@@ -76,6 +78,35 @@ function omitted(d: SpanDetail, load: (d: SpanDetail) => Promise<AttrJson[]>): H
   });
   box.firstElementChild?.append(btn);
   return box;
+}
+
+/**
+ * The "Why" of a span: the chain from it (or from the first failure below
+ * it) down to where the failure began, each step a button that selects it.
+ */
+export function renderWhy(root: HTMLElement, why: WhyDoc, act: DetailActions): void {
+  const chain = why.chains[0];
+  if (!chain || chain.steps.length === 0) return;
+  const box = el("div", undefined, "why");
+  box.id = "why";
+  box.append(el("h3", "Why"));
+  const ol = el("ol");
+  chain.steps.forEach((s, i) => {
+    const li = el("li");
+    const b = el("button", s.name, "linklike");
+    b.dataset.node = String(s.node);
+    b.title = s.span_id;
+    b.addEventListener("click", () => act.pick?.(s.node));
+    const last = i === chain.steps.length - 1 && chain.steps.length > 1;
+    li.append(el("span", s.kind, `kind ${s.kind}`), " ", b, el("span", ` ${s.detail}`, "muted"));
+    if (last) li.append(el("span", " ← cause", "cause"));
+    ol.append(li);
+  });
+  box.append(ol);
+  // Right under the ids: it is what a failed span is opened for.
+  const after = root.querySelector("dl");
+  if (after) after.after(box);
+  else root.append(box);
 }
 
 export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailActions): void {

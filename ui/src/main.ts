@@ -2,10 +2,10 @@
 // breakdown. Every figure comes from the service layer through `api`; this
 // file only arranges, routes input and draws.
 
-import { api, clickhouse, desktop, opener, type ChTraceRow, type LiveStatus, type LoadStatus, type SavedConn, type TraceSummary } from "./api";
+import { api, clickhouse, desktop, opener, type ChTraceRow, type LiveStatus, type LoadStatus, type SavedConn, type SpanDetail, type TraceSummary } from "./api";
 import { renderBreakdown } from "./breakdown";
 import { decodeColumns, fmtNs, rowOfNode } from "./columns";
-import { renderDetail } from "./detail";
+import { renderDetail, renderWhy } from "./detail";
 import { Flame } from "./flame";
 import { TraceModel } from "./model";
 import { resetPalette } from "./palette";
@@ -146,10 +146,35 @@ function renderList(): void {
       // The stored list carries no agent states: they come with the trace.
       chSince !== null && states.length === 0
         ? td("—", "muted")
-        : td(problems.length ? problems.join(", ") : `${states.length} ok`, problems.some((s) => s !== "running" && s !== "pending") ? "err" : "muted"),
+        : stateCell(t.trace_id, problems, states.length),
     );
     tr.addEventListener("click", () => void (chSince !== null ? openStored(t.trace_id) : openTrace(t.trace_id)));
     tbody.append(tr);
+  }
+}
+
+/** The agents cell; a failed, timed-out or dead run's badge opens the trace at its cause. */
+function stateCell(traceId: string, problems: string[], total: number): HTMLTableCellElement {
+  const failed = problems.some((s) => s !== "running" && s !== "pending");
+  const cell = td(problems.length ? problems.join(", ") : `${total} ok`, failed ? "err" : "muted");
+  if (!failed || chSince !== null) return cell;
+  cell.classList.add("to-cause");
+  cell.title = "open at the cause";
+  cell.addEventListener("click", (e) => {
+    e.stopPropagation();
+    void openAtCause(traceId);
+  });
+  return cell;
+}
+
+/** Opens a trace with the cause of its first failure selected. */
+async function openAtCause(id: string): Promise<void> {
+  try {
+    const why = await api.why(id, null);
+    const chain = why.chains[0];
+    await openTrace(id, chain ? chain.steps[chain.steps.length - 1]?.node : undefined);
+  } catch (e) {
+    fail(e);
   }
 }
 
@@ -203,13 +228,17 @@ async function showSpan(row: number): Promise<void> {
   // Answers can arrive out of order when the selection moves fast: keep the last.
   const seq = ++detailSeq;
   try {
-    const d = await api.node(trace, c.node[row] ?? 0);
+    const node = c.node[row] ?? 0;
+    const [d, why] = await Promise.all([api.node(trace, node), api.why(trace, node)]);
     if (seq !== detailSeq) return;
-    renderDetail(detail, d, {
-      search: (v) => { corr.value = v; void searchCorrelation(v); },
-      link: (t, s) => void followLink(t, s),
-      loadOmitted: chSince !== null ? (x) => clickhouse.spanAttrs(x.trace_id, x.span_id) : undefined,
-    });
+    const act = {
+      search: (v: string) => { corr.value = v; void searchCorrelation(v); },
+      link: (t: string, s: string) => void followLink(t, s),
+      pick: (n: number) => model.select(nodeRow.get(n) ?? 0),
+      loadOmitted: chSince !== null ? (x: SpanDetail) => clickhouse.spanAttrs(x.trace_id, x.span_id) : undefined,
+    };
+    renderDetail(detail, d, act);
+    renderWhy(detail, why, act);
   } catch (e) {
     fail(e);
   }

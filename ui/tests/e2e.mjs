@@ -6,7 +6,7 @@
 // Every wait is bounded; any page error, console error, dialog or
 // `window.__pwned` fails the run.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -271,6 +271,31 @@ try {
     await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "invoke_agent supervisor");
     const span = await page.textContent("#detail dl");
     expect(span?.includes("fc6807a84a62dcfd"), "the link did not select the linked span");
+  });
+
+  await journey("a failed run's badge opens it at its cause, and the why agrees with the CLI", async () => {
+    const id = "3bee2925be4db9d9b09d9ada2c06b7b7";
+    const cli = JSON.parse(execFileSync(bin, ["why", join(root, "examples/agent-runs.jsonl"), "--trace", id, "--json"]).toString());
+    const steps = cli.traces[0].chains[0].steps;
+    const cause = steps[steps.length - 1];
+    await page.click(`#traces tbody tr[data-trace-id="${id}"] td.to-cause`);
+    await page.waitForSelector(`#waterfall[data-trace="${id}"]`);
+    await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent === name, cause.name);
+    const shown = await page.locator("#why li button").allTextContents();
+    expect(shown.length === 1 && shown[0] === cause.name, `why from the cause lists ${shown.join(" | ")}`);
+    // From the failed supervisor (the root, row 0): the whole chain, as the CLI has it.
+    const sup = steps[0];
+    await page.evaluate(() => window.tracelens.model.select(0));
+    await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent === name, sup.name);
+    await page.waitForFunction((n) => document.querySelectorAll("#why li button").length === n, steps.length);
+    const chain = await page.locator("#why li button").allTextContents();
+    expect(JSON.stringify(chain) === JSON.stringify(steps.map((x) => x.name)), `app ${chain.join(" > ")} vs cli ${steps.map((x) => x.name).join(" > ")}`);
+    const kinds = await page.locator("#why li .kind").allTextContents();
+    expect(JSON.stringify(kinds) === JSON.stringify(steps.map((x) => x.kind)), `kinds ${kinds.join(" > ")}`);
+    // Each step is clickable: the cause's button selects the cause.
+    await page.click(`#why li button[data-node="${cause.node}"]`);
+    await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent === name, cause.name);
+    await page.screenshot({ path: join(shots, "why.png") });
   });
 
   await journey("a 10,000-character name stays one line in the list and the details", async () => {

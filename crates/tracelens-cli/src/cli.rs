@@ -25,6 +25,8 @@ pub enum Command {
     Span(SpanArgs),
     /// Every trace and span carrying a value in any correlation field (request_id, user_id, ...).
     Search(SearchArgs),
+    /// Why a trace failed: each failed, timed-out or dead agent and error span, down to where it began.
+    Why(WhyArgs),
     /// Serve the inputs over a local HTTP API (and the web UI) on 127.0.0.1, behind an access token.
     Serve(ServeArgs),
     /// Create or update the ClickHouse schema (the audit's tables; the Collector's otel_traces with --otel).
@@ -339,6 +341,22 @@ pub struct SpanArgs {
     #[arg(long)]
     pub span: String,
     /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct WhyArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The trace (full id or unique prefix); without it, every trace with a
+    /// failure.
+    #[arg(long)]
+    pub trace: Option<String>,
+    /// Only the chain from this span (full id or unique prefix) down.
+    #[arg(long, requires = "trace")]
+    pub span: Option<String>,
+    /// Machine-readable output (docs/cli.md).
     #[arg(long)]
     pub json: bool,
 }

@@ -78,12 +78,42 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             print_doc(a.json, &res, render::search_text)?;
             report_errors(&mut loaded)
         }
+        Command::Why(a) => why(a),
         Command::Serve(a) => serve(a),
         Command::Open(a) => open(a),
         Command::Receive(a) => receive(a),
         Command::Convert(a) => convert(a),
         Command::Generate(a) => generate(a),
     }
+}
+
+/// `tracelens why`: the chains of one trace (or one span's), or of every
+/// trace with a failure; `--json` gives `{"traces": [WhyDoc]}`.
+fn why(a: crate::cli::WhyArgs) -> Result<ExitCode> {
+    let mut loaded = load(&a.input)?;
+    let ds = &loaded.dataset;
+    let docs: Vec<tracelens_service::WhyDoc> = match &a.trace {
+        Some(id) => {
+            let t = pick_trace(&loaded, id)?;
+            let node = match &a.span {
+                Some(sid) => Some(tracelens_service::find_span(ds, t, sid).map_err(|c| {
+                    let place = format!("trace {id}");
+                    anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
+                        "span", sid, &place, &c,
+                    )))
+                })?),
+                None => None,
+            };
+            vec![tracelens_service::why(ds, t, node)]
+        }
+        None => (0..ds.traces.len())
+            .map(|t| tracelens_service::why(ds, t, None))
+            .filter(|d| !d.chains.is_empty())
+            .collect(),
+    };
+    let doc = serde_json::json!({ "traces": docs });
+    print_doc(a.json, &doc, |out, _| render::why_text(out, &docs))?;
+    report_errors(&mut loaded)
 }
 
 fn stdout() -> Stdout {

@@ -323,6 +323,78 @@ fn attr_lines(
     Ok(())
 }
 
+/// The chains of `tracelens why`: each failure, then the steps down to
+/// where it began, the cause last and marked.
+pub fn why_text(out: &mut impl Write, docs: &[tracelens_service::WhyDoc]) -> io::Result<()> {
+    if docs.is_empty() {
+        writeln!(out, "no failures")?;
+    }
+    for d in docs {
+        let n = d.problems.len();
+        writeln!(
+            out,
+            "trace {}  {}  {}",
+            d.trace_id,
+            clean(&d.root_name),
+            plural(n, "problem", "problems")
+        )?;
+        if d.chains.is_empty() {
+            writeln!(out, "  nothing failed")?;
+        }
+        for c in &d.chains {
+            for (i, s) in c.steps.iter().enumerate() {
+                let lead = if i == 0 {
+                    "  ".to_string()
+                } else {
+                    format!("  {}└ ", "  ".repeat((i - 1).min(MAX_INDENT as usize)))
+                };
+                let cause = if i + 1 == c.steps.len() && c.steps.len() > 1 {
+                    "  <- cause"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "{lead}{:<9} {}  [{}]  span {}  {}{cause}",
+                    s.kind.as_str(),
+                    clean(&s.name),
+                    clean(&s.service),
+                    if s.span_id.is_empty() {
+                        "-"
+                    } else {
+                        &s.span_id
+                    },
+                    fold(&s.detail),
+                )?;
+            }
+        }
+        let others: Vec<&tracelens_service::ProblemStep> =
+            d.problems.iter().filter(|p| !p.kind.is_failure()).collect();
+        if !others.is_empty() {
+            let mut counts = std::collections::BTreeMap::new();
+            for p in &others {
+                *counts.entry(p.kind.as_str()).or_insert(0usize) += 1;
+            }
+            let list: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            writeln!(
+                out,
+                "  also  {} (data problems, not failures)",
+                list.join(", ")
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// "1 problem", "3 problems".
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 pub fn span_text(out: &mut impl Write, d: &SpanDetail) -> io::Result<()> {
     writeln!(out, "{}  [{}]", clean(&d.name), clean(&d.service))?;
     writeln!(out, "  trace   {}", d.trace_id)?;

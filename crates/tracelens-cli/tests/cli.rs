@@ -452,3 +452,46 @@ fn serve_refuses_a_non_loopback_address_unless_asked_and_then_warns() {
         "{err}"
     );
 }
+
+#[test]
+fn why_follows_the_samples_failed_and_dead_runs_to_their_causes() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/agent-runs.jsonl");
+    let s = sample.to_str().unwrap();
+    let o = run(&["why", s, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let traces = v["traces"].as_array().unwrap();
+    // Only traces with a failure are listed; each chain starts at its
+    // problem and ends at its cause.
+    let dead = traces
+        .iter()
+        .find(|t| t["trace_id"] == "3bee2925be4db9d9b09d9ada2c06b7b7")
+        .expect("the dead-writer run");
+    let steps = dead["chains"][0]["steps"].as_array().unwrap();
+    let kinds: Vec<&str> = steps.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["failed", "dead"]);
+    assert_eq!(steps[1]["name"], "invoke_agent writer");
+    assert!(steps[1]["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("no end and no heartbeat"));
+    for k in ["node", "span_id", "name", "service", "kind", "detail"] {
+        assert!(steps[0].get(k).is_some(), "step without {k}");
+    }
+    assert!(traces
+        .iter()
+        .all(|t| !t["chains"].as_array().unwrap().is_empty()));
+
+    // Text: the cause marked; --span narrows to one chain.
+    let o = run(&["why", s, "--trace", "3bee29"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("└ dead") && out.contains("<- cause"), "{out}");
+    let writer = steps[1]["span_id"].as_str().unwrap();
+    let o = run(&["why", s, "--trace", "3bee29", "--span", writer, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let chains = v["traces"][0]["chains"].as_array().unwrap();
+    assert_eq!(chains.len(), 1);
+    assert_eq!(chains[0]["steps"][0]["span_id"], writer);
+    // --span without --trace is a usage error.
+    assert_eq!(run(&["why", s, "--span", writer]).status.code(), Some(2));
+}

@@ -18,6 +18,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/search", get(search))
         .route("/api/traces/{trace}/columns", get(columns))
         .route("/api/traces/{trace}/breakdown", get(breakdown))
+        .route("/api/traces/{trace}/why", get(why))
         .route("/api/traces/{trace}/find", get(find))
         .route("/api/traces/{trace}/markers", get(markers))
         .route("/api/traces/{trace}/nodes/{node}", get(node_detail))
@@ -97,6 +98,14 @@ async fn breakdown(
     Query(q): Query<BreakdownQuery>,
 ) -> ApiResult<Json<tracelens_service::Breakdown>> {
     Ok(Json(lock(&st).breakdown(&trace, q.node)?))
+}
+
+async fn why(
+    State(st): State<Arc<AppState>>,
+    Path(trace): Path<String>,
+    Query(q): Query<BreakdownQuery>,
+) -> ApiResult<Json<tracelens_service::WhyDoc>> {
+    Ok(Json(lock(&st).why(&trace, q.node)?))
 }
 
 #[derive(Deserialize)]

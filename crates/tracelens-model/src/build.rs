@@ -94,6 +94,25 @@ impl SpanBuilder<'_> {
         });
         self
     }
+    /// An event with string attributes (an `exception` with its type and
+    /// message).
+    pub fn event_with(mut self, name: &str, time_ns: u64, attrs: &[(&str, &str)]) -> Self {
+        let name = self.store.intern(name);
+        let list: Vec<Attr> = attrs
+            .iter()
+            .map(|(k, v)| Attr {
+                key: self.store.intern(k),
+                value: self.store.str_value(v),
+            })
+            .collect();
+        let attrs = self.store.push_attrs(list);
+        self.events.push(Event {
+            time_ns,
+            name,
+            attrs,
+        });
+        self
+    }
     pub fn link(mut self, trace: u128, span: u64, kind: LinkKind) -> Self {
         let empty = self.store.empty();
         self.links.push(Link {

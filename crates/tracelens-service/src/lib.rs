@@ -15,6 +15,7 @@ pub mod rows;
 pub mod search;
 pub mod session;
 pub mod summary;
+pub mod why;
 
 pub use breakdown::{breakdown, Bottleneck, Breakdown};
 pub use columns::trace_columns;
@@ -26,3 +27,4 @@ pub use rows::{rows, Row};
 pub use search::{find_trace, lookup_failure, search, SearchResult};
 pub use session::{ServiceError, ServiceResult, Session};
 pub use summary::{source_summaries, summary_doc, trace_summary, SummaryDoc, TraceSummary};
+pub use why::{why, ChainDoc, ProblemStep, WhyDoc};

@@ -90,6 +90,19 @@ impl Session {
         })
     }
 
+    /// The problems of a trace and the chain from each failure to its
+    /// cause; with `node`, the chain from that node.
+    pub fn why(&self, trace: &str, node: Option<u32>) -> ServiceResult<crate::why::WhyDoc> {
+        let t = self.trace(trace)?;
+        if node.is_some_and(|n| n as usize >= self.dataset.traces[t].len()) {
+            return Err(ServiceError::NotFound(format!(
+                "no node {} in trace {trace}",
+                node.unwrap_or(0)
+            )));
+        }
+        Ok(crate::why::why(&self.dataset, t, node))
+    }
+
     pub fn markers(&self, trace: &str) -> ServiceResult<crate::markers::Markers> {
         let t = self.trace(trace)?;
         crate::markers::trace_markers(&self.dataset, t)
