@@ -363,6 +363,28 @@ struct Layers<'a> {
 }
 
 impl Layers<'_> {
+    /// The reader for `format`, with this input's options and budget.
+    fn dispatch(
+        &mut self,
+        format: Format,
+        prefix: &[u8],
+        reader: impl Read,
+        size: Option<u64>,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), ReadError> {
+        dispatch(
+            self.name,
+            format,
+            prefix,
+            reader,
+            size,
+            ctx,
+            self.opts,
+            self.errors,
+            &self.budget,
+        )
+    }
+
     fn read(
         &mut self,
         input: Box<dyn Read + '_>,
@@ -415,32 +437,12 @@ impl Layers<'_> {
                     }
                     _ => (prefix, reader, size),
                 };
-                dispatch(
-                    name,
-                    f,
-                    &prefix,
-                    reader,
-                    size,
-                    ctx,
-                    self.opts,
-                    self.errors,
-                    &self.budget,
-                )
+                self.dispatch(f, &prefix, reader, size, ctx)
             }
             Layer::Unknown => match format {
                 Some(f) => {
                     self.report.format = Some(f);
-                    dispatch(
-                        name,
-                        f,
-                        &prefix,
-                        reader,
-                        size,
-                        ctx,
-                        self.opts,
-                        self.errors,
-                        &self.budget,
-                    )
+                    self.dispatch(f, &prefix, reader, size, ctx)
                 }
                 None => Err(ReadError::UnknownFormat {
                     file: name.to_string(),
