@@ -662,18 +662,30 @@ fn read_framed(
         msg_no += 1;
         let len = u64::from(u32::from_be_bytes(len_buf));
         let msg_off = off + 4;
-        if len > ctx.max_record {
-            // Too large to hold: step over it, reporting it, and read on.
-            let n = std::io::copy(&mut (&mut r).take(len), &mut std::io::sink())
-                .map_err(|e| ReadError::corrupt(name, Position::Byte(msg_off), e.to_string()))?;
-            off = msg_off + n;
-            if n < len {
-                return Err(ReadError::corrupt(
-                    name,
-                    Position::Byte(msg_off),
-                    format!("message {msg_no} is cut short: {n} of {len} bytes (truncated?)"),
-                ));
-            }
+        // Too large to hold: step over it (reported below) and read on.
+        let too_large = len > ctx.max_record;
+        payload.clear();
+        let got = if too_large {
+            std::io::copy(&mut (&mut r).take(len), &mut std::io::sink())
+        } else {
+            // Reserve up to 64 MiB; a length that lies grows only with the data.
+            payload.reserve(len.min(1 << 26) as usize);
+            (&mut r)
+                .take(len)
+                .read_to_end(&mut payload)
+                .map(|n| n as u64)
+        };
+        let n =
+            got.map_err(|e| ReadError::corrupt(name, Position::Byte(msg_off), e.to_string()))?;
+        off = msg_off + n;
+        if n < len {
+            return Err(ReadError::corrupt(
+                name,
+                Position::Byte(msg_off),
+                format!("message {msg_no} is cut short: {n} of {len} bytes (truncated?)"),
+            ));
+        }
+        if too_large {
             errors.push(ReadError::corrupt(
                 name,
                 Position::Byte(msg_off),
@@ -684,22 +696,6 @@ fn read_framed(
                 ),
             ));
             continue;
-        }
-        payload.clear();
-        // Reserve up to 64 MiB; a length that lies grows only with the data.
-        payload.reserve(len.min(1 << 26) as usize);
-        let n = (&mut r)
-            .take(len)
-            .read_to_end(&mut payload)
-            .map_err(|e| ReadError::corrupt(name, Position::Byte(msg_off), e.to_string()))?
-            as u64;
-        off = msg_off + n;
-        if n < len {
-            return Err(ReadError::corrupt(
-                name,
-                Position::Byte(msg_off),
-                format!("message {msg_no} is cut short: {n} of {len} bytes (truncated?)"),
-            ));
         }
         let mut inflated = None;
         if payload.starts_with(&ZSTD_MAGIC) {
