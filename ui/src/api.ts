@@ -6,6 +6,9 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import type { AttrJson, Breakdown, Markers, SearchResult, SpanDetail, SummaryDoc, TraceMatches, WhyDoc } from "./wire";
+
+export type * from "./wire";
 
 /** Whether the page runs inside the desktop app. */
 export const desktop: boolean = "__TAURI_INTERNALS__" in window;
@@ -53,7 +56,9 @@ export const api = {
   search: (id: string): Promise<SearchResult> =>
     desktop ? call("search", { id }) : getJson(`/api/search?id=${enc(id)}`),
   columns: async (trace: string): Promise<ArrayBuffer> =>
-    desktop ? call("columns", { trace, adjustSkew: false }) : (await get(`/api/traces/${enc(trace)}/columns`)).arrayBuffer(),
+    desktop
+      ? call("columns", { trace, adjustSkew: false })
+      : (await get(`/api/traces/${enc(trace)}/columns`)).arrayBuffer(),
   node: (trace: string, node: number): Promise<SpanDetail> =>
     desktop ? call("node", { trace, node }) : getJson(`/api/traces/${enc(trace)}/nodes/${node}`),
   breakdown: (trace: string, node: number | null): Promise<Breakdown> =>
@@ -66,7 +71,7 @@ export const api = {
       : getJson(`/api/traces/${enc(trace)}/why${node === null ? "" : `?node=${node}`}`),
   span: (trace: string, span: string): Promise<SpanDetail> =>
     desktop ? call("span", { trace, span }) : getJson(`/api/traces/${enc(trace)}/spans/${enc(span)}`),
-  markers: (trace: string): Promise<MarkersDoc> =>
+  markers: (trace: string): Promise<Markers> =>
     desktop ? call("markers", { trace }) : getJson(`/api/traces/${enc(trace)}/markers`),
   find: (trace: string, q: string): Promise<TraceMatches> =>
     desktop ? call("find", { trace, q }) : getJson(`/api/traces/${enc(trace)}/find?q=${enc(q)}`),
@@ -80,8 +85,10 @@ export const opener = {
   recentFiles: (): Promise<string[]> => call("recent_files"),
   cancel: (): Promise<boolean> => call("cancel_open"),
   status: (): Promise<LoadStatus> => call("load_status"),
-  onProgress: (f: (s: LoadStatus) => void): Promise<unknown> => listen<LoadStatus>("load-progress", (e) => f(e.payload)),
-  onFinished: (f: (s: LoadStatus) => void): Promise<unknown> => listen<LoadStatus>("load-finished", (e) => f(e.payload)),
+  onProgress: (f: (s: LoadStatus) => void): Promise<unknown> =>
+    listen<LoadStatus>("load-progress", (e) => f(e.payload)),
+  onFinished: (f: (s: LoadStatus) => void): Promise<unknown> =>
+    listen<LoadStatus>("load-finished", (e) => f(e.payload)),
   onLive: (f: (s: LiveStatus) => void): Promise<unknown> => listen<LiveStatus>("live-update", (e) => f(e.payload)),
   liveShow: (): Promise<LiveStatus> => call("live_show"),
   liveStatus: (): Promise<LiveStatus> => call("live_status"),
@@ -106,82 +113,81 @@ export const clickhouse = {
 
 /** The stored-trace list's filters, applied by ClickHouse over the whole range. */
 export interface ChFilter {
-  sinceS: number; text: string; minDurationNs: number; service: string; agent: string; userId: string;
-  errorsOnly: boolean; state: string; limit: number; offset: number;
+  sinceS: number;
+  text: string;
+  minDurationNs: number;
+  service: string;
+  agent: string;
+  userId: string;
+  errorsOnly: boolean;
+  state: string;
+  limit: number;
+  offset: number;
 }
-export interface ChInfo { url: string; database: string; user: string; attrs: string; lookup: boolean; saved: string | null }
-export interface SavedConn { url: string; user: string; database: string; ca_cert: string }
+export interface ChInfo {
+  url: string;
+  database: string;
+  user: string;
+  attrs: string;
+  lookup: boolean;
+  saved: string | null;
+}
+export interface SavedConn {
+  url: string;
+  user: string;
+  database: string;
+  ca_cert: string;
+}
 /** The connection form; the password goes to Rust and, when saved, to the OS keychain only. */
-export interface ConnForm { url: string; user: string; password: string; database: string; caCert: string }
+export interface ConnForm {
+  url: string;
+  user: string;
+  password: string;
+  database: string;
+  caCert: string;
+}
 export interface ChTraceRow {
-  trace_id: string; root_name: string; services: string[]; start_time_unix_nano: number;
-  duration_ns: number; span_count: number; error_count: number;
+  trace_id: string;
+  root_name: string;
+  services: string[];
+  start_time_unix_nano: number;
+  duration_ns: number;
+  span_count: number;
+  error_count: number;
   /** [agent name, state] per execution, when the server has agent_executions. */
   agents: [string, string][];
 }
 
 export interface LiveStatus {
-  listening: string[]; error: string | null; active: boolean; spans: number; traces: number;
-  parked_spans: number; dropped_spans: number; dropped_traces: number;
+  listening: string[];
+  error: string | null;
+  active: boolean;
+  spans: number;
+  traces: number;
+  parked_spans: number;
+  dropped_spans: number;
+  dropped_traces: number;
   /** The write-through, when on. */
   clickhouse: WriteThroughStatus | null;
 }
 export interface WriteThroughStatus {
-  target: string; written_spans: number; written_agent_rows: number; spooled_batches: number;
-  dropped_spans: number; dropped_agent_rows: number; retries: number; unreadable_files: number; last_error: string | null;
+  target: string;
+  written_spans: number;
+  written_agent_rows: number;
+  spooled_batches: number;
+  dropped_spans: number;
+  dropped_agent_rows: number;
+  retries: number;
+  unreadable_files: number;
+  last_error: string | null;
 }
 export interface LoadStatus {
-  loading: boolean; names: string[]; bytes_read: number; bytes_total: number;
-  traces: number; spans: number; cancelled: boolean; errors: string[];
-}
-export type ProblemKind = "error" | "exception" | "failed" | "timeout" | "dead" | "orphan" | "skew" | "slow";
-export interface ProblemStep {
-  node: number; span_id: string; name: string; service: string; kind: ProblemKind; detail: string;
-}
-/** The service's `why`: every problem, and each failure's chain (problem first, cause last). */
-export interface WhyDoc {
-  trace_id: string; root_name: string; problems: ProblemStep[]; chains: { steps: ProblemStep[] }[];
-}
-export interface Breakdown {
-  node: number | null; name: string; total_ns: number;
-  by_class_ns: { agent: number; llm: number; tool: number; other: number };
-  by_phase_ns: { init: number; tools: number; llm: number; format: number; unphased: number };
-  llm: { calls: number; input_tokens: number; output_tokens: number; duration_ns: number; mean_ttft_ns: number | null;
-    by_model: Record<string, { calls: number; input_tokens: number; output_tokens: number; duration_ns: number }> };
-  top_self_time: { node: number; span_id: string; name: string; class: string; self_ns: number; share: number }[];
-}
-export interface MarkersDoc { row: number[]; offset_ns: number[]; kind: number[]; name: number[]; names: string[] }
-export interface TraceMatches { query: string; count: number; rows: number[] }
-
-export interface AgentSummary { span_id: string; name: string; state: string; reason: string }
-export interface TraceSummary {
-  trace_id: string;
-  root_name: string;
-  services: string[];
-  start_time_unix_nano: number;
-  span_count: number;
-  error_count: number;
-  duration_ns: number;
-  agents: AgentSummary[];
-}
-export interface Warning { kind: string; trace_id: string | null; span_id: string | null; message: string }
-export interface SourceSummary { name: string; format: string | null; spans: number; error: string | null }
-export interface SummaryDoc { traces: TraceSummary[]; warnings: Warning[]; sources: SourceSummary[] }
-export interface SearchResult { value: string; traces: { trace_id: string; root_name: string; hits: { span_id: string; name: string; key: string }[] }[] }
-
-export interface AttrJson { key: string; type: string; value: unknown }
-export interface SpanDetail {
-  trace_id: string; span_id: string; parent_span_id: string | null; node: number;
-  name: string; service: string; kind: string; class: string; status: string; status_message: string;
-  offset_ns: number; duration_ns: number; self_ns: number; flags: string[];
-  attributes: AttrJson[]; resource: AttrJson[];
-  /** Keys of large values the source left out (a stored trace opened skeleton-first). */
-  omitted_attributes: string[];
-  scope: { name: string; version: string; attributes: AttrJson[] };
-  events: { name: string; offset_ns: number; attributes: AttrJson[] }[];
-  links: { trace_id: string; span_id: string; kind: string; trace_loaded: boolean }[];
-  llm: { model: string | null; input_tokens: number | null; output_tokens: number | null; ttft_ns: number | null } | null;
-  agent: { name: string; state: string; reason: string } | null;
-  lifecycle: { kind: string; offset_ns: number }[];
-  correlation: { key: string; value: string }[];
+  loading: boolean;
+  names: string[];
+  bytes_read: number;
+  bytes_total: number;
+  traces: number;
+  spans: number;
+  cancelled: boolean;
+  errors: string[];
 }

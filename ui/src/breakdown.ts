@@ -2,9 +2,10 @@
 // went, by class and by the audit's phases, the LLM totals, and the spans
 // with the most self time. Every figure comes from the service layer.
 
-import type { Breakdown } from "./api";
+import type { Breakdown } from "./wire";
 import { fmtNs } from "./columns";
 import { classColor, palette } from "./palette";
+import { CLASS_NAMES } from "./wire";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -15,7 +16,12 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 
 const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : "—");
 
-function shareTable(title: string, parts: [string, number][], total: number, colour?: (k: string) => string): HTMLElement[] {
+function shareTable(
+  title: string,
+  parts: [string, number][],
+  total: number,
+  colour?: (k: string) => string,
+): HTMLElement[] {
   const bar = el("div", undefined, "stack");
   const table = el("table", undefined, "share");
   for (const [k, v] of parts) {
@@ -49,7 +55,10 @@ export interface BreakdownActions {
 export function renderBreakdown(root: HTMLElement, b: Breakdown, act: BreakdownActions): void {
   root.replaceChildren();
   const tabs = el("div", undefined, "tabs");
-  for (const [k, label] of [["trace", "Whole trace"], ["subtree", "Selected subtree"]] as const) {
+  for (const [k, label] of [
+    ["trace", "Whole trace"],
+    ["subtree", "Selected subtree"],
+  ] as const) {
     const btn = el("button", label);
     btn.dataset.scope = k;
     btn.setAttribute("aria-selected", String((b.node === null) === (k === "trace")));
@@ -61,9 +70,33 @@ export function renderBreakdown(root: HTMLElement, b: Breakdown, act: BreakdownA
   root.append(el("p", `${fmtNs(b.total_ns)} of self time`, "muted"));
   const p = palette();
   const c = b.by_class_ns;
-  root.append(...shareTable("By class", [["agent", c.agent], ["llm", c.llm], ["tool", c.tool], ["other", c.other]], b.total_ns, (k) => classColor(p, k)));
+  root.append(
+    ...shareTable(
+      "By class",
+      [
+        ["agent", c.agent],
+        ["llm", c.llm],
+        ["tool", c.tool],
+        ["other", c.other],
+      ],
+      b.total_ns,
+      (k) => classColor(p, CLASS_NAMES.indexOf(k as (typeof CLASS_NAMES)[number])),
+    ),
+  );
   const ph = b.by_phase_ns;
-  root.append(...shareTable("By phase", [["init", ph.init], ["tools", ph.tools], ["llm", ph.llm], ["format", ph.format], ["unphased", ph.unphased]], b.total_ns));
+  root.append(
+    ...shareTable(
+      "By phase",
+      [
+        ["init", ph.init],
+        ["tools", ph.tools],
+        ["llm", ph.llm],
+        ["format", ph.format],
+        ["unphased", ph.unphased],
+      ],
+      b.total_ns,
+    ),
+  );
   root.append(el("h3", "LLM"));
   const l = b.llm;
   const dl = el("dl");
@@ -72,7 +105,8 @@ export function renderBreakdown(root: HTMLElement, b: Breakdown, act: BreakdownA
   row("tokens in / out", `${l.input_tokens} / ${l.output_tokens}`);
   row("time in calls", fmtNs(l.duration_ns));
   row("mean time to first token", l.mean_ttft_ns === null ? "—" : fmtNs(l.mean_ttft_ns));
-  for (const [model, m] of Object.entries(l.by_model)) row(model, `${m.calls} calls, ${m.input_tokens} / ${m.output_tokens} tokens, ${fmtNs(m.duration_ns)}`);
+  for (const [model, m] of Object.entries(l.by_model))
+    row(model, `${m.calls} calls, ${m.input_tokens} / ${m.output_tokens} tokens, ${fmtNs(m.duration_ns)}`);
   root.append(dl);
   root.append(el("h3", "Most self time (bottlenecks)"));
   const ol = el("ol", undefined, "bottlenecks");

@@ -1,18 +1,20 @@
 // Decodes the waterfall's binary columns (layout: crates/tracelens-service/src/columns.rs)
 // into typed-array views over the one buffer: no per-span objects.
 
-export const FLAG_ERROR = 1;
-export const FLAG_CRITICAL = 1 << 1;
-export const FLAG_OPEN = 1 << 2;
-export const FLAG_PLACEHOLDER = 1 << 3;
-export const FLAG_ORPHAN = 1 << 4;
-export const FLAG_DUPLICATE = 1 << 5;
-export const FLAG_SKEWED = 1 << 6;
-export const FLAG_CYCLE_BROKEN = 1 << 7;
-export const FLAG_HAS_CHILDREN = 1 << 8;
+import { COLUMNS_MAGIC, COLUMNS_VERSION } from "./wire";
 
-export const CLASS_NAMES = ["agent", "llm", "tool", "other"] as const;
-export const STATE_NAMES = ["", "completed", "failed", "timeout", "dead", "running", "pending"] as const;
+export { CLASS_NAMES, STATE_NAMES } from "./wire";
+export {
+  FLAG_CRITICAL,
+  FLAG_CYCLE_BROKEN,
+  FLAG_DUPLICATE,
+  FLAG_ERROR,
+  FLAG_HAS_CHILDREN,
+  FLAG_OPEN,
+  FLAG_ORPHAN,
+  FLAG_PLACEHOLDER,
+  FLAG_SKEWED,
+} from "./wire";
 
 export interface Columns {
   rows: number;
@@ -35,19 +37,36 @@ export interface Columns {
 export function decodeColumns(buf: ArrayBuffer): Columns {
   const dv = new DataView(buf);
   const magic = String.fromCharCode(dv.getUint8(0), dv.getUint8(1), dv.getUint8(2), dv.getUint8(3));
-  if (magic !== "TLC1") throw new Error("not a Tracelens columns buffer");
+  if (magic !== COLUMNS_MAGIC) throw new Error("not a Tracelens columns buffer");
   const version = dv.getUint32(4, true);
-  if (version !== 1) throw new Error(`columns version ${version} is not supported`);
+  if (version !== COLUMNS_VERSION) throw new Error(`columns version ${version} is not supported`);
   const n = dv.getUint32(8, true);
   const m = dv.getUint32(12, true);
   let at = 16;
-  const f64 = () => { const a = new Float64Array(buf, at, n); at += 8 * n; return a; };
-  const u32 = () => { const a = new Uint32Array(buf, at, n); at += 4 * n; return a; };
-  const offset = f64(), duration = f64(), selfNs = f64();
-  const node = u32(), parent = u32(), depth = u32(), name = u32(), service = u32();
-  const flags = new Uint16Array(buf, at, n); at += 2 * n;
-  const cls = new Uint8Array(buf, at, n); at += n;
-  const state = new Uint8Array(buf, at, n); at += n;
+  const f64 = () => {
+    const a = new Float64Array(buf, at, n);
+    at += 8 * n;
+    return a;
+  };
+  const u32 = () => {
+    const a = new Uint32Array(buf, at, n);
+    at += 4 * n;
+    return a;
+  };
+  const offset = f64(),
+    duration = f64(),
+    selfNs = f64();
+  const node = u32(),
+    parent = u32(),
+    depth = u32(),
+    name = u32(),
+    service = u32();
+  const flags = new Uint16Array(buf, at, n);
+  at += 2 * n;
+  const cls = new Uint8Array(buf, at, n);
+  at += n;
+  const state = new Uint8Array(buf, at, n);
+  at += n;
   at = Math.ceil(at / 4) * 4;
   const dec = new TextDecoder();
   const strings: string[] = [];

@@ -1,7 +1,7 @@
 // Span details, built with DOM nodes and textContent only: whatever a span
 // carries is shown as text and can never become markup or script.
 
-import type { AttrJson, SpanDetail, WhyDoc } from "./api";
+import type { AttrJson, SpanDetail, WhyDoc } from "./wire";
 import { fmtNs } from "./columns";
 
 const FOLD = 300;
@@ -18,7 +18,11 @@ function valueText(a: AttrJson): string {
     const s = a.value;
     // JSON inside a string attribute is shown pretty-printed.
     if ((s.startsWith("{") || s.startsWith("[")) && s.length < 100_000) {
-      try { return JSON.stringify(JSON.parse(s), null, 2); } catch { /* not JSON */ }
+      try {
+        return JSON.stringify(JSON.parse(s), null, 2);
+      } catch {
+        /* not JSON */
+      }
     }
     return s;
   }
@@ -33,7 +37,9 @@ function valueNode(text: string): HTMLElement {
   }
   dd.textContent = `${text.slice(0, FOLD)}… `;
   const more = el("button", `show all ${text.length} characters`);
-  more.addEventListener("click", () => { dd.textContent = text; });
+  more.addEventListener("click", () => {
+    dd.textContent = text;
+  });
   dd.append(more);
   return dd;
 }
@@ -46,7 +52,10 @@ function pairs(title: string, rows: [string, string][]): HTMLElement[] {
 }
 
 function attrs(title: string, list: AttrJson[]): HTMLElement[] {
-  return pairs(title, list.map((a) => [`${a.key} (${a.type})`, valueText(a)]));
+  return pairs(
+    title,
+    list.map((a) => [`${a.key} (${a.type})`, valueText(a)]),
+  );
 }
 
 export interface DetailActions {
@@ -70,11 +79,13 @@ function omitted(d: SpanDetail, load: (d: SpanDetail) => Promise<AttrJson[]>): H
   btn.addEventListener("click", () => {
     btn.disabled = true;
     btn.textContent = "loading…";
-    load(d).then((list) => box.replaceChildren(...attrs("Large values", list))).catch((e: unknown) => {
-      btn.disabled = false;
-      btn.textContent = "Load";
-      box.append(el("p", `cannot load: ${e instanceof Error ? e.message : String(e)}`, "err"));
-    });
+    load(d)
+      .then((list) => box.replaceChildren(...attrs("Large values", list)))
+      .catch((e: unknown) => {
+        btn.disabled = false;
+        btn.textContent = "Load";
+        box.append(el("p", `cannot load: ${e instanceof Error ? e.message : String(e)}`, "err"));
+      });
   });
   box.firstElementChild?.append(btn);
   return box;
@@ -115,10 +126,16 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailAction
   heading.title = d.name;
   root.append(heading);
   const ids = el("dl");
-  for (const [k, v] of [["trace", d.trace_id], ["span", d.span_id], ["parent", d.parent_span_id ?? "—"]] as const) {
+  for (const [k, v] of [
+    ["trace", d.trace_id],
+    ["span", d.span_id],
+    ["parent", d.parent_span_id ?? "—"],
+  ] as const) {
     const dd = el("dd", v);
     const copy = el("button", "copy", "copy");
-    copy.addEventListener("click", () => { void navigator.clipboard?.writeText(v); });
+    copy.addEventListener("click", () => {
+      void navigator.clipboard?.writeText(v);
+    });
     dd.append(copy);
     ids.append(el("dt", k), dd);
   }
@@ -133,14 +150,23 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailAction
   ];
   if (d.flags.length) timing.push(["flags", d.flags.join(", ")]);
   root.append(...pairs("Span", timing));
-  if (d.agent) root.append(...pairs("Agent", [["name", d.agent.name], ["state", d.agent.state], ["why", d.agent.reason]]));
+  if (d.agent)
+    root.append(
+      ...pairs("Agent", [
+        ["name", d.agent.name],
+        ["state", d.agent.state],
+        ["why", d.agent.reason],
+      ]),
+    );
   if (d.llm) {
     const n = (v: number | null) => (v === null ? "—" : String(v));
-    root.append(...pairs("LLM", [
-      ["model", d.llm.model ?? "—"],
-      ["tokens in / out", `${n(d.llm.input_tokens)} / ${n(d.llm.output_tokens)}`],
-      ["time to first token", d.llm.ttft_ns === null ? "—" : fmtNs(d.llm.ttft_ns)],
-    ]));
+    root.append(
+      ...pairs("LLM", [
+        ["model", d.llm.model ?? "—"],
+        ["tokens in / out", `${n(d.llm.input_tokens)} / ${n(d.llm.output_tokens)}`],
+        ["time to first token", d.llm.ttft_ns === null ? "—" : fmtNs(d.llm.ttft_ns)],
+      ]),
+    );
   }
   root.append(...attrs("Attributes", d.attributes));
   if (d.omitted_attributes.length && act.loadOmitted) root.append(omitted(d, act.loadOmitted));
@@ -151,14 +177,27 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailAction
       const dd = el("dd");
       const a = el("a", c.value);
       a.href = "#";
-      a.addEventListener("click", (e) => { e.preventDefault(); act.search(c.value); });
+      a.addEventListener("click", (e) => {
+        e.preventDefault();
+        act.search(c.value);
+      });
       dd.append(a);
       dl.append(el("dt", c.key), dd);
     }
     root.append(dl);
   }
-  root.append(...pairs("Events", d.events.map((e) => [`+${fmtNs(e.offset_ns)}`, e.name])));
-  root.append(...pairs("Lifecycle", d.lifecycle.map((e) => [`+${fmtNs(e.offset_ns)}`, e.kind])));
+  root.append(
+    ...pairs(
+      "Events",
+      d.events.map((e) => [`+${fmtNs(e.offset_ns)}`, e.name]),
+    ),
+  );
+  root.append(
+    ...pairs(
+      "Lifecycle",
+      d.lifecycle.map((e) => [`+${fmtNs(e.offset_ns)}`, e.kind]),
+    ),
+  );
   if (d.links.length) {
     root.append(el("h3", "Links"));
     const dl = el("dl");

@@ -2,8 +2,8 @@
 // matches and the time window. Views subscribe and redraw on the next frame;
 // a change made in one view (select in the flame graph) shows in the other.
 
-import type { MarkersDoc } from "./api";
-import { Columns } from "./columns";
+import type { Markers } from "./wire";
+import type { Columns } from "./columns";
 
 export type Change = "trace" | "select" | "window" | "matches" | "markers";
 
@@ -17,7 +17,7 @@ export interface RowMarkers {
   names: string[];
 }
 
-export function groupMarkers(rows: number, m: MarkersDoc): RowMarkers {
+export function groupMarkers(rows: number, m: Markers): RowMarkers {
   const n = m.row.length;
   const start = new Uint32Array(rows + 1);
   for (const r of m.row) if (r < rows) start[r + 1] = (start[r + 1] ?? 0) + 1;
@@ -32,8 +32,12 @@ export function groupMarkers(rows: number, m: MarkersDoc): RowMarkers {
     fill[r] = at + 1;
   }
   return {
-    start, order, offset: Float64Array.from(m.offset_ns), kind: Uint8Array.from(m.kind),
-    name: Uint32Array.from(m.name), names: m.names,
+    start,
+    order,
+    offset: Float64Array.from(m.offset_ns),
+    kind: Uint8Array.from(m.kind),
+    name: Uint32Array.from(m.name),
+    names: m.names,
   };
 }
 
@@ -110,7 +114,7 @@ export class TraceModel {
     this.emit("matches");
   }
 
-  setMarkers(id: string, m: MarkersDoc): void {
+  setMarkers(id: string, m: Markers): void {
     if (!this.cols || id !== this.traceId) return;
     this.markers = groupMarkers(this.cols.rows, m);
     this.emit("markers");

@@ -15,7 +15,7 @@ pub const DEFAULT_TIMEOUT_NS: u64 = 30_000_000_000;
 /// The backend's heartbeat interval; an agent is dead after two missed beats.
 pub const DEFAULT_HEARTBEAT_NS: u64 = 5_000_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AgentState {
     Pending,
@@ -59,7 +59,7 @@ impl AgentState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct AgentExecution {
     #[serde(skip)]
     pub node: u32,

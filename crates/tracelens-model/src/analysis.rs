@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// Nanoseconds of self time per class. The four add up to the time covered by
 /// the trace's spans (overlapping siblings each count their own time).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ClassBreakdown {
     pub agent: u64,
     pub llm: u64,
@@ -37,7 +37,7 @@ impl ClassBreakdown {
 }
 
 /// Nanoseconds of self time per audit phase.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PhaseBreakdown {
     pub init: u64,
     pub tools: u64,

@@ -22,7 +22,7 @@ use crate::tree::{fmt_ns, NodeFlags, TraceTree, NONE};
 use serde::Serialize;
 
 /// What is wrong with a span.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// Error status.

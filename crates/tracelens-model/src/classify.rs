@@ -5,7 +5,9 @@ use crate::facts::{Fact, SpanFacts};
 use crate::store::TraceStore;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, Default, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SpanClass {
     Agent,

@@ -6,7 +6,7 @@ use crate::store::TraceStore;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct LlmCall {
     #[serde(skip)]
     pub node: u32,
@@ -77,7 +77,7 @@ impl LlmCall {
 }
 
 /// Per-model totals.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct ModelTotals {
     pub calls: u64,
     pub input_tokens: i64,
@@ -85,7 +85,7 @@ pub struct ModelTotals {
     pub duration_ns: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct LlmTotals {
     pub calls: u64,
     pub input_tokens: i64,

@@ -6,7 +6,7 @@ use crate::store::Sym;
 use serde::Serialize;
 
 /// OTLP SpanKind; the discriminants are the protobuf enum values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum SpanKind {
@@ -60,7 +60,7 @@ impl SpanKind {
 }
 
 /// OTLP Status.code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum StatusCode {
@@ -101,7 +101,7 @@ impl StatusCode {
 }
 
 /// How a link relates two spans. Links are never tree edges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkKind {
     /// An OTLP span link.

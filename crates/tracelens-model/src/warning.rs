@@ -4,7 +4,7 @@ use crate::ids::{SpanId, TraceId};
 use serde::Serialize;
 
 /// The stable machine-readable kinds (serialised in snake_case in `--json`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningKind {
     /// Input could not be read past some point; what came before is kept.
@@ -59,12 +59,14 @@ impl WarningKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Warning {
     pub kind: WarningKind,
     #[serde(serialize_with = "ser_opt_trace")]
+    #[ts(type = "string | null")]
     pub trace_id: Option<TraceId>,
     #[serde(serialize_with = "ser_opt_span")]
+    #[ts(type = "string | null")]
     pub span_id: Option<SpanId>,
     pub message: String,
 }

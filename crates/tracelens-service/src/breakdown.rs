@@ -9,7 +9,7 @@ use tracelens_model::{ClassBreakdown, Dataset, PhaseBreakdown, TraceAnalysis, NO
 /// How many bottlenecks a breakdown lists.
 pub const TOP_SELF_TIME: usize = 10;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct Breakdown {
     /// The subtree's root node; the primary root for a whole trace.
     pub node: Option<u32>,
@@ -21,7 +21,7 @@ pub struct Breakdown {
     pub top_self_time: Vec<Bottleneck>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct Bottleneck {
     pub node: u32,
     pub span_id: String,

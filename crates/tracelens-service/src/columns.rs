@@ -45,6 +45,19 @@ pub const FLAG_CYCLE_BROKEN: u16 = 1 << 7;
 /// The span has children (a front draws a collapse toggle).
 pub const FLAG_HAS_CHILDREN: u16 = 1 << 8;
 
+/// Every flag by name, for the generated TypeScript (`crate::wire`).
+pub const FLAGS: [(&str, u16); 9] = [
+    ("ERROR", FLAG_ERROR),
+    ("CRITICAL", FLAG_CRITICAL),
+    ("OPEN", FLAG_OPEN),
+    ("PLACEHOLDER", FLAG_PLACEHOLDER),
+    ("ORPHAN", FLAG_ORPHAN),
+    ("DUPLICATE", FLAG_DUPLICATE),
+    ("SKEWED", FLAG_SKEWED),
+    ("CYCLE_BROKEN", FLAG_CYCLE_BROKEN),
+    ("HAS_CHILDREN", FLAG_HAS_CHILDREN),
+];
+
 pub fn class_code(c: SpanClass) -> u8 {
     match c {
         SpanClass::Agent => 0,

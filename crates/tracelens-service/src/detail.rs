@@ -9,7 +9,7 @@ use tracelens_model::{
     TraceAnalysis, TraceStore, NONE, OMITTED_ATTRS_KEY,
 };
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct SpanDetail {
     pub trace_id: String,
     pub span_id: String,
@@ -53,29 +53,31 @@ pub struct SpanDetail {
 /// One attribute with its type, so a front can show `3` and `"3"` apart.
 /// Integers travel as decimal strings (JavaScript numbers lose digits past
 /// 2^53), bytes as base64, arrays and maps as nested JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AttrJson {
     pub key: String,
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// The value as its type travels (see above): any JSON.
+    #[ts(type = "unknown")]
     pub value: Value,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ScopeJson {
     pub name: String,
     pub version: String,
     pub attributes: Vec<AttrJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct EventJson {
     pub name: String,
     pub offset_ns: u64,
     pub attributes: Vec<AttrJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct LinkJson {
     pub trace_id: String,
     pub span_id: String,
@@ -85,13 +87,13 @@ pub struct LinkJson {
     pub attributes: Vec<AttrJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct LifecycleJson {
     pub kind: &'static str,
     pub offset_ns: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct CorrelationJson {
     pub key: String,
     pub value: String,

@@ -7,7 +7,7 @@ use tracelens_model::{Attr, AttrValue, Dataset, TraceStore, NONE};
 /// The most rows one search reports; the count stays exact.
 pub const MAX_MATCHES: usize = 100_000;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct TraceMatches {
     pub query: String,
     /// Every match, even past `MAX_MATCHES`.

@@ -16,6 +16,7 @@ pub mod search;
 pub mod session;
 pub mod summary;
 pub mod why;
+pub mod wire;
 
 pub use breakdown::{breakdown, Bottleneck, Breakdown};
 pub use columns::trace_columns;

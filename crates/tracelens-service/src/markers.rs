@@ -6,7 +6,7 @@
 use serde::Serialize;
 use tracelens_model::{Dataset, TraceAnalysis, NONE};
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, ts_rs::TS)]
 pub struct Markers {
     /// Waterfall row (the columns' row order) of each marker.
     pub row: Vec<u32>,

@@ -4,20 +4,20 @@
 use serde::Serialize;
 use tracelens_model::{Dataset, TraceId, NONE};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct SearchResult {
     pub value: String,
     pub traces: Vec<TraceHits>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct TraceHits {
     pub trace_id: String,
     pub root_name: String,
     pub hits: Vec<SpanHit>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct SpanHit {
     pub span_id: String,
     pub name: String,

@@ -6,14 +6,14 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use tracelens_model::{AgentState, ClassBreakdown, Dataset, PhaseBreakdown, Warning};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct SummaryDoc {
     pub traces: Vec<TraceSummary>,
     pub warnings: Vec<Warning>,
     pub sources: Vec<SourceSummary>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SourceSummary {
     pub name: String,
     pub format: Option<&'static str>,
@@ -40,7 +40,7 @@ impl SourceSummary {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct TraceSummary {
     pub trace_id: String,
     pub root_name: String,
@@ -59,7 +59,7 @@ pub struct TraceSummary {
     pub states: BTreeMap<&'static str, usize>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct LlmSummary {
     pub calls: u64,
     pub input_tokens: i64,
@@ -67,7 +67,7 @@ pub struct LlmSummary {
     pub mean_ttft_ns: Option<u64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AgentSummary {
     pub span_id: String,
     pub name: String,

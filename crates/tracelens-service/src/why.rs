@@ -8,7 +8,7 @@ use tracelens_model::cause::{self, CauseChain};
 use tracelens_model::{Dataset, ProblemKind};
 
 /// One span of a problem list or a chain, named for people.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ProblemStep {
     /// The node (the columns' `node`) and its span id (empty for a
     /// placeholder).
@@ -21,13 +21,13 @@ pub struct ProblemStep {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ChainDoc {
     /// The problem first, its cause last.
     pub steps: Vec<ProblemStep>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct WhyDoc {
     pub trace_id: String,
     pub root_name: String,

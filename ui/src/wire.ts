@@ -1,0 +1,219 @@
+// Generated from the Rust types by tracelens_service::wire: do not edit.
+// Regenerate: TRACELENS_BLESS=1 cargo test -p tracelens-service --test wire_ts
+
+// The binary columns (crates/tracelens-service/src/columns.rs).
+export const COLUMNS_MAGIC = "TLC1";
+export const COLUMNS_VERSION = 1;
+export const FLAG_ERROR = 1;
+export const FLAG_CRITICAL = 2;
+export const FLAG_OPEN = 4;
+export const FLAG_PLACEHOLDER = 8;
+export const FLAG_ORPHAN = 16;
+export const FLAG_DUPLICATE = 32;
+export const FLAG_SKEWED = 64;
+export const FLAG_CYCLE_BROKEN = 128;
+export const FLAG_HAS_CHILDREN = 256;
+export const CLASS_NAMES = ["agent", "llm", "tool", "other"] as const;
+export const STATE_NAMES = ["", "completed", "failed", "timeout", "dead", "running", "pending"] as const;
+
+// The JSON documents.
+
+export type SummaryDoc = { traces: Array<TraceSummary>, warnings: Array<Warning>, sources: Array<SourceSummary>, };
+
+export type TraceSummary = { trace_id: string, root_name: string, services: Array<string>, start_time_unix_nano: number, span_count: number, root_count: number, orphan_count: number, error_count: number, duration_ns: number, critical_path: Array<string>, breakdown_ns: ClassBreakdown, phases_ns: PhaseBreakdown, llm: LlmSummary, agents: Array<AgentSummary>, states: { [key in string]: number }, };
+
+export type SourceSummary = { name: string, format: string | null, compression: Array<string>, spans: number, error: string | null, };
+
+export type LlmSummary = { calls: number, input_tokens: number, output_tokens: number, mean_ttft_ns: number | null, };
+
+export type AgentSummary = { span_id: string, name: string, state: AgentState, duration_ns: number, reason: string, error: string | null, };
+
+export type Warning = { kind: WarningKind, trace_id: string | null, span_id: string | null, message: string, };
+
+/**
+ * The stable machine-readable kinds (serialised in snake_case in `--json`).
+ */
+export type WarningKind = "read_error" | "lenient" | "invalid_id" | "orphan" | "duplicate_span_id" | "shared_span" | "cycle" | "self_parent" | "clock_skew" | "negative_duration" | "cross_trace_reference" | "suppressed" | "incomplete" | "empty";
+
+export type AgentState = "pending" | "running" | "completed" | "failed" | "timeout" | "dead";
+
+export type SpanClass = "agent" | "llm" | "tool" | "other";
+
+/**
+ * OTLP SpanKind; the discriminants are the protobuf enum values.
+ */
+export type SpanKind = "unspecified" | "internal" | "server" | "client" | "producer" | "consumer";
+
+/**
+ * OTLP Status.code.
+ */
+export type StatusCode = "unset" | "ok" | "error";
+
+/**
+ * How a link relates two spans. Links are never tree edges.
+ */
+export type LinkKind = "link" | "follows_from" | "cross_trace_parent";
+
+/**
+ * Nanoseconds of self time per class. The four add up to the time covered by
+ * the trace's spans (overlapping siblings each count their own time).
+ */
+export type ClassBreakdown = { agent: number, llm: number, tool: number, other: number, };
+
+/**
+ * Nanoseconds of self time per audit phase.
+ */
+export type PhaseBreakdown = { init: number, tools: number, llm: number, format: number, unphased: number, };
+
+export type SearchResult = { value: string, traces: Array<TraceHits>, };
+
+export type TraceHits = { trace_id: string, root_name: string, hits: Array<SpanHit>, };
+
+export type SpanHit = { span_id: string, name: string, key: string, };
+
+export type SpanDetail = { trace_id: string, span_id: string, 
+/**
+ * The parent's id as the span names it (also for orphans, whose parent
+ * is missing).
+ */
+parent_span_id: string | null, node: number, parent_node: number | null, name: string, service: string, kind: SpanKind, class: SpanClass, status: StatusCode, status_message: string, trace_state: string, 
+/**
+ * Start relative to the trace's start.
+ */
+offset_ns: number, duration_ns: number, self_ns: number, start_time_unix_nano: number, 
+/**
+ * `None` while the span has not ended.
+ */
+end_time_unix_nano: number | null, flags: Array<string>, attributes: Array<AttrJson>, 
+/**
+ * Attribute keys the source left out (large values of a trace opened
+ * skeleton-first from ClickHouse), for the front to fetch on demand.
+ */
+omitted_attributes: Array<string>, resource: Array<AttrJson>, scope: ScopeJson, events: Array<EventJson>, links: Array<LinkJson>, llm: LlmCall | null, agent: AgentExecution | null, 
+/**
+ * Lifecycle events placed on this span.
+ */
+lifecycle: Array<LifecycleJson>, 
+/**
+ * Attributes that correlate this span with others (request_id, ...).
+ */
+correlation: Array<CorrelationJson>, source: string, };
+
+/**
+ * One attribute with its type, so a front can show `3` and `"3"` apart.
+ * Integers travel as decimal strings (JavaScript numbers lose digits past
+ * 2^53), bytes as base64, arrays and maps as nested JSON.
+ */
+export type AttrJson = { key: string, type: string, 
+/**
+ * The value as its type travels (see above): any JSON.
+ */
+value: unknown, };
+
+export type ScopeJson = { name: string, version: string, attributes: Array<AttrJson>, };
+
+export type EventJson = { name: string, offset_ns: number, attributes: Array<AttrJson>, };
+
+export type LinkJson = { trace_id: string, span_id: string, kind: LinkKind, 
+/**
+ * The linked trace is among those opened.
+ */
+trace_loaded: boolean, attributes: Array<AttrJson>, };
+
+export type LifecycleJson = { kind: string, offset_ns: number, };
+
+export type CorrelationJson = { key: string, value: string, };
+
+export type LlmCall = { model: string | null, system: string | null, input_tokens: number | null, output_tokens: number | null, total_tokens: number | null, ttft_ns: number | null, model_latency_ns: number | null, network_latency_ns: number | null, duration_ns: number, };
+
+export type AgentExecution = { name: string, state: AgentState, 
+/**
+ * Why the state was chosen, for people ("ran 35.0s, past its 30s timeout").
+ */
+reason: string, duration_ns: number, timeout_ns: number, last_heartbeat_ns: number | null, heartbeats: number, error: string | null, };
+
+export type Breakdown = { 
+/**
+ * The subtree's root node; the primary root for a whole trace.
+ */
+node: number | null, name: string, total_ns: number, by_class_ns: ClassBreakdown, by_phase_ns: PhaseBreakdown, llm: LlmTotals, top_self_time: Array<Bottleneck>, };
+
+export type Bottleneck = { node: number, span_id: string, name: string, class: SpanClass, self_ns: number, 
+/**
+ * Share of the breakdown's total self time, 0..=1.
+ */
+share: number, };
+
+export type LlmTotals = { calls: number, input_tokens: number, output_tokens: number, duration_ns: number, 
+/**
+ * Mean time to first token over the calls that report it.
+ */
+mean_ttft_ns: number | null, by_model: { [key in string]: ModelTotals }, };
+
+/**
+ * Per-model totals.
+ */
+export type ModelTotals = { calls: number, input_tokens: number, output_tokens: number, duration_ns: number, };
+
+export type Markers = { 
+/**
+ * Waterfall row (the columns' row order) of each marker.
+ */
+row: Array<number>, 
+/**
+ * Time from the trace's start.
+ */
+offset_ns: Array<number>, 
+/**
+ * 0: a span event; 1: a lifecycle event (drawn more prominently).
+ */
+kind: Array<number>, 
+/**
+ * Index into `names`.
+ */
+name: Array<number>, names: Array<string>, };
+
+export type TraceMatches = { query: string, 
+/**
+ * Every match, even past `MAX_MATCHES`.
+ */
+count: number, 
+/**
+ * Waterfall row positions (the order of `trace_columns`), ascending.
+ */
+rows: Array<number>, };
+
+export type WhyDoc = { trace_id: string, root_name: string, 
+/**
+ * Every problem of the trace in waterfall order (for next/previous).
+ */
+problems: Array<ProblemStep>, 
+/**
+ * Each failure once: as a chain's head or as a step of one.
+ */
+chains: Array<ChainDoc>, };
+
+export type ChainDoc = { 
+/**
+ * The problem first, its cause last.
+ */
+steps: Array<ProblemStep>, };
+
+/**
+ * One span of a problem list or a chain, named for people.
+ */
+export type ProblemStep = { 
+/**
+ * The node (the columns' `node`) and its span id (empty for a
+ * placeholder).
+ */
+node: number, span_id: string, name: string, service: string, kind: ProblemKind, 
+/**
+ * The agent's reason, the error or exception, where the time went.
+ */
+detail: string, };
+
+/**
+ * What is wrong with a span.
+ */
+export type ProblemKind = "error" | "exception" | "failed" | "timeout" | "dead" | "orphan" | "skew" | "slow";
