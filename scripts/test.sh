@@ -8,6 +8,10 @@ scripts/setup.sh
 
 echo "== web UI: strict TypeScript build (the desktop app embeds ui/dist)"
 (cd ui && npm run build --silent)
+echo "== web UI: format and lint (Biome), unit tests of its pure logic (Vitest)"
+(cd ui && npm run check --silent)
+mkdir -p target
+(cd ui && npx vitest run --dir tests/unit --reporter=default --reporter=json --outputFile=../target/vitest.json)
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -32,6 +36,9 @@ echo "== desktop app end to end in its real window (Xvfb, tauri-driver, WebKitWe
 cargo build --locked -p tracelens-app
 (cd ui && timeout 600 node tests/desktop.mjs ../target/debug/tracelens-app) 2>&1 | tee -a "$e2e_log"
 passed=$((passed + $(grep -c '^ok ' "$e2e_log" || true)))
+unit=$(node -e 'const r = require("./target/vitest.json"); console.log(r.numPassedTests + " " + r.numFailedTests)')
+passed=$((passed + ${unit% *}))
+failed=$((failed + ${unit#* }))
 failed=$((failed + $(grep -c '^FAIL ' "$e2e_log" || true)))
 rm -f "$e2e_log"
 # A short fuzz run of every target (10 s each by default; 0 skips): the

@@ -3,7 +3,7 @@
 // as they happened. A subtree narrower than a pixel is skipped whole, so the
 // cost of a frame follows what is visible, not the trace's size.
 
-import { CLASS_NAMES, FLAG_CRITICAL, STATE_NAMES, fmtNs, subtreeEnd } from "./columns";
+import { FLAG_CRITICAL, STATE_NAMES, fmtNs, subtreeEnd } from "./columns";
 import { frameScheduler, type TraceModel } from "./model";
 import { beginFrame, classColor, drawTimeAxis } from "./palette";
 import { isProblem } from "./waterfall";
@@ -17,14 +17,24 @@ export class Flame {
   private moved = false;
   readonly redraw: () => void;
 
-  constructor(readonly canvas: HTMLCanvasElement, private m: TraceModel) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private m: TraceModel,
+  ) {
     this.redraw = frameScheduler(() => this.draw());
     new ResizeObserver(() => this.redraw()).observe(canvas);
     canvas.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
-    canvas.addEventListener("mousedown", (e) => { this.dragX = e.offsetX; this.moved = false; });
-    window.addEventListener("mouseup", () => { this.dragX = null; });
+    canvas.addEventListener("mousedown", (e) => {
+      this.dragX = e.offsetX;
+      this.moved = false;
+    });
+    window.addEventListener("mouseup", () => {
+      this.dragX = null;
+    });
     canvas.addEventListener("mousemove", (e) => this.onDrag(e));
-    canvas.addEventListener("click", (e) => { if (!this.moved) this.onClick(e, false); });
+    canvas.addEventListener("click", (e) => {
+      if (!this.moved) this.onClick(e, false);
+    });
     canvas.addEventListener("dblclick", (e) => this.onClick(e, true));
     canvas.addEventListener("keydown", (e) => this.onKey(e));
     m.subscribe((c) => {
@@ -58,13 +68,17 @@ export class Flame {
     let found = -1;
     for (let i = 0; i < c.rows; i++) {
       const d = c.depth[i] ?? 0;
-      const s = c.offset[i] ?? 0, e = s + (c.duration[i] ?? 0);
+      const s = c.offset[i] ?? 0,
+        e = s + (c.duration[i] ?? 0);
       if (d > level || t < s || t > e) {
         // Not covering: its subtree (inside its interval) cannot either.
         if (d <= level && (t < s || t > e)) i = subtreeEnd(c, i) - 1;
         continue;
       }
-      if (d === level) { found = i; break; }
+      if (d === level) {
+        found = i;
+        break;
+      }
     }
     return found;
   }
@@ -80,7 +94,8 @@ export class Flame {
   private zoomTo(row: number): void {
     const c = this.m.cols;
     if (!c) return;
-    const s = c.offset[row] ?? 0, d = Math.max(1000, c.duration[row] ?? 0);
+    const s = c.offset[row] ?? 0,
+      d = Math.max(1000, c.duration[row] ?? 0);
     this.m.setWindow(s - d * 0.02, s + d * 1.02);
   }
 
@@ -113,37 +128,57 @@ export class Flame {
     if (!c) return;
     const sel = this.m.selected;
     const mid = (this.m.t0 + this.m.t1) / 2;
-    const parent = sel >= 0 ? c.parent[sel] ?? 0xffffffff : 0xffffffff;
+    const parent = sel >= 0 ? (c.parent[sel] ?? 0xffffffff) : 0xffffffff;
     switch (e.key) {
-      case "ArrowUp": case "k": if (parent < c.rows) this.m.select(parent); else if (sel < 0) this.m.select(0); break;
-      case "ArrowDown": case "j": {
+      case "ArrowUp":
+      case "k":
+        if (parent < c.rows) this.m.select(parent);
+        else if (sel < 0) this.m.select(0);
+        break;
+      case "ArrowDown":
+      case "j": {
         const next = sel + 1;
         if (sel < 0) this.m.select(0);
         else if (next < c.rows && (c.depth[next] ?? 0) > (c.depth[sel] ?? 0)) this.m.select(next);
         break;
       }
-      case "ArrowRight": case "l": {
+      case "ArrowRight":
+      case "l": {
         if (sel < 0) break;
         const end = subtreeEnd(c, sel);
         if (end < c.rows && (c.depth[end] ?? 0) === (c.depth[sel] ?? 0)) this.m.select(end);
         break;
       }
-      case "ArrowLeft": case "h": {
+      case "ArrowLeft":
+      case "h": {
         if (sel <= 0) break;
         // The previous sibling: the nearest earlier row at the same depth under the same parent.
         const d = c.depth[sel] ?? 0;
         for (let i = sel - 1; i >= 0; i--) {
           const di = c.depth[i] ?? 0;
           if (di < d) break;
-          if (di === d) { this.m.select(i); break; }
+          if (di === d) {
+            this.m.select(i);
+            break;
+          }
         }
         break;
       }
-      case "Enter": if (sel >= 0) this.zoomTo(sel); break;
-      case "+": case "=": this.m.zoom(0.8, mid); break;
-      case "-": this.m.zoom(1.25, mid); break;
-      case "0": this.m.resetWindow(); break;
-      default: return;
+      case "Enter":
+        if (sel >= 0) this.zoomTo(sel);
+        break;
+      case "+":
+      case "=":
+        this.m.zoom(0.8, mid);
+        break;
+      case "-":
+        this.m.zoom(1.25, mid);
+        break;
+      case "0":
+        this.m.resetWindow();
+        break;
+      default:
+        return;
     }
     e.preventDefault();
   }
@@ -161,7 +196,9 @@ export class Flame {
     const firstLevel = Math.floor(this.scrollY / LEVEL_H);
     const lastLevel = firstLevel + Math.ceil((H - AXIS_H) / LEVEL_H);
     g.save();
-    g.beginPath(); g.rect(0, AXIS_H, W, H - AXIS_H); g.clip();
+    g.beginPath();
+    g.rect(0, AXIS_H, W, H - AXIS_H);
+    g.clip();
     // Per level, the x up to which pixels are already painted: a span under a
     // pixel wide that starts there adds nothing visible, nor does its subtree
     // (inside its interval). This bounds the rectangles drawn per level by
@@ -169,12 +206,17 @@ export class Flame {
     const filled = new Float64Array(lastLevel + 2).fill(-1);
     // One scale for the frame: reading clientWidth per span would ask the
     // DOM (and maybe layout) for every row.
-    const t0 = this.m.t0, k = W / span;
-    const offset = c.offset, duration = c.duration, depth = c.depth;
+    const t0 = this.m.t0,
+      k = W / span;
+    const offset = c.offset,
+      duration = c.duration,
+      depth = c.depth;
     for (let i = 0; i < c.rows; i++) {
       const d = depth[i] ?? 0;
-      const s = offset[i] ?? 0, dur = duration[i] ?? 0;
-      const x0 = (s - t0) * k, x1 = (s + dur - t0) * k;
+      const s = offset[i] ?? 0,
+        dur = duration[i] ?? 0;
+      const x0 = (s - t0) * k,
+        x1 = (s + dur - t0) * k;
       // Off screen, too narrow, or below the view: nothing under it shows either.
       if (x1 < 0 || x0 > W || x1 - x0 < 0.3 || d > lastLevel) {
         i = subtreeEnd(c, i) - 1;
@@ -189,8 +231,9 @@ export class Flame {
       const y = AXIS_H + d * LEVEL_H - this.scrollY;
       const flags = c.flags[i] ?? 0;
       const err = isProblem(flags, c.state[i] ?? 0);
-      const bx = Math.max(0, x0), bw = Math.max(1, Math.min(W, x1) - bx);
-      g.fillStyle = err ? p.error : classColor(p, CLASS_NAMES[c.cls[i] ?? 3] ?? "other");
+      const bx = Math.max(0, x0),
+        bw = Math.max(1, Math.min(W, x1) - bx);
+      g.fillStyle = err ? p.error : classColor(p, c.cls[i] ?? 3);
       g.globalAlpha = this.m.matchRows.length && !this.m.matches[i] ? 0.35 : 1;
       g.fillRect(bx, y + 1, bw - (bw > 3 ? 1 : 0), LEVEL_H - 2);
       g.globalAlpha = 1;
@@ -207,7 +250,9 @@ export class Flame {
         const state = STATE_NAMES[c.state[i] ?? 0] ?? "";
         const label = `${c.strings[c.name[i] ?? 0] ?? ""} ${fmtNs(dur)}${state ? ` [${state}]` : ""}`;
         g.save();
-        g.beginPath(); g.rect(bx, y, bw - 4, LEVEL_H); g.clip();
+        g.beginPath();
+        g.rect(bx, y, bw - 4, LEVEL_H);
+        g.clip();
         g.fillStyle = "#fff";
         g.fillText(label, bx + 4, y + LEVEL_H / 2);
         g.restore();

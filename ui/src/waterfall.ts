@@ -4,7 +4,19 @@
 // the whole trace (drawn once per trace into an offscreen canvas) shows where
 // the view is; click or drag it to move there.
 
-import { CLASS_NAMES, FLAG_CRITICAL, FLAG_CYCLE_BROKEN, FLAG_DUPLICATE, FLAG_ERROR, FLAG_HAS_CHILDREN, FLAG_OPEN, FLAG_ORPHAN, FLAG_PLACEHOLDER, FLAG_SKEWED, STATE_NAMES, fmtNs } from "./columns";
+import {
+  FLAG_CRITICAL,
+  FLAG_CYCLE_BROKEN,
+  FLAG_DUPLICATE,
+  FLAG_ERROR,
+  FLAG_HAS_CHILDREN,
+  FLAG_OPEN,
+  FLAG_ORPHAN,
+  FLAG_PLACEHOLDER,
+  FLAG_SKEWED,
+  STATE_NAMES,
+  fmtNs,
+} from "./columns";
 import { frameScheduler, type TraceModel } from "./model";
 import { beginFrame, classColor, drawTimeAxis, fitCanvas, palette } from "./palette";
 
@@ -12,10 +24,12 @@ const ROW_H = 20;
 const LABEL_W = 300;
 const AXIS_H = 22;
 
+/** 1 for each agent state code that ended badly, indexed by code. */
+const BAD_END = Uint8Array.from(STATE_NAMES, (s) => (s === "failed" || s === "timeout" || s === "dead" ? 1 : 0));
+
 /** Whether row `row` is drawn as a problem (error status or a bad agent end). */
 export function isProblem(flags: number, state: number): boolean {
-  const s = STATE_NAMES[state] ?? "";
-  return (flags & FLAG_ERROR) !== 0 || s === "failed" || s === "timeout" || s === "dead";
+  return (flags & FLAG_ERROR) !== 0 || BAD_END[state] === 1;
 }
 
 export class Waterfall {
@@ -28,17 +42,37 @@ export class Waterfall {
   private miniDrag = false;
   readonly redraw: () => void;
 
-  constructor(readonly canvas: HTMLCanvasElement, private mini: HTMLCanvasElement, private m: TraceModel) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private mini: HTMLCanvasElement,
+    private m: TraceModel,
+  ) {
     this.redraw = frameScheduler(() => this.draw());
-    new ResizeObserver(() => { this.overview = null; this.redraw(); }).observe(canvas);
+    new ResizeObserver(() => {
+      this.overview = null;
+      this.redraw();
+    }).observe(canvas);
     canvas.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
-    canvas.addEventListener("mousedown", (e) => { this.dragX = e.offsetX; });
-    window.addEventListener("mouseup", () => { this.dragX = null; this.miniDrag = false; });
-    canvas.addEventListener("mousemove", (e) => { this.onDrag(e); this.onHover(e); });
+    canvas.addEventListener("mousedown", (e) => {
+      this.dragX = e.offsetX;
+    });
+    window.addEventListener("mouseup", () => {
+      this.dragX = null;
+      this.miniDrag = false;
+    });
+    canvas.addEventListener("mousemove", (e) => {
+      this.onDrag(e);
+      this.onHover(e);
+    });
     canvas.addEventListener("click", (e) => this.onClick(e));
     canvas.addEventListener("keydown", (e) => this.onKey(e));
-    mini.addEventListener("mousedown", (e) => { this.miniDrag = true; this.onMini(e); });
-    mini.addEventListener("mousemove", (e) => { if (this.miniDrag) this.onMini(e); });
+    mini.addEventListener("mousedown", (e) => {
+      this.miniDrag = true;
+      this.onMini(e);
+    });
+    mini.addEventListener("mousemove", (e) => {
+      if (this.miniDrag) this.onMini(e);
+    });
     m.subscribe((c) => {
       if (c === "trace") {
         this.collapsed.clear();
@@ -106,19 +140,22 @@ export class Waterfall {
     if (!c || !((c.flags[row] ?? 0) & FLAG_HAS_CHILDREN)) return;
     const isOpen = !this.collapsed.has(row);
     if (open === isOpen) return;
-    if (isOpen) this.collapsed.add(row); else this.collapsed.delete(row);
+    if (isOpen) this.collapsed.add(row);
+    else this.collapsed.delete(row);
     this.recompute();
     this.redraw();
   }
 
   private posOf(row: number): number {
     // Binary search: visible rows are in increasing order.
-    let lo = 0, hi = this.visible.length - 1;
+    let lo = 0,
+      hi = this.visible.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const v = this.visible[mid] ?? 0;
       if (v === row) return mid;
-      if (v < row) lo = mid + 1; else hi = mid - 1;
+      if (v < row) lo = mid + 1;
+      else hi = mid - 1;
     }
     return -1;
   }
@@ -180,7 +217,8 @@ export class Waterfall {
   private onMini(e: MouseEvent): void {
     const c = this.m.cols;
     if (!c || c.rows === 0) return;
-    const W = this.mini.clientWidth, H = this.mini.clientHeight;
+    const W = this.mini.clientWidth,
+      H = this.mini.clientHeight;
     const t = (Math.max(0, Math.min(W, e.offsetX)) / W) * c.endNs;
     const half = (this.m.t1 - this.m.t0) / 2;
     this.m.setWindow(t - half, t + half);
@@ -196,19 +234,50 @@ export class Waterfall {
     const pos = this.m.selected >= 0 ? this.posOf(this.m.selected) : -1;
     const mid = (this.m.t0 + this.m.t1) / 2;
     switch (e.key) {
-      case "ArrowDown": case "j": this.selectPos(pos + 1); break;
-      case "ArrowUp": case "k": this.selectPos(pos - 1); break;
-      case "PageDown": this.selectPos(pos + this.pageRows()); break;
-      case "PageUp": this.selectPos(pos - this.pageRows()); break;
-      case "Home": this.selectPos(0); break;
-      case "End": this.selectPos(this.visible.length - 1); break;
-      case "ArrowLeft": case "h": if (this.m.selected >= 0) this.toggle(this.m.selected, false); break;
-      case "ArrowRight": case "l": if (this.m.selected >= 0) this.toggle(this.m.selected, true); break;
-      case "Enter": case " ": if (this.m.selected >= 0) this.toggle(this.m.selected); break;
-      case "+": case "=": this.m.zoom(0.8, mid); break;
-      case "-": this.m.zoom(1.25, mid); break;
-      case "0": this.m.resetWindow(); break;
-      default: return;
+      case "ArrowDown":
+      case "j":
+        this.selectPos(pos + 1);
+        break;
+      case "ArrowUp":
+      case "k":
+        this.selectPos(pos - 1);
+        break;
+      case "PageDown":
+        this.selectPos(pos + this.pageRows());
+        break;
+      case "PageUp":
+        this.selectPos(pos - this.pageRows());
+        break;
+      case "Home":
+        this.selectPos(0);
+        break;
+      case "End":
+        this.selectPos(this.visible.length - 1);
+        break;
+      case "ArrowLeft":
+      case "h":
+        if (this.m.selected >= 0) this.toggle(this.m.selected, false);
+        break;
+      case "ArrowRight":
+      case "l":
+        if (this.m.selected >= 0) this.toggle(this.m.selected, true);
+        break;
+      case "Enter":
+      case " ":
+        if (this.m.selected >= 0) this.toggle(this.m.selected);
+        break;
+      case "+":
+      case "=":
+        this.m.zoom(0.8, mid);
+        break;
+      case "-":
+        this.m.zoom(1.25, mid);
+        break;
+      case "0":
+        this.m.resetWindow();
+        break;
+      default:
+        return;
     }
     e.preventDefault();
   }
@@ -229,7 +298,7 @@ export class Waterfall {
     for (let i = 0; i < c.rows; i++) {
       const x0 = ((c.offset[i] ?? 0) / end) * W;
       const w = Math.max(0.5, ((c.duration[i] ?? 0) / end) * W);
-      g.fillStyle = isProblem(c.flags[i] ?? 0, c.state[i] ?? 0) ? p.error : classColor(p, CLASS_NAMES[c.cls[i] ?? 3] ?? "other");
+      g.fillStyle = isProblem(c.flags[i] ?? 0, c.state[i] ?? 0) ? p.error : classColor(p, c.cls[i] ?? 3);
       g.fillRect(x0, (i / c.rows) * H, w, Math.max(rowH, 0.6));
     }
     return off;
@@ -239,7 +308,8 @@ export class Waterfall {
     const g = fitCanvas(this.mini);
     const c = this.m.cols;
     if (!g) return;
-    const W = this.mini.clientWidth, H = this.mini.clientHeight;
+    const W = this.mini.clientWidth,
+      H = this.mini.clientHeight;
     const p = palette();
     g.fillStyle = p.bg;
     g.fillRect(0, 0, W, H);
@@ -248,10 +318,12 @@ export class Waterfall {
     if (this.overview) g.drawImage(this.overview, 0, 0, W, H);
     // The view: its time window across, its rows down.
     const end = Math.max(1, c.endNs);
-    const x0 = Math.max(0, (this.m.t0 / end) * W), x1 = Math.min(W, (this.m.t1 / end) * W);
+    const x0 = Math.max(0, (this.m.t0 / end) * W),
+      x1 = Math.min(W, (this.m.t1 / end) * W);
     const first = this.visible[this.scrollRow] ?? 0;
     const last = this.visible[Math.min(this.visible.length - 1, this.scrollRow + this.pageRows())] ?? first;
-    const y0 = (first / c.rows) * H, y1 = Math.max(y0 + 2, ((last + 1) / c.rows) * H);
+    const y0 = (first / c.rows) * H,
+      y1 = Math.max(y0 + 2, ((last + 1) / c.rows) * H);
     g.fillStyle = p.sel;
     g.globalAlpha = 0.35;
     g.fillRect(0, 0, x0, H);
@@ -273,8 +345,12 @@ export class Waterfall {
       if (mk.kind[i] === 1) {
         g.fillStyle = p.fg;
         g.beginPath();
-        g.moveTo(px, y + 3); g.lineTo(px + 4, y + ROW_H / 2); g.lineTo(px, y + ROW_H - 3); g.lineTo(px - 4, y + ROW_H / 2);
-        g.closePath(); g.fill();
+        g.moveTo(px, y + 3);
+        g.lineTo(px + 4, y + ROW_H / 2);
+        g.lineTo(px, y + ROW_H - 3);
+        g.lineTo(px - 4, y + ROW_H / 2);
+        g.closePath();
+        g.fill();
       } else {
         g.fillStyle = p.muted;
         g.fillRect(px - 0.5, y + 2, 1.5, ROW_H - 4);
@@ -333,19 +409,28 @@ export class Waterfall {
       const err = isProblem(flags, c.state[row] ?? 0);
       g.fillStyle = err ? p.error : p.fg;
       const marks = [
-        (flags & FLAG_ORPHAN) ? "orphan" : "", (flags & FLAG_DUPLICATE) ? "duplicate" : "",
-        (flags & FLAG_SKEWED) ? "skew" : "", (flags & FLAG_CYCLE_BROKEN) ? "cycle" : "", state,
-      ].filter(Boolean).join(" ");
+        flags & FLAG_ORPHAN ? "orphan" : "",
+        flags & FLAG_DUPLICATE ? "duplicate" : "",
+        flags & FLAG_SKEWED ? "skew" : "",
+        flags & FLAG_CYCLE_BROKEN ? "cycle" : "",
+        state,
+      ]
+        .filter(Boolean)
+        .join(" ");
       const label = marks ? `${name}  [${marks}]` : name;
       g.save();
-      g.beginPath(); g.rect(indent + 12, y, LABEL_W - indent - 16, ROW_H); g.clip();
+      g.beginPath();
+      g.rect(indent + 12, y, LABEL_W - indent - 16, ROW_H);
+      g.clip();
       g.fillText(label, indent + 12, y + ROW_H / 2);
       g.restore();
       // The bar.
-      const s = c.offset[row] ?? 0, d = c.duration[row] ?? 0;
-      const x0 = Math.max(LABEL_W, x(s)), x1 = Math.min(W, x(s + d));
+      const s = c.offset[row] ?? 0,
+        d = c.duration[row] ?? 0;
+      const x0 = Math.max(LABEL_W, x(s)),
+        x1 = Math.min(W, x(s + d));
       if (x1 >= LABEL_W && x0 <= W) {
-        g.fillStyle = err ? p.error : classColor(p, CLASS_NAMES[c.cls[row] ?? 3] ?? "other");
+        g.fillStyle = err ? p.error : classColor(p, c.cls[row] ?? 3);
         if (flags & FLAG_PLACEHOLDER) g.globalAlpha = 0.35;
         g.fillRect(x0, y + 4, Math.max(1, x1 - x0), ROW_H - 8);
         g.globalAlpha = 1;

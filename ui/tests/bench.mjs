@@ -26,21 +26,49 @@ const arg = (name, def) => {
   return i > 0 ? process.argv[i + 1] : def;
 };
 // Size 0 is the baseline: the bundled sample (a few hundred spans), in the same run.
-const sizes = [0, ...arg("sizes", "100000,1000000").split(",").map(Number).filter((n) => n > 0)];
+const sizes = [
+  0,
+  ...arg("sizes", "100000,1000000")
+    .split(",")
+    .map(Number)
+    .filter((n) => n > 0),
+];
 const runs = Number(arg("runs", "3"));
 const out = resolve(arg("out", join(root, "docs/benchmarks.md")));
 const bin = resolve(arg("bin", join(root, "target/release/tracelens")));
 const dataDir = join(root, "target/ui-bench");
 mkdirSync(dataDir, { recursive: true });
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] : NaN; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] : NaN;
+};
 
 function traceFile(n) {
   if (n === 0) return join(root, "examples/agent-runs.jsonl");
   const f = join(dataDir, `one-trace-${n}.pb`);
   if (!existsSync(f)) {
-    execFileSync(bin, ["generate", "--out", f, "--format", "otlp-proto", "--traces", "1", "--spans-per-trace", String(n), "--seed", "7"], { stdio: "inherit" });
+    execFileSync(
+      bin,
+      [
+        "generate",
+        "--out",
+        f,
+        "--format",
+        "otlp-proto",
+        "--traces",
+        "1",
+        "--spans-per-trace",
+        String(n),
+        "--seed",
+        "7",
+      ],
+      { stdio: "inherit" },
+    );
   }
   return f;
 }
@@ -53,7 +81,10 @@ function serve(file) {
     proc.stdout.on("data", (b) => {
       buf += b;
       const m = buf.match(/at (http:\/\/\S+)/);
-      if (m) { clearTimeout(timer); ok({ proc, url: m[1] }); }
+      if (m) {
+        clearTimeout(timer);
+        ok({ proc, url: m[1] });
+      }
     });
     proc.on("exit", (c) => fail(new Error(`serve exited ${c}`)));
   });
@@ -71,23 +102,40 @@ function rendererRssMb() {
       // so Chromium's own code is not counted whole against the page.
       const rss = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/Pss:\s+(\d+)/);
       procs.push({ pid: Number(pid), ppid: Number(stat[1]), cmd, rssKb: rss ? Number(rss[1]) : 0 });
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   const mine = new Set([process.pid]);
-  for (let grew = true; grew;) {
+  for (let grew = true; grew; ) {
     grew = false;
-    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
+    for (const p of procs)
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
   }
-  return procs.filter((p) => mine.has(p.pid) && p.cmd.includes("--type=renderer")).reduce((a, p) => a + p.rssKb, 0) / 1024;
+  return (
+    procs.filter((p) => mine.has(p.pid) && p.cmd.includes("--type=renderer")).reduce((a, p) => a + p.rssKb, 0) / 1024
+  );
 }
 
 async function measure(n) {
   const file = traceFile(n);
   const { proc, url } = await serve(file);
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--enable-precise-memory-info"],
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--enable-precise-memory-info",
+    ],
   });
   const res = { n, spans: 0, first: [], draw: [], frames: [], heap: 0, rss: 0 };
   try {
@@ -105,38 +153,64 @@ async function measure(n) {
       res.first.push(Number(m[2]));
       const box = await page.locator("#waterfall").boundingBox();
       if (!box) throw new Error("no waterfall");
-      const cx = box.x + box.width * 0.6, cy = box.y + box.height / 2;
+      const cx = box.x + box.width * 0.6,
+        cy = box.y + box.height / 2;
       await page.mouse.move(cx, cy);
-      await page.evaluate(() => { window.tracelens.model.drawTimes.length = 0; });
+      await page.evaluate(() => {
+        window.tracelens.model.drawTimes.length = 0;
+      });
       // Zoom in and out around the pointer, pan by shift+wheel, drag, scroll rows.
-      for (let i = 0; i < 20; i++) { await page.keyboard.down("Control"); await page.mouse.wheel(0, -120); await page.keyboard.up("Control"); }
-      for (let i = 0; i < 20; i++) { await page.keyboard.down("Shift"); await page.mouse.wheel(0, 120); await page.keyboard.up("Shift"); }
+      for (let i = 0; i < 20; i++) {
+        await page.keyboard.down("Control");
+        await page.mouse.wheel(0, -120);
+        await page.keyboard.up("Control");
+      }
+      for (let i = 0; i < 20; i++) {
+        await page.keyboard.down("Shift");
+        await page.mouse.wheel(0, 120);
+        await page.keyboard.up("Shift");
+      }
       await page.mouse.down();
       for (let i = 0; i < 30; i++) await page.mouse.move(cx - i * 10, cy);
       await page.mouse.up();
       for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 240);
-      for (let i = 0; i < 20; i++) { await page.keyboard.down("Control"); await page.mouse.wheel(0, 120); await page.keyboard.up("Control"); }
+      for (let i = 0; i < 20; i++) {
+        await page.keyboard.down("Control");
+        await page.mouse.wheel(0, 120);
+        await page.keyboard.up("Control");
+      }
       // The flame graph too.
       await page.keyboard.press("f");
-      for (let i = 0; i < 20; i++) { await page.keyboard.down("Control"); await page.mouse.wheel(0, -120); await page.keyboard.up("Control"); }
+      for (let i = 0; i < 20; i++) {
+        await page.keyboard.down("Control");
+        await page.mouse.wheel(0, -120);
+        await page.keyboard.up("Control");
+      }
       await page.keyboard.press("0");
       await page.waitForTimeout(200);
       res.draw.push(...(await page.evaluate(() => window.tracelens.model.drawTimes.slice())));
       await page.keyboard.press("w");
       // A continuous pan driven from the page, one step per frame: rAF deltas.
-      res.frames.push(...(await page.evaluate(() => new Promise((done) => {
-        const m = window.tracelens.model;
-        const deltas = [];
-        let last = 0, k = 0;
-        const step = (t) => {
-          if (last) deltas.push(t - last);
-          last = t;
-          const d = (m.t1 - m.t0) * 0.01;
-          m.setWindow(m.t0 + d, m.t1 + d);
-          if (++k < 120) requestAnimationFrame(step); else done(deltas);
-        };
-        requestAnimationFrame(step);
-      }))));
+      res.frames.push(
+        ...(await page.evaluate(
+          () =>
+            new Promise((done) => {
+              const m = window.tracelens.model;
+              const deltas = [];
+              let last = 0,
+                k = 0;
+              const step = (t) => {
+                if (last) deltas.push(t - last);
+                last = t;
+                const d = (m.t1 - m.t0) * 0.01;
+                m.setWindow(m.t0 + d, m.t1 + d);
+                if (++k < 120) requestAnimationFrame(step);
+                else done(deltas);
+              };
+              requestAnimationFrame(step);
+            }),
+        )),
+      );
       const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
       res.heap = Math.max(res.heap, heap / 1e6);
       res.rss = Math.max(res.rss, rendererRssMb());
@@ -153,18 +227,23 @@ const rows = [];
 for (const n of sizes) {
   const r = await measure(n);
   rows.push(r);
-  console.log(`${n} spans: first render ${median(r.first)} ms (median of ${r.first.length}); draw p50 ${pct(r.draw, 50).toFixed(2)} ms p95 ${pct(r.draw, 95).toFixed(2)} ms (${r.draw.length} frames); rAF p95 ${pct(r.frames, 95).toFixed(1)} ms; heap ${r.heap.toFixed(0)} MB; renderer PSS ${r.rss.toFixed(0)} MB`);
+  console.log(
+    `${n} spans: first render ${median(r.first)} ms (median of ${r.first.length}); draw p50 ${pct(r.draw, 50).toFixed(2)} ms p95 ${pct(r.draw, 95).toFixed(2)} ms (${r.draw.length} frames); rAF p95 ${pct(r.frames, 95).toFixed(1)} ms; heap ${r.heap.toFixed(0)} MB; renderer PSS ${r.rss.toFixed(0)} MB`,
+  );
 }
 
 function targets(r) {
   if (!r) return "Targets are set at 100k spans, which this run did not measure.";
-  const f = median(r.first), d = pct(r.draw, 95);
+  const f = median(r.first),
+    d = pct(r.draw, 95);
   const v = (ok) => (ok ? "met" : "NOT met");
   return `Targets at 100k spans: first render within 1 s: ${f} ms, ${v(f <= 1000)}; draw p95 under 16 ms: ${d.toFixed(2)} ms, ${v(d < 16)}; page memory under 300 MB: ${r.rss.toFixed(0)} MB PSS, ${v(r.rss < 300)}.`;
 }
 
 const cpu = cpus()[0]?.model ?? "unknown CPU";
-const chromiumVersion = execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"]).toString().trim();
+const chromiumVersion = execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"])
+  .toString()
+  .trim();
 const section = [
   "<!-- ui-bench -->",
   "## Web UI (canvas waterfall and flame graph)",
@@ -174,7 +253,10 @@ const section = [
   "",
   "| spans | first render (median) | draw p50 | draw p95 | frames | rAF interval p95 | JS heap | renderer PSS |",
   "|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...rows.map((r) => `| ${r.n === 0 ? `${r.spans} (baseline: the sample's newest trace)` : r.spans} | ${median(r.first)} ms | ${pct(r.draw, 50).toFixed(2)} ms | ${pct(r.draw, 95).toFixed(2)} ms | ${r.draw.length} | ${pct(r.frames, 95).toFixed(1)} ms | ${r.heap.toFixed(0)} MB | ${r.rss.toFixed(0)} MB |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.n === 0 ? `${r.spans} (baseline: the sample's newest trace)` : r.spans} | ${median(r.first)} ms | ${pct(r.draw, 50).toFixed(2)} ms | ${pct(r.draw, 95).toFixed(2)} ms | ${r.draw.length} | ${pct(r.frames, 95).toFixed(1)} ms | ${r.heap.toFixed(0)} MB | ${r.rss.toFixed(0)} MB |`,
+  ),
   "",
   targets(rows.find((r) => r.n === 100000)),
   "",

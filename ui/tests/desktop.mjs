@@ -29,7 +29,11 @@ const home = mkdtempSync(join(tmpdir(), "tracelens-desktop-"));
 
 function cleanup() {
   for (const c of children.reverse()) {
-    try { c.kill("SIGTERM"); } catch { /* gone */ }
+    try {
+      c.kill("SIGTERM");
+    } catch {
+      /* gone */
+    }
   }
   rmSync(home, { recursive: true, force: true });
 }
@@ -41,36 +45,68 @@ async function display() {
   for (let n = 90 + Math.floor(Math.random() * 50), tries = 0; tries < 10; n++, tries++) {
     const x = spawn("Xvfb", [`:${n}`, "-screen", "0", "1400x900x24", "-nolisten", "tcp"], { stdio: "ignore" });
     let exited = false;
-    x.on("exit", () => { exited = true; });
+    x.on("exit", () => {
+      exited = true;
+    });
     await sleep(700);
-    if (!exited) { children.push(x); return `:${n}`; }
+    if (!exited) {
+      children.push(x);
+      return `:${n}`;
+    }
   }
   throw new Error("could not start Xvfb");
 }
 
 /** A private D-Bus session with gnome-keyring's Secret Service (unlocked), for saved connections' passwords. */
 async function keychain() {
-  const bus = spawn("dbus-daemon", ["--session", "--nofork", "--print-address=1"], { stdio: ["ignore", "pipe", "inherit"] });
+  const bus = spawn("dbus-daemon", ["--session", "--nofork", "--print-address=1"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(bus);
   const addr = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("dbus-daemon did not start")), 10_000);
     let buf = "";
-    bus.stdout.on("data", (b) => { buf += b; const i = buf.indexOf("\n"); if (i >= 0) { clearTimeout(timer); ok(buf.slice(0, i).trim()); } });
+    bus.stdout.on("data", (b) => {
+      buf += b;
+      const i = buf.indexOf("\n");
+      if (i >= 0) {
+        clearTimeout(timer);
+        ok(buf.slice(0, i).trim());
+      }
+    });
   });
   const run = join(home, "run");
   mkdirSync(run, { recursive: true, mode: 0o700 });
   const kr = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], {
-    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: addr, XDG_RUNTIME_DIR: run, XDG_DATA_HOME: join(home, "data"), HOME: home },
+    env: {
+      ...process.env,
+      DBUS_SESSION_BUS_ADDRESS: addr,
+      XDG_RUNTIME_DIR: run,
+      XDG_DATA_HOME: join(home, "data"),
+      HOME: home,
+    },
     stdio: ["pipe", "ignore", "ignore"],
   });
   children.push(kr);
   kr.stdin.end("tracelens-test");
   for (let i = 0; i < 100; i++) {
     try {
-      execFileSync("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.GetNameOwner", "string:org.freedesktop.secrets"],
-        { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: addr }, stdio: "ignore" });
+      execFileSync(
+        "dbus-send",
+        [
+          "--session",
+          "--print-reply",
+          "--dest=org.freedesktop.DBus",
+          "/org/freedesktop/DBus",
+          "org.freedesktop.DBus.GetNameOwner",
+          "string:org.freedesktop.secrets",
+        ],
+        { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: addr }, stdio: "ignore" },
+      );
       return addr;
-    } catch { await sleep(100); }
+    } catch {
+      await sleep(100);
+    }
   }
   throw new Error("the Secret Service did not come up");
 }
@@ -80,29 +116,38 @@ const env = {
   DISPLAY: await display(),
   DBUS_SESSION_BUS_ADDRESS: await keychain(),
   // The recent-files list and WebKit's caches go to a throwaway home.
-  XDG_CONFIG_HOME: join(home, "config"), XDG_DATA_HOME: join(home, "data"), XDG_CACHE_HOME: join(home, "cache"),
+  XDG_CONFIG_HOME: join(home, "config"),
+  XDG_DATA_HOME: join(home, "data"),
+  XDG_CACHE_HOME: join(home, "cache"),
   LIBGL_ALWAYS_SOFTWARE: "1",
   // The app's live receiver: a free port of its own, HTTP only.
-  TRACELENS_OTLP_HTTP_ADDR: `127.0.0.1:${LIVE_PORT}`, TRACELENS_OTLP_GRPC_ADDR: "off",
+  TRACELENS_OTLP_HTTP_ADDR: `127.0.0.1:${LIVE_PORT}`,
+  TRACELENS_OTLP_GRPC_ADDR: "off",
   // A small live store, so that a journey can see it evict.
   TRACELENS_LIVE_MAX_SPANS: "40",
 };
-const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1000)], { env, stdio: ["ignore", "inherit", "inherit"] });
+const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1000)], {
+  env,
+  stdio: ["ignore", "inherit", "inherit"],
+});
 children.push(driver);
 
 const base = `http://127.0.0.1:${PORT}`;
 async function wd(method, path, body) {
-  if (process.env.WD_DEBUG) console.log(new Date().toISOString().slice(11, 23), method, path, JSON.stringify(body ?? "").slice(0, 80));
+  if (process.env.WD_DEBUG)
+    console.log(new Date().toISOString().slice(11, 23), method, path, JSON.stringify(body ?? "").slice(0, 80));
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), 60_000);
   try {
     const res = await fetch(`${base}${path}`, {
-      method, signal: ctl.signal,
+      method,
+      signal: ctl.signal,
       headers: { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
+    if (!res.ok)
+      throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
     return json.value;
   } finally {
     clearTimeout(timer);
@@ -111,46 +156,94 @@ async function wd(method, path, body) {
 
 // tauri-driver listens once WebKitWebDriver is up.
 for (let i = 0; ; i++) {
-  try { await fetch(`${base}/status`); break; } catch { /* not yet */ }
+  try {
+    await fetch(`${base}/status`);
+    break;
+  } catch {
+    /* not yet */
+  }
   if (i > 100) throw new Error("tauri-driver did not start");
   await sleep(200);
 }
 
 class Session {
   static async start(args = []) {
-    const v = await wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: app, args } } } });
+    const v = await wd("POST", "/session", {
+      capabilities: { alwaysMatch: { "tauri:options": { application: app, args } } },
+    });
     const s = new Session(v.sessionId);
-    await s.until(() => s.js("return document.readyState === 'complete' && !!document.querySelector('#status')"), "the page to load");
+    await s.until(
+      () => s.js("return document.readyState === 'complete' && !!document.querySelector('#status')"),
+      "the page to load",
+    );
     return s;
   }
-  constructor(id) { this.id = id; }
-  p(path) { return `/session/${this.id}${path}`; }
-  js(script, ...args) { return wd("POST", this.p("/execute/sync"), { script, args }); }
-  async find(css) { const v = await wd("POST", this.p("/element"), { using: "css selector", value: css }); return Object.values(v)[0]; }
-  click(el) { return wd("POST", this.p(`/element/${el}/click`), {}); }
-  type(el, text) { return wd("POST", this.p(`/element/${el}/value`), { text }); }
-  text(css) { return this.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null", css); }
+  constructor(id) {
+    this.id = id;
+  }
+  p(path) {
+    return `/session/${this.id}${path}`;
+  }
+  js(script, ...args) {
+    return wd("POST", this.p("/execute/sync"), { script, args });
+  }
+  async find(css) {
+    const v = await wd("POST", this.p("/element"), { using: "css selector", value: css });
+    return Object.values(v)[0];
+  }
+  click(el) {
+    return wd("POST", this.p(`/element/${el}/click`), {});
+  }
+  type(el, text) {
+    return wd("POST", this.p(`/element/${el}/value`), { text });
+  }
+  text(css) {
+    return this.js("const e = document.querySelector(arguments[0]); return e ? e.textContent : null", css);
+  }
   /** Key presses sent to whatever has the focus. */
   keys(...keys) {
-    const actions = keys.flatMap((k) => [{ type: "keyDown", value: k }, { type: "keyUp", value: k }]);
+    const actions = keys.flatMap((k) => [
+      { type: "keyDown", value: k },
+      { type: "keyUp", value: k },
+    ]);
     return wd("POST", this.p("/actions"), { actions: [{ type: "key", id: "kbd", actions }] });
   }
   /** A click at (x, y) inside an element, from its top-left corner. */
   async clickAt(css, x, y) {
-    const r = await this.js("const b = document.querySelector(arguments[0]).getBoundingClientRect(); return [b.left, b.top]", css);
-    await wd("POST", this.p("/actions"), { actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions: [
-      { type: "pointerMove", origin: "viewport", x: Math.round(r[0] + x), y: Math.round(r[1] + y) },
-      { type: "pointerDown", button: 0 }, { type: "pointerUp", button: 0 },
-    ] }] });
+    const r = await this.js(
+      "const b = document.querySelector(arguments[0]).getBoundingClientRect(); return [b.left, b.top]",
+      css,
+    );
+    await wd("POST", this.p("/actions"), {
+      actions: [
+        {
+          type: "pointer",
+          id: "mouse",
+          parameters: { pointerType: "mouse" },
+          actions: [
+            { type: "pointerMove", origin: "viewport", x: Math.round(r[0] + x), y: Math.round(r[1] + y) },
+            { type: "pointerDown", button: 0 },
+            { type: "pointerUp", button: 0 },
+          ],
+        },
+      ],
+    });
   }
   async until(pred, what, ms = WAIT) {
     const end = Date.now() + ms;
     let last;
     while (Date.now() < end) {
-      try { if ((last = await pred())) return last; } catch (e) { last = e; }
+      try {
+        last = await pred();
+        if (last) return last;
+      } catch (e) {
+        last = e;
+      }
       await sleep(100);
     }
-    throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    throw new Error(
+      `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+    );
   }
   async shot(name) {
     const b64 = await wd("GET", this.p("/screenshot"));
@@ -165,7 +258,9 @@ class Session {
       if (String(e.message).startsWith("a dialog")) throw e;
     }
   }
-  end() { return wd("DELETE", `/session/${this.id}`).catch(() => {}); }
+  end() {
+    return wd("DELETE", `/session/${this.id}`).catch(() => {});
+  }
 }
 
 const results = [];
@@ -182,23 +277,38 @@ async function journey(name, fn) {
     await current?.shot(`failed-desktop-${name.replace(/\W+/g, "-")}`).catch(() => {});
   }
 }
-const expect = (cond, msg) => { if (!cond) throw new Error(msg); };
+const expect = (cond, msg) => {
+  if (!cond) throw new Error(msg);
+};
 
 /** The tests' ClickHouse engine (chdb behind its HTTP front) on a data dir of its own. */
 async function startFront(dir, args = []) {
-  const front = spawn("python3", [join(root, "tests/clickhouse/chdb_front.py"), "--data", dir, "--port", "0", "--exit-with-parent", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const front = spawn(
+    "python3",
+    [join(root, "tests/clickhouse/chdb_front.py"), "--data", dir, "--port", "0", "--exit-with-parent", ...args],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   children.push(front);
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("the ClickHouse front did not start")), 60_000);
     let buf = "";
-    front.stdout.on("data", (b) => { buf += b; const m = buf.match(/listening on (\S+)/); if (m) { clearTimeout(timer); ok(m[1]); } });
+    front.stdout.on("data", (b) => {
+      buf += b;
+      const m = buf.match(/listening on (\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
   });
   return { front, url };
 }
 
 /** One query's answer from ClickHouse, as text (its HTTP interface, not the app). */
 async function chQuery(url, sql, password = "") {
-  const r = await fetch(`${url}/?query=${encodeURIComponent(sql)}`, { headers: { "X-ClickHouse-User": "default", "X-ClickHouse-Key": password } });
+  const r = await fetch(`${url}/?query=${encodeURIComponent(sql)}`, {
+    headers: { "X-ClickHouse-User": "default", "X-ClickHouse-Key": password },
+  });
   const t = await r.text();
   if (!r.ok) throw new Error(`${sql}: ${t}`);
   return t.trim();
@@ -210,21 +320,35 @@ function otlpSpans(t, first, n) {
   const spans = [];
   for (let i = first; i < first + n; i++) {
     spans.push({
-      traceId: t, spanId: (i + 1).toString(16).padStart(16, "0"), parentSpanId: i === 0 ? "" : "0000000000000001",
+      traceId: t,
+      spanId: (i + 1).toString(16).padStart(16, "0"),
+      parentSpanId: i === 0 ? "" : "0000000000000001",
       name: i === 0 ? "invoke_agent evicted-run" : `step ${i}`,
-      startTimeUnixNano: String(now + BigInt(i) * 1000n), endTimeUnixNano: String(now + BigInt(i) * 1000n + 500n),
+      startTimeUnixNano: String(now + BigInt(i) * 1000n),
+      endTimeUnixNano: String(now + BigInt(i) * 1000n + 500n),
     });
   }
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "e2e" } }] }, scopeSpans: [{ spans }] }] });
+  return JSON.stringify({
+    resourceSpans: [
+      { resource: { attributes: [{ key: "service.name", value: { stringValue: "e2e" } }] }, scopeSpans: [{ spans }] },
+    ],
+  });
 }
 async function postOtlp(body) {
-  const r = await fetch(`http://127.0.0.1:${LIVE_PORT}/v1/traces`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const r = await fetch(`http://127.0.0.1:${LIVE_PORT}/v1/traces`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
   if (r.status !== 200) throw new Error(`OTLP POST answered ${r.status}`);
 }
 const rows = (s) => s.js("return document.querySelectorAll('#traces tbody tr').length");
 /** Opens the ClickHouse form once the page's desktop controls are wired (the saved list loaded). */
 async function openChForm(s) {
-  await s.until(() => s.js("return document.querySelector('#ch-saved').dataset.loaded === '1'"), "the desktop controls ready");
+  await s.until(
+    () => s.js("return document.querySelector('#ch-saved').dataset.loaded === '1'"),
+    "the desktop controls ready",
+  );
   await s.click(await s.find("#ch-toggle"));
   await s.until(() => s.js("return !document.querySelector('#ch-form').hidden"), "the ClickHouse form open");
 }
@@ -247,7 +371,10 @@ try {
     await s.until(async () => (await rows(s)) === 1, "one trace with a dead agent");
     await s.click(await s.find("#traces tbody tr td"));
     const id = await s.js("return document.querySelector('#traces tbody tr').dataset.traceId");
-    await s.until(() => s.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", id), "the trace drawn");
+    await s.until(
+      () => s.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", id),
+      "the trace drawn",
+    );
     // The third row of the waterfall: 22 px axis, 20 px rows.
     await s.clickAt("#waterfall", 500, 22 + 20 * 2 + 10);
     const name = await s.until(() => s.text("#detail h2"), "span details");
@@ -262,15 +389,24 @@ try {
     await s.click(await s.find("#find"));
     await s.type(await s.find("#find"), "execute_tool\uE007"); // Enter
     await s.until(async () => /^1 \/ \d+/.test((await s.text("#find-count")) ?? ""), "1 / n matches");
-    await s.until(async () => ((await s.text("#detail h2")) ?? "").startsWith("execute_tool"), "the first match selected");
+    await s.until(
+      async () => ((await s.text("#detail h2")) ?? "").startsWith("execute_tool"),
+      "the first match selected",
+    );
     await s.keys("\uE00C"); // Escape: back to the canvas
     await s.keys("f");
     await s.until(() => s.js("return document.body.dataset.view === 'flame'"), "the flame graph");
     await s.clickAt("#flame", 100, 22 + 10);
-    await s.until(async () => (await s.text("#detail h2")) === "invoke_agent supervisor", "the root selected in the flame graph");
+    await s.until(
+      async () => (await s.text("#detail h2")) === "invoke_agent supervisor",
+      "the root selected in the flame graph",
+    );
     await s.shot("desktop-flame");
     await s.keys("b");
-    await s.until(() => s.js("return document.querySelectorAll('#breakdown ol.bottlenecks li').length > 0"), "the breakdown");
+    await s.until(
+      () => s.js("return document.querySelectorAll('#breakdown ol.bottlenecks li').length > 0"),
+      "the breakdown",
+    );
     await s.shot("desktop-breakdown");
     await s.keys("w", "d");
   });
@@ -285,18 +421,29 @@ try {
     await h.clickAt("#waterfall", 500, 22 + 10);
     await h.until(async () => (await h.text("#detail h2")) === "<img src=x onerror=alert(1)>", "its details");
     const d = await h.text("#detail");
-    expect(d.includes("<svg onload=alert(2)>") && d.includes("<script>window.__pwned='attr'</script>"), "attributes are not shown as text");
+    expect(
+      d.includes("<svg onload=alert(2)>") && d.includes("<script>window.__pwned='attr'</script>"),
+      "attributes are not shown as text",
+    );
     await h.keys("\uE015");
-    await h.until(async () => (await h.text("#detail h2")) === "<script>window.__pwned='child'</script>", "the child's details");
+    await h.until(
+      async () => (await h.text("#detail h2")) === "<script>window.__pwned='child'</script>",
+      "the child's details",
+    );
     await h.noDialog();
-    const injected = await h.js("return [window.__pwned || null, document.querySelectorAll('img, svg, iframe').length]");
+    const injected = await h.js(
+      "return [window.__pwned || null, document.querySelectorAll('img, svg, iframe').length]",
+    );
     expect(injected[0] === null && injected[1] === 0, `injected: ${JSON.stringify(injected)}`);
     await h.shot("desktop-hostile");
   });
 
   await journey("desktop: a file opened is on the recent list", async () => {
     const want = join(root, "tests/fixtures/hostile-markup.json");
-    await h.until(() => h.js("return [...document.querySelectorAll('#recent option')].some((o) => o.value === arguments[0])", want), "the file in the recent list");
+    await h.until(
+      () => h.js("return [...document.querySelectorAll('#recent option')].some((o) => o.value === arguments[0])", want),
+      "the file in the recent list",
+    );
   });
   await h.end();
 
@@ -304,7 +451,9 @@ try {
   // sample imported with the CLI, then connect, list and open in the app.
   const { front, url: chUrl } = await startFront(join(home, "ch"));
   execFileSync(cli, ["migrate", "--clickhouse", chUrl, "--database", "app", "--otel"], { stdio: "ignore" });
-  execFileSync(cli, ["import", join(root, "examples/agent-runs.jsonl"), "--clickhouse", chUrl, "--database", "app"], { stdio: "ignore" });
+  execFileSync(cli, ["import", join(root, "examples/agent-runs.jsonl"), "--clickhouse", chUrl, "--database", "app"], {
+    stdio: "ignore",
+  });
   const c = await Session.start();
   current = c;
   await journey("desktop: connect to ClickHouse, list stored traces, open one", async () => {
@@ -327,10 +476,20 @@ try {
     await c.until(async () => (await rows(c)) === 8, "all 8 again");
     // Agent states come from agent_executions (the import filled it): the
     // list shows them, and filters by them, as the CLI's summary counts them.
-    const summary = JSON.parse(execFileSync(cli, ["summary", join(root, "examples/agent-runs.jsonl"), "--json"]).toString());
+    const summary = JSON.parse(
+      execFileSync(cli, ["summary", join(root, "examples/agent-runs.jsonl"), "--json"]).toString(),
+    );
     const deadTraces = summary.traces.filter((t) => t.agents.some((a) => a.state === "dead")).length;
     expect(deadTraces > 0 && deadTraces < 8, `dead traces in the sample: ${deadTraces}`);
-    await c.until(async () => ((await c.js("return [...document.querySelectorAll('#traces tbody tr td:last-child')].map((t) => t.textContent).join('|')")) ?? "").includes("dead"), "the stored list's agent states");
+    await c.until(
+      async () =>
+        (
+          (await c.js(
+            "return [...document.querySelectorAll('#traces tbody tr td:last-child')].map((t) => t.textContent).join('|')",
+          )) ?? ""
+        ).includes("dead"),
+      "the stored list's agent states",
+    );
     await c.js("const s = document.querySelector('#ch-state'); s.value = 'dead'; s.dispatchEvent(new Event('change'))");
     await c.until(async () => (await rows(c)) === deadTraces, `the ${deadTraces} traces with a dead agent`);
     await c.js("const s = document.querySelector('#ch-state'); s.value = ''; s.dispatchEvent(new Event('change'))");
@@ -340,16 +499,24 @@ try {
     await c.until(async () => (await rows(c)) === 1, "the filter on stored traces");
     const id = await c.js("return document.querySelector('#traces tbody tr').dataset.traceId");
     await c.click(await c.find("#traces tbody tr td"));
-    await c.until(() => c.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", id), "the stored trace drawn");
+    await c.until(
+      () => c.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", id),
+      "the stored trace drawn",
+    );
     await c.clickAt("#waterfall", 500, 22 + 20 * 2 + 10);
     await c.until(async () => (await c.text("#detail h2")) === "invoke_agent writer", "the dead writer's details");
     const d = await c.text("#detail");
     expect(d.includes("dead"), "the dead agent is not dead when read from ClickHouse");
     await c.shot("desktop-clickhouse-trace");
     // A correlation id searches ClickHouse, not just the opened trace.
-    await c.js("document.querySelector('#filter').value = ''; document.querySelector('#filter').dispatchEvent(new Event('input'))");
+    await c.js(
+      "document.querySelector('#filter').value = ''; document.querySelector('#filter').dispatchEvent(new Event('input'))",
+    );
     await c.type(await c.find("#corr"), "u-1042\uE007");
-    await c.until(async () => /traces carry u-1042/.test((await c.text("#status")) ?? ""), "the correlation search answered");
+    await c.until(
+      async () => /traces carry u-1042/.test((await c.text("#status")) ?? ""),
+      "the correlation search answered",
+    );
     const n = await rows(c);
     expect(n >= 1 && n < 8, `u-1042 left ${n} stored traces`);
     await c.js("const e = document.querySelector('#corr'); e.value = ''; e.dispatchEvent(new Event('change'))");
@@ -360,7 +527,9 @@ try {
   const many = join(home, "many.jsonl");
   execFileSync(cli, ["generate", "--out", many, "--traces", "510", "--spans-per-trace", "3"], { stdio: "ignore" });
   execFileSync(cli, ["migrate", "--clickhouse", chUrl, "--database", "paging", "--otel"], { stdio: "ignore" });
-  execFileSync(cli, ["import", many, "--clickhouse", chUrl, "--database", "paging", "--schema", "otel"], { stdio: "ignore" });
+  execFileSync(cli, ["import", many, "--clickhouse", chUrl, "--database", "paging", "--schema", "otel"], {
+    stdio: "ignore",
+  });
   await journey("desktop: stored traces past one page load on demand", async () => {
     const db = await c.find("#ch-database");
     await c.js("document.querySelector('#ch-database').value = ''");
@@ -380,14 +549,24 @@ try {
 
   await journey("desktop: a ClickHouse that dies is a clear error, and the app stays usable", async () => {
     front.kill("SIGKILL");
-    await c.js("document.querySelector('#filter').value = ''; document.querySelector('#filter').dispatchEvent(new Event('input'))");
+    await c.js(
+      "document.querySelector('#filter').value = ''; document.querySelector('#filter').dispatchEvent(new Event('input'))",
+    );
     await c.until(async () => (await rows(c)) === 8, "the stored list back");
     await c.click(await c.find("#traces tbody tr:nth-child(2) td"));
-    await c.until(async () => /error: .*(connect|ClickHouse|connection)/i.test((await c.text("#status")) ?? ""), "the error in the status line");
+    await c.until(
+      async () => /error: .*(connect|ClickHouse|connection)/i.test((await c.text("#status")) ?? ""),
+      "the error in the status line",
+    );
     await c.shot("desktop-clickhouse-down");
     // A file from the recent list opens as usual.
-    await c.js("const s = document.querySelector('#recent'); s.value = s.options[1].value; s.dispatchEvent(new Event('change'))");
-    await c.until(async () => (await rows(c)) === 1 && !(await c.js("return document.body.dataset.source === 'clickhouse'")), "a recent file opened after the failure");
+    await c.js(
+      "const s = document.querySelector('#recent'); s.value = s.options[1].value; s.dispatchEvent(new Event('change'))",
+    );
+    await c.until(
+      async () => (await rows(c)) === 1 && !(await c.js("return document.body.dataset.source === 'clickhouse'")),
+      "a recent file opened after the failure",
+    );
     await c.until(() => c.js("return !!document.querySelector('#waterfall').dataset.trace"), "a trace drawn");
   });
   await c.end();
@@ -397,10 +576,23 @@ try {
   current = l;
   await journey("desktop: spans sent over OTLP appear live in the trace list", async () => {
     await l.until(() => l.js("return !document.querySelector('#live').hidden"), "the live button (receiver listening)");
-    const sent = JSON.parse(execFileSync("python3", [join(root, "tests/otel/send_python.py"), `http://127.0.0.1:${LIVE_PORT}/v1/traces`, "http"]).toString());
-    await l.until(async () => (await l.text("#traces tbody tr td")) === "invoke_agent planner", "the sent trace listed", 10_000);
+    const sent = JSON.parse(
+      execFileSync("python3", [
+        join(root, "tests/otel/send_python.py"),
+        `http://127.0.0.1:${LIVE_PORT}/v1/traces`,
+        "http",
+      ]).toString(),
+    );
+    await l.until(
+      async () => (await l.text("#traces tbody tr td")) === "invoke_agent planner",
+      "the sent trace listed",
+      10_000,
+    );
     expect(/Live · 3 spans/.test((await l.text("#live")) ?? ""), `live button: ${await l.text("#live")}`);
-    await l.until(() => l.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", sent.trace_id), "the live trace drawn");
+    await l.until(
+      () => l.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", sent.trace_id),
+      "the live trace drawn",
+    );
     await l.clickAt("#waterfall", 500, 22 + 20 * 1 + 10);
     await l.until(async () => (await l.text("#detail h2")) === "chat gpt-4o", "a received span's details");
     const d = await l.text("#detail");
@@ -414,7 +606,10 @@ try {
   // keychain, and a later app reconnects from the saved entry.
   const PW = "pw-live-\u00e9";
   const wt = await startFront(join(home, "ch-live"), ["--password", PW]);
-  execFileSync(cli, ["migrate", "--clickhouse", wt.url, "--database", "live", "--otel"], { stdio: "ignore", env: { ...process.env, CLICKHOUSE_PASSWORD: PW } });
+  execFileSync(cli, ["migrate", "--clickhouse", wt.url, "--database", "live", "--otel"], {
+    stdio: "ignore",
+    env: { ...process.env, CLICKHOUSE_PASSWORD: PW },
+  });
   await journey("desktop: spans received live are written through to ClickHouse", async () => {
     await openChForm(l);
     await l.type(await l.find("#ch-url"), wt.url);
@@ -422,16 +617,43 @@ try {
     await l.type(await l.find("#ch-password"), PW);
     await l.click(await l.find("#ch-save"));
     await l.click(await l.find("#ch-connect"));
-    await l.until(async () => /saved, the password in the keychain/.test((await l.text("#ch-status")) ?? ""), "the connection saved, its password in the keychain");
+    await l.until(
+      async () => /saved, the password in the keychain/.test((await l.text("#ch-status")) ?? ""),
+      "the connection saved, its password in the keychain",
+    );
     await l.until(() => l.js("return !document.querySelector('#ch-write-label').hidden"), "the write-through toggle");
     await l.click(await l.find("#ch-write"));
-    await l.until(async () => /written to default@/.test((await l.text("#ch-write-status")) ?? ""), "the write-through on");
-    const sent = JSON.parse(execFileSync("python3", [join(root, "tests/otel/send_python.py"), `http://127.0.0.1:${LIVE_PORT}/v1/traces`, "http"]).toString());
-    await l.until(async () => /^3 spans and [1-9]\d* agent rows written/.test((await l.text("#ch-write-status")) ?? ""), "3 spans and the agent rows written", 30_000);
-    expect(await chQuery(wt.url, `SELECT count() FROM live.otel_traces WHERE TraceId = '${sent.trace_id}'`, PW) === "3", "otel_traces lacks the spans");
-    const state = await chQuery(wt.url, `SELECT agent_name, state FROM live.agent_executions FINAL WHERE trace_id = '${sent.trace_id}' FORMAT TSV`, PW);
+    await l.until(
+      async () => /written to default@/.test((await l.text("#ch-write-status")) ?? ""),
+      "the write-through on",
+    );
+    const sent = JSON.parse(
+      execFileSync("python3", [
+        join(root, "tests/otel/send_python.py"),
+        `http://127.0.0.1:${LIVE_PORT}/v1/traces`,
+        "http",
+      ]).toString(),
+    );
+    await l.until(
+      async () => /^3 spans and [1-9]\d* agent rows written/.test((await l.text("#ch-write-status")) ?? ""),
+      "3 spans and the agent rows written",
+      30_000,
+    );
+    expect(
+      (await chQuery(wt.url, `SELECT count() FROM live.otel_traces WHERE TraceId = '${sent.trace_id}'`, PW)) === "3",
+      "otel_traces lacks the spans",
+    );
+    const state = await chQuery(
+      wt.url,
+      `SELECT agent_name, state FROM live.agent_executions FINAL WHERE trace_id = '${sent.trace_id}' FORMAT TSV`,
+      PW,
+    );
     expect(state === "planner\tcompleted", `agent_executions: ${JSON.stringify(state)}`);
-    const llm = await chQuery(wt.url, `SELECT prompt_tokens FROM live.performance_metrics FINAL WHERE trace_id = '${sent.trace_id}' FORMAT TSV`, PW);
+    const llm = await chQuery(
+      wt.url,
+      `SELECT prompt_tokens FROM live.performance_metrics FINAL WHERE trace_id = '${sent.trace_id}' FORMAT TSV`,
+      PW,
+    );
     expect(llm === "321", `performance_metrics: ${JSON.stringify(llm)}`);
     await l.shot("desktop-write-through");
     await l.click(await l.find("#ch-write"));
@@ -445,12 +667,29 @@ try {
     await l.click(await l.find("#live"));
     const a = "00000000000000000000000000e2e00a";
     await postOtlp(otlpSpans(a, 0, 10));
-    await l.until(async () => (await l.js("return [...document.querySelectorAll('#traces tbody tr')].some((r) => r.dataset.traceId === arguments[0])", a)), "trace A listed");
+    await l.until(
+      async () =>
+        await l.js(
+          "return [...document.querySelectorAll('#traces tbody tr')].some((r) => r.dataset.traceId === arguments[0])",
+          a,
+        ),
+      "trace A listed",
+    );
     await postOtlp(otlpSpans("00000000000000000000000000e2e00b", 0, 31));
     await l.until(async () => /old spans dropped/.test((await l.text("#live")) ?? ""), "the bound evicting");
     await postOtlp(otlpSpans(a, 10, 1));
-    await l.until(async () => (await l.js("const r = document.querySelector(`#traces tbody tr[data-trace-id='${arguments[0]}']`); return r && r.classList.contains('partial') ? r.title : null", a)), "trace A marked partial");
-    const title = await l.js("return document.querySelector(`#traces tbody tr[data-trace-id='${arguments[0]}']`).title", a);
+    await l.until(
+      async () =>
+        await l.js(
+          "const r = document.querySelector(\"#traces tbody tr[data-trace-id='\" + arguments[0] + \"']\"); return r && r.classList.contains('partial') ? r.title : null",
+          a,
+        ),
+      "trace A marked partial",
+    );
+    const title = await l.js(
+      'return document.querySelector("#traces tbody tr[data-trace-id=\'" + arguments[0] + "\']").title',
+      a,
+    );
     expect(/^10 earlier spans of this trace were evicted/.test(title), `partial title: ${title}`);
     await l.shot("desktop-live-partial");
   });
@@ -462,13 +701,19 @@ try {
   current = k;
   await journey("desktop: a saved connection reconnects with its password from the keychain", async () => {
     await openChForm(k);
-    await k.until(async () => (await k.js("return document.querySelector('#ch-saved').options.length")) === 2, "the saved connection listed");
+    await k.until(
+      async () => (await k.js("return document.querySelector('#ch-saved').options.length")) === 2,
+      "the saved connection listed",
+    );
     const label = await k.js("return document.querySelector('#ch-saved').options[1].textContent");
     expect(label === `default@${wt.url}/live`, `saved entry: ${label}`);
     const onDisk = spawnSync("grep", ["-rlF", PW, home], { encoding: "utf8" }).stdout.trim();
     expect(onDisk === "", `the password is in a file: ${onDisk}`);
     await k.js("const s = document.querySelector('#ch-saved'); s.value = '0'; s.dispatchEvent(new Event('change'))");
-    await k.until(async () => ((await k.text("#ch-status")) ?? "") === `default@${wt.url}/live`, "connected from the saved entry");
+    await k.until(
+      async () => ((await k.text("#ch-status")) ?? "") === `default@${wt.url}/live`,
+      "connected from the saved entry",
+    );
     await k.until(async () => (await rows(k)) >= 1, "the written-through trace listed from ClickHouse");
     // Opened skeleton-first: the 3 KB prompt stays in ClickHouse until asked for.
     await k.click(await k.find("#traces tbody tr td"));
@@ -476,12 +721,21 @@ try {
     await k.clickAt("#waterfall", 500, 22 + 20 * 1 + 10);
     await k.until(async () => (await k.text("#detail h2")) === "chat gpt-4o", "the LLM span's details");
     const before = (await k.text("#detail")) ?? "";
-    expect(before.includes("1 large value not loaded: gen_ai.prompt") && !before.includes("careful planner"), `details before loading: ${before.slice(0, 300)}`);
+    expect(
+      before.includes("1 large value not loaded: gen_ai.prompt") && !before.includes("careful planner"),
+      `details before loading: ${before.slice(0, 300)}`,
+    );
     await k.click(await k.find("#load-omitted"));
-    await k.until(async () => ((await k.text("#detail")) ?? "").includes("You are a careful planner. step step"), "the prompt loaded from ClickHouse");
+    await k.until(
+      async () => ((await k.text("#detail")) ?? "").includes("You are a careful planner. step step"),
+      "the prompt loaded from ClickHouse",
+    );
     await k.shot("desktop-clickhouse-large-value");
     await k.click(await k.find("#ch-forget"));
-    await k.until(async () => (await k.js("return document.querySelector('#ch-saved').options.length")) === 1, "the saved connection forgotten");
+    await k.until(
+      async () => (await k.js("return document.querySelector('#ch-saved').options.length")) === 1,
+      "the saved connection forgotten",
+    );
   });
   await k.end();
 
@@ -492,7 +746,10 @@ try {
   current = g;
   await journey("desktop: a big file shows progress and can be cancelled", async () => {
     await g.until(() => g.js("return !document.querySelector('#progress').hidden"), "the progress bar");
-    expect(/Reading .*big\.jsonl — [\d.]+ of [\d.]+ MB/.test(await g.text("#progress-text")), `progress text: ${await g.text("#progress-text")}`);
+    expect(
+      /Reading .*big\.jsonl — [\d.]+ of [\d.]+ MB/.test(await g.text("#progress-text")),
+      `progress text: ${await g.text("#progress-text")}`,
+    );
     await g.shot("desktop-progress");
     await g.click(await g.find("#cancel"));
     await g.until(async () => /cancelled/.test((await g.text("#status")) ?? ""), "the cancel acknowledged");

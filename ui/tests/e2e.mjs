@@ -23,10 +23,9 @@ const WAIT = 15_000;
 mkdirSync(shots, { recursive: true });
 
 /** Starts `tracelens serve` on a random port and resolves with its URL. */
-function startServer(files = [
-  join(root, "examples/agent-runs.jsonl"),
-  join(root, "tests/fixtures/hostile-markup.json"),
-]) {
+function startServer(
+  files = [join(root, "examples/agent-runs.jsonl"), join(root, "tests/fixtures/hostile-markup.json")],
+) {
   const proc = spawn(bin, ["serve", "--ui", join(root, "ui/dist"), ...files], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("tracelens serve printed no URL within 30 s")), 30_000);
@@ -34,9 +33,15 @@ function startServer(files = [
     proc.stdout.on("data", (b) => {
       out += b.toString();
       const m = out.match(/at (http:\/\/\S+)/);
-      if (m) { clearTimeout(timer); ok({ proc, url: m[1] }); }
+      if (m) {
+        clearTimeout(timer);
+        ok({ proc, url: m[1] });
+      }
     });
-    proc.on("exit", (code) => { clearTimeout(timer); fail(new Error(`tracelens serve exited with ${code}`)); });
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`tracelens serve exited with ${code}`));
+    });
   });
 }
 
@@ -68,8 +73,13 @@ const browser = await chromium.launch({
   headless: true,
   timeout: 60_000,
   args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
   ],
 });
 const failures = [];
@@ -77,7 +87,10 @@ try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: "light" });
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
-  page.on("dialog", (d) => { failures.push(`dialog opened: ${d.type()} ${d.message()}`); void d.dismiss(); });
+  page.on("dialog", (d) => {
+    failures.push(`dialog opened: ${d.type()} ${d.message()}`);
+    void d.dismiss();
+  });
   page.on("pageerror", (e) => failures.push(`page error: ${e.message}`));
   // The one refused request is the token check below.
   page.on("console", (m) => {
@@ -131,7 +144,11 @@ try {
           const i = mk.order[j];
           if (mk.kind[i] !== 1) continue;
           const w = waterfall.canvas.clientWidth - 300 - 8;
-          return { x: 300 + ((mk.offset[i] - model.t0) / (model.t1 - model.t0)) * w, y: 22 + p * 20 + 10, name: mk.names[mk.name[i]] };
+          return {
+            x: 300 + ((mk.offset[i] - model.t0) / (model.t1 - model.t0)) * w,
+            y: 22 + p * 20 + 10,
+            name: mk.names[mk.name[i]],
+          };
         }
       }
       return null;
@@ -145,7 +162,7 @@ try {
 
   await journey("a correlation id finds every trace carrying it", async () => {
     // Walk down to a span that carries a correlation id, then follow it.
-    let link = page.locator("#detail dl a").first();
+    const link = page.locator("#detail dl a").first();
     for (let i = 0; i < 30 && (await link.count()) === 0; i++) {
       await page.keyboard.press("ArrowDown");
       await page.waitForTimeout(50);
@@ -164,7 +181,10 @@ try {
     await page.click("#traces th[data-sort=duration_ns]");
     const durs = await page.locator("#traces tbody tr td:nth-child(4)").allTextContents();
     const ns = durs.map((d) => Number.parseFloat(d) * (d.endsWith("ms") ? 1e6 : d.endsWith("m") ? 60e9 : 1e9));
-    expect(ns.every((v, i) => i === 0 || ns[i - 1] >= v), `not sorted by duration, longest first: ${durs.join(" ")}`);
+    expect(
+      ns.every((v, i) => i === 0 || ns[i - 1] >= v),
+      `not sorted by duration, longest first: ${durs.join(" ")}`,
+    );
     await page.fill("#min-dur", "40s");
     const left = await page.locator("#traces tbody tr td:nth-child(4)").allTextContents();
     expect(left.length === 4, `min 40s left ${left.join(" ")}`);
@@ -178,13 +198,18 @@ try {
     await row.click();
     await page.waitForSelector(`#waterfall[data-trace="${id}"]`);
     await page.keyboard.press("Control+f");
-    expect(await page.evaluate(() => document.activeElement?.id) === "find", "Ctrl+F does not focus the trace search");
+    expect(
+      (await page.evaluate(() => document.activeElement?.id)) === "find",
+      "Ctrl+F does not focus the trace search",
+    );
     await page.keyboard.type("execute_tool");
     await page.waitForFunction(() => /matches/.test(document.querySelector("#find-count")?.textContent ?? ""));
     const count = Number.parseInt((await page.textContent("#find-count")) ?? "0", 10);
     expect(count >= 3, `only ${count} matches for execute_tool`);
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => (document.querySelector("#detail h2")?.textContent ?? "").startsWith("execute_tool"));
+    await page.waitForFunction(() =>
+      (document.querySelector("#detail h2")?.textContent ?? "").startsWith("execute_tool"),
+    );
     expect((await page.textContent("#find-count"))?.startsWith(`1 / ${count}`), "the count does not say 1 / n");
     await page.keyboard.press("Enter");
     await page.waitForFunction((n) => document.querySelector("#find-count")?.textContent === `2 / ${n}`, count);
@@ -192,14 +217,19 @@ try {
     // Escape clears a search field: the highlights go with it.
     await page.keyboard.press("Escape");
     if ((await page.inputValue("#find")) === "") {
-      await page.waitForFunction(() => window.tracelens.model.matchRows.length === 0 && document.querySelector("#find-count")?.textContent === "");
+      await page.waitForFunction(
+        () =>
+          window.tracelens.model.matchRows.length === 0 && document.querySelector("#find-count")?.textContent === "",
+      );
     }
   });
 
   await journey("the flame graph is one key away and selects spans", async () => {
     await page.keyboard.press("Escape");
     await page.keyboard.press("f");
-    await page.waitForFunction(() => document.body.dataset.view === "flame" && !document.querySelector("#flame")?.hidden);
+    await page.waitForFunction(
+      () => document.body.dataset.view === "flame" && !document.querySelector("#flame")?.hidden,
+    );
     // The root bar fills the top level: click it.
     await page.click("#flame", { position: { x: 200, y: 22 + 10 } });
     await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "invoke_agent supervisor");
@@ -216,13 +246,20 @@ try {
     await page.keyboard.press("b");
     await page.waitForSelector("#breakdown ol.bottlenecks li");
     const text = await page.textContent("#breakdown");
-    for (const s of ["By class", "By phase", "LLM", "Most self time"]) expect(text?.includes(s), `breakdown lacks ${s}`);
-    expect((await page.textContent("#breakdown h2"))?.startsWith("Trace: "), "the breakdown does not start with the whole trace");
+    for (const s of ["By class", "By phase", "LLM", "Most self time"])
+      expect(text?.includes(s), `breakdown lacks ${s}`);
+    expect(
+      (await page.textContent("#breakdown h2"))?.startsWith("Trace: "),
+      "the breakdown does not start with the whole trace",
+    );
     const first = page.locator("#breakdown ol.bottlenecks li button").first();
     const name = await first.textContent();
     await first.click();
     await page.click("#breakdown button[data-scope=subtree]");
-    await page.waitForFunction((n) => (document.querySelector("#breakdown h2")?.textContent ?? "") === `Subtree: ${n}`, name);
+    await page.waitForFunction(
+      (n) => (document.querySelector("#breakdown h2")?.textContent ?? "") === `Subtree: ${n}`,
+      name,
+    );
     await page.screenshot({ path: join(shots, "breakdown.png") });
     await page.keyboard.press("d");
     await page.waitForFunction((n) => document.querySelector("#detail h2")?.textContent === n, name);
@@ -231,16 +268,22 @@ try {
   await journey("the theme toggles and the canvas follows", async () => {
     await page.keyboard.press("Escape");
     await page.keyboard.press("t");
-    expect(await page.evaluate(() => document.documentElement.dataset.theme) === "light", "first toggle is not light");
+    expect(
+      (await page.evaluate(() => document.documentElement.dataset.theme)) === "light",
+      "first toggle is not light",
+    );
     await page.keyboard.press("t");
-    expect(await page.evaluate(() => document.documentElement.dataset.theme) === "dark", "second toggle is not dark");
+    expect((await page.evaluate(() => document.documentElement.dataset.theme)) === "dark", "second toggle is not dark");
     await page.waitForTimeout(100);
     // The waterfall's background pixel follows the theme.
     const px = await page.evaluate(() => {
       const c = document.querySelector("#waterfall");
       return Array.from(c.getContext("2d").getImageData(2, 2, 1, 1).data.slice(0, 3));
     });
-    expect(px.every((v) => v < 60), `dark canvas background is ${px}`);
+    expect(
+      px.every((v) => v < 60),
+      `dark canvas background is ${px}`,
+    );
     await page.screenshot({ path: join(shots, "dark-theme.png") });
     await page.keyboard.press("t");
   });
@@ -251,15 +294,19 @@ try {
     await row.click();
     await page.waitForSelector(`#waterfall[data-trace="0badc0de0badc0de0badc0de0badc0de"]`);
     await page.click("#waterfall", { position: { x: 500, y: 22 + 10 } });
-    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "<img src=x onerror=alert(1)>");
+    await page.waitForFunction(
+      () => document.querySelector("#detail h2")?.textContent === "<img src=x onerror=alert(1)>",
+    );
     const detail = await page.textContent("#detail");
     for (const s of ["<svg onload=alert(2)>", "<script>window.__pwned='attr'</script>", "javascript:alert(5)"]) {
       expect(detail?.includes(s), `details do not show ${s} as text`);
     }
     await page.keyboard.press("ArrowDown");
-    await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "<script>window.__pwned='child'</script>");
+    await page.waitForFunction(
+      () => document.querySelector("#detail h2")?.textContent === "<script>window.__pwned='child'</script>",
+    );
     const injected = await page.evaluate(() => ({
-      pwned: (window).__pwned ?? null,
+      pwned: window.__pwned ?? null,
       imgs: document.querySelectorAll("img, svg, iframe, script:not([type=module])").length,
     }));
     expect(injected.pwned === null, `script ran: __pwned = ${injected.pwned}`);
@@ -275,7 +322,9 @@ try {
 
   await journey("a failed run's badge opens it at its cause, and the why agrees with the CLI", async () => {
     const id = "3bee2925be4db9d9b09d9ada2c06b7b7";
-    const cli = JSON.parse(execFileSync(bin, ["why", join(root, "examples/agent-runs.jsonl"), "--trace", id, "--json"]).toString());
+    const cli = JSON.parse(
+      execFileSync(bin, ["why", join(root, "examples/agent-runs.jsonl"), "--trace", id, "--json"]).toString(),
+    );
     const steps = cli.traces[0].chains[0].steps;
     const cause = steps[steps.length - 1];
     await page.click(`#traces tbody tr[data-trace-id="${id}"] td.to-cause`);
@@ -289,7 +338,10 @@ try {
     await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent === name, sup.name);
     await page.waitForFunction((n) => document.querySelectorAll("#why li button").length === n, steps.length);
     const chain = await page.locator("#why li button").allTextContents();
-    expect(JSON.stringify(chain) === JSON.stringify(steps.map((x) => x.name)), `app ${chain.join(" > ")} vs cli ${steps.map((x) => x.name).join(" > ")}`);
+    expect(
+      JSON.stringify(chain) === JSON.stringify(steps.map((x) => x.name)),
+      `app ${chain.join(" > ")} vs cli ${steps.map((x) => x.name).join(" > ")}`,
+    );
     const kinds = await page.locator("#why li .kind").allTextContents();
     expect(JSON.stringify(kinds) === JSON.stringify(steps.map((x) => x.kind)), `kinds ${kinds.join(" > ")}`);
     // Each step is clickable: the cause's button selects the cause.
@@ -302,10 +354,28 @@ try {
     const name = "n".repeat(10_000);
     const dir = mkdtempSync(join(tmpdir(), "tracelens-e2e-"));
     const file = join(dir, "long-name.json");
-    writeFileSync(file, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{
-      traceId: "10000000000000000000000000000001", spanId: "00000000000000a1", name,
-      startTimeUnixNano: "1700000000000000000", endTimeUnixNano: "1700000001000000000",
-    }] }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: "10000000000000000000000000000001",
+                    spanId: "00000000000000a1",
+                    name,
+                    startTimeUnixNano: "1700000000000000000",
+                    endTimeUnixNano: "1700000001000000000",
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
     const other = await startServer([file]);
     const p2 = await page.context().newPage();
     try {
@@ -314,7 +384,11 @@ try {
       const list = await p2.evaluate(() => {
         const cell = document.querySelector("#traces tbody tr td.name");
         const pane = document.querySelector("#traces")?.parentElement;
-        return { cell: cell?.getBoundingClientRect().width ?? 0, pane: pane?.getBoundingClientRect().width ?? 0, title: cell?.getAttribute("title")?.length ?? 0 };
+        return {
+          cell: cell?.getBoundingClientRect().width ?? 0,
+          pane: pane?.getBoundingClientRect().width ?? 0,
+          title: cell?.getAttribute("title")?.length ?? 0,
+        };
       });
       expect(list.cell > 0 && list.cell < list.pane, `the name cell is ${list.cell}px in a ${list.pane}px pane`);
       expect(list.title === 10_000, "the whole name is the cell's title");
@@ -324,7 +398,11 @@ try {
       await p2.waitForSelector("#detail h2");
       const h = await p2.evaluate(() => {
         const e = document.querySelector("#detail h2");
-        return { height: e?.getBoundingClientRect().height ?? 0, width: e?.getBoundingClientRect().width ?? 0, pane: document.querySelector("#detail")?.getBoundingClientRect().width ?? 0 };
+        return {
+          height: e?.getBoundingClientRect().height ?? 0,
+          width: e?.getBoundingClientRect().width ?? 0,
+          pane: document.querySelector("#detail")?.getBoundingClientRect().width ?? 0,
+        };
       });
       expect(h.height > 0 && h.height < 30, `the heading is ${h.height}px tall`);
       expect(h.width <= h.pane, `the heading is ${h.width}px in a ${h.pane}px pane`);

@@ -1,0 +1,28 @@
+// Small helpers for the page's fixed elements and its status line.
+
+/** The element `sel` names; the page always has it (a missing one is a bug). */
+export const $ = <T extends HTMLElement>(sel: string): T => {
+  const e = document.querySelector<T>(sel);
+  if (!e) throw new Error(`missing ${sel}`);
+  return e;
+};
+
+export function say(msg: string): void {
+  $<HTMLSpanElement>("#status").textContent = msg;
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function fail(e: unknown): void {
+  say(`error: ${errorText(e)}`);
+}
+
+/** A table cell holding `text` as text (never as markup). */
+export function td(text: string, cls?: string): HTMLTableCellElement {
+  const c = document.createElement("td");
+  c.textContent = text;
+  if (cls) c.className = cls;
+  return c;
+}
