@@ -5,6 +5,7 @@
 
 import { FLAG_CRITICAL, STATE_NAMES, fmtNs, subtreeEnd } from "./columns";
 import { frameScheduler, type TraceModel } from "./model";
+import { viewKey } from "./viewkeys";
 import { beginFrame, classColor, drawTimeAxis } from "./palette";
 import { isProblem } from "./waterfall";
 
@@ -126,61 +127,45 @@ export class Flame {
   onKey(e: KeyboardEvent): void {
     const c = this.m.cols;
     if (!c) return;
-    const sel = this.m.selected;
-    const mid = (this.m.t0 + this.m.t1) / 2;
+    const m = this.m;
+    const sel = m.selected;
     const parent = sel >= 0 ? (c.parent[sel] ?? 0xffffffff) : 0xffffffff;
-    switch (e.key) {
-      case "ArrowUp":
-      case "k":
-        if (parent < c.rows) this.m.select(parent);
-        else if (sel < 0) this.m.select(0);
-        break;
-      case "ArrowDown":
-      case "j": {
-        const next = sel + 1;
-        if (sel < 0) this.m.select(0);
-        else if (next < c.rows && (c.depth[next] ?? 0) > (c.depth[sel] ?? 0)) this.m.select(next);
-        break;
-      }
-      case "ArrowRight":
-      case "l": {
-        if (sel < 0) break;
-        const end = subtreeEnd(c, sel);
-        if (end < c.rows && (c.depth[end] ?? 0) === (c.depth[sel] ?? 0)) this.m.select(end);
-        break;
-      }
-      case "ArrowLeft":
-      case "h": {
-        if (sel <= 0) break;
-        // The previous sibling: the nearest earlier row at the same depth under the same parent.
-        const d = c.depth[sel] ?? 0;
-        for (let i = sel - 1; i >= 0; i--) {
-          const di = c.depth[i] ?? 0;
-          if (di < d) break;
-          if (di === d) {
-            this.m.select(i);
-            break;
+    viewKey(
+      m,
+      {
+        // Up is the caller, down the first callee.
+        up: () => {
+          if (parent < c.rows) m.select(parent);
+          else if (sel < 0) m.select(0);
+        },
+        down: () => {
+          const next = sel + 1;
+          if (sel < 0) m.select(0);
+          else if (next < c.rows && (c.depth[next] ?? 0) > (c.depth[sel] ?? 0)) m.select(next);
+        },
+        // Right and left are the next and previous sibling.
+        right: () => {
+          if (sel < 0) return;
+          const end = subtreeEnd(c, sel);
+          if (end < c.rows && (c.depth[end] ?? 0) === (c.depth[sel] ?? 0)) m.select(end);
+        },
+        left: () => {
+          if (sel <= 0) return;
+          // The nearest earlier row at the same depth under the same parent.
+          const d = c.depth[sel] ?? 0;
+          for (let i = sel - 1; i >= 0; i--) {
+            const di = c.depth[i] ?? 0;
+            if (di < d) return;
+            if (di === d) {
+              m.select(i);
+              return;
+            }
           }
-        }
-        break;
-      }
-      case "Enter":
-        if (sel >= 0) this.zoomTo(sel);
-        break;
-      case "+":
-      case "=":
-        this.m.zoom(0.8, mid);
-        break;
-      case "-":
-        this.m.zoom(1.25, mid);
-        break;
-      case "0":
-        this.m.resetWindow();
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
+        },
+        activate: () => sel >= 0 && this.zoomTo(sel),
+      },
+      e,
+    );
   }
 
   draw(): void {

@@ -18,6 +18,7 @@ import {
   fmtNs,
 } from "./columns";
 import { frameScheduler, type TraceModel } from "./model";
+import { viewKey } from "./viewkeys";
 import { beginFrame, classColor, drawTimeAxis, fitCanvas, palette } from "./palette";
 
 const ROW_H = 20;
@@ -232,54 +233,22 @@ export class Waterfall {
 
   onKey(e: KeyboardEvent): void {
     const pos = this.m.selected >= 0 ? this.posOf(this.m.selected) : -1;
-    const mid = (this.m.t0 + this.m.t1) / 2;
-    switch (e.key) {
-      case "ArrowDown":
-      case "j":
-        this.selectPos(pos + 1);
-        break;
-      case "ArrowUp":
-      case "k":
-        this.selectPos(pos - 1);
-        break;
-      case "PageDown":
-        this.selectPos(pos + this.pageRows());
-        break;
-      case "PageUp":
-        this.selectPos(pos - this.pageRows());
-        break;
-      case "Home":
-        this.selectPos(0);
-        break;
-      case "End":
-        this.selectPos(this.visible.length - 1);
-        break;
-      case "ArrowLeft":
-      case "h":
-        if (this.m.selected >= 0) this.toggle(this.m.selected, false);
-        break;
-      case "ArrowRight":
-      case "l":
-        if (this.m.selected >= 0) this.toggle(this.m.selected, true);
-        break;
-      case "Enter":
-      case " ":
-        if (this.m.selected >= 0) this.toggle(this.m.selected);
-        break;
-      case "+":
-      case "=":
-        this.m.zoom(0.8, mid);
-        break;
-      case "-":
-        this.m.zoom(1.25, mid);
-        break;
-      case "0":
-        this.m.resetWindow();
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
+    const sel = this.m.selected;
+    viewKey(
+      this.m,
+      {
+        down: () => this.selectPos(pos + 1),
+        up: () => this.selectPos(pos - 1),
+        pageDown: () => this.selectPos(pos + this.pageRows()),
+        pageUp: () => this.selectPos(pos - this.pageRows()),
+        home: () => this.selectPos(0),
+        end: () => this.selectPos(this.visible.length - 1),
+        left: () => sel >= 0 && this.toggle(sel, false),
+        right: () => sel >= 0 && this.toggle(sel, true),
+        activate: () => sel >= 0 && this.toggle(sel),
+      },
+      e,
+    );
   }
 
   private drawOverview(W: number, H: number): HTMLCanvasElement | null {

@@ -7,8 +7,8 @@
 //! references into other traces become links (non-tree edges) that keep
 //! `opentracing.ref_type` so they survive conversion to OTLP.
 
+use crate::ctx::Ctx;
 use crate::jsonval::{json_attr, span_id, trace_id, value_u64};
-use crate::otlp_json::Ctx;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;

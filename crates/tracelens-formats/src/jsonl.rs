@@ -10,8 +10,9 @@
 //! no line counting (a worker counts its chunk's lines while it splits them,
 //! and the merge turns its error lines into the input's).
 
+use crate::ctx::Ctx;
 use crate::error::{Position, ReadError};
-use crate::otlp_json::{read_json_bytes, Ctx};
+use crate::otlp_json::read_json_bytes;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::mpsc::{channel, sync_channel};

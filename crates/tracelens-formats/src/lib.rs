@@ -6,6 +6,7 @@
 //! content ([`sniff`]), through any number of gzip/zstd layers.
 
 pub mod compress;
+mod ctx;
 pub mod error;
 pub mod jaeger;
 mod jsonl;
@@ -14,19 +15,18 @@ pub mod lenient;
 pub mod live_store;
 pub mod otlp_json;
 pub mod otlp_proto;
-mod proto_wire;
 pub mod read;
 pub mod sniff;
 mod sym_cache;
 #[doc(hidden)]
 pub mod testing;
 pub mod write;
-pub mod write_proto;
 pub mod zipkin;
 
+pub use ctx::Ctx;
 pub use error::{Position, ReadError};
 pub use live_store::LiveStore;
 pub use read::{read_bytes, read_from, read_path, ReadLimits, ReadOptions, ReadReport};
 pub use sniff::{Compression, Format};
 pub use write::write_otlp_jsonl;
-pub use write_proto::{write_otlp_proto, write_otlp_proto_framed};
+pub use write::{write_otlp_proto, write_otlp_proto_framed};

@@ -744,7 +744,7 @@ fn read_framed(
                     )
                 })
         } else {
-            crate::proto_wire::traces_data(ctx, msg).map_err(|e| {
+            crate::otlp_proto::wire::traces_data(ctx, msg).map_err(|e| {
                 ReadError::corrupt(
                     name,
                     Position::Byte(msg_off + e.offset as u64),

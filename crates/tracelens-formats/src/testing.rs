@@ -1,7 +1,8 @@
 //! Test support shared by the cross-crate tests and the fuzz targets: not
 //! part of the API.
 
-use crate::otlp_json::{read_json_bytes, Ctx};
+use crate::ctx::Ctx;
+use crate::otlp_json::read_json_bytes;
 use std::fmt::Write as _;
 use tracelens_model::{AttrValue, Range, TraceStore};
 

@@ -3,8 +3,8 @@
 //! server half of a span whose id the client half also uses; the tree builder
 //! joins the two as a client/server pair.
 
+use crate::ctx::Ctx;
 use crate::jsonval::{json_attr, span_id, trace_id, value_u64};
-use crate::otlp_json::Ctx;
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;

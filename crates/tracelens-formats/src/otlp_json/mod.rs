@@ -20,65 +20,17 @@
 
 mod scan;
 
+use crate::ctx::link_kind;
+pub use crate::ctx::Ctx;
+
 use crate::lenient::{decode_id_text, Leniency};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 use tracelens_model::{
-    Attr, AttrValue, Event, Link, LinkKind, Range, Span, SpanId, SpanKind, StatusCode, Sym,
-    TraceId, TraceStore,
+    Attr, AttrValue, Event, Link, Range, Span, SpanId, SpanKind, StatusCode, Sym, TraceId,
+    TraceStore,
 };
-
-/// Reader state shared by every seed of one input.
-pub struct Ctx<'s> {
-    pub store: &'s mut TraceStore,
-    pub source: u32,
-    pub len: Leniency,
-    cur_scope: u32,
-    pub spans_read: u64,
-    /// Interned `opentracing.ref_type`, to recover Jaeger FOLLOWS_FROM links.
-    ref_type_key: Sym,
-    /// Reused buffers (the protobuf decoder gathers a span's parts here).
-    pub(crate) scratch_attrs: Vec<Attr>,
-    pub(crate) scratch_events: Vec<Event>,
-    pub(crate) scratch_links: Vec<Link>,
-    /// The protobuf decoder's cache of recently interned strings.
-    pub(crate) sym_cache: crate::sym_cache::SymCache,
-    /// Whether JSON lines try the fast scanner first ([`read_json_bytes`]).
-    pub(crate) fast: bool,
-    /// Lines the fast scanner gave to the general reader.
-    pub(crate) general_lines: u64,
-    /// The largest record held whole (`ReadLimits::max_record`).
-    pub(crate) max_record: u64,
-    /// Objects of other OTLP signals (logs, metrics, profiles) passed over.
-    pub(crate) other_signals: u64,
-    /// Records left out because they could not be read, each said once;
-    /// the read reports them as errors with the input's name.
-    pub(crate) skipped: Vec<String>,
-}
-
-impl<'s> Ctx<'s> {
-    pub fn new(store: &'s mut TraceStore, source: u32) -> Self {
-        let ref_type_key = store.intern("opentracing.ref_type");
-        Ctx {
-            store,
-            source,
-            len: Leniency::default(),
-            cur_scope: 0,
-            spans_read: 0,
-            ref_type_key,
-            scratch_attrs: Vec::new(),
-            scratch_events: Vec::new(),
-            scratch_links: Vec::new(),
-            sym_cache: crate::sym_cache::SymCache::default(),
-            fast: true,
-            general_lines: 0,
-            max_record: crate::read::ReadLimits::DEFAULT_MAX_RECORD,
-            skipped: Vec::new(),
-            other_signals: 0,
-        }
-    }
-}
 
 /// Reads one JSON value that is all of `line` (a line of JSON Lines, or a
 /// whole document in memory): with the fast scanner ([`scan`]) when it
@@ -1190,20 +1142,6 @@ impl Elem for LinkObj {
             }
         }
         d.deserialize_map(V(ctx))
-    }
-}
-
-/// Jaeger's reference types survive OTLP as `opentracing.ref_type` on links
-/// (the Collector's Jaeger translator writes it; so does our writer).
-pub fn link_kind(store: &TraceStore, ref_type_key: Sym, attrs: &[Attr]) -> LinkKind {
-    match attrs
-        .iter()
-        .find(|a| a.key == ref_type_key)
-        .and_then(|a| store.value_str(&a.value))
-    {
-        Some("follows_from") => LinkKind::FollowsFrom,
-        Some("child_of") => LinkKind::CrossTraceParent,
-        _ => LinkKind::Link,
     }
 }
 

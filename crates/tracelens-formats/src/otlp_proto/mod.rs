@@ -1,10 +1,12 @@
 //! OTLP protobuf: one ExportTraceServiceRequest / TracesData message, read
 //! field by field from a stream so a large message is never held whole; each
-//! ResourceSpans is decoded straight into the store (`proto_wire`), then its
+//! ResourceSpans is decoded straight into the store (`wire`), then its
 //! bytes are dropped.
 
+use crate::ctx::Ctx;
 use crate::error::{Position, ReadError};
-use crate::otlp_json::Ctx;
+
+pub(crate) mod wire;
 use std::io::Read;
 
 /// Reads a varint; `Ok(None)` at a clean end of input.
@@ -105,7 +107,7 @@ pub fn read_message(
                     .map_err(|e| err(field_start, e.to_string()))?;
                 if field == 1 {
                     let body = off - len;
-                    crate::proto_wire::resource_spans(ctx, &buf).map_err(|e| {
+                    wire::resource_spans(ctx, &buf).map_err(|e| {
                         err(
                             body + e.offset as u64,
                             format!("bad ResourceSpans: {}", e.message),

@@ -8,7 +8,7 @@
 //! common/v1, resource/v1); the round-trip tests check it against prost's
 //! encoder on every field the model keeps.
 
-use crate::otlp_json::{link_kind, Ctx};
+use crate::ctx::{link_kind, Ctx};
 use tracelens_model::{
     Attr, AttrValue, Event, Link, Range, Span, SpanId, SpanKind, StatusCode, TraceId, TraceStore,
 };

@@ -50,7 +50,7 @@ pub fn requests(st: &TraceStore, spans: &[u32]) -> Vec<ExportTraceServiceRequest
     spans
         .chunks(SPANS_PER_MESSAGE)
         .map(|batch| ExportTraceServiceRequest {
-            resource_spans: crate::write::group_by_resource(st, batch)
+            resource_spans: super::json::group_by_resource(st, batch)
                 .into_iter()
                 .map(|(r, scopes)| resource_spans(st, r, &scopes))
                 .collect(),
