@@ -132,7 +132,7 @@ fn protobuf_single_framed_and_legacy_zstd() {
     tracelens_formats::write_otlp_proto_framed(&store, &idx, &mut framed).unwrap();
     // The Collector's legacy layout: each length-prefixed message its own zstd frame.
     let mut legacy = Vec::new();
-    for req in tracelens_formats::write_proto::requests(&store, &idx) {
+    for req in tracelens_formats::write::requests(&store, &idx) {
         let frame = zstd(&prost::Message::encode_to_vec(&req));
         legacy.extend((frame.len() as u32).to_be_bytes());
         legacy.extend(frame);

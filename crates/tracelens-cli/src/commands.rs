@@ -413,9 +413,13 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
     let code = report_errors(&mut loaded)?;
     let sources = tracelens_service::source_summaries(&loaded.reports);
     let traces = loaded.dataset.traces.len();
+    let asked = a.ui.is_some();
     let ui_dir = find_ui(a.ui);
-    if ui_dir.is_none() {
-        crate::say!("tracelens: no web UI build found (ui/dist); serving the API only");
+    if asked && ui_dir.is_none() {
+        crate::say!("tracelens: no index.html in the --ui directory; serving the built-in page");
+    }
+    if ui_dir.is_none() && !tracelens_http::has_embedded_ui() {
+        crate::say!("tracelens: this binary was built without the web UI (build ui/ first); serving the API only");
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -440,27 +444,14 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
     Ok(code)
 }
 
-/// The UI build to serve: the one asked for, else $TRACELENS_UI_DIR, else
-/// ui/dist of the checkout the binary was built in, else of the current
-/// directory; only a directory holding index.html counts.
+/// A directory to serve the UI from instead of the page built into the
+/// binary: the one asked for, else $TRACELENS_UI_DIR; only a directory
+/// holding index.html counts.
 fn find_ui(asked: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
     let has_index = |d: &std::path::Path| d.join("index.html").is_file();
-    if let Some(d) = asked {
-        return has_index(&d).then_some(d);
-    }
-    let exe_checkout = std::env::current_exe().ok().and_then(|e| {
-        // target/<profile>/tracelens -> the checkout's root.
-        e.parent()?
-            .parent()?
-            .parent()
-            .map(|root| root.join("ui/dist"))
-    });
-    std::env::var_os("TRACELENS_UI_DIR")
-        .map(std::path::PathBuf::from)
-        .into_iter()
-        .chain(exe_checkout)
-        .chain(std::env::current_dir().ok().map(|d| d.join("ui/dist")))
-        .find(|d| has_index(d))
+    asked
+        .or_else(|| std::env::var_os("TRACELENS_UI_DIR").map(std::path::PathBuf::from))
+        .filter(|d| has_index(d))
 }
 
 async fn shutdown_signal() {

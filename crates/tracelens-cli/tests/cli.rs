@@ -248,7 +248,9 @@ fn span_shows_one_span_and_names_bad_ids() {
     assert_eq!(o.status.code(), Some(2));
 }
 
-/// `serve` prints a URL with a token, answers on it, and stops cleanly on SIGTERM.
+/// `serve` prints a URL with a token, answers on it, and stops cleanly on
+/// SIGTERM; run from a directory with no checkout, it serves the page
+/// built into it.
 #[cfg(unix)]
 #[test]
 fn serve_answers_with_the_token_and_stops_on_sigterm() {
@@ -258,6 +260,8 @@ fn serve_answers_with_the_token_and_stops_on_sigterm() {
     let f = sample(dir.path(), "s.jsonl", &[]);
     let mut child = bin()
         .args(["serve", f.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env_remove("TRACELENS_UI_DIR")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -307,7 +311,15 @@ fn serve_answers_with_the_token_and_stops_on_sigterm() {
     };
     let ok = get(&format!("/api/summary?token={token}"));
     let denied = get("/api/summary");
+    let page = get("/");
     let status = stop(&mut child);
+    let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist/index.html");
+    if built.is_file() {
+        assert!(
+            page.starts_with("HTTP/1.1 200") && page.contains("id=\"waterfall\""),
+            "the built-in page: {page}"
+        );
+    }
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
     assert!(ok.contains("\"trace_id\""));
     assert!(denied.starts_with("HTTP/1.1 401"), "{denied}");

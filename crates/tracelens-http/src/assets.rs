@@ -1,5 +1,7 @@
-//! The built web UI (ui/dist), served from a directory: the page and its
-//! hashed assets. Only plain file names under the directory are served.
+//! The built web UI: the page and its hashed assets, from the binary (ui/dist
+//! as it was when the binary was built, so an installed `tracelens serve`
+//! needs no checkout) or from a directory given with `--ui` (development).
+//! Only plain file names are served.
 
 use crate::AppState;
 use axum::extract::State;
@@ -7,6 +9,18 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+/// ui/dist, embedded at build time (read from the disk in debug builds).
+/// Missing when the page was not built first: then the API is served alone.
+#[derive(rust_embed::Embed)]
+#[folder = "../../ui/dist"]
+#[allow_missing = true]
+struct Embedded;
+
+/// Whether the binary carries a page.
+pub fn has_embedded_ui() -> bool {
+    Embedded::get("index.html").is_some()
+}
 
 /// What `/` shows when no UI build was found.
 const NO_UI: &str = "<!doctype html><meta charset=utf-8><title>Tracelens</title>\
@@ -44,20 +58,32 @@ fn resolve(dir: &Path, rel: &str) -> Option<PathBuf> {
 
 pub async fn file(State(st): State<Arc<AppState>>, uri: Uri) -> Response {
     let path = uri.path();
-    let Some(dir) = &st.ui_dir else {
-        return if path == "/" {
-            Html(NO_UI).into_response()
-        } else {
-            StatusCode::NOT_FOUND.into_response()
-        };
-    };
     let rel = if path == "/" { "index.html" } else { path };
+    let Some(dir) = &st.ui_dir else {
+        return embedded(rel);
+    };
     let Some(file) = resolve(dir, rel) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     match tokio::fs::read(&file).await {
         Ok(bytes) => ([(header::CONTENT_TYPE, content_type(&file))], bytes).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn embedded(rel: &str) -> Response {
+    let Some(name) = resolve(Path::new(""), rel) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let key = name.to_string_lossy().replace('\\', "/");
+    match Embedded::get(&key) {
+        Some(f) => (
+            [(header::CONTENT_TYPE, content_type(&name))],
+            f.data.into_owned(),
+        )
+            .into_response(),
+        None if rel == "index.html" => Html(NO_UI).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
@@ -72,5 +98,16 @@ mod tests {
         assert_eq!(resolve(d, "/../etc/passwd"), None);
         assert_eq!(resolve(d, "/assets/../../x"), None);
         assert_eq!(resolve(d, "/.git/config"), None);
+    }
+
+    #[test]
+    fn the_embedded_page_is_the_build_when_there_is_one() {
+        let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist/index.html");
+        assert_eq!(has_embedded_ui(), built.is_file());
+        if built.is_file() {
+            let r = embedded("index.html");
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(embedded("/../Cargo.toml").status(), StatusCode::NOT_FOUND);
+        }
     }
 }

@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tracelens_service::Session;
 
+pub use assets::has_embedded_ui;
 pub use routes::router;
 
 /// What the handlers share.
@@ -28,7 +29,8 @@ pub struct AppState {
     /// Bound to a non-loopback address: any Host is taken (the token
     /// still guards `/api`).
     pub any_host: bool,
-    /// The built web UI (ui/dist), if there is one.
+    /// A directory to serve the web UI from instead of the page built
+    /// into the binary (`--ui`, for development).
     pub ui_dir: Option<std::path::PathBuf>,
 }
 
