@@ -126,7 +126,8 @@ pub struct TraceTree {
 
 impl TraceTree {
     /// Builds the tree of one trace. `members` are indices into `store.spans`
-    /// of the spans with this trace id.
+    /// of the spans with this trace id. Each step (ARCHITECTURE.md, "Span
+    /// trees") is a function of its own, called here in order.
     pub fn build(
         store: &TraceStore,
         trace_id: TraceId,
@@ -136,262 +137,21 @@ impl TraceTree {
     ) -> TraceTree {
         let n = members.len();
         let mut stats = TreeStats::default();
-        let mut nodes: Vec<Node> = Vec::with_capacity(n);
-        for &g in members {
-            let s = &store.spans[g as usize];
-            let mut flags = NodeFlags::default();
-            let end = match s.end_ns {
-                Some(e) if e >= s.start_ns => e,
-                Some(_) => {
-                    flags.set(NodeFlags::NEGATIVE_DURATION);
-                    sink.push(
-                        Warning::new(
-                            WarningKind::NegativeDuration,
-                            "span ends before it starts; its duration is taken as 0",
-                        )
-                        .trace(trace_id)
-                        .span(s.span_id),
-                    );
-                    s.start_ns
-                }
-                None => {
-                    flags.set(NodeFlags::OPEN);
-                    stats.open += 1;
-                    // Without a clock, settled below from the subtree.
-                    opts.as_of_ns.unwrap_or(0).max(s.start_ns)
-                }
-            };
-            nodes.push(Node {
-                span: g,
-                parent: NONE,
-                start_ns: s.start_ns,
-                end_ns: end,
-                flags,
-            });
-        }
-
-        // 1. Index ids; pair Zipkin shared halves; flag duplicates.
-        let mut id_map: HashMap<SpanId, u32> = HashMap::with_capacity(n);
-        let mut forced_parent: Vec<(u32, u32)> = Vec::new();
-        let mut paired: hashbrown::HashSet<SpanId> = hashbrown::HashSet::new();
-        for (local, &g) in members.iter().enumerate() {
-            let s = &store.spans[g as usize];
-            if !s.span_id.is_valid() {
-                sink.push(
-                    Warning::new(
-                        WarningKind::InvalidId,
-                        "span has an empty or zero span id; it cannot be a parent",
-                    )
-                    .trace(trace_id),
-                );
-                continue;
-            }
-            let local = local as u32;
-            match id_map.entry(s.span_id) {
-                Entry::Vacant(v) => {
-                    v.insert(local);
-                }
-                Entry::Occupied(mut o) => {
-                    let first = *o.get();
-                    let first_kind = store.spans[members[first as usize] as usize].kind;
-                    let pair = match (first_kind, s.kind) {
-                        (SpanKind::Client, SpanKind::Server) => Some((first, local)),
-                        (SpanKind::Server, SpanKind::Client) => Some((local, first)),
-                        _ => None,
-                    };
-                    match pair {
-                        Some((client, server)) if !paired.contains(&s.span_id) => {
-                            paired.insert(s.span_id);
-                            forced_parent.push((server, client));
-                            nodes[server as usize].flags.set(NodeFlags::SHARED_SERVER);
-                            // Children of a shared span were made by the server side.
-                            o.insert(server);
-                            stats.shared_pairs += 1;
-                            sink.push(
-                                Warning::new(
-                                    WarningKind::SharedSpan,
-                                    "client and server halves share this span id; joined as a pair (server under client)",
-                                )
-                                .trace(trace_id)
-                                .span(s.span_id),
-                            );
-                        }
-                        _ => {
-                            nodes[local as usize].flags.set(NodeFlags::DUPLICATE);
-                            nodes[first as usize].flags.set(NodeFlags::DUPLICATE);
-                            stats.duplicates += 1;
-                            sink.push(
-                                Warning::new(
-                                    WarningKind::DuplicateSpanId,
-                                    "span id appears more than once; both spans are kept, children attach to the first",
-                                )
-                                .trace(trace_id)
-                                .span(s.span_id),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-
-        // 2. Resolve parents; group orphans under one placeholder per missing id.
-        for &(server, client) in &forced_parent {
-            nodes[server as usize].parent = client;
-        }
-        let mut missing: HashMap<SpanId, u32> = HashMap::new();
-        let mut missing_ids: Vec<SpanId> = Vec::new();
-        for local in 0..n {
-            if nodes[local].flags.has(NodeFlags::SHARED_SERVER) && nodes[local].parent != NONE {
-                continue;
-            }
-            let s = &store.spans[members[local] as usize];
-            let p = s.parent_span_id;
-            if !p.is_valid() {
-                continue;
-            }
-            let self_parent = p == s.span_id;
-            match id_map.get(&p) {
-                Some(&pl) if !self_parent && pl as usize != local => {
-                    nodes[local].parent = pl;
-                }
-                Some(_) => {
-                    nodes[local].flags.set(NodeFlags::SELF_PARENT);
-                    stats.self_parents += 1;
-                    sink.push(
-                        Warning::new(
-                            WarningKind::SelfParent,
-                            "span names itself as its parent; shown as a root",
-                        )
-                        .trace(trace_id)
-                        .span(s.span_id),
-                    );
-                }
-                None => {
-                    let next = (nodes.len()) as u32;
-                    let ph = *missing.entry(p).or_insert(next);
-                    if ph == next {
-                        let mut flags = NodeFlags::default();
-                        flags.set(NodeFlags::PLACEHOLDER);
-                        nodes.push(Node {
-                            span: NONE,
-                            parent: NONE,
-                            start_ns: u64::MAX,
-                            end_ns: 0,
-                            flags,
-                        });
-                        missing_ids.push(p);
-                        stats.placeholders += 1;
-                    }
-                    nodes[local].parent = ph;
-                    nodes[local].flags.set(NodeFlags::ORPHAN);
-                    stats.orphans += 1;
-                    sink.push(
-                        Warning::new(
-                            WarningKind::Orphan,
-                            format!(
-                                "parent span {p} is not in the data; grouped under a placeholder"
-                            ),
-                        )
-                        .trace(trace_id)
-                        .span(s.span_id),
-                    );
-                }
-            }
-        }
-
-        // 3. Break cycles, iteratively: walk up from each unvisited node.
+        let mut b = Steps {
+            store,
+            trace_id,
+            members,
+            sink,
+            stats: &mut stats,
+        };
+        let mut nodes = b.nodes(opts);
+        let (id_map, forced_parent) = b.index_ids(&mut nodes);
+        let missing_ids = b.resolve_parents(&mut nodes, &id_map, &forced_parent);
         Self::break_cycles(store, trace_id, members, &mut nodes, &mut stats, sink);
-
-        // 4. Children in CSR form, sorted by start.
-        let total = nodes.len();
-        let mut child_start = vec![0u32; total + 1];
-        for node in &nodes {
-            if node.parent != NONE {
-                child_start[node.parent as usize + 1] += 1;
-            }
-        }
-        for i in 0..total {
-            child_start[i + 1] += child_start[i];
-        }
-        let mut fill = child_start.clone();
-        let mut child_list = vec![0u32; child_start[total] as usize];
-        let mut roots = Vec::new();
-        for (i, node) in nodes.iter().enumerate() {
-            if node.parent == NONE {
-                roots.push(i as u32);
-            } else {
-                let p = node.parent as usize;
-                child_list[fill[p] as usize] = i as u32;
-                fill[p] += 1;
-            }
-        }
-        // Placeholders start with their first child (their end is settled
-        // after open spans are, below).
-        for i in n..total {
-            let (a, b) = (child_start[i] as usize, child_start[i + 1] as usize);
-            let lo = child_list[a..b]
-                .iter()
-                .map(|&c| nodes[c as usize].start_ns)
-                .min()
-                .unwrap_or(0);
-            nodes[i].start_ns = lo;
-            nodes[i].end_ns = lo;
-        }
-        for i in 0..total {
-            let (a, b) = (child_start[i] as usize, child_start[i + 1] as usize);
-            if b - a > 1 {
-                child_list[a..b].sort_by_key(|&c| (nodes[c as usize].start_ns, c));
-            }
-        }
-        roots.sort_by_key(|&r| (nodes[r as usize].start_ns, r));
+        let (child_start, child_list, roots) = sort_children(&mut nodes, n);
         stats.roots = roots.iter().filter(|&&r| (r as usize) < n).count();
-
-        // 5. Pre-order and depth with an explicit stack.
-        let mut preorder = Vec::with_capacity(total);
-        let mut depth = vec![0u32; total];
-        let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
-        while let Some(i) = stack.pop() {
-            preorder.push(i);
-            let (a, b) = (
-                child_start[i as usize] as usize,
-                child_start[i as usize + 1] as usize,
-            );
-            for &c in child_list[a..b].iter().rev() {
-                depth[c as usize] = depth[i as usize] + 1;
-                stack.push(c);
-            }
-        }
-
-        // Children before parents (reverse pre-order): settle the ends of open
-        // spans (last sign of life, unless a clock was given) and placeholders.
-        let mut life = vec![0u64; total];
-        for &i in preorder.iter().rev() {
-            let iu = i as usize;
-            let node = &nodes[iu];
-            let mut l = life[iu].max(node.start_ns);
-            if node.span != NONE {
-                if node.flags.has(NodeFlags::OPEN) && opts.as_of_ns.is_none() {
-                    let s = &store.spans[node.span as usize];
-                    let last_event = store
-                        .events_of(s.events)
-                        .iter()
-                        .map(|e| e.time_ns)
-                        .max()
-                        .unwrap_or(0);
-                    l = l.max(last_event);
-                    nodes[iu].end_ns = l;
-                } else {
-                    l = l.max(node.end_ns);
-                }
-            } else {
-                nodes[iu].end_ns = l;
-            }
-            let p = nodes[iu].parent;
-            if p != NONE {
-                life[p as usize] = life[p as usize].max(l);
-            }
-        }
-        drop(life);
+        let (preorder, depth) = preorder_and_depth(&roots, &child_start, &child_list);
+        settle_open_ends(store, opts, &mut nodes, &preorder);
 
         let start_ns = nodes.iter().map(|x| x.start_ns).min().unwrap_or(0);
         let end_ns = nodes.iter().map(|x| x.end_ns).max().unwrap_or(0);
@@ -414,6 +174,8 @@ impl TraceTree {
         tree
     }
 
+    /// Step 3: break cycles, iteratively: walk up from each unvisited node;
+    /// the earliest span of a cycle becomes a root.
     fn break_cycles(
         store: &TraceStore,
         trace_id: TraceId,
@@ -482,6 +244,8 @@ impl TraceTree {
         }
     }
 
+    /// Step 7: flag children that start before or end after their parent
+    /// beyond the tolerance (clock skew).
     fn flag_skew(&mut self, store: &TraceStore, opts: TreeOptions, sink: &mut WarningSink) {
         let tol = opts.skew_tolerance_ns;
         for i in 0..self.nodes.len() {
@@ -651,5 +415,302 @@ pub fn fmt_ns(ns: u64) -> String {
     } else {
         let s = ns / 1_000_000_000;
         format!("{}m{:02}s", s / 60, s % 60)
+    }
+}
+
+/// The state the steps of [`TraceTree::build`] share.
+struct Steps<'a> {
+    store: &'a TraceStore,
+    trace_id: TraceId,
+    members: &'a [u32],
+    sink: &'a mut WarningSink,
+    stats: &'a mut TreeStats,
+}
+
+impl Steps<'_> {
+    /// One node per span, in `members` order; ends before starts clamped,
+    /// open spans marked.
+    fn nodes(&mut self, opts: TreeOptions) -> Vec<Node> {
+        let mut nodes: Vec<Node> = Vec::with_capacity(self.members.len());
+        for &g in self.members {
+            let s = &self.store.spans[g as usize];
+            let mut flags = NodeFlags::default();
+            let end = match s.end_ns {
+                Some(e) if e >= s.start_ns => e,
+                Some(_) => {
+                    flags.set(NodeFlags::NEGATIVE_DURATION);
+                    self.sink.push(
+                        Warning::new(
+                            WarningKind::NegativeDuration,
+                            "span ends before it starts; its duration is taken as 0",
+                        )
+                        .trace(self.trace_id)
+                        .span(s.span_id),
+                    );
+                    s.start_ns
+                }
+                None => {
+                    flags.set(NodeFlags::OPEN);
+                    self.stats.open += 1;
+                    // Without a clock, settled below from the subtree.
+                    opts.as_of_ns.unwrap_or(0).max(s.start_ns)
+                }
+            };
+            nodes.push(Node {
+                span: g,
+                parent: NONE,
+                start_ns: s.start_ns,
+                end_ns: end,
+                flags,
+            });
+        }
+        nodes
+    }
+
+    /// Step 1: index ids; pair Zipkin shared halves; flag duplicates. Returns the
+    /// id index and each shared server half with its client.
+    fn index_ids(&mut self, nodes: &mut [Node]) -> (HashMap<SpanId, u32>, Vec<(u32, u32)>) {
+        let mut id_map: HashMap<SpanId, u32> = HashMap::with_capacity(self.members.len());
+        let mut forced_parent: Vec<(u32, u32)> = Vec::new();
+        let mut paired: hashbrown::HashSet<SpanId> = hashbrown::HashSet::new();
+        for (local, &g) in self.members.iter().enumerate() {
+            let s = &self.store.spans[g as usize];
+            if !s.span_id.is_valid() {
+                self.sink.push(
+                    Warning::new(
+                        WarningKind::InvalidId,
+                        "span has an empty or zero span id; it cannot be a parent",
+                    )
+                    .trace(self.trace_id),
+                );
+                continue;
+            }
+            let local = local as u32;
+            match id_map.entry(s.span_id) {
+                Entry::Vacant(v) => {
+                    v.insert(local);
+                }
+                Entry::Occupied(mut o) => {
+                    let first = *o.get();
+                    let first_kind = self.store.spans[self.members[first as usize] as usize].kind;
+                    let pair = match (first_kind, s.kind) {
+                        (SpanKind::Client, SpanKind::Server) => Some((first, local)),
+                        (SpanKind::Server, SpanKind::Client) => Some((local, first)),
+                        _ => None,
+                    };
+                    match pair {
+                        Some((client, server)) if !paired.contains(&s.span_id) => {
+                            paired.insert(s.span_id);
+                            forced_parent.push((server, client));
+                            nodes[server as usize].flags.set(NodeFlags::SHARED_SERVER);
+                            // Children of a shared span were made by the server side.
+                            o.insert(server);
+                            self.stats.shared_pairs += 1;
+                            self.sink.push(
+                            Warning::new(
+                                WarningKind::SharedSpan,
+                                "client and server halves share this span id; joined as a pair (server under client)",
+                            )
+                            .trace(self.trace_id)
+                            .span(s.span_id),
+                        );
+                        }
+                        _ => {
+                            nodes[local as usize].flags.set(NodeFlags::DUPLICATE);
+                            nodes[first as usize].flags.set(NodeFlags::DUPLICATE);
+                            self.stats.duplicates += 1;
+                            self.sink.push(
+                            Warning::new(
+                                WarningKind::DuplicateSpanId,
+                                "span id appears more than once; both spans are kept, children attach to the first",
+                            )
+                            .trace(self.trace_id)
+                            .span(s.span_id),
+                        );
+                        }
+                    }
+                }
+            }
+        }
+        (id_map, forced_parent)
+    }
+
+    /// Step 2: resolve parents; group orphans under one placeholder per missing
+    /// id (appended after the spans). Returns the missing ids, by placeholder.
+    fn resolve_parents(
+        &mut self,
+        nodes: &mut Vec<Node>,
+        id_map: &HashMap<SpanId, u32>,
+        forced_parent: &[(u32, u32)],
+    ) -> Vec<SpanId> {
+        for &(server, client) in forced_parent {
+            nodes[server as usize].parent = client;
+        }
+        let mut missing: HashMap<SpanId, u32> = HashMap::new();
+        let mut missing_ids: Vec<SpanId> = Vec::new();
+        for local in 0..self.members.len() {
+            if nodes[local].flags.has(NodeFlags::SHARED_SERVER) && nodes[local].parent != NONE {
+                continue;
+            }
+            let s = &self.store.spans[self.members[local] as usize];
+            let p = s.parent_span_id;
+            if !p.is_valid() {
+                continue;
+            }
+            let self_parent = p == s.span_id;
+            match id_map.get(&p) {
+                Some(&pl) if !self_parent && pl as usize != local => {
+                    nodes[local].parent = pl;
+                }
+                Some(_) => {
+                    nodes[local].flags.set(NodeFlags::SELF_PARENT);
+                    self.stats.self_parents += 1;
+                    self.sink.push(
+                        Warning::new(
+                            WarningKind::SelfParent,
+                            "span names itself as its parent; shown as a root",
+                        )
+                        .trace(self.trace_id)
+                        .span(s.span_id),
+                    );
+                }
+                None => {
+                    let next = (nodes.len()) as u32;
+                    let ph = *missing.entry(p).or_insert(next);
+                    if ph == next {
+                        let mut flags = NodeFlags::default();
+                        flags.set(NodeFlags::PLACEHOLDER);
+                        nodes.push(Node {
+                            span: NONE,
+                            parent: NONE,
+                            start_ns: u64::MAX,
+                            end_ns: 0,
+                            flags,
+                        });
+                        missing_ids.push(p);
+                        self.stats.placeholders += 1;
+                    }
+                    nodes[local].parent = ph;
+                    nodes[local].flags.set(NodeFlags::ORPHAN);
+                    self.stats.orphans += 1;
+                    self.sink.push(
+                        Warning::new(
+                            WarningKind::Orphan,
+                            format!(
+                                "parent span {p} is not in the data; grouped under a placeholder"
+                            ),
+                        )
+                        .trace(self.trace_id)
+                        .span(s.span_id),
+                    );
+                }
+            }
+        }
+        missing_ids
+    }
+}
+
+/// Step 4: children in CSR form, sorted by start; placeholders start with their
+/// first child. Returns (child_start, child_list, roots by start).
+fn sort_children(nodes: &mut [Node], real: usize) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let n = real;
+    let total = nodes.len();
+    let mut child_start = vec![0u32; total + 1];
+    for node in nodes.iter() {
+        if node.parent != NONE {
+            child_start[node.parent as usize + 1] += 1;
+        }
+    }
+    for i in 0..total {
+        child_start[i + 1] += child_start[i];
+    }
+    let mut fill = child_start.clone();
+    let mut child_list = vec![0u32; child_start[total] as usize];
+    let mut roots = Vec::new();
+    for (i, node) in nodes.iter().enumerate() {
+        if node.parent == NONE {
+            roots.push(i as u32);
+        } else {
+            let p = node.parent as usize;
+            child_list[fill[p] as usize] = i as u32;
+            fill[p] += 1;
+        }
+    }
+    // Placeholders start with their first child (their end is settled
+    // after open spans are, below).
+    for i in n..total {
+        let (a, b) = (child_start[i] as usize, child_start[i + 1] as usize);
+        let lo = child_list[a..b]
+            .iter()
+            .map(|&c| nodes[c as usize].start_ns)
+            .min()
+            .unwrap_or(0);
+        nodes[i].start_ns = lo;
+        nodes[i].end_ns = lo;
+    }
+    for i in 0..total {
+        let (a, b) = (child_start[i] as usize, child_start[i + 1] as usize);
+        if b - a > 1 {
+            child_list[a..b].sort_by_key(|&c| (nodes[c as usize].start_ns, c));
+        }
+    }
+    roots.sort_by_key(|&r| (nodes[r as usize].start_ns, r));
+    (child_start, child_list, roots)
+}
+
+/// Step 5: pre-order and depth, with an explicit stack (no recursion).
+fn preorder_and_depth(
+    roots: &[u32],
+    child_start: &[u32],
+    child_list: &[u32],
+) -> (Vec<u32>, Vec<u32>) {
+    let total = child_start.len() - 1;
+    let mut preorder = Vec::with_capacity(total);
+    let mut depth = vec![0u32; total];
+    let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        preorder.push(i);
+        let (a, b) = (
+            child_start[i as usize] as usize,
+            child_start[i as usize + 1] as usize,
+        );
+        for &c in child_list[a..b].iter().rev() {
+            depth[c as usize] = depth[i as usize] + 1;
+            stack.push(c);
+        }
+    }
+    (preorder, depth)
+}
+
+/// Step 6: children before parents (reverse pre-order): settle the ends of open
+/// spans (last sign of life, unless a clock was given) and placeholders.
+fn settle_open_ends(store: &TraceStore, opts: TreeOptions, nodes: &mut [Node], preorder: &[u32]) {
+    let total = nodes.len();
+    let mut life = vec![0u64; total];
+    for &i in preorder.iter().rev() {
+        let iu = i as usize;
+        let node = &nodes[iu];
+        let mut l = life[iu].max(node.start_ns);
+        if node.span != NONE {
+            if node.flags.has(NodeFlags::OPEN) && opts.as_of_ns.is_none() {
+                let s = &store.spans[node.span as usize];
+                let last_event = store
+                    .events_of(s.events)
+                    .iter()
+                    .map(|e| e.time_ns)
+                    .max()
+                    .unwrap_or(0);
+                l = l.max(last_event);
+                nodes[iu].end_ns = l;
+            } else {
+                l = l.max(node.end_ns);
+            }
+        } else {
+            nodes[iu].end_ns = l;
+        }
+        let p = nodes[iu].parent;
+        if p != NONE {
+            life[p as usize] = life[p as usize].max(l);
+        }
     }
 }
