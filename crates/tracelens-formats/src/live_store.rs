@@ -1,8 +1,9 @@
 //! The live store's bound: every span received is kept until `max_spans`. Past `max_spans`, whole
 //! traces are evicted, oldest first (by when their first span arrived), down
 //! to 80% of the bound, and the count of what was dropped is kept for the
-//! user to see. Eviction rebuilds the store from the kept spans (through the
-//! protobuf writer and reader): rare, since it frees a fifth at a time.
+//! user to see. Eviction rebuilds the store from the kept spans
+//! (`TraceStore::retained`, which keeps only the strings they use): rare,
+//! since it frees a fifth at a time.
 //!
 //! Spans of an evicted trace can still arrive (a long run, a late exporter):
 //! the trace then shows again, in part. The store remembers the ids it
@@ -107,11 +108,11 @@ impl LiveStore {
         let keep: Vec<u32> = (0..store.spans.len() as u32)
             .filter(|&i| !gone.contains(&store.spans[i as usize].trace_id))
             .collect();
-        let mut bytes = Vec::new();
-        let mut fresh = TraceStore::new();
-        if crate::write_otlp_proto(&*store, &keep, &mut bytes).is_ok() {
-            let _ = crate::read_bytes("live", &bytes, &mut fresh);
-        }
+        let mut fresh = store.retained(&keep);
+        // Readers' warnings go with their traces.
+        fresh
+            .warnings
+            .retain(|w| w.trace_id.is_some_and(|t| !gone.contains(&t)));
         self.dropped_spans += (store.spans.len() - keep.len()) as u64;
         self.dropped_traces += gone.len() as u64;
         for t in &gone {
@@ -183,6 +184,31 @@ mod tests {
         live.add(&mut store, spans_of(4, 0, 35));
         assert!(live.warnings().is_empty(), "{:?}", live.warnings());
         assert!(store.spans.iter().all(|s| s.trace_id != TraceId(1)));
+    }
+
+    /// What eviction keeps is exactly the kept spans, every field, with
+    /// only the strings they use.
+    #[test]
+    fn a_retained_store_is_the_kept_spans_whole() {
+        let st = tracelens_gen::generate(tracelens_gen::GenOptions {
+            traces: 6,
+            spans_per_trace: 50,
+            seed: 9,
+        });
+        let keep: Vec<u32> = (0..st.spans.len() as u32)
+            .filter(|&i| st.spans[i as usize].trace_id != st.spans[0].trace_id)
+            .collect();
+        let fresh = st.retained(&keep);
+        assert_eq!(fresh.spans.len(), keep.len());
+        let all: Vec<u32> = (0..fresh.spans.len() as u32).collect();
+        let (mut want, mut have) = (Vec::new(), Vec::new());
+        crate::write_otlp_jsonl(&st, &keep, &mut want).unwrap();
+        crate::write_otlp_jsonl(&fresh, &all, &mut have).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&have),
+            String::from_utf8_lossy(&want)
+        );
+        assert!(fresh.attrs.len() < st.attrs.len());
     }
 
     #[test]

@@ -72,6 +72,115 @@ impl TraceStore {
     }
 }
 
+impl TraceStore {
+    /// A new store with only the spans `keep` (indices into `spans`, in
+    /// that order), their attributes, events, links, resources and scopes,
+    /// and only the strings they use: what a bounded store keeps when it
+    /// evicts, without writing the spans out and reading them back. Sources
+    /// and warnings are kept whole (they are few; span `source` indices stay
+    /// valid).
+    pub fn retained(&self, keep: &[u32]) -> TraceStore {
+        let out = std::cell::RefCell::new(TraceStore::new());
+        out.borrow_mut().sources = self.sources.clone();
+        out.borrow_mut().warnings = self.warnings.clone();
+        let syms = std::cell::RefCell::new(vec![None::<Sym>; self.strings.len()]);
+        let map = |s: Sym| -> Sym {
+            let k = s.into_usize();
+            let known = syms.borrow().get(k).copied().flatten();
+            if let Some(m) = known {
+                return m;
+            }
+            let m = out.borrow_mut().intern(self.resolve(s));
+            if let Some(slot) = syms.borrow_mut().get_mut(k) {
+                *slot = Some(m);
+            }
+            m
+        };
+        let copy_attrs = |r: Range| -> Range {
+            let attrs: Vec<Attr> = self
+                .attrs_of(r)
+                .iter()
+                .map(|a| remap_attr(a.clone(), &map))
+                .collect();
+            let mut o = out.borrow_mut();
+            let start = o.attrs.len() as u32;
+            o.attrs.extend(attrs);
+            Range { start, len: r.len }
+        };
+        let mut resources: hashbrown::HashMap<u32, u32> = hashbrown::HashMap::new();
+        let mut scopes: hashbrown::HashMap<u32, u32> = hashbrown::HashMap::new();
+        for &i in keep {
+            let Some(src) = self.spans.get(i as usize) else {
+                continue;
+            };
+            let mut s = src.clone();
+            s.name = map(s.name);
+            s.trace_state = map(s.trace_state);
+            s.status_message = map(s.status_message);
+            s.attrs = copy_attrs(s.attrs);
+            let events: Vec<Event> = self
+                .events_of(s.events)
+                .iter()
+                .map(|e| Event {
+                    time_ns: e.time_ns,
+                    name: map(e.name),
+                    attrs: copy_attrs(e.attrs),
+                })
+                .collect();
+            let links: Vec<Link> = self
+                .links_of(s.links)
+                .iter()
+                .map(|l| Link {
+                    trace_state: map(l.trace_state),
+                    attrs: copy_attrs(l.attrs),
+                    ..l.clone()
+                })
+                .collect();
+            s.resource = match resources.get(&s.resource) {
+                Some(&r) => r,
+                None if s.resource == 0 => 0,
+                None => {
+                    let Some(r) = self.resources.get(s.resource as usize) else {
+                        continue;
+                    };
+                    let attrs = remap_attrs(r.attrs.clone(), &map);
+                    let url = map(r.schema_url);
+                    let new = out.borrow_mut().add_resource(attrs, url);
+                    resources.insert(s.resource, new);
+                    new
+                }
+            };
+            s.scope = match scopes.get(&s.scope) {
+                Some(&r) => r,
+                None if s.scope == 0 => 0,
+                None => {
+                    let Some(sc) = self.scopes.get(s.scope as usize) else {
+                        continue;
+                    };
+                    let (name, version) = (map(sc.name), map(sc.version));
+                    let attrs = remap_attrs(sc.attrs.clone(), &map);
+                    let new = out.borrow_mut().add_scope(name, version, attrs);
+                    scopes.insert(s.scope, new);
+                    new
+                }
+            };
+            let mut o = out.borrow_mut();
+            s.events = Range {
+                start: o.events.len() as u32,
+                len: s.events.len,
+            };
+            o.events.extend(events);
+            s.links = Range {
+                start: o.links.len() as u32,
+                len: s.links.len,
+            };
+            o.links.extend(links);
+            o.spans.push(s);
+        }
+        out.into_inner()
+    }
+}
+
 fn remap_attrs(attrs: Box<[Attr]>, map: &impl Fn(Sym) -> Sym) -> Box<[Attr]> {
     attrs
         .into_vec()
