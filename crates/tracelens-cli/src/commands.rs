@@ -16,15 +16,9 @@ use tracelens_model::DatasetOptions;
 use tracelens_service::{load_files, LoadOptions, Loaded};
 
 /// An error in how the command was called (exit code 2).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for UsageError {}
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
