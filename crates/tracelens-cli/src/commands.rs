@@ -409,11 +409,15 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
     let traces = loaded.dataset.traces.len();
     let asked = a.ui.is_some();
     let ui_dir = find_ui(a.ui);
-    if asked && ui_dir.is_none() {
-        crate::say!("tracelens: no index.html in the --ui directory; serving the built-in page");
-    }
-    if ui_dir.is_none() && !tracelens_http::has_embedded_ui() {
-        crate::say!("tracelens: this binary was built without the web UI (build ui/ first); serving the API only");
+    if ui_dir.is_none() {
+        let missing = "no index.html in the --ui directory";
+        let no_page = "this binary was built before ui/; serving the API only";
+        match (asked, tracelens_http::has_embedded_ui()) {
+            (true, true) => crate::say!("tracelens: {missing}; serving the built-in page"),
+            (true, false) => crate::say!("tracelens: {missing}, and {no_page}"),
+            (false, false) => crate::say!("tracelens: {no_page}"),
+            (false, true) => {}
+        }
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -147,7 +147,7 @@ impl TraceTree {
         let mut nodes = b.nodes(opts);
         let (id_map, forced_parent) = b.index_ids(&mut nodes);
         let missing_ids = b.resolve_parents(&mut nodes, &id_map, &forced_parent);
-        Self::break_cycles(store, trace_id, members, &mut nodes, &mut stats, sink);
+        b.break_cycles(&mut nodes);
         let (child_start, child_list, roots) = sort_children(&mut nodes, n);
         stats.roots = roots.iter().filter(|&&r| (r as usize) < n).count();
         let (preorder, depth) = preorder_and_depth(&roots, &child_start, &child_list);
@@ -172,76 +172,6 @@ impl TraceTree {
         };
         tree.flag_skew(store, opts, sink);
         tree
-    }
-
-    /// Step 3: break cycles, iteratively: walk up from each unvisited node;
-    /// the earliest span of a cycle becomes a root.
-    fn break_cycles(
-        store: &TraceStore,
-        trace_id: TraceId,
-        members: &[u32],
-        nodes: &mut [Node],
-        stats: &mut TreeStats,
-        sink: &mut WarningSink,
-    ) {
-        const UNSEEN: u8 = 0;
-        const ON_PATH: u8 = 1;
-        const DONE: u8 = 2;
-        let mut state = vec![UNSEEN; nodes.len()];
-        let mut path: Vec<u32> = Vec::new();
-        for i in 0..nodes.len() {
-            if state[i] != UNSEEN {
-                continue;
-            }
-            path.clear();
-            let mut cur = i as u32;
-            while cur != NONE && state[cur as usize] == UNSEEN {
-                state[cur as usize] = ON_PATH;
-                path.push(cur);
-                cur = nodes[cur as usize].parent;
-            }
-            if cur != NONE && state[cur as usize] == ON_PATH {
-                // `cur` is on the path: the nodes from it to the end form a cycle.
-                let pos = path.iter().position(|&x| x == cur).unwrap_or(0);
-                let cycle = &path[pos..];
-                // The earliest-starting member becomes the root: it is most
-                // likely the real parent of the others.
-                let cut = cycle
-                    .iter()
-                    .copied()
-                    .min_by_key(|&x| (nodes[x as usize].start_ns, x))
-                    .unwrap_or(cur);
-                nodes[cut as usize].parent = NONE;
-                nodes[cut as usize].flags.set(NodeFlags::CYCLE_BROKEN);
-                stats.cycles += 1;
-                let ids: Vec<String> = cycle
-                    .iter()
-                    .take(8)
-                    .map(|&x| {
-                        store.spans[members[x as usize] as usize]
-                            .span_id
-                            .to_string()
-                    })
-                    .collect();
-                let more = if cycle.len() > 8 { ", ..." } else { "" };
-                let cut_id = store.spans[members[cut as usize] as usize].span_id;
-                sink.push(
-                    Warning::new(
-                        WarningKind::Cycle,
-                        format!(
-                            "parent links form a cycle of {} spans ({}{more}); {cut_id} made a root",
-                            cycle.len(),
-                            ids.join(" -> ")
-                        ),
-                    )
-                    .trace(trace_id)
-                    .span(cut_id),
-                );
-            }
-            for &p in &path {
-                state[p as usize] = DONE;
-            }
-        }
     }
 
     /// Step 7: flag children that start before or end after their parent
@@ -607,6 +537,69 @@ impl Steps<'_> {
             }
         }
         missing_ids
+    }
+
+    /// Step 3: break cycles, iteratively: walk up from each unvisited node;
+    /// the earliest span of a cycle becomes a root.
+    fn break_cycles(&mut self, nodes: &mut [Node]) {
+        const UNSEEN: u8 = 0;
+        const ON_PATH: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![UNSEEN; nodes.len()];
+        let mut path: Vec<u32> = Vec::new();
+        for i in 0..nodes.len() {
+            if state[i] != UNSEEN {
+                continue;
+            }
+            path.clear();
+            let mut cur = i as u32;
+            while cur != NONE && state[cur as usize] == UNSEEN {
+                state[cur as usize] = ON_PATH;
+                path.push(cur);
+                cur = nodes[cur as usize].parent;
+            }
+            if cur != NONE && state[cur as usize] == ON_PATH {
+                // `cur` is on the path: the nodes from it to the end form a cycle.
+                let pos = path.iter().position(|&x| x == cur).unwrap_or(0);
+                let cycle = &path[pos..];
+                // The earliest-starting member becomes the root: it is most
+                // likely the real parent of the others.
+                let cut = cycle
+                    .iter()
+                    .copied()
+                    .min_by_key(|&x| (nodes[x as usize].start_ns, x))
+                    .unwrap_or(cur);
+                nodes[cut as usize].parent = NONE;
+                nodes[cut as usize].flags.set(NodeFlags::CYCLE_BROKEN);
+                self.stats.cycles += 1;
+                let ids: Vec<String> = cycle
+                    .iter()
+                    .take(8)
+                    .map(|&x| {
+                        self.store.spans[self.members[x as usize] as usize]
+                            .span_id
+                            .to_string()
+                    })
+                    .collect();
+                let more = if cycle.len() > 8 { ", ..." } else { "" };
+                let cut_id = self.store.spans[self.members[cut as usize] as usize].span_id;
+                self.sink.push(
+                    Warning::new(
+                        WarningKind::Cycle,
+                        format!(
+                            "parent links form a cycle of {} spans ({}{more}); {cut_id} made a root",
+                            cycle.len(),
+                            ids.join(" -> ")
+                        ),
+                    )
+                    .trace(self.trace_id)
+                    .span(cut_id),
+                );
+            }
+            for &p in &path {
+                state[p as usize] = DONE;
+            }
+        }
     }
 }
 

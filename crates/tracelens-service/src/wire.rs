@@ -54,25 +54,22 @@ pub fn typescript() -> String {
     for (name, bit) in columns::FLAGS {
         out.push_str(&format!("export const FLAG_{name} = {bit};\n"));
     }
-    let classes = [
-        (C::Agent, "agent"),
-        (C::Llm, "llm"),
-        (C::Tool, "tool"),
-        (C::Other, "other"),
-    ];
+    // The names are the types' own (`as_str`), in the order of their codes.
+    let classes = [C::Agent, C::Llm, C::Tool, C::Other].map(|c| (c, c.as_str()));
     out.push_str(&const_list(
         "CLASS_NAMES",
         &names_by_code(&classes, class_code),
     ));
     let states = [
-        (None, ""),
-        (Some(A::Completed), "completed"),
-        (Some(A::Failed), "failed"),
-        (Some(A::Timeout), "timeout"),
-        (Some(A::Dead), "dead"),
-        (Some(A::Running), "running"),
-        (Some(A::Pending), "pending"),
-    ];
+        None,
+        Some(A::Completed),
+        Some(A::Failed),
+        Some(A::Timeout),
+        Some(A::Dead),
+        Some(A::Running),
+        Some(A::Pending),
+    ]
+    .map(|s| (s, s.map_or("", A::as_str)));
     out.push_str(&const_list(
         "STATE_NAMES",
         &names_by_code(&states, state_code),
