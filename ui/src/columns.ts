@@ -3,19 +3,6 @@
 
 import { COLUMNS_MAGIC, COLUMNS_VERSION } from "./wire";
 
-export { CLASS_NAMES, STATE_NAMES } from "./wire";
-export {
-  FLAG_CRITICAL,
-  FLAG_CYCLE_BROKEN,
-  FLAG_DUPLICATE,
-  FLAG_ERROR,
-  FLAG_HAS_CHILDREN,
-  FLAG_OPEN,
-  FLAG_ORPHAN,
-  FLAG_PLACEHOLDER,
-  FLAG_SKEWED,
-} from "./wire";
-
 export interface Columns {
   rows: number;
   offset: Float64Array;

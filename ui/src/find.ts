@@ -40,6 +40,14 @@ export function stepMatch(dir: 1 | -1): void {
   findCount.textContent = `${findAt + 1} / ${rows.length}`;
 }
 
+/** Empties the search for a newly opened trace (its matches were the last one's). */
+export function clearFind(): void {
+  window.clearTimeout(findTimer);
+  find.value = "";
+  findCount.textContent = "";
+  findAt = -1;
+}
+
 export function focusFind(): void {
   find.focus();
   find.select();

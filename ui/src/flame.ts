@@ -3,7 +3,8 @@
 // as they happened. A subtree narrower than a pixel is skipped whole, so the
 // cost of a frame follows what is visible, not the trace's size.
 
-import { FLAG_CRITICAL, STATE_NAMES, fmtNs, subtreeEnd } from "./columns";
+import { fmtNs, subtreeEnd } from "./columns";
+import { FLAG_CRITICAL, STATE_NAMES } from "./wire";
 import { frameScheduler, type TraceModel } from "./model";
 import { viewKey } from "./viewkeys";
 import { beginFrame, classColor, drawTimeAxis } from "./palette";

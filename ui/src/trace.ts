@@ -6,6 +6,7 @@ import { renderBreakdown } from "./breakdown";
 import { decodeColumns, fmtNs, rowOfNode } from "./columns";
 import { renderDetail, renderWhy } from "./detail";
 import { $, fail, say } from "./dom";
+import { clearFind } from "./find";
 import { listed, renderList, searchCorrelation } from "./list";
 import { storedSince } from "./source";
 import { model, shown, sideHooks, waterfall } from "./views";
@@ -50,8 +51,7 @@ export async function openTrace(id: string, selectAt?: number, keepSelection = f
     if (opened.id !== id) return;
     nodeRow = rowOfNode(cols);
     model.load(id, cols);
-    $<HTMLInputElement>("#find").value = "";
-    $<HTMLSpanElement>("#find-count").textContent = "";
+    clearFind();
     waterfall.canvas.dataset.trace = id;
     say(`${cols.rows} spans drawn in ${Math.round(performance.now() - t0)} ms`);
     // Event markers arrive after the first frame: they never delay it.

@@ -15,8 +15,8 @@ import {
   FLAG_PLACEHOLDER,
   FLAG_SKEWED,
   STATE_NAMES,
-  fmtNs,
-} from "./columns";
+} from "./wire";
+import { fmtNs } from "./columns";
 import { frameScheduler, type TraceModel } from "./model";
 import { viewKey } from "./viewkeys";
 import { beginFrame, classColor, drawTimeAxis, fitCanvas, palette } from "./palette";
