@@ -812,8 +812,8 @@ fn an_input_without_spans_always_says_so() {
             ds.warnings
         );
     }
-    // The Collector file exporter's mixed file: log and metric lines are
-    // passed over, said once, the spans read.
+    // The Collector file exporter's mixed file: metric lines are passed
+    // over, said once; the spans (and the logs: tests/logs.rs) are read.
     let (_, jsonl) = generated_jsonl(1, 5, 1);
     let mut mixed = br#"{"resourceLogs":[{"scopeLogs":[]}]}"#.to_vec();
     mixed.push(b'\n');
@@ -824,7 +824,7 @@ fn an_input_without_spans_always_says_so() {
     assert!(!ds.store.spans.is_empty());
     assert!(
         ds.warnings.iter().any(|w| w.message
-            == "mixed.jsonl: 2 objects of logs or metrics not read (Tracelens reads the traces)"),
+            == "mixed.jsonl: 1 object of metrics or profiles not read (Tracelens reads traces and logs)"),
         "{:?}",
         ds.warnings
     );

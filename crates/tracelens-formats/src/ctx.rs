@@ -12,6 +12,8 @@ pub struct Ctx<'s> {
     pub len: Leniency,
     pub(crate) cur_scope: u32,
     pub spans_read: u64,
+    /// Log records (and captured events) read.
+    pub logs_read: u64,
     /// Interned `opentracing.ref_type`, to recover Jaeger FOLLOWS_FROM links.
     pub(crate) ref_type_key: Sym,
     /// Reused buffers (the protobuf decoder gathers a span's parts here).
@@ -42,6 +44,7 @@ impl<'s> Ctx<'s> {
             len: Leniency::default(),
             cur_scope: 0,
             spans_read: 0,
+            logs_read: 0,
             ref_type_key,
             scratch_attrs: Vec::new(),
             scratch_events: Vec::new(),

@@ -12,12 +12,16 @@
 
 use crate::ctx::Ctx;
 use crate::error::{Position, ReadError};
-use crate::otlp_json::read_json_bytes;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::Mutex;
 use tracelens_model::TraceStore;
+
+/// Reads one line (without its newline) into the context: OTLP/JSON
+/// ([`crate::otlp_json::read_json_bytes`]) or an application log line
+/// ([`crate::applog::read_line`]).
+pub(crate) type LineReader = fn(&mut Ctx<'_>, &[u8]) -> Result<(), serde_json::Error>;
 
 /// Bytes of lines handed to a worker at a time.
 pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
@@ -45,6 +49,7 @@ struct Parsed {
     lines: Lines,
     len: crate::lenient::Leniency,
     spans: u64,
+    logs: u64,
     other_signals: u64,
     /// The chunk's buffer, for the reader to fill again.
     buffer: Vec<u8>,
@@ -219,6 +224,7 @@ fn parse_chunk(
     max_line: usize,
     first_line: u64,
     ctx: &mut Ctx<'_>,
+    read_line: LineReader,
 ) -> (Vec<ReadError>, Lines) {
     let newlines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count() as u64;
     let too_long = |line: u64, len: u64| {
@@ -279,7 +285,7 @@ fn parse_chunk(
         let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |p| pos + p);
         if end - line_start > max_line {
             errors.push(too_long(first_line + before, (end - line_start) as u64));
-        } else if let Err(e) = read_json_bytes(ctx, &bytes[pos..end]) {
+        } else if let Err(e) = read_line(ctx, &bytes[pos..end]) {
             errors.push(crate::jsonval::error_at(name, first_line + before, &e));
         }
         if end < bytes.len() {
@@ -307,12 +313,15 @@ fn read_failed(name: &str, lines: Lines, e: &std::io::Error) -> ReadError {
     )
 }
 
-/// Reads OTLP/JSON Lines from `reader` into `ctx`, pushing each bad line's
-/// error to `on_error` in input order. `threads` of 1 parses on this thread.
+/// Reads JSON Lines from `reader` into `ctx`, each line with `read_line`,
+/// pushing each bad line's error to `on_error` in input order. `threads` of
+/// 1 parses on this thread.
+#[allow(clippy::too_many_arguments)]
 pub fn read(
     name: &str,
     reader: impl Read,
     ctx: &mut Ctx<'_>,
+    read_line: LineReader,
     chunk_bytes: usize,
     threads: usize,
     max_line: usize,
@@ -343,6 +352,7 @@ pub fn read(
                 max_line,
                 lines.count + 1,
                 ctx,
+                read_line,
             );
             errors.into_iter().for_each(&mut on_error);
             lines = Lines {
@@ -386,9 +396,11 @@ pub fn read(
                     max_line,
                     1,
                     &mut local,
+                    read_line,
                 );
                 let len = std::mem::take(&mut local.len);
                 let spans = local.spans_read;
+                let logs = local.logs_read;
                 let other_signals = local.other_signals;
                 drop(local);
                 let parsed = Parsed {
@@ -398,6 +410,7 @@ pub fn read(
                     lines,
                     len,
                     spans,
+                    logs,
                     other_signals,
                     buffer: chunk.bytes,
                 };
@@ -416,6 +429,7 @@ pub fn read(
                     ctx.store.absorb(p.store);
                     ctx.len.absorb(p.len);
                     ctx.spans_read += p.spans;
+                    ctx.logs_read += p.logs;
                     ctx.other_signals += p.other_signals;
                     let before = lines.count;
                     p.errors
@@ -486,6 +500,7 @@ mod tests {
             "in",
             FailsAfter(data),
             &mut ctx,
+            crate::otlp_json::read_json_bytes,
             chunk,
             threads,
             1 << 20,
@@ -525,9 +540,16 @@ mod tests {
         let mut store = TraceStore::new();
         let mut ctx = Ctx::new(&mut store, 0);
         let mut errors = Vec::new();
-        read("in", data, &mut ctx, chunk, threads, max_line, |e| {
-            errors.push(e.to_string())
-        })
+        read(
+            "in",
+            data,
+            &mut ctx,
+            crate::otlp_json::read_json_bytes,
+            chunk,
+            threads,
+            max_line,
+            |e| errors.push(e.to_string()),
+        )
         .unwrap();
         drop(ctx);
         (store.spans.len(), errors)

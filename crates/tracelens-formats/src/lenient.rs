@@ -10,6 +10,10 @@ pub struct Leniency {
     pub invalid_ids: u64,
     pub odd_values: u64,
     pub first_invalid_id: Option<String>,
+    /// Lines of a log file that are not JSON (plain text), not read.
+    pub plain_text_lines: u64,
+    /// Log record times that could not be parsed (kept without a time).
+    pub bad_times: u64,
 }
 
 impl Leniency {
@@ -21,6 +25,8 @@ impl Leniency {
         self.snake_case_keys += o.snake_case_keys;
         self.invalid_ids += o.invalid_ids;
         self.odd_values += o.odd_values;
+        self.plain_text_lines += o.plain_text_lines;
+        self.bad_times += o.bad_times;
         if self.first_invalid_id.is_none() {
             self.first_invalid_id = o.first_invalid_id;
         }
@@ -54,6 +60,16 @@ impl Leniency {
             WarningKind::Lenient,
             self.odd_values,
             "values of an unexpected JSON type (e.g. a bool as a string); converted",
+        );
+        say(
+            WarningKind::ReadError,
+            self.plain_text_lines,
+            "lines that are not JSON (plain text) in a JSON log file; not read",
+        );
+        say(
+            WarningKind::Lenient,
+            self.bad_times,
+            "log record times that could not be parsed; kept, placed without a time",
         );
         if self.invalid_ids > 0 {
             let ex = self.first_invalid_id.clone().unwrap_or_default();

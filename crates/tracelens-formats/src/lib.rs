@@ -5,6 +5,7 @@
 //! and what was read before it stays in the store. Inputs are recognised by
 //! content ([`sniff`]), through any number of gzip/zstd layers.
 
+mod applog;
 pub mod compress;
 mod ctx;
 pub mod error;

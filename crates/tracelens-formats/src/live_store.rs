@@ -1,7 +1,9 @@
-//! The live store's bound: every span received is kept until `max_spans`. Past `max_spans`, whole
-//! traces are evicted, oldest first (by when their first span arrived), down
-//! to 80% of the bound, and the count of what was dropped is kept for the
-//! user to see. Eviction rebuilds the store from the kept spans
+//! The live store's bound: every span and log record received is kept
+//! until together they reach `max_spans`. Past it, whole traces (their
+//! spans and the records that name them) are evicted, oldest first (by when
+//! their first item arrived), down to 80% of the bound, and the count of
+//! what was dropped is kept for the user to see. Records that name no trace
+//! are one group of their own, evicted whole like a trace. Eviction rebuilds the store from the kept spans
 //! (`TraceStore::retained`, which keeps only the strings they use): rare,
 //! since it frees a fifth at a time.
 //!
@@ -24,6 +26,7 @@ pub struct LiveStore {
     first_seen: HashMap<TraceId, u64>,
     arrivals: u64,
     pub dropped_spans: u64,
+    pub dropped_logs: u64,
     pub dropped_traces: u64,
     /// Spans evicted per trace, for the newest `REMEMBERED` evicted traces.
     evicted: HashMap<TraceId, u64>,
@@ -39,6 +42,7 @@ impl LiveStore {
             first_seen: HashMap::new(),
             arrivals: 0,
             dropped_spans: 0,
+            dropped_logs: 0,
             dropped_traces: 0,
             evicted: HashMap::new(),
             evicted_order: VecDeque::new(),
@@ -79,8 +83,13 @@ impl LiveStore {
                 *self.partial.entry(sp.trace_id).or_insert(0) = gone;
             }
         }
+        for rec in &batch.logs {
+            self.arrivals += 1;
+            let n = self.arrivals;
+            self.first_seen.entry(rec.trace_id).or_insert(n);
+        }
         store.absorb(batch);
-        if store.spans.len() > self.max_spans {
+        if store.spans.len() + store.logs.len() > self.max_spans {
             self.evict(store);
         }
     }
@@ -91,12 +100,15 @@ impl LiveStore {
         for sp in &store.spans {
             *per_trace.entry(sp.trace_id).or_default() += 1;
         }
+        for rec in &store.logs {
+            *per_trace.entry(rec.trace_id).or_default() += 1;
+        }
         let mut order: Vec<(u64, TraceId)> = per_trace
             .keys()
             .map(|t| (self.first_seen.get(t).copied().unwrap_or(0), *t))
             .collect();
         order.sort();
-        let mut left = store.spans.len();
+        let mut left = store.spans.len() + store.logs.len();
         let mut gone = std::collections::HashSet::new();
         for (_, t) in order {
             if left <= target {
@@ -108,15 +120,22 @@ impl LiveStore {
         let keep: Vec<u32> = (0..store.spans.len() as u32)
             .filter(|&i| !gone.contains(&store.spans[i as usize].trace_id))
             .collect();
-        let mut fresh = store.retained(&keep);
+        let keep_logs: Vec<u32> = (0..store.logs.len() as u32)
+            .filter(|&i| !gone.contains(&store.logs[i as usize].trace_id))
+            .collect();
+        let mut fresh = store.retained(&keep, &keep_logs);
         // Readers' warnings go with their traces.
         fresh
             .warnings
             .retain(|w| w.trace_id.is_some_and(|t| !gone.contains(&t)));
         self.dropped_spans += (store.spans.len() - keep.len()) as u64;
-        self.dropped_traces += gone.len() as u64;
+        self.dropped_logs += (store.logs.len() - keep_logs.len()) as u64;
+        self.dropped_traces += gone.iter().filter(|t| t.is_valid()).count() as u64;
         for t in &gone {
             self.first_seen.remove(t);
+            if !t.is_valid() {
+                continue;
+            }
             // Evicted again: what is gone now is all it had.
             let before = self.partial.remove(t).unwrap_or(0);
             let n = before + per_trace[t] as u64;
@@ -198,7 +217,7 @@ mod tests {
         let keep: Vec<u32> = (0..st.spans.len() as u32)
             .filter(|&i| st.spans[i as usize].trace_id != st.spans[0].trace_id)
             .collect();
-        let fresh = st.retained(&keep);
+        let fresh = st.retained(&keep, &[]);
         assert_eq!(fresh.spans.len(), keep.len());
         let all: Vec<u32> = (0..fresh.spans.len() as u32).collect();
         let (mut want, mut have) = (Vec::new(), Vec::new());

@@ -136,6 +136,8 @@ pub struct ReadReport {
     pub format: Option<Format>,
     pub compression: Vec<Compression>,
     pub spans: u64,
+    /// Log records and captured events read.
+    pub logs: u64,
     /// The first error; the store still holds every span read before it (and,
     /// for line-oriented inputs, after it).
     pub error: Option<ReadError>,
@@ -194,6 +196,7 @@ pub fn read_path(path: &Path, store: &mut TraceStore, opts: &ReadOptions) -> Rea
                 format: None,
                 compression: Vec::new(),
                 spans: 0,
+                logs: 0,
                 error: Some(err),
                 error_count: 1,
                 cancelled: false,
@@ -247,6 +250,7 @@ pub fn read_from(
         format: None,
         compression: Vec::new(),
         spans: 0,
+        logs: 0,
         error: None,
         error_count: 0,
         cancelled: false,
@@ -263,12 +267,13 @@ pub fn read_from(
         errors.push(e);
     }
     report.spans = ctx.spans_read;
+    report.logs = ctx.logs_read;
     if ctx.other_signals > 0 {
         let n = ctx.other_signals;
         ctx.store.warnings.push(Warning::new(
             WarningKind::Lenient,
             format!(
-                "{name}: {n} {} of logs or metrics not read (Tracelens reads the traces)",
+                "{name}: {n} {} of metrics or profiles not read (Tracelens reads traces and logs)",
                 if n == 1 { "object" } else { "objects" }
             ),
         ));
@@ -304,11 +309,14 @@ pub fn read_from(
     report.error = errors.listed.into_iter().next();
     // An input that yields nothing is said so, whatever else happened: a
     // silent "no traces" is how data goes missing unnoticed.
-    if report.spans == 0 && !report.cancelled {
+    if report.spans == 0 && report.logs == 0 && !report.cancelled {
         let what = match (report.format, &report.error) {
             (_, Some(_)) => "nothing could be read".to_string(),
-            (Some(f), None) => format!("read as {} but it holds no spans", f.as_str()),
-            (None, None) => "it holds no spans".to_string(),
+            (Some(f), None) => format!(
+                "read as {} but it holds no spans or log records",
+                f.as_str()
+            ),
+            (None, None) => "it holds no spans or log records".to_string(),
         };
         store
             .warnings
@@ -475,11 +483,54 @@ fn dispatch(
                     .json_chunk_bytes
                     .unwrap_or(crate::jsonl::DEFAULT_CHUNK_BYTES);
                 let max_line = usize::try_from(ctx.max_record).unwrap_or(usize::MAX);
-                crate::jsonl::read(name, reader, ctx, chunk, threads, max_line, |e| {
-                    errors.push(e)
-                })
+                let read_line = crate::otlp_json::read_json_bytes;
+                crate::jsonl::read(
+                    name,
+                    reader,
+                    ctx,
+                    read_line,
+                    chunk,
+                    threads,
+                    max_line,
+                    |e| errors.push(e),
+                )
             } else {
                 read_json_document(name, reader, size, ctx)
+            }
+        }
+        Format::LogLines => {
+            // Log files are lines; a pretty-printed record (one object
+            // over many lines) is read whole, bounded like a record.
+            let threads = opts.json_threads.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+            });
+            let chunk = opts
+                .json_chunk_bytes
+                .unwrap_or(crate::jsonl::DEFAULT_CHUNK_BYTES);
+            let max_line = usize::try_from(ctx.max_record).unwrap_or(usize::MAX);
+            if is_json_lines(prefix) {
+                let read_line = crate::applog::read_line;
+                crate::jsonl::read(
+                    name,
+                    reader,
+                    ctx,
+                    read_line,
+                    chunk,
+                    threads,
+                    max_line,
+                    |e| errors.push(e),
+                )
+            } else {
+                let mut bytes = Vec::new();
+                reader
+                    .take(ctx.max_record)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| ReadError::Io {
+                        file: name.to_string(),
+                        source: e,
+                    })?;
+                crate::applog::read_document(ctx, &bytes)
+                    .map_err(|e| crate::jsonval::error(name, &e))
             }
         }
         Format::OtlpProto => {

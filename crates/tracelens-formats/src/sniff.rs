@@ -12,6 +12,8 @@ pub enum Format {
     OtlpFramed,
     Jaeger,
     Zipkin,
+    /// Application logs or captured lifecycle events as JSON Lines.
+    LogLines,
 }
 
 impl Format {
@@ -22,6 +24,7 @@ impl Format {
             Format::OtlpFramed => "otlp-framed",
             Format::Jaeger => "jaeger",
             Format::Zipkin => "zipkin",
+            Format::LogLines => "json-logs",
         }
     }
 
@@ -32,6 +35,7 @@ impl Format {
             "otlp-framed" | "framed" => Format::OtlpFramed,
             "jaeger" => Format::Jaeger,
             "zipkin" => Format::Zipkin,
+            "json-logs" | "logs" | "log-lines" => Format::LogLines,
             _ => return None,
         })
     }
@@ -104,8 +108,15 @@ fn first_key_is(t: &[u8], key: &[u8]) -> bool {
 }
 
 fn sniff_json(t: &[u8]) -> Format {
-    if contains(t, b"\"resourceSpans\"") || contains(t, b"\"resource_spans\"") {
+    let first_line = &t[..memchr::memchr(b'\n', t).unwrap_or(t.len())];
+    if contains(t, b"\"resourceSpans\"")
+        || contains(t, b"\"resource_spans\"")
+        || contains(t, b"\"resourceLogs\"")
+        || contains(t, b"\"resource_logs\"")
+    {
         Format::OtlpJson
+    } else if crate::applog::is_log_line(first_line) {
+        Format::LogLines
     } else if contains(t, b"\"traceID\"")
         || contains(t, b"\"operationName\"")
         || contains(t, b"\"spanID\"")
@@ -159,6 +170,22 @@ mod tests {
             Layer::Data(Format::OtlpFramed)
         );
         assert_eq!(sniff(b"hello"), Layer::Unknown);
+        assert_eq!(
+            sniff(b"{\"resourceLogs\":[]}"),
+            Layer::Data(Format::OtlpJson)
+        );
+        for line in [
+            &b"{\"level\":\"info\",\"msg\":\"hi\",\"trace_id\":\"ab\"}\n{}"[..],
+            b"{\"event\":\"agent_started\",\"run_id\":\"r1\",\"ts\":1}",
+            b"{\"@t\":\"2024-01-01T00:00:00Z\",\"@m\":\"hi\"}",
+        ] {
+            assert_eq!(sniff(line), Layer::Data(Format::LogLines));
+        }
+        // A Zipkin span has a timestamp too, but it is a span.
+        assert_eq!(
+            sniff(b"{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":2}"),
+            Layer::Data(Format::Zipkin)
+        );
         assert_eq!(
             sniff(b"\n\n{\"resourceSpans\":[]}"),
             Layer::Data(Format::OtlpJson)

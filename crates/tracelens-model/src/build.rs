@@ -3,6 +3,7 @@
 
 use crate::attr::{Attr, AttrValue};
 use crate::ids::{SpanId, TraceId};
+use crate::log::{Level, LogRecord, RecordKind};
 use crate::span::{Event, Link, LinkKind, Range, Span, SpanKind, StatusCode};
 use crate::store::TraceStore;
 
@@ -132,5 +133,59 @@ impl SpanBuilder<'_> {
         self.span.links = self.store.push_links(self.links);
         self.store.spans.push(self.span);
         (self.store.spans.len() - 1) as u32
+    }
+}
+
+/// A log record in the making ([`TraceStore::build_log`]).
+pub struct LogBuilder<'s> {
+    store: &'s mut TraceStore,
+    rec: LogRecord,
+    attrs: Vec<Attr>,
+}
+
+impl TraceStore {
+    /// Starts a log record at `time_ns` with a text body.
+    pub fn build_log(&mut self, time_ns: u64, body: &str) -> LogBuilder<'_> {
+        let mut rec = LogRecord::blank(self.empty(), 0);
+        rec.time_ns = time_ns;
+        rec.body = self.str_value(body);
+        LogBuilder {
+            store: self,
+            rec,
+            attrs: Vec::new(),
+        }
+    }
+}
+
+impl LogBuilder<'_> {
+    pub fn trace(mut self, t: u128) -> Self {
+        self.rec.trace_id = TraceId(t);
+        self
+    }
+    pub fn span(mut self, s: u64) -> Self {
+        self.rec.span_id = SpanId(s);
+        self
+    }
+    pub fn level(mut self, l: Level) -> Self {
+        self.rec.severity = l.number();
+        self.rec.severity_text = self.store.intern(l.as_str());
+        self
+    }
+    pub fn event(mut self, name: &str, kind: RecordKind) -> Self {
+        self.rec.event_name = self.store.intern(name);
+        self.rec.kind = kind;
+        self
+    }
+    pub fn str(mut self, key: &str, value: &str) -> Self {
+        let key = self.store.intern(key);
+        let value = self.store.str_value(value);
+        self.attrs.push(Attr { key, value });
+        self
+    }
+    /// Appends the record; returns its index in the store.
+    pub fn push(mut self) -> u32 {
+        self.rec.attrs = self.store.push_attrs(self.attrs);
+        self.store.logs.push(self.rec);
+        (self.store.logs.len() - 1) as u32
     }
 }

@@ -53,7 +53,16 @@ impl CorrelationIndex {
     pub fn build(store: &mut TraceStore, traces: &[TraceTree]) -> CorrelationIndex {
         let trace_key = store.intern("trace_id");
         let span_key = store.intern("span_id");
-        let store = &*store;
+        Self::build_with(store, traces, trace_key, span_key)
+    }
+
+    /// As [`CorrelationIndex::build`], with the key names already interned.
+    pub fn build_with(
+        store: &TraceStore,
+        traces: &[TraceTree],
+        trace_key: Sym,
+        span_key: Sym,
+    ) -> CorrelationIndex {
         let mut key_ok: HashMap<Sym, bool> = HashMap::new();
         let mut idx = CorrelationIndex::default();
         for (t, tree) in traces.iter().enumerate() {

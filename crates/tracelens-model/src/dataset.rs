@@ -4,6 +4,7 @@ use crate::analysis::TraceAnalysis;
 use crate::correlate::CorrelationIndex;
 use crate::facts::KeyTable;
 use crate::ids::TraceId;
+use crate::log_index::LogIndex;
 use crate::span::Span;
 use crate::store::TraceStore;
 use crate::tree::{TraceTree, TreeOptions};
@@ -44,13 +45,15 @@ pub struct Dataset {
     pub warnings: Vec<Warning>,
     pub as_of_ns: u64,
     pub keys: KeyTable,
+    /// Where each log record of the store was placed.
+    pub logs: LogIndex,
     by_id: HashMap<TraceId, u32>,
     correlation: Option<CorrelationIndex>,
 }
 
-/// The latest instant the data mentions.
+/// The latest instant the data mentions (spans, their events, log records).
 fn latest_time<'a>(store: &TraceStore, spans: impl IntoIterator<Item = &'a Span>) -> u64 {
-    let mut t = 0u64;
+    let mut t = store.logs.iter().map(|r| r.when_ns()).max().unwrap_or(0);
     for s in spans {
         t = t.max(s.start_ns).max(s.end_ns.unwrap_or(0));
         for e in store.events_of(s.events) {
@@ -93,6 +96,16 @@ impl Dataset {
             .enumerate()
             .map(|(i, t)| (t.trace_id, i as u32))
             .collect();
+        // The correlation rule of log placement needs the id index; built
+        // here only when a record needs it, and kept for search.
+        let trace_key = store.intern("trace_id");
+        let span_key = store.intern("span_id");
+        let correlation = std::cell::OnceCell::new();
+        let logs = LogIndex::build(&store, &traces, &by_id, || {
+            correlation
+                .get_or_init(|| CorrelationIndex::build_with(&store, &traces, trace_key, span_key))
+        });
+        let correlation = correlation.into_inner();
         let mut warnings = std::mem::take(&mut store.warnings);
         let mut tree_warnings = sink.finish();
         let order: HashMap<TraceId, u32> = traces
@@ -109,8 +122,9 @@ impl Dataset {
             warnings,
             as_of_ns,
             keys,
+            logs,
             by_id,
-            correlation: None,
+            correlation,
         }
     }
 

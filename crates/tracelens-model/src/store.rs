@@ -5,6 +5,7 @@
 //! words per span and not a heap allocation per name.
 
 use crate::attr::{Attr, AttrValue};
+use crate::log::LogRecord;
 use crate::span::{Event, Link, Range, Resource, Scope, Span};
 use crate::warning::Warning;
 
@@ -60,6 +61,8 @@ pub struct TraceStore {
     strings: lasso::Rodeo<Sym, Hasher>,
     empty: Sym,
     pub spans: Vec<Span>,
+    /// Log records and captured events, in input order.
+    pub logs: Vec<LogRecord>,
     /// Arenas that spans, events and links point into with a [`Range`].
     pub attrs: Vec<Attr>,
     pub events: Vec<Event>,
@@ -79,6 +82,7 @@ pub struct TraceStore {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreMark {
     spans: usize,
+    logs: usize,
     attrs: usize,
     events: usize,
     links: usize,
@@ -107,6 +111,7 @@ impl std::fmt::Debug for TraceStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TraceStore")
             .field("spans", &self.spans.len())
+            .field("logs", &self.logs.len())
             .field("resources", &self.resources.len())
             .field("scopes", &self.scopes.len())
             .field("warnings", &self.warnings.len())
@@ -122,6 +127,7 @@ impl TraceStore {
             strings,
             empty,
             spans: Vec::new(),
+            logs: Vec::new(),
             attrs: Vec::new(),
             events: Vec::new(),
             links: Vec::new(),
@@ -277,6 +283,34 @@ impl TraceStore {
         }
     }
 
+    /// As [`TraceStore::set_resource_from`], for the log records from index
+    /// `first` on, once a ResourceLogs has been read whole.
+    pub fn set_log_resource_from(
+        &mut self,
+        first: usize,
+        attrs: Option<Box<[Attr]>>,
+        schema_url: Option<Sym>,
+    ) {
+        if attrs.is_none() && schema_url.is_none() {
+            return;
+        }
+        let schema_url = schema_url.unwrap_or(self.empty);
+        let idx = self.add_resource(attrs.unwrap_or_default(), schema_url);
+        for r in self.logs.iter_mut().skip(first) {
+            r.resource = idx;
+        }
+    }
+
+    /// The service name of a log record's resource, "" when it has none.
+    pub fn service_of_log(&self, rec: &LogRecord) -> &str {
+        let r = self
+            .resources
+            .get(rec.resource as usize)
+            .map(|r| r.service_name)
+            .unwrap_or(self.empty);
+        self.resolve(r)
+    }
+
     /// Adds a scope (or finds the identical one) and returns its index.
     pub fn add_scope(&mut self, name: Sym, version: Sym, attrs: Box<[Attr]>) -> u32 {
         let h = content_hash(&attrs, &[name, version]);
@@ -303,6 +337,7 @@ impl TraceStore {
     pub fn mark(&self) -> StoreMark {
         StoreMark {
             spans: self.spans.len(),
+            logs: self.logs.len(),
             attrs: self.attrs.len(),
             events: self.events.len(),
             links: self.links.len(),
@@ -321,6 +356,7 @@ impl TraceStore {
     /// a reader must only append.
     pub fn rollback(&mut self, m: StoreMark) {
         self.spans.truncate(m.spans);
+        self.logs.truncate(m.logs);
         self.attrs.truncate(m.attrs);
         self.events.truncate(m.events);
         self.links.truncate(m.links);

@@ -41,13 +41,14 @@ pub(crate) fn read_json_bytes(ctx: &mut Ctx<'_>, line: &[u8]) -> Result<(), serd
     if ctx.fast {
         let mark = ctx.store.mark();
         let len = ctx.len.clone();
-        let spans_read = ctx.spans_read;
+        let (spans_read, logs_read) = (ctx.spans_read, ctx.logs_read);
         if scan::read_line(ctx, line).is_ok() {
             return Ok(());
         }
         ctx.store.rollback(mark);
         ctx.len = len;
         ctx.spans_read = spans_read;
+        ctx.logs_read = logs_read;
         ctx.cur_scope = 0;
         ctx.general_lines += 1;
     }
@@ -714,20 +715,22 @@ fn read_attrs<'de, A: MapAccess<'de>>(
 // ---------------------------------------------------------------------------
 // Documents.
 
+mod logs;
+pub(crate) use logs::settle as settle_log;
+
 keys!(TopKey {
     ResourceSpans = "resourceSpans" | "resource_spans",
+    ResourceLogs = "resourceLogs" | "resource_logs",
     // Tempo's trace JSON (`{"batches": [ResourceSpans]}`).
     Batches = "batches",
     // Jaeger's api_v3 answer (`{"result": TracesData}`).
     Result = "result",
 });
 
-/// Top-level keys of the other OTLP signals: a Collector file exporter's
-/// file mixes their lines with the traces'. Known, so not refused, and
-/// counted as not read.
+/// Top-level keys of the OTLP signals Tracelens does not read: a Collector
+/// file exporter's file mixes their lines with the traces' and logs'.
+/// Known, so not refused, and counted as not read.
 const OTHER_SIGNALS: &[&[u8]] = &[
-    b"resourceLogs",
-    b"resource_logs",
     b"resourceMetrics",
     b"resource_metrics",
     b"resourceProfiles",
@@ -779,6 +782,10 @@ impl Elem for TracesData {
                         TopKey::ResourceSpans | TopKey::Batches => {
                             known = true;
                             map.next_value_seed(Many::<ResourceSpans>::new(self.0))?;
+                        }
+                        TopKey::ResourceLogs => {
+                            known = true;
+                            map.next_value_seed(Many::<logs::ResourceLogs>::new(self.0))?;
                         }
                         TopKey::Result => {
                             known = true;

@@ -483,7 +483,9 @@ fn traces_data(s: &mut Scan<'_>, ctx: &mut Ctx<'_>) -> R<()> {
             // Wrappers (Tempo's batches, Jaeger's api_v3 result), other
             // signals and unknown objects: the general reader decides,
             // and names what it found.
-            TopKey::Batches | TopKey::Result | TopKey::Other => return Err(Bail),
+            TopKey::Batches | TopKey::Result | TopKey::ResourceLogs | TopKey::Other => {
+                return Err(Bail)
+            }
         }
     }
     Ok(())

@@ -68,18 +68,29 @@ impl TraceStore {
             s.links = shift(s.links, link_base);
             self.spans.push(s);
         }
+        self.logs.reserve(other.logs.len());
+        for mut r in other.logs {
+            r.severity_text = map(r.severity_text);
+            r.event_name = map(r.event_name);
+            r.body = remap_value(r.body, &map);
+            r.resource = resources.get(r.resource as usize).copied().unwrap_or(0);
+            r.scope = scopes.get(r.scope as usize).copied().unwrap_or(0);
+            r.attrs = shift(r.attrs, attr_base);
+            self.logs.push(r);
+        }
         self.warnings.extend(other.warnings);
     }
 }
 
 impl TraceStore {
     /// A new store with only the spans `keep` (indices into `spans`, in
-    /// that order), their attributes, events, links, resources and scopes,
+    /// that order) and the log records `keep_logs` (indices into `logs`),
+    /// their attributes, events, links, resources and scopes,
     /// and only the strings they use: what a bounded store keeps when it
     /// evicts, without writing the spans out and reading them back. Sources
     /// and warnings are kept whole (they are few; span `source` indices stay
     /// valid).
-    pub fn retained(&self, keep: &[u32]) -> TraceStore {
+    pub fn retained(&self, keep: &[u32], keep_logs: &[u32]) -> TraceStore {
         let out = std::cell::RefCell::new(TraceStore::new());
         out.borrow_mut().sources = self.sources.clone();
         out.borrow_mut().warnings = self.warnings.clone();
@@ -109,6 +120,40 @@ impl TraceStore {
         };
         let mut resources: hashbrown::HashMap<u32, u32> = hashbrown::HashMap::new();
         let mut scopes: hashbrown::HashMap<u32, u32> = hashbrown::HashMap::new();
+        // An index that points nowhere falls back to the empty resource or
+        // scope (0), as a span that was never given one.
+        let mut resource = |i: u32| -> u32 {
+            if i == 0 {
+                return 0;
+            }
+            if let Some(&r) = resources.get(&i) {
+                return r;
+            }
+            let Some(r) = self.resources.get(i as usize) else {
+                return 0;
+            };
+            let attrs = remap_attrs(r.attrs.clone(), &map);
+            let url = map(r.schema_url);
+            let new = out.borrow_mut().add_resource(attrs, url);
+            resources.insert(i, new);
+            new
+        };
+        let mut scope = |i: u32| -> u32 {
+            if i == 0 {
+                return 0;
+            }
+            if let Some(&r) = scopes.get(&i) {
+                return r;
+            }
+            let Some(sc) = self.scopes.get(i as usize) else {
+                return 0;
+            };
+            let (name, version) = (map(sc.name), map(sc.version));
+            let attrs = remap_attrs(sc.attrs.clone(), &map);
+            let new = out.borrow_mut().add_scope(name, version, attrs);
+            scopes.insert(i, new);
+            new
+        };
         for &i in keep {
             let Some(src) = self.spans.get(i as usize) else {
                 continue;
@@ -136,34 +181,8 @@ impl TraceStore {
                     ..l.clone()
                 })
                 .collect();
-            s.resource = match resources.get(&s.resource) {
-                Some(&r) => r,
-                None if s.resource == 0 => 0,
-                None => {
-                    let Some(r) = self.resources.get(s.resource as usize) else {
-                        continue;
-                    };
-                    let attrs = remap_attrs(r.attrs.clone(), &map);
-                    let url = map(r.schema_url);
-                    let new = out.borrow_mut().add_resource(attrs, url);
-                    resources.insert(s.resource, new);
-                    new
-                }
-            };
-            s.scope = match scopes.get(&s.scope) {
-                Some(&r) => r,
-                None if s.scope == 0 => 0,
-                None => {
-                    let Some(sc) = self.scopes.get(s.scope as usize) else {
-                        continue;
-                    };
-                    let (name, version) = (map(sc.name), map(sc.version));
-                    let attrs = remap_attrs(sc.attrs.clone(), &map);
-                    let new = out.borrow_mut().add_scope(name, version, attrs);
-                    scopes.insert(s.scope, new);
-                    new
-                }
-            };
+            s.resource = resource(s.resource);
+            s.scope = scope(s.scope);
             let mut o = out.borrow_mut();
             s.events = Range {
                 start: o.events.len() as u32,
@@ -176,6 +195,19 @@ impl TraceStore {
             };
             o.links.extend(links);
             o.spans.push(s);
+        }
+        for &i in keep_logs {
+            let Some(src) = self.logs.get(i as usize) else {
+                continue;
+            };
+            let mut r = src.clone();
+            r.severity_text = map(r.severity_text);
+            r.event_name = map(r.event_name);
+            r.body = remap_value(r.body, &map);
+            r.attrs = copy_attrs(r.attrs);
+            r.resource = resource(r.resource);
+            r.scope = scope(r.scope);
+            out.borrow_mut().logs.push(r);
         }
         out.into_inner()
     }
