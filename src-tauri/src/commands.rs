@@ -21,6 +21,14 @@ pub fn search(state: State<'_, AppState>, id: String) -> SearchResult {
 }
 
 #[tauri::command]
+pub fn logs(
+    state: State<'_, AppState>,
+    query: tracelens_service::logs::LogQuery,
+) -> CmdResult<tracelens_service::LogsDoc> {
+    state.session().logs(&query).map_err(|e| e.to_string())
+}
+
+#[tauri::command]
 pub fn columns(
     state: State<'_, AppState>,
     trace: String,

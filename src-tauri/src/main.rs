@@ -47,6 +47,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::summary,
             commands::search,
+            commands::logs,
             commands::columns,
             commands::node,
             commands::span,

@@ -18,11 +18,28 @@ export const STATE_NAMES = ["", "completed", "failed", "timeout", "dead", "runni
 
 // The JSON documents.
 
-export type SummaryDoc = { traces: Array<TraceSummary>, warnings: Array<Warning>, sources: Array<SourceSummary>, };
+export type SummaryDoc = { traces: Array<TraceSummary>, warnings: Array<Warning>, sources: Array<SourceSummary>, 
+/**
+ * Every log record of the data, by how it was placed (all traces,
+ * whatever `traces` was narrowed to).
+ */
+logs: AttachCounts, };
 
-export type TraceSummary = { trace_id: string, root_name: string, services: Array<string>, start_time_unix_nano: number, span_count: number, root_count: number, orphan_count: number, error_count: number, duration_ns: number, critical_path: Array<string>, breakdown_ns: ClassBreakdown, phases_ns: PhaseBreakdown, llm: LlmSummary, agents: Array<AgentSummary>, states: { [key in string]: number }, };
+export type TraceSummary = { trace_id: string, root_name: string, services: Array<string>, start_time_unix_nano: number, span_count: number, root_count: number, orphan_count: number, error_count: number, duration_ns: number, critical_path: Array<string>, breakdown_ns: ClassBreakdown, phases_ns: PhaseBreakdown, llm: LlmSummary, agents: Array<AgentSummary>, states: { [key in string]: number }, 
+/**
+ * Log records placed on this trace.
+ */
+log_count: number, 
+/**
+ * Those records by level (levels that occur only).
+ */
+logs_by_level: { [key in string]: number }, };
 
-export type SourceSummary = { name: string, format: string | null, compression: Array<string>, spans: number, error: string | null, };
+export type SourceSummary = { name: string, format: string | null, compression: Array<string>, spans: number, 
+/**
+ * Log records and captured events read.
+ */
+logs: number, error: string | null, };
 
 export type LlmSummary = { calls: number, input_tokens: number, output_tokens: number, mean_ttft_ns: number | null, };
 
@@ -65,7 +82,16 @@ export type ClassBreakdown = { agent: number, llm: number, tool: number, other: 
  */
 export type PhaseBreakdown = { init: number, tools: number, llm: number, format: number, unphased: number, };
 
-export type SearchResult = { value: string, traces: Array<TraceHits>, };
+export type SearchResult = { value: string, traces: Array<TraceHits>, 
+/**
+ * Log records that carry the value (as their trace or span id, or in
+ * a correlation field), the first [`MAX_LOG_HITS`] in time order.
+ */
+logs: Array<LogLine>, 
+/**
+ * All the log records that carry it.
+ */
+log_count: number, };
 
 export type TraceHits = { trace_id: string, root_name: string, hits: Array<SpanHit>, };
 
@@ -165,7 +191,8 @@ row: Array<number>,
  */
 offset_ns: Array<number>, 
 /**
- * 0: a span event; 1: a lifecycle event (drawn more prominently).
+ * 0: a span event; 1: a lifecycle event (drawn more prominently); 2: a
+ * log record; 3: a log record of level warn; 4: of level error or fatal.
  */
 kind: Array<number>, 
 /**
@@ -217,3 +244,101 @@ detail: string, };
  * What is wrong with a span.
  */
 export type ProblemKind = "error" | "exception" | "failed" | "timeout" | "dead" | "orphan" | "skew" | "slow";
+
+/**
+ * The logs question as a front asks it (the HTTP query, the desktop
+ * command's argument): ids and words, turned into a [`LogFilter`] by
+ * [`crate::Session::logs`].
+ */
+export type LogQuery = { 
+/**
+ * A trace id (or unique prefix); none: every record.
+ */
+trace?: string, 
+/**
+ * A node of that trace: only the records placed on it.
+ */
+node?: number, 
+/**
+ * The least level shown ("warn", "error", ...).
+ */
+level?: string, 
+/**
+ * Text the body, event name or an attribute value contains.
+ */
+q?: string, offset: number, 
+/**
+ * At most [`MAX_PAGE`].
+ */
+limit?: number, };
+
+export type LogsDoc = { records: Array<LogLine>, 
+/**
+ * The filter's offset: `records[0]` is match number `offset`.
+ */
+offset: number, 
+/**
+ * Records that passed the filter (more than `records` when limited).
+ */
+matched: number, 
+/**
+ * Records in the data.
+ */
+total: number, attach: AttachCounts, };
+
+/**
+ * One record as the fronts show it.
+ */
+export type LogLine = { 
+/**
+ * The record's index in the data, for asking about it again.
+ */
+index: number, 
+/**
+ * Its time, or when it was observed; 0 when neither is known.
+ */
+time_unix_nano: number, level: Level, 
+/**
+ * The producer's own word (`WARNING`, `Information`), "" when none.
+ */
+severity_text: string, 
+/**
+ * The body as text (structured bodies as `{key=value, ...}`).
+ */
+body: string, event_name: string | null, kind: RecordKind, 
+/**
+ * The trace it was placed on, else the trace id it named.
+ */
+trace_id: string | null, 
+/**
+ * The span it was placed on, else the span id it named.
+ */
+span_id: string | null, 
+/**
+ * The name of the span it was placed on.
+ */
+span_name: string | null, attached_by: AttachRule, service: string | null, 
+/**
+ * The logger (instrumentation scope) that wrote it.
+ */
+logger: string | null, attributes: { [key in string]: string }, };
+
+/**
+ * How many records each rule placed.
+ */
+export type AttachCounts = { records: number, by_span_id: number, by_trace_time: number, by_correlation: number, unattached: number, };
+
+/**
+ * The OTLP severity ranges, coarsened to what people filter by.
+ */
+export type Level = "unset" | "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+
+/**
+ * What kind of record it is, for the lifecycle analysis and the panels.
+ */
+export type RecordKind = "log" | "event" | "lifecycle";
+
+/**
+ * How a record found its place.
+ */
+export type AttachRule = "span_id" | "trace_time" | "correlation" | "unattached";

@@ -23,6 +23,8 @@ pub enum Command {
     Tree(TreeArgs),
     /// Everything about one span: ids, times, status, typed attributes, resource, events, links, LLM figures, agent state.
     Span(SpanArgs),
+    /// Log records and captured events in time order, each with the span it joined (by span id, trace id and time, or a shared correlation id).
+    Logs(LogsArgs),
     /// Every trace and span carrying a value in any correlation field (request_id, user_id, ...).
     Search(SearchArgs),
     /// Why a trace failed: each failed, timed-out or dead agent and error span, down to where it began.
@@ -269,6 +271,8 @@ pub enum InputFormat {
     OtlpFramed,
     Jaeger,
     Zipkin,
+    /// Application logs or captured events, one JSON object per line.
+    JsonLogs,
 }
 
 #[derive(Args, Debug)]
@@ -343,6 +347,35 @@ pub struct SpanArgs {
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Only the records of this trace (full id or unique prefix).
+    #[arg(long)]
+    pub trace: Option<String>,
+    /// Only the records of this span of that trace (full id or unique prefix).
+    #[arg(long, requires = "trace")]
+    pub span: Option<String>,
+    /// Only records at least this severe: trace, debug, info, warn, error, fatal.
+    #[arg(long, value_parser = parse_level)]
+    pub level: Option<tracelens_model::Level>,
+    /// Only records whose body, event name or attribute values contain this text (any case).
+    #[arg(long)]
+    pub grep: Option<String>,
+    /// At most this many records (the earliest).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Machine-readable output (schema in docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_level(s: &str) -> Result<tracelens_model::Level, String> {
+    tracelens_model::Level::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a level: trace, debug, info, warn, error or fatal"))
 }
 
 #[derive(Args, Debug)]

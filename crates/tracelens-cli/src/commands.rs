@@ -72,6 +72,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             print_doc(a.json, &res, render::search_text)?;
             report_errors(&mut loaded)
         }
+        Command::Logs(a) => logs(a),
         Command::Why(a) => why(a),
         Command::Serve(a) => serve(a),
         Command::Open(a) => open(a),
@@ -79,6 +80,36 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Convert(a) => convert(a),
         Command::Generate(a) => generate(a),
     }
+}
+
+/// `tracelens logs`: the records in time order with their spans.
+fn logs(a: crate::cli::LogsArgs) -> Result<ExitCode> {
+    let mut loaded = load(&a.input)?;
+    let ds = &loaded.dataset;
+    let trace = match &a.trace {
+        Some(id) => Some(pick_trace(&loaded, id)?),
+        None => None,
+    };
+    let span = match (trace, &a.span) {
+        (Some(t), Some(sid)) => Some(tracelens_service::find_span(ds, t, sid).map_err(|c| {
+            let place = format!("trace {}", a.trace.as_deref().unwrap_or_default());
+            anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
+                "span", sid, &place, &c,
+            )))
+        })?),
+        _ => None,
+    };
+    let filter = tracelens_service::LogFilter {
+        trace,
+        span,
+        min_level: a.level,
+        text: a.grep.clone(),
+        offset: 0,
+        limit: a.limit,
+    };
+    let doc = tracelens_service::logs(ds, &filter);
+    print_doc(a.json, &doc, render::logs_text)?;
+    report_errors(&mut loaded)
 }
 
 /// `tracelens why`: the chains of one trace (or one span's), or of every
@@ -147,6 +178,7 @@ pub(crate) fn load(input: &InputArgs) -> Result<Loaded> {
             InputFormat::OtlpFramed => Format::OtlpFramed,
             InputFormat::Jaeger => Format::Jaeger,
             InputFormat::Zipkin => Format::Zipkin,
+            InputFormat::JsonLogs => Format::LogLines,
         }),
         progress: Some(progress.counter.clone()),
         cancel: None,
@@ -182,8 +214,14 @@ pub(crate) fn report_errors(loaded: &mut Loaded) -> Result<ExitCode> {
                     r.error_count - 1
                 );
             }
-            if r.spans > 0 {
-                crate::say!("tracelens: {}: {} spans read and shown", r.source, r.spans);
+            match (r.spans, r.logs) {
+                (0, 0) => {}
+                (s, 0) => crate::say!("tracelens: {}: {s} spans read and shown", r.source),
+                (0, l) => crate::say!("tracelens: {}: {l} log records read and shown", r.source),
+                (s, l) => crate::say!(
+                    "tracelens: {}: {s} spans and {l} log records read and shown",
+                    r.source
+                ),
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 use tracelens_model::{fmt_ns, AgentState, Dataset, SpanClass};
-use tracelens_service::{SearchResult, SpanDetail, SummaryDoc};
+use tracelens_service::{LogsDoc, SearchResult, SpanDetail, SummaryDoc};
 
 /// Deeper rows are drawn at this indent with their depth written out, so a
 /// million-deep chain does not print megabytes of spaces per line.
@@ -134,9 +134,34 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
             "  critical  {} spans on the critical path",
             t.critical_path.len()
         )?;
+        if t.log_count > 0 {
+            // Most severe first.
+            let levels: Vec<String> = tracelens_model::Level::ALL
+                .iter()
+                .rev()
+                .filter_map(|l| {
+                    let n = t.logs_by_level.get(l.as_str())?;
+                    Some(format!("{n} {}", l.as_str()))
+                })
+                .collect();
+            writeln!(
+                out,
+                "  logs      {} records: {}",
+                t.log_count,
+                levels.join(", ")
+            )?;
+        }
     }
     if doc.traces.is_empty() {
         writeln!(out, "no traces")?;
+    }
+    let l = &doc.logs;
+    if l.records > 0 {
+        writeln!(
+            out,
+            "\nlogs: {} records, {} placed by span id, {} by trace id and time, {} by a correlation id, {} unattached",
+            l.records, l.by_span_id, l.by_trace_time, l.by_correlation, l.unattached
+        )?;
     }
     if !doc.warnings.is_empty() {
         writeln!(out, "\nwarnings ({}):", doc.warnings.len())?;
@@ -274,7 +299,6 @@ pub fn tree_text(
 pub fn search_text(out: &mut impl Write, res: &SearchResult) -> io::Result<()> {
     if res.traces.is_empty() {
         writeln!(out, "no trace carries {:?}", res.value)?;
-        return Ok(());
     }
     for t in &res.traces {
         writeln!(out, "trace {}  {}", t.trace_id, clean(&t.root_name))?;
@@ -286,6 +310,15 @@ pub fn search_text(out: &mut impl Write, res: &SearchResult) -> io::Result<()> {
                 clean(&h.name),
                 clean(&h.key)
             )?;
+        }
+    }
+    if res.log_count > 0 {
+        writeln!(out, "log records carrying it ({}):", res.log_count)?;
+        for r in &res.logs {
+            log_line_text(out, r)?;
+        }
+        if res.log_count > res.logs.len() as u64 {
+            writeln!(out, "({} of {} shown)", res.logs.len(), res.log_count)?;
         }
     }
     Ok(())
@@ -472,6 +505,70 @@ pub fn span_text(out: &mut impl Write, d: &SpanDetail) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `tracelens logs`: one line per record: time, level, where it joined,
+/// the body, then its attributes.
+pub fn logs_text(out: &mut impl Write, doc: &LogsDoc) -> io::Result<()> {
+    for r in &doc.records {
+        log_line_text(out, r)?;
+    }
+    if doc.records.is_empty() {
+        writeln!(
+            out,
+            "no log records{}",
+            if doc.total > 0 { " match" } else { "" }
+        )?;
+    } else if doc.matched > doc.records.len() as u64 {
+        writeln!(
+            out,
+            "({} of {} matching records shown)",
+            doc.records.len(),
+            doc.matched
+        )?;
+    }
+    Ok(())
+}
+
+/// One record: time, level, where it joined, the body; then its attributes.
+fn log_line_text(out: &mut impl Write, r: &tracelens_service::LogLine) -> io::Result<()> {
+    {
+        let time = fmt_time(r.time_unix_nano);
+        let place = match (&r.span_name, &r.span_id, &r.trace_id) {
+            (Some(name), Some(s), _) => format!("{} {}", clean(name), &s[..s.len().min(8)]),
+            (None, _, Some(t)) => format!("unattached (trace {})", &t[..t.len().min(8)]),
+            _ => "unattached".to_string(),
+        };
+        let body = match &r.event_name {
+            Some(e) if r.body.is_empty() || r.body == *e => format!("[{}]", clean(e)),
+            Some(e) => format!("[{}] {}", clean(e), clean(&r.body)),
+            None => clean(&r.body),
+        };
+        writeln!(
+            out,
+            "{time}  {:<5}  {place}  {body}",
+            r.level.as_str().to_ascii_uppercase()
+        )?;
+        if !r.attributes.is_empty() {
+            let attrs: Vec<String> = r
+                .attributes
+                .iter()
+                .map(|(k, v)| format!("{}={}", clean(k), clean(v)))
+                .collect();
+            writeln!(out, "    {}", attrs.join(" "))?;
+        }
+    }
+    Ok(())
+}
+
+/// A Unix time in nanoseconds as UTC `YYYY-MM-DD HH:MM:SS.mmm`; dashes when unknown.
+fn fmt_time(ns: u64) -> String {
+    match i64::try_from(ns) {
+        Ok(n) if n > 0 => chrono::DateTime::from_timestamp_nanos(n)
+            .format("%Y-%m-%d %H:%M:%S%.3f")
+            .to_string(),
+        _ => "-".repeat(23),
+    }
 }
 
 #[cfg(test)]

@@ -507,3 +507,162 @@ fn why_follows_the_samples_failed_and_dead_runs_to_their_causes() {
     // --span without --trace is a usage error.
     assert_eq!(run(&["why", s, "--span", writer]).status.code(), Some(2));
 }
+
+/// A trace (agent 0..100 ms with request_id req-7, a tool 20..40 ms under
+/// it) and an application log beside it, as a user has them.
+fn trace_and_log(dir: &Path) -> (PathBuf, PathBuf) {
+    const T: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let t0: u64 = 1_700_000_000_000_000_000;
+    let ms: u64 = 1_000_000;
+    let spans = serde_json::json!({"resourceSpans": [{"scopeSpans": [{"spans": [
+        {"traceId": T, "spanId": "00f067aa0ba902b7", "name": "agent.run",
+         "startTimeUnixNano": t0.to_string(), "endTimeUnixNano": (t0 + 100 * ms).to_string(),
+         "attributes": [{"key": "request_id", "value": {"stringValue": "req-7"}}]},
+        {"traceId": T, "spanId": "00f067aa0ba902b8", "parentSpanId": "00f067aa0ba902b7",
+         "name": "tool.search", "startTimeUnixNano": (t0 + 20 * ms).to_string(),
+         "endTimeUnixNano": (t0 + 40 * ms).to_string()}
+    ]}]}]});
+    let lines = [
+        serde_json::json!({"asctime": "2023-11-14 22:13:20,021", "levelname": "WARNING", "name": "app.tools",
+            "message": "search slow", "otelTraceID": T, "otelSpanID": "00f067aa0ba902b8"}),
+        serde_json::json!({"time": "2023-11-14T22:13:20.030Z", "level": "ERROR", "msg": "search failed",
+            "request_id": "req-7", "user_id": "u-1"}),
+        serde_json::json!({"time": "2023-11-14T22:13:20.005Z", "level": "info", "msg": "agent begins",
+            "trace_id": T}),
+        serde_json::json!({"time": "2023-11-14T22:15:00Z", "level": "INFO", "msg": "elsewhere"}),
+    ];
+    let t = dir.join("trace.json");
+    std::fs::write(&t, spans.to_string()).unwrap();
+    let l = dir.join("app.log");
+    let body: String = lines.iter().map(|v| v.to_string() + "\n").collect();
+    std::fs::write(&l, body).unwrap();
+    (t, l)
+}
+
+#[test]
+fn logs_lists_records_in_time_order_with_their_spans() {
+    let d = tempfile::tempdir().unwrap();
+    let (t, l) = trace_and_log(d.path());
+    let (t, l) = (t.to_str().unwrap(), l.to_str().unwrap());
+    let o = run(&["logs", t, l]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with("    ")).collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[0].starts_with("2023-11-14 22:13:20.005  INFO   agent.run 00f067aa  agent begins"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("WARN   tool.search 00f067aa  search slow"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("ERROR  tool.search 00f067aa  search failed"),
+        "{out}"
+    );
+    assert!(lines[3].contains("unattached  elsewhere"), "{out}");
+    assert!(out.contains("    request_id=req-7 user_id=u-1"), "{out}");
+
+    // Filters: level, text, trace and span.
+    let o = run(&["logs", t, l, "--level", "warn"]);
+    assert_eq!(
+        text(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("2023"))
+            .count(),
+        2
+    );
+    let o = run(&["logs", t, l, "--grep", "U-1"]);
+    assert!(text(&o.stdout).contains("search failed"));
+    assert_eq!(
+        text(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("2023"))
+            .count(),
+        1
+    );
+    let o = run(&[
+        "logs",
+        t,
+        l,
+        "--trace",
+        "4bf9",
+        "--span",
+        "00f067aa0ba902b7",
+    ]);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("agent begins") && !out.contains("search slow"),
+        "{out}"
+    );
+    let o = run(&["logs", t, l, "--limit", "1"]);
+    assert!(text(&o.stdout).contains("(1 of 4 matching records shown)"));
+
+    // The JSON schema (docs/cli.md).
+    let o = run(&["logs", t, l, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["total"], 4);
+    assert_eq!(v["matched"], 4);
+    assert_eq!(
+        v["attach"],
+        serde_json::json!({"records": 4, "by_span_id": 1, "by_trace_time": 1, "by_correlation": 1, "unattached": 1})
+    );
+    let r = &v["records"][2];
+    for (k, want) in [
+        ("level", "error"),
+        ("severity_text", "ERROR"),
+        ("body", "search failed"),
+        ("kind", "log"),
+        ("span_id", "00f067aa0ba902b8"),
+        ("span_name", "tool.search"),
+        ("attached_by", "correlation"),
+        ("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"),
+    ] {
+        assert_eq!(r[k], want, "{k}: {r}");
+    }
+    assert_eq!(r["time_unix_nano"], 1_700_000_000_030_000_000u64);
+    assert_eq!(r["attributes"]["user_id"], "u-1");
+    assert_eq!(v["records"][1]["logger"], "app.tools");
+
+    // A level that is none is a usage error.
+    let o = run(&["logs", t, l, "--level", "loud"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn summary_and_search_count_and_find_log_records() {
+    let d = tempfile::tempdir().unwrap();
+    let (t, l) = trace_and_log(d.path());
+    let (t, l) = (t.to_str().unwrap(), l.to_str().unwrap());
+    let o = run(&["summary", t, l, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let tr = &v["traces"][0];
+    assert_eq!(tr["log_count"], 3);
+    assert_eq!(
+        tr["logs_by_level"],
+        serde_json::json!({"info": 1, "warn": 1, "error": 1})
+    );
+    assert_eq!(v["logs"]["unattached"], 1);
+    assert_eq!(v["sources"][1]["logs"], 4);
+    assert_eq!(v["sources"][1]["format"], "json-logs");
+    let o = run(&["summary", t, l]);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("  logs      3 records: 1 error, 1 warn, 1 info"),
+        "{out}"
+    );
+    assert!(out.contains("logs: 4 records, 1 placed by span id, 1 by trace id and time, 1 by a correlation id, 1 unattached"), "{out}");
+
+    let o = run(&["search", t, l, "--id", "u-1", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["log_count"], 1);
+    assert_eq!(v["logs"][0]["body"], "search failed");
+    let o = run(&["search", t, l, "--id", "req-7"]);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("span 00f067aa0ba902b7  agent.run  (request_id)"),
+        "{out}"
+    );
+    assert!(out.contains("log records carrying it (1):"), "{out}");
+}

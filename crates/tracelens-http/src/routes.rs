@@ -16,6 +16,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/api/summary", get(summary))
         .route("/api/search", get(search))
+        .route("/api/logs", get(logs))
         .route("/api/traces/{trace}/columns", get(columns))
         .route("/api/traces/{trace}/breakdown", get(breakdown))
         .route("/api/traces/{trace}/why", get(why))
@@ -41,7 +42,7 @@ impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         let status = match e {
             ServiceError::NotFound(_) => StatusCode::NOT_FOUND,
-            ServiceError::Ambiguous(_) => StatusCode::BAD_REQUEST,
+            ServiceError::Ambiguous(_) | ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
         };
         ApiError(status, e.to_string())
     }
@@ -70,6 +71,13 @@ async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Json<tracelens_service::SearchResult> {
     Json(lock(&st).search(&q.id))
+}
+
+async fn logs(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<tracelens_service::logs::LogQuery>,
+) -> ApiResult<Json<tracelens_service::LogsDoc>> {
+    Ok(Json(lock(&st).logs(&q)?))
 }
 
 #[derive(Deserialize)]

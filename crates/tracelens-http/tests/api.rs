@@ -290,3 +290,69 @@ fn an_empty_inspector_serves_an_empty_list() {
     let (s, _) = srv.json("/api/traces/01/columns");
     assert_eq!(s, 404);
 }
+
+#[test]
+fn logs_come_in_pages_filtered_by_trace_node_level_and_text() {
+    let mut s = TraceStore::new();
+    s.build_span(1, 1, 0, "root").ms(0, 100).push();
+    s.build_span(1, 2, 1, "tool").ms(10, 50).push();
+    for i in 0..30u64 {
+        let level = if i % 10 == 9 {
+            tracelens_model::Level::Error
+        } else {
+            tracelens_model::Level::Info
+        };
+        let span = if i < 20 { 2 } else { 1 };
+        s.build_log(i * 1_000_000 + 500_000, &format!("line {i}"))
+            .trace(1)
+            .span(span)
+            .level(level)
+            .push();
+    }
+    s.build_log(5, "stray").push();
+    let srv = start_with(Dataset::build(s, DatasetOptions::default()));
+    let tid = format!("{:032x}", 1);
+    let (st, doc) = srv.json(&format!("/api/logs?trace={tid}&offset=5&limit=10"));
+    assert_eq!(st, 200);
+    assert_eq!(
+        (doc["matched"].as_u64(), doc["total"].as_u64()),
+        (Some(30), Some(31))
+    );
+    assert_eq!(doc["offset"], 5);
+    let bodies: Vec<&str> = doc["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        (5..15).map(|i| format!("line {i}")).collect::<Vec<_>>()
+    );
+    // The tool's node: only its records; errors only; text.
+    let tool = doc["records"][0]["span_id"].as_str().unwrap().to_string();
+    let (_, d) = srv.json(&format!("/api/traces/{tid}/spans/{tool}"));
+    let node = d["node"].as_u64().unwrap();
+    let (_, doc) = srv.json(&format!("/api/logs?trace={tid}&node={node}&level=error"));
+    let bodies: Vec<&str> = doc["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["line 9", "line 19"]);
+    let (_, doc) = srv.json("/api/logs?q=STRAY");
+    assert_eq!(doc["matched"], 1);
+    assert_eq!(doc["records"][0]["attached_by"], "unattached");
+    // Bad questions: a level that is none, a node that is not there.
+    let (st, e) = srv.json("/api/logs?level=loud");
+    assert_eq!(st, 400);
+    assert!(e["error"].as_str().unwrap().contains("not a level"));
+    let (st, _) = srv.json(&format!("/api/logs?trace={tid}&node=999"));
+    assert_eq!(st, 404);
+    // The markers carry the records, errors standing out.
+    let (_, m) = srv.json(&format!("/api/traces/{tid}/markers"));
+    let kinds = m["kind"].as_array().unwrap();
+    assert_eq!(kinds.iter().filter(|k| **k == 4).count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == 2).count(), 27);
+}

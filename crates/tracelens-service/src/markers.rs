@@ -1,10 +1,11 @@
-//! Markers for the trace views: every span event and every lifecycle event
-//! (agent_started, tool_executing, ...) as a point on its span's row. Sent as
+//! Markers for the trace views: every span event, every lifecycle event
+//! (agent_started, tool_executing, ...) and every log record placed on the
+//! trace, as a point on its span's row. Sent as
 //! parallel arrays with names indexed, so 100k markers are a few columns, not
 //! 100k objects.
 
 use serde::Serialize;
-use tracelens_model::{Dataset, TraceAnalysis, NONE};
+use tracelens_model::{Dataset, Level, RecordKind, TraceAnalysis, NONE};
 
 #[derive(Debug, Default, Serialize, ts_rs::TS)]
 pub struct Markers {
@@ -12,7 +13,8 @@ pub struct Markers {
     pub row: Vec<u32>,
     /// Time from the trace's start.
     pub offset_ns: Vec<u64>,
-    /// 0: a span event; 1: a lifecycle event (drawn more prominently).
+    /// 0: a span event; 1: a lifecycle event (drawn more prominently); 2: a
+    /// log record; 3: a log record of level warn; 4: of level error or fatal.
     pub kind: Vec<u8>,
     /// Index into `names`.
     pub name: Vec<u32>,
@@ -80,6 +82,21 @@ pub fn trace_markers(ds: &Dataset, t: usize) -> Option<Markers> {
             1,
             e.kind.as_str(),
         );
+    }
+    for &k in ds.logs.of_trace(t as u32) {
+        let place = ds.logs.places[k as usize];
+        let Some(&row) = row_of.get(place.node as usize) else {
+            continue;
+        };
+        let rec = &st.logs[k as usize];
+        let (kind, name) = match (rec.kind, rec.level()) {
+            (RecordKind::Lifecycle, _) => (1, st.resolve(rec.event_name)),
+            (_, l) if l >= Level::Error => (4, l.as_str()),
+            (_, Level::Warn) => (3, "warn"),
+            (RecordKind::Event, _) => (2, st.resolve(rec.event_name)),
+            (_, l) => (2, l.as_str()),
+        };
+        push(&mut m, row, rec.when_ns(), kind, name);
     }
     Some(m)
 }

@@ -8,7 +8,15 @@ use tracelens_model::{Dataset, TraceId, NONE};
 pub struct SearchResult {
     pub value: String,
     pub traces: Vec<TraceHits>,
+    /// Log records that carry the value (as their trace or span id, or in
+    /// a correlation field), the first [`MAX_LOG_HITS`] in time order.
+    pub logs: Vec<crate::logs::LogLine>,
+    /// All the log records that carry it.
+    pub log_count: u64,
 }
+
+/// Log records listed per search; the rest are counted.
+pub const MAX_LOG_HITS: usize = 200;
 
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct TraceHits {
@@ -52,10 +60,52 @@ pub fn search(ds: &mut Dataset, value: &str) -> SearchResult {
             });
         }
     }
+    let (logs, log_count) = log_hits(ds, value);
     SearchResult {
         value: value.to_string(),
         traces,
+        logs,
+        log_count,
     }
+}
+
+/// The log records carrying `value`: a scan of the records (a search is
+/// one question, and records are not in the span index).
+fn log_hits(ds: &Dataset, value: &str) -> (Vec<crate::logs::LogLine>, u64) {
+    let store = &ds.store;
+    let want = value.trim();
+    if want.is_empty() {
+        return (Vec::new(), 0);
+    }
+    let lower = want.to_ascii_lowercase();
+    let as_trace = TraceId::from_hex(&lower).ok().filter(|t| t.is_valid());
+    let as_span = tracelens_model::SpanId::from_hex(&lower)
+        .ok()
+        .filter(|s| s.is_valid());
+    let mut key_ok: std::collections::HashMap<tracelens_model::Sym, bool> = Default::default();
+    let mut found: Vec<u32> = Vec::new();
+    for (k, rec) in store.logs.iter().enumerate() {
+        let by_id = as_trace.is_some_and(|t| rec.trace_id == t)
+            || as_span.is_some_and(|s| rec.span_id == s);
+        let by_attr = |key_ok: &mut std::collections::HashMap<_, bool>| {
+            store.attrs_of(rec.attrs).iter().any(|a| {
+                *key_ok.entry(a.key).or_insert_with(|| {
+                    tracelens_model::correlate::is_correlation_key(store.resolve(a.key))
+                }) && store.value_text(&a.value) == want
+            })
+        };
+        if by_id || by_attr(&mut key_ok) {
+            found.push(k as u32);
+        }
+    }
+    found.sort_by_key(|&k| (store.logs[k as usize].when_ns(), k));
+    let count = found.len() as u64;
+    let lines = found
+        .into_iter()
+        .take(MAX_LOG_HITS)
+        .map(|k| crate::logs::log_line(ds, k))
+        .collect();
+    (lines, count)
 }
 
 /// What a failed [`find_trace`] or [`crate::find_span`] means, in the words

@@ -10,14 +10,17 @@ use crate::search::{find_trace, lookup_failure, search, SearchResult};
 use crate::summary::{summary_doc, SourceSummary, SummaryDoc};
 use tracelens_model::{Dataset, DatasetOptions, TraceStore};
 
-/// Why a question has no answer. Fronts map `NotFound` to 404 and
-/// `Ambiguous` to 400 (HTTP) or show the message (desktop).
+/// Why a question has no answer. Fronts map `NotFound` to 404,
+/// `Ambiguous` and `Invalid` to 400 (HTTP), or show the message (desktop).
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     Ambiguous(String),
+    /// The question itself is malformed (a level that is no level).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
@@ -101,6 +104,37 @@ impl Session {
             )));
         }
         Ok(crate::why::why(&self.dataset, t, node))
+    }
+
+    /// A page of log records: of one trace (and one node of it) when the
+    /// query names them, else all; filtered as it says.
+    pub fn logs(&self, q: &crate::logs::LogQuery) -> ServiceResult<crate::logs::LogsDoc> {
+        let trace = match &q.trace {
+            Some(id) => Some(self.trace(id)?),
+            None => None,
+        };
+        if let (Some(t), Some(n)) = (trace, q.node) {
+            if n as usize >= self.dataset.traces[t].len() {
+                return Err(ServiceError::NotFound(format!("no node {n} in that trace")));
+            }
+        }
+        let min_level = match q.level.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            Some(l) => Some(crate::logs::parse_level(l)?),
+            None => None,
+        };
+        let filter = crate::logs::LogFilter {
+            trace,
+            span: q.node.filter(|_| trace.is_some()),
+            min_level,
+            text: q.q.clone(),
+            offset: q.offset,
+            limit: Some(
+                q.limit
+                    .unwrap_or(crate::logs::MAX_PAGE)
+                    .min(crate::logs::MAX_PAGE),
+            ),
+        };
+        Ok(crate::logs::logs(&self.dataset, &filter))
     }
 
     pub fn markers(&self, trace: &str) -> ServiceResult<crate::markers::Markers> {

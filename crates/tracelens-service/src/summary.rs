@@ -11,6 +11,9 @@ pub struct SummaryDoc {
     pub traces: Vec<TraceSummary>,
     pub warnings: Vec<Warning>,
     pub sources: Vec<SourceSummary>,
+    /// Every log record of the data, by how it was placed (all traces,
+    /// whatever `traces` was narrowed to).
+    pub logs: crate::logs::AttachCounts,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -19,6 +22,8 @@ pub struct SourceSummary {
     pub format: Option<&'static str>,
     pub compression: Vec<&'static str>,
     pub spans: u64,
+    /// Log records and captured events read.
+    pub logs: u64,
     pub error: Option<String>,
 }
 
@@ -30,6 +35,7 @@ impl SourceSummary {
             format: Some(format),
             compression: Vec::new(),
             spans,
+            logs: 0,
             error: None,
         }
     }
@@ -57,6 +63,10 @@ pub struct TraceSummary {
     pub llm: LlmSummary,
     pub agents: Vec<AgentSummary>,
     pub states: BTreeMap<&'static str, usize>,
+    /// Log records placed on this trace.
+    pub log_count: u64,
+    /// Those records by level (levels that occur only).
+    pub logs_by_level: BTreeMap<&'static str, u64>,
 }
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -139,6 +149,8 @@ pub fn trace_summary(ds: &Dataset, t: usize) -> TraceSummary {
             })
             .collect(),
         states,
+        log_count: ds.logs.of_trace(t as u32).len() as u64,
+        logs_by_level: crate::logs::level_counts(ds, t),
     }
 }
 
@@ -162,6 +174,7 @@ pub fn summary_doc(
             .cloned()
             .collect(),
         sources,
+        logs: crate::logs::AttachCounts::of(&ds.logs),
     }
 }
 
@@ -181,6 +194,7 @@ pub fn source_summaries(reports: &[tracelens_formats::ReadReport]) -> Vec<Source
                 })
                 .collect(),
             spans: r.spans,
+            logs: r.logs,
             error: r.error.as_ref().map(|e| e.to_string()),
         })
         .collect()

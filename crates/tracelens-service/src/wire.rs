@@ -78,6 +78,7 @@ pub fn typescript() -> String {
     use crate::breakdown::*;
     use crate::detail::*;
     use crate::find::*;
+    use crate::logs::*;
     use crate::markers::*;
     use crate::search::*;
     use crate::summary::*;
@@ -121,6 +122,13 @@ pub fn typescript() -> String {
         decl::<ChainDoc>,
         decl::<ProblemStep>,
         decl::<ProblemKind>,
+        decl::<LogQuery>,
+        decl::<LogsDoc>,
+        decl::<LogLine>,
+        decl::<AttachCounts>,
+        decl::<Level>,
+        decl::<RecordKind>,
+        decl::<AttachRule>,
     ];
     for d in decls {
         out.push('\n');
