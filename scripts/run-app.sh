@@ -6,15 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 (cd ui && npm run build --silent)
-sample=examples/agent-runs.jsonl
+# The runs' spans, and the backend's log records for them (placed on the
+# spans by their ids).
+sample=(examples/agent-runs.jsonl examples/agent-logs.jsonl)
 if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && -z "${TRACELENS_NO_DESKTOP:-}" ]]; then
     cargo build --release --locked -p tracelens-app
-    exec target/release/tracelens-app "$sample"
+    exec target/release/tracelens-app "${sample[@]}"
 fi
 cargo build --release --locked -p tracelens-cli
 bin=target/release/tracelens
-"$bin" summary "$sample"
+"$bin" summary "${sample[@]}"
 echo
 echo "No display: serving the web UI instead. Open the URL below in a browser"
 echo "(from another machine: ssh -L PORT:127.0.0.1:PORT this-host, then the URL)."
-exec "$bin" serve "$sample"
+exec "$bin" serve "${sample[@]}"

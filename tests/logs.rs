@@ -372,3 +372,30 @@ fn json_that_is_neither_traces_nor_logs_is_refused_by_name() {
     );
     assert!(ds.warnings.iter().any(|w| w.kind == WarningKind::Empty));
 }
+
+#[test]
+fn written_records_read_back_the_same() {
+    let mut file = String::new();
+    for (_, l) in logger_lines() {
+        file.push_str(&l);
+        file.push('\n');
+    }
+    file.push_str(&logs_line());
+    file.push('\n');
+    let (ds, _) = read_bytes("in.log", file.as_bytes());
+    let all: Vec<u32> = (0..ds.store.logs.len() as u32).collect();
+    let mut out = Vec::new();
+    tracelens_formats::write_otlp_logs_jsonl(&ds.store, &all, &mut out).unwrap();
+    let (back, report) = read_bytes("out.jsonl", &out);
+    assert!(report.error.is_none(), "{:?}", report.error);
+    assert_eq!(report.format.map(|f| f.as_str()), Some("otlp-json"));
+    let doc = |ds: &Dataset| {
+        let d = tracelens_service::logs(ds, &Default::default());
+        let mut v = serde_json::to_value(d.records).unwrap();
+        for r in v.as_array_mut().unwrap() {
+            r.as_object_mut().unwrap().remove("index");
+        }
+        v
+    };
+    assert_eq!(doc(&back), doc(&ds));
+}

@@ -13,6 +13,9 @@ use tracelens_service::{LoadOptions, Loaded, Session};
 /// The sample bundled into the binary, offered when nothing is open.
 pub const SAMPLE: &[u8] = include_bytes!("../../examples/agent-runs.jsonl");
 pub const SAMPLE_NAME: &str = "agent-runs.jsonl (bundled sample)";
+/// The backend's log records for the sample's runs, opened with it.
+pub const SAMPLE_LOGS: &[u8] = include_bytes!("../../examples/agent-logs.jsonl");
+pub const SAMPLE_LOGS_NAME: &str = "agent-logs.jsonl (bundled sample)";
 
 #[derive(Default)]
 pub struct AppState {
@@ -100,7 +103,10 @@ fn start(app: AppHandle, input: Input) {
                 .map(|m| m.len())
                 .sum(),
         ),
-        Input::Sample => (vec![SAMPLE_NAME.to_string()], SAMPLE.len() as u64),
+        Input::Sample => (
+            vec![SAMPLE_NAME.to_string(), SAMPLE_LOGS_NAME.to_string()],
+            (SAMPLE.len() + SAMPLE_LOGS.len()) as u64,
+        ),
     };
     let mut status = LoadStatus {
         loading: true,
@@ -133,7 +139,10 @@ fn start(app: AppHandle, input: Input) {
     std::thread::spawn(move || {
         let loaded: Loaded = match &input {
             Input::Files(p) => tracelens_service::load_files(p, &opts),
-            Input::Sample => tracelens_service::load_bytes(SAMPLE_NAME, SAMPLE, &opts),
+            Input::Sample => tracelens_service::load_bytes(
+                &[(SAMPLE_NAME, SAMPLE), (SAMPLE_LOGS_NAME, SAMPLE_LOGS)],
+                &opts,
+            ),
         };
         done.store(true, Ordering::Relaxed);
         let _ = ticker.join();

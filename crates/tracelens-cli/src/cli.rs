@@ -447,6 +447,9 @@ pub struct GenerateArgs {
     pub seed: u64,
     #[arg(long, value_enum, default_value = "otlp-json")]
     pub format: OutputFormat,
+    /// Also write the backend's log records for the runs (OTLP/JSON Lines) to this file.
+    #[arg(long)]
+    pub logs_out: Option<PathBuf>,
 }
 
 /// "90s", "15m", "24h", "7d" (a bare number is seconds) in seconds.

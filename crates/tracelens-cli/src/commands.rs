@@ -238,6 +238,8 @@ fn create_output(path: &Path) -> Result<Box<dyn Finish>> {
     Ok(writer_for_path(path, BufWriter::with_capacity(1 << 20, f))?)
 }
 
+/// Writes spans (and, in OTLP/JSON, every log record after them: a
+/// Collector file of both signals).
 fn write_spans(
     store: &tracelens_model::TraceStore,
     spans: &[u32],
@@ -245,7 +247,11 @@ fn write_spans(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match to {
-        OutputFormat::OtlpJson => tracelens_formats::write_otlp_jsonl(store, spans, out),
+        OutputFormat::OtlpJson => {
+            tracelens_formats::write_otlp_jsonl(store, spans, &mut *out)?;
+            let logs: Vec<u32> = (0..store.logs.len() as u32).collect();
+            tracelens_formats::write_otlp_logs_jsonl(store, &logs, out)
+        }
         OutputFormat::OtlpProto => tracelens_formats::write_otlp_proto(store, spans, out),
         OutputFormat::OtlpFramed => tracelens_formats::write_otlp_proto_framed(store, spans, out),
     }
@@ -255,6 +261,12 @@ fn convert(a: ConvertArgs) -> Result<ExitCode> {
     let mut loaded = load(&a.input)?;
     let store = &loaded.dataset.store;
     let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    if !store.logs.is_empty() && !matches!(a.to, OutputFormat::OtlpJson) {
+        crate::say!(
+            "tracelens: {} log records not written: only otlp-json output holds them",
+            store.logs.len()
+        );
+    }
     match &a.out {
         Some(p) => {
             let mut w = create_output(p)?;
@@ -272,7 +284,7 @@ fn convert(a: ConvertArgs) -> Result<ExitCode> {
 }
 
 fn generate(a: GenerateArgs) -> Result<ExitCode> {
-    let store = tracelens_gen::generate(tracelens_gen::GenOptions {
+    let mut store = tracelens_gen::generate(tracelens_gen::GenOptions {
         traces: a.traces,
         spans_per_trace: a.spans_per_trace,
         seed: a.seed,
@@ -288,6 +300,19 @@ fn generate(a: GenerateArgs) -> Result<ExitCode> {
         a.traces,
         a.out.display()
     );
+    if let Some(p) = &a.logs_out {
+        tracelens_gen::add_logs(&mut store);
+        let logs: Vec<u32> = (0..store.logs.len() as u32).collect();
+        let mut w = create_output(p)?;
+        tracelens_formats::write_otlp_logs_jsonl(&store, &logs, &mut w)?;
+        w.finish()
+            .with_context(|| format!("cannot write {}", p.display()))?;
+        crate::say!(
+            "tracelens: wrote {} log records to {}",
+            store.logs.len(),
+            p.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -29,5 +29,5 @@ pub use error::{Position, ReadError};
 pub use live_store::LiveStore;
 pub use read::{read_bytes, read_from, read_path, ReadLimits, ReadOptions, ReadReport};
 pub use sniff::{Compression, Format};
-pub use write::write_otlp_jsonl;
+pub use write::{write_otlp_jsonl, write_otlp_logs_jsonl};
 pub use write::{write_otlp_proto, write_otlp_proto_framed};

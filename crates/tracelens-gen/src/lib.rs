@@ -677,3 +677,164 @@ fn attr_str(store: &mut TraceStore, k: &str, v: &str) -> Attr {
         value: store.str_value(v),
     }
 }
+
+/// Adds the log records the backend writes while the generated runs
+/// execute, as its logger (with the trace context in its records) would:
+/// an agent's start and end, each tool call and its failure, each LLM
+/// call; the gateway's "request received", which carries only the
+/// request_id (found through the correlation id); a dead agent's last
+/// words before it went silent; and a few lines outside any run. No
+/// randomness: the same spans give the same records.
+pub fn add_logs(store: &mut TraceStore) {
+    let request_key = store.intern("request_id");
+    let tool_key = store.intern("gen_ai.tool.name");
+    let model_key = store.intern("gen_ai.request.model");
+    let logger = {
+        let name = store.intern("netra.backend");
+        let empty = store.empty();
+        store.add_scope(name, empty, Box::new([]))
+    };
+    let gateway = {
+        let a = attr_str(store, "service.name", "api-gateway");
+        let empty = store.empty();
+        store.add_resource(Box::new([a]), empty)
+    };
+    struct Line {
+        time: u64,
+        trace: TraceId,
+        span: SpanId,
+        level: tracelens_model::Level,
+        body: String,
+        attrs: Vec<(Sym, String)>,
+        resource: u32,
+    }
+    let mut lines: Vec<Line> = Vec::new();
+    let find = |store: &TraceStore, sp: &Span, key: Sym| -> Option<String> {
+        store
+            .attrs_of(sp.attrs)
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| store.value_text(&a.value))
+    };
+    use tracelens_model::Level;
+    // Each run's request id, from the first span that carries one.
+    let mut requests: std::collections::BTreeMap<TraceId, String> = Default::default();
+    for sp in &store.spans {
+        if let std::collections::btree_map::Entry::Vacant(e) = requests.entry(sp.trace_id) {
+            if let Some(r) = find(store, sp, request_key) {
+                e.insert(r);
+            }
+        }
+    }
+    for sp in &store.spans {
+        let name = store.resolve(sp.name);
+        let at = |d: u64| sp.start_ns + d;
+        let line = |time, level, body: String| Line {
+            time,
+            trace: sp.trace_id,
+            span: sp.span_id,
+            level,
+            body,
+            attrs: Vec::new(),
+            resource: sp.resource,
+        };
+        if !sp.parent_span_id.is_valid() {
+            // The gateway logs the request before any span of it exists,
+            // knowing only its request id.
+            let mut l = line(sp.start_ns, Level::Info, "request received".into());
+            l.trace = TraceId(0);
+            l.span = SpanId(0);
+            l.resource = gateway;
+            if let Some(r) = requests.get(&sp.trace_id) {
+                l.attrs.push((request_key, r.clone()));
+                lines.push(l);
+            }
+        } else if let Some(agent) = name.strip_prefix("invoke_agent ") {
+            lines.push(line(
+                at(MS / 2),
+                Level::Info,
+                format!("agent {agent} started"),
+            ));
+            match (sp.end_ns, sp.status) {
+                // Its last words: the process dies before the span ends.
+                (None, _) => lines.push(line(
+                    at(11 * SEC),
+                    Level::Warn,
+                    format!("agent {agent}: tool call still running after 11s"),
+                )),
+                (Some(e), StatusCode::Error) => lines.push(line(
+                    e,
+                    Level::Error,
+                    format!("agent {agent} failed: {}", store.resolve(sp.status_message)),
+                )),
+                (Some(e), _) => {
+                    lines.push(line(e, Level::Info, format!("agent {agent} completed")))
+                }
+            }
+        } else if let Some(tool) = find(store, sp, tool_key) {
+            lines.push(line(
+                at(MS / 4),
+                Level::Debug,
+                format!("calling tool {tool}"),
+            ));
+            if sp.status == StatusCode::Error {
+                let end = sp.end_ns.unwrap_or(sp.start_ns);
+                lines.push(line(
+                    end,
+                    Level::Error,
+                    format!("tool {tool} failed: {}", store.resolve(sp.status_message)),
+                ));
+            }
+        } else if let Some(model) = find(store, sp, model_key) {
+            lines.push(line(
+                at(MS / 4),
+                Level::Info,
+                format!("LLM call to {model}"),
+            ));
+        }
+    }
+    // Outside any run: the worker's own housekeeping.
+    if let (Some(first), Some(last)) = (
+        store.spans.iter().map(|s| s.start_ns).min(),
+        store.spans.iter().filter_map(|s| s.end_ns).max(),
+    ) {
+        let backend = store.spans.first().map_or(0, |s| s.resource);
+        for (t, body) in [
+            (first.saturating_sub(SEC), "worker started: 4 agent slots"),
+            (last + SEC, "worker draining: 0 runs in flight"),
+        ] {
+            lines.push(Line {
+                time: t,
+                trace: TraceId(0),
+                span: SpanId(0),
+                level: Level::Info,
+                body: body.into(),
+                attrs: Vec::new(),
+                resource: backend,
+            });
+        }
+    }
+    lines.sort_by_key(|l| l.time);
+    for l in lines {
+        let mut rec = tracelens_model::LogRecord::blank(store.empty(), 0);
+        rec.time_ns = l.time;
+        rec.observed_ns = l.time;
+        rec.trace_id = l.trace;
+        rec.span_id = l.span;
+        rec.severity = l.level.number();
+        rec.severity_text = store.intern(&l.level.as_str().to_ascii_uppercase());
+        rec.body = store.str_value(&l.body);
+        rec.resource = l.resource;
+        rec.scope = logger;
+        let attrs: Vec<Attr> = l
+            .attrs
+            .iter()
+            .map(|(key, v)| Attr {
+                key: *key,
+                value: store.str_value(v),
+            })
+            .collect();
+        rec.attrs = store.push_attrs(attrs);
+        store.logs.push(rec);
+    }
+}

@@ -55,14 +55,18 @@ pub fn load_files(paths: &[PathBuf], opts: &LoadOptions) -> Loaded {
 }
 
 /// Reads one in-memory input (the desktop app's bundled sample) named `name`.
-pub fn load_bytes(name: &str, bytes: &[u8], opts: &LoadOptions) -> Loaded {
+pub fn load_bytes(inputs: &[(&str, &[u8])], opts: &LoadOptions) -> Loaded {
     let mut store = TraceStore::new();
     let ropts = read_options(opts);
-    let report =
-        tracelens_formats::read_from(name, bytes, Some(bytes.len() as u64), &mut store, &ropts);
+    let reports = inputs
+        .iter()
+        .map(|(name, bytes)| {
+            tracelens_formats::read_from(name, *bytes, Some(bytes.len() as u64), &mut store, &ropts)
+        })
+        .collect();
     Loaded {
         dataset: Dataset::build(store, opts.dataset),
-        reports: vec![report],
+        reports,
     }
 }
 

@@ -1,11 +1,13 @@
-//! OTLP protobuf: one ExportTraceServiceRequest / TracesData message, read
-//! field by field from a stream so a large message is never held whole; each
-//! ResourceSpans is decoded straight into the store (`wire`), then its
-//! bytes are dropped.
+//! OTLP protobuf: one ExportTraceServiceRequest / TracesData message (or
+//! ExportLogsServiceRequest / LogsData), read field by field from a stream
+//! so a large message is never held whole; each ResourceSpans is decoded
+//! straight into the store (`wire`), each ResourceLogs by the generated
+//! types (`logs`), then its bytes are dropped.
 
 use crate::ctx::Ctx;
 use crate::error::{Position, ReadError};
 
+mod logs;
 pub(crate) mod wire;
 use std::io::Read;
 
@@ -105,7 +107,11 @@ pub fn read_message(
                 }
                 read_exact_len(r, len, &mut off, &mut buf)
                     .map_err(|e| err(field_start, e.to_string()))?;
-                if field == 1 {
+                if field == 1 && logs::is_resource_logs(&buf) {
+                    let body = off - len;
+                    logs::resource_logs(ctx, &buf)
+                        .map_err(|e| err(body, format!("bad ResourceLogs: {e}")))?;
+                } else if field == 1 {
                     let body = off - len;
                     wire::resource_spans(ctx, &buf).map_err(|e| {
                         err(

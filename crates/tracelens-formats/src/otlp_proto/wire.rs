@@ -158,12 +158,21 @@ fn span_id(ctx: &mut Ctx<'_>, b: &[u8]) -> SpanId {
 }
 
 /// Decodes a whole TracesData / ExportTraceServiceRequest held in memory
-/// (one framed message), without copying its ResourceSpans out.
+/// (one framed message), without copying its ResourceSpans out; a LogsData
+/// / ExportLogsServiceRequest likewise, by its ResourceLogs.
 pub fn traces_data(ctx: &mut Ctx<'_>, buf: &[u8]) -> R<()> {
     let mut w = Wire::new(buf);
     while let Some((field, f)) = w.next()? {
         if let (1, Field::Bytes(b)) = (field, f) {
-            at(w.pos - b.len(), resource_spans(ctx, b))?;
+            let start = w.pos - b.len();
+            if super::logs::is_resource_logs(b) {
+                super::logs::resource_logs(ctx, b).map_err(|_| WireError {
+                    offset: start,
+                    message: "bad ResourceLogs (protobuf decoding failed)",
+                })?;
+            } else {
+                at(start, resource_spans(ctx, b))?;
+            }
         }
     }
     Ok(())

@@ -31,20 +31,29 @@ pub(crate) type ResourceGroup = (u32, Vec<(u32, Vec<u32>)>);
 /// The spans of a batch grouped by resource, then by scope, each in order of
 /// first appearance: one ResourceSpans per resource, as an SDK writes.
 pub(crate) fn group_by_resource(store: &TraceStore, batch: &[u32]) -> Vec<ResourceGroup> {
+    group_by(batch, |i| {
+        let s = &store.spans[i as usize];
+        (s.resource, s.scope)
+    })
+}
+
+/// Items (spans, log records) grouped by the (resource, scope) `of` gives
+/// each, groups in order of first appearance.
+pub(crate) fn group_by(batch: &[u32], of: impl Fn(u32) -> (u32, u32)) -> Vec<ResourceGroup> {
     let mut groups: Vec<ResourceGroup> = Vec::new();
     for &i in batch {
-        let s = &store.spans[i as usize];
-        let pos = match groups.iter().position(|g| g.0 == s.resource) {
+        let (resource, scope) = of(i);
+        let pos = match groups.iter().position(|g| g.0 == resource) {
             Some(p) => p,
             None => {
-                groups.push((s.resource, Vec::new()));
+                groups.push((resource, Vec::new()));
                 groups.len() - 1
             }
         };
         let scopes = &mut groups[pos].1;
-        match scopes.iter_mut().find(|g| g.0 == s.scope) {
+        match scopes.iter_mut().find(|g| g.0 == scope) {
             Some(g) => g.1.push(i),
-            None => scopes.push((s.scope, vec![i])),
+            None => scopes.push((scope, vec![i])),
         }
     }
     groups
@@ -87,7 +96,10 @@ fn write_line<W: Write>(
     out.write_all(b"]}\n")
 }
 
-struct ScopeOut<'a>(&'a TraceStore, &'a tracelens_model::Scope);
+pub(crate) struct ScopeOut<'a>(
+    pub(crate) &'a TraceStore,
+    pub(crate) &'a tracelens_model::Scope,
+);
 impl Serialize for ScopeOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
@@ -243,7 +255,7 @@ impl Serialize for LinkAttrs<'_> {
     }
 }
 
-struct Attrs<'a>(&'a TraceStore, &'a [Attr]);
+pub(crate) struct Attrs<'a>(pub(crate) &'a TraceStore, pub(crate) &'a [Attr]);
 impl Serialize for Attrs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.1.len()))?;
@@ -264,7 +276,7 @@ impl Serialize for KvOut<'_> {
     }
 }
 
-struct ValueOut<'a>(&'a TraceStore, &'a AttrValue);
+pub(crate) struct ValueOut<'a>(pub(crate) &'a TraceStore, pub(crate) &'a AttrValue);
 impl Serialize for ValueOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use base64::Engine as _;
