@@ -57,6 +57,14 @@ if ! python3 -c 'import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.htt
         opentelemetry-exporter-otlp-proto-http opentelemetry-exporter-otlp-proto-grpc
 fi
 
+# Real loggers for the log readers' tests: python-json-logger with
+# OpenTelemetry's LoggingInstrumentor (ids in every record), and structlog.
+if ! python3 -c 'import opentelemetry.instrumentation.logging, pythonjsonlogger, structlog' >/dev/null 2>&1; then
+    echo "setup: installing opentelemetry-instrumentation-logging, python-json-logger, structlog (log reader tests)" >&2
+    python3 -m pip install --quiet --disable-pip-version-check opentelemetry-instrumentation-logging \
+        python-json-logger structlog
+fi
+
 # The web UI's packages, exactly as locked; reinstalled only when the lock changed.
 ui="$(dirname "${BASH_SOURCE[0]}")/../ui"
 if [[ ! -f "$ui/node_modules/.package-lock.json" || "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]]; then

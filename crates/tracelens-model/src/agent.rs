@@ -81,6 +81,8 @@ fn looks_like_timeout(s: &str) -> bool {
 
 /// Decides an agent span's state. `as_of_ns` is "now" for open spans: the
 /// latest time in the data for a file, the wall clock for a live receiver.
+/// `signs` are what log records placed on the span say (heartbeats and
+/// lifecycle events sent as records).
 pub fn agent_execution(
     store: &TraceStore,
     keys: &KeyTable,
@@ -88,6 +90,7 @@ pub fn agent_execution(
     span: &Span,
     node: u32,
     as_of_ns: u64,
+    signs: Option<&crate::agent_signs::NodeSigns>,
 ) -> AgentExecution {
     let name = facts
         .str(store, Fact::AgentName)
@@ -114,6 +117,7 @@ pub fn agent_execution(
         .iter()
         .filter(|e| keys.heartbeat_events.contains(&e.name))
         .map(|e| e.time_ns)
+        .chain(signs.iter().flat_map(|s| s.beats.iter().copied()))
         .collect();
     let last_beat = beats.iter().copied().max();
     let status_msg = store.resolve(span.status_message);
@@ -167,8 +171,21 @@ pub fn agent_execution(
             let since = last_beat.unwrap_or(span.start_ns).max(span.start_ns);
             let silent = as_of_ns.saturating_sub(since);
             let mut dur = dur;
+            let ending = signs.and_then(crate::agent_signs::NodeSigns::ending);
             let (state, reason) = if let Some(s) = explicit.filter(|s| s.is_problem()) {
                 (s, format!("state attribute says {}", s.as_str()))
+            } else if let Some((kind, t)) = ending {
+                // The records saw it end; its span has not arrived (yet).
+                dur = t.saturating_sub(span.start_ns);
+                let state = if kind == LifecycleKind::AgentFailed {
+                    AgentState::Failed
+                } else {
+                    AgentState::Completed
+                };
+                (
+                    state,
+                    format!("{} record; its span has no end", kind.as_str()),
+                )
             } else if silent > 2 * beat_ns {
                 // It died at its last sign of life.
                 dur = since - span.start_ns;

@@ -80,11 +80,13 @@ pub struct TraceAnalysis {
 }
 
 impl TraceAnalysis {
+    /// `signs` are what the trace's log records say of its nodes.
     pub fn compute(
         store: &TraceStore,
         keys: &KeyTable,
         tree: &TraceTree,
         as_of_ns: u64,
+        signs: &crate::agent_signs::TraceSigns,
     ) -> TraceAnalysis {
         let n = tree.len();
         let self_ns = self_times(tree);
@@ -101,6 +103,14 @@ impl TraceAnalysis {
             let i = i as usize;
             let node = &tree.nodes[i];
             if node.is_placeholder() {
+                // A missing parent may be an agent that died before its
+                // span was exported; its records and children say so.
+                let s = signs.node(i as u32);
+                if let Some(a) =
+                    crate::agent_signs::placeholder_agent(store, keys, tree, i as u32, s, as_of_ns)
+                {
+                    agents.push(a);
+                }
                 continue;
             }
             let span = &store.spans[node.span as usize];
@@ -125,7 +135,13 @@ impl TraceAnalysis {
                     ))
                 }
                 SpanClass::Agent => agents.push(agent_execution(
-                    store, keys, &facts, span, i as u32, as_of_ns,
+                    store,
+                    keys,
+                    &facts,
+                    span,
+                    i as u32,
+                    as_of_ns,
+                    signs.node(i as u32),
                 )),
                 _ => {}
             }

@@ -205,6 +205,27 @@ fn walk(m: &Marks<'_>, n: u32) -> CauseChain {
             }
         }
     }
+    // No failing child, but a failing placeholder root inside this span's
+    // time: a child whose own span never arrived (an agent killed before
+    // its exporter flushed). Its parent is unknown; the time says where it
+    // ran, so the chain goes on there.
+    // Only a real span adopts, so the walk from a placeholder never does:
+    // no second level, no cycle.
+    let at = &tree.nodes[n as usize];
+    if steps.len() == 1 && !at.is_placeholder() && kinds[n as usize] != Some(ProblemKind::Dead) {
+        let adopted = tree.roots.iter().copied().find(|&r| {
+            let rn = &tree.nodes[r as usize];
+            r != n
+                && rn.is_placeholder()
+                && below[r as usize]
+                && rn.start_ns >= at.start_ns
+                && rn.start_ns <= at.end_ns
+        });
+        if let Some(r) = adopted {
+            let mut more = walk(m, r).steps;
+            steps.append(&mut more);
+        }
+    }
     // A timeout with no failure below: where the time went.
     let last = steps[steps.len() - 1].clone();
     if last.kind == ProblemKind::Timeout {

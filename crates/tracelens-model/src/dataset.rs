@@ -1,5 +1,6 @@
 //! A dataset: the store grouped into traces, each with its tree and analyses.
 
+use crate::agent_signs::TraceSigns;
 use crate::analysis::TraceAnalysis;
 use crate::correlate::CorrelationIndex;
 use crate::facts::KeyTable;
@@ -86,12 +87,7 @@ impl Dataset {
             .collect();
         drop(order);
         traces.sort_by_key(|t| (t.start_ns, t.trace_id));
-        let keys = KeyTable::new(&store);
-        let analyses = traces
-            .iter()
-            .map(|t| TraceAnalysis::compute(&store, &keys, t, as_of_ns))
-            .collect();
-        let by_id = traces
+        let by_id: HashMap<TraceId, u32> = traces
             .iter()
             .enumerate()
             .map(|(i, t)| (t.trace_id, i as u32))
@@ -106,14 +102,18 @@ impl Dataset {
                 .get_or_init(|| CorrelationIndex::build_with(&store, &traces, trace_key, span_key))
         });
         let correlation = correlation.into_inner();
-        let mut warnings = std::mem::take(&mut store.warnings);
-        let mut tree_warnings = sink.finish();
-        let order: HashMap<TraceId, u32> = traces
+        let keys = KeyTable::new(&store);
+        let analyses = traces
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.trace_id, i as u32))
+            .map(|(t, tree)| {
+                let signs = TraceSigns::of(&store, &keys, &logs, t as u32);
+                TraceAnalysis::compute(&store, &keys, tree, as_of_ns, &signs)
+            })
             .collect();
-        tree_warnings.sort_by_key(|w| w.trace_id.and_then(|t| order.get(&t).copied()));
+        let mut warnings = std::mem::take(&mut store.warnings);
+        let mut tree_warnings = sink.finish();
+        tree_warnings.sort_by_key(|w| w.trace_id.and_then(|t| by_id.get(&t).copied()));
         warnings.extend(tree_warnings);
         Dataset {
             store,

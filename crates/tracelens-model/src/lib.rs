@@ -10,6 +10,7 @@
 //! - every repair made to the data is reported as a [`Warning`].
 
 pub mod agent;
+pub mod agent_signs;
 pub mod analysis;
 pub mod attr;
 pub mod build;

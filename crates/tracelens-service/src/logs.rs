@@ -84,6 +84,8 @@ pub struct LogLine {
     pub span_id: Option<String>,
     /// The name of the span it was placed on.
     pub span_name: Option<String>,
+    /// That span's node in its trace's tree (what a front selects).
+    pub node: Option<u32>,
     pub attached_by: AttachRule,
     pub service: Option<String>,
     /// The logger (instrumentation scope) that wrote it.
@@ -229,6 +231,7 @@ pub fn log_line(ds: &Dataset, k: u32) -> LogLine {
         trace_id,
         span_id,
         span_name,
+        node: (place.node != NONE).then_some(place.node),
         attached_by: place.rule,
         service: some(store.service_of_log(rec)),
         logger,

@@ -41,7 +41,12 @@ fn step(ds: &Dataset, t: usize, node: u32, kind: ProblemKind, detail: String) ->
     let tree = &ds.traces[t];
     let n = &tree.nodes[node as usize];
     let (name, service) = if n.is_placeholder() {
-        ("(missing parent)".to_string(), String::new())
+        // A missing parent the records showed was an agent goes by its name.
+        let agent = ds.analyses[t].agents.iter().find(|a| a.node == node);
+        match agent {
+            Some(a) => (format!("{} (span never exported)", a.name), String::new()),
+            None => ("(missing parent)".to_string(), String::new()),
+        }
     } else {
         let span = &ds.store.spans[n.span as usize];
         (
@@ -49,11 +54,9 @@ fn step(ds: &Dataset, t: usize, node: u32, kind: ProblemKind, detail: String) ->
             ds.store.service_of(span).to_string(),
         )
     };
-    let span_id = if n.is_placeholder() {
-        String::new()
-    } else {
-        tree.span_id(&ds.store, node).to_string()
-    };
+    // A placeholder's id is the missing span's: the id its children and
+    // records name.
+    let span_id = tree.span_id(&ds.store, node).to_string();
     ProblemStep {
         node,
         span_id,
