@@ -6,7 +6,18 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { AttrJson, Breakdown, Markers, SearchResult, SpanDetail, SummaryDoc, TraceMatches, WhyDoc } from "./wire";
+import type {
+  AttrJson,
+  Breakdown,
+  LogQuery,
+  LogsDoc,
+  Markers,
+  SearchResult,
+  SpanDetail,
+  SummaryDoc,
+  TraceMatches,
+  WhyDoc,
+} from "./wire";
 
 export type * from "./wire";
 
@@ -51,6 +62,13 @@ async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise
 
 const enc = encodeURIComponent;
 
+/** A logs question as a URL query. */
+function logParams(q: LogQuery): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
+  return p.toString();
+}
+
 export const api = {
   summary: (): Promise<SummaryDoc> => (desktop ? call("summary") : getJson("/api/summary")),
   search: (id: string): Promise<SearchResult> =>
@@ -73,6 +91,8 @@ export const api = {
     desktop ? call("span", { trace, span }) : getJson(`/api/traces/${enc(trace)}/spans/${enc(span)}`),
   markers: (trace: string): Promise<Markers> =>
     desktop ? call("markers", { trace }) : getJson(`/api/traces/${enc(trace)}/markers`),
+  logs: (q: LogQuery): Promise<LogsDoc> =>
+    desktop ? call("logs", { query: q }) : getJson(`/api/logs?${logParams(q)}`),
   find: (trace: string, q: string): Promise<TraceMatches> =>
     desktop ? call("find", { trace, q }) : getJson(`/api/traces/${enc(trace)}/find?q=${enc(q)}`),
 };

@@ -44,6 +44,9 @@ export function initKeys(): void {
       case "d":
         setSide("detail");
         return;
+      case "l":
+        setSide("logs");
+        return;
       case "t":
         cycleTheme();
         return;

@@ -8,6 +8,7 @@ import { renderDetail, renderWhy } from "./detail";
 import { $, fail, say } from "./dom";
 import { clearFind } from "./find";
 import { listed, renderList, searchCorrelation } from "./list";
+import { LogsPanel } from "./logs";
 import { storedSince } from "./source";
 import { model, shown, sideHooks, waterfall } from "./views";
 
@@ -17,6 +18,7 @@ let nodeRow = new Map<number, number>();
 let breakdownScope: "trace" | "subtree" = "trace";
 
 const detail = $<HTMLElement>("#detail");
+const logsPanel = new LogsPanel($<HTMLElement>("#logs"), { pick: (n) => selectNode(n) });
 
 /** Selects the row of node `n` (a node id of the service's tree). */
 export function selectNode(n: number): void {
@@ -51,6 +53,7 @@ export async function openTrace(id: string, selectAt?: number, keepSelection = f
     if (opened.id !== id) return;
     nodeRow = rowOfNode(cols);
     model.load(id, cols);
+    logsPanel.setTrace(id);
     clearFind();
     waterfall.canvas.dataset.trace = id;
     say(`${cols.rows} spans drawn in ${Math.round(performance.now() - t0)} ms`);
@@ -142,11 +145,13 @@ async function followLink(trace: string, span: string): Promise<void> {
 
 export function initTrace(): void {
   model.onSelect = (row) => {
+    logsPanel.setNode(model.cols?.node[row] ?? null);
     if (shown.side === "detail") void showSpan(row);
-    else void showBreakdown();
+    else if (shown.side === "breakdown") void showBreakdown();
   };
   sideHooks.onSide = (s) => {
     if (s === "breakdown") void showBreakdown();
+    else if (s === "logs") logsPanel.draw();
     else if (model.selected >= 0) void showSpan(model.selected);
   };
 }

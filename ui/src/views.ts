@@ -1,5 +1,5 @@
 // The trace views (waterfall, flame graph) over one model, and the side
-// pane's tabs (details, breakdown): which is shown, and switching.
+// pane's tabs (details, breakdown, logs): which is shown, and switching.
 
 import { $ } from "./dom";
 import { Flame } from "./flame";
@@ -11,7 +11,7 @@ export const waterfall = new Waterfall($<HTMLCanvasElement>("#waterfall"), $<HTM
 export const flame = new Flame($<HTMLCanvasElement>("#flame"), model);
 
 export type View = "waterfall" | "flame";
-export type Side = "detail" | "breakdown";
+export type Side = "detail" | "breakdown" | "logs";
 
 export const shown = { view: "waterfall" as View, side: "detail" as Side };
 
@@ -44,8 +44,10 @@ export function setSide(s: Side): void {
   shown.side = s;
   $<HTMLElement>("#detail").hidden = s !== "detail";
   $<HTMLElement>("#breakdown").hidden = s !== "breakdown";
-  $<HTMLButtonElement>("#tab-detail").setAttribute("aria-selected", String(s === "detail"));
-  $<HTMLButtonElement>("#tab-breakdown").setAttribute("aria-selected", String(s === "breakdown"));
+  $<HTMLElement>("#logs").hidden = s !== "logs";
+  for (const t of ["detail", "breakdown", "logs"] as const) {
+    $<HTMLButtonElement>(`#tab-${t}`).setAttribute("aria-selected", String(s === t));
+  }
   sideHooks.onSide(s);
 }
 
@@ -54,6 +56,7 @@ export function initViews(): void {
   $<HTMLButtonElement>("#view-flame").addEventListener("click", () => setView("flame"));
   $<HTMLButtonElement>("#tab-detail").addEventListener("click", () => setSide("detail"));
   $<HTMLButtonElement>("#tab-breakdown").addEventListener("click", () => setSide("breakdown"));
+  $<HTMLButtonElement>("#tab-logs").addEventListener("click", () => setSide("logs"));
   // For tests and the UI benchmark: the model (draw times, selection) and the views.
   (window as unknown as { tracelens: unknown }).tracelens = { model, waterfall, flame };
 }

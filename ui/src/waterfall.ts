@@ -302,7 +302,11 @@ export class Waterfall {
     g.strokeRect(x0 + 0.5, y0 + 0.5, Math.max(2, x1 - x0 - 1), Math.max(2, y1 - y0 - 1));
   }
 
-  /** Span events as ticks, lifecycle events (agent_started, ...) as diamonds. */
+  /**
+   * Span events as ticks, lifecycle events (agent_started, ...) as diamonds,
+   * log records as dots at the row's foot: warnings in the tool colour,
+   * errors in the error colour and larger, so they stand out.
+   */
   private drawMarkers(g: CanvasRenderingContext2D, row: number, y: number, x: (t: number) => number, W: number): void {
     const mk = this.m.markers;
     if (!mk) return;
@@ -319,6 +323,13 @@ export class Waterfall {
         g.lineTo(px, y + ROW_H - 3);
         g.lineTo(px - 4, y + ROW_H / 2);
         g.closePath();
+        g.fill();
+      } else if ((mk.kind[i] ?? 0) >= 2) {
+        const k = mk.kind[i] ?? 2;
+        const r = k === 4 ? 3 : 2;
+        g.fillStyle = k === 4 ? p.error : k === 3 ? p.tool : p.muted;
+        g.beginPath();
+        g.arc(px, y + ROW_H - r - 1, r, 0, Math.PI * 2);
         g.fill();
       } else {
         g.fillStyle = p.muted;

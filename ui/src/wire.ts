@@ -317,7 +317,11 @@ span_id: string | null,
 /**
  * The name of the span it was placed on.
  */
-span_name: string | null, attached_by: AttachRule, service: string | null, 
+span_name: string | null, 
+/**
+ * That span's node in its trace's tree (what a front selects).
+ */
+node: number | null, attached_by: AttachRule, service: string | null, 
 /**
  * The logger (instrumentation scope) that wrote it.
  */

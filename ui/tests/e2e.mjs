@@ -23,8 +23,44 @@ const WAIT = 15_000;
 mkdirSync(shots, { recursive: true });
 
 /** Starts `tracelens serve` on a random port and resolves with its URL. */
+/** Records the test writes on the hostile fixture's trace, after the hostile one. */
+const BULK_LOGS = 50_000;
+
+/** Log lines of hostile markup on the hostile fixture's trace, then many plain ones, written by the test. */
+function hostileLogs() {
+  const dir = mkdtempSync(join(tmpdir(), "tracelens-e2e-"));
+  const file = join(dir, "hostile.log");
+  const line = (o) => `${JSON.stringify(o)}\n`;
+  writeFileSync(
+    file,
+    line({
+      time: "2026-11-02T09:00:00Z",
+      level: "ERROR",
+      msg: "<img src=x onerror=\"window.__pwned='log'\">",
+      trace_id: "0badc0de0badc0de0badc0de0badc0de",
+      span_id: "00000000000000a1",
+      note: "<script>window.__pwned='log-attr'</script>",
+    }) +
+      Array.from({ length: BULK_LOGS }, (_, i) =>
+        line({
+          time: `2026-11-02T09:00:01.${String(i % 1000).padStart(3, "0")}Z`,
+          level: "info",
+          msg: `bulk record ${i}`,
+          seq: i,
+          trace_id: "0badc0de0badc0de0badc0de0badc0de",
+        }),
+      ).join(""),
+  );
+  return file;
+}
+
 function startServer(
-  files = [join(root, "examples/agent-runs.jsonl"), join(root, "tests/fixtures/hostile-markup.json")],
+  files = [
+    join(root, "examples/agent-runs.jsonl"),
+    join(root, "examples/agent-logs.jsonl"),
+    join(root, "tests/fixtures/hostile-markup.json"),
+    hostileLogs(),
+  ],
 ) {
   const proc = spawn(bin, ["serve", "--ui", join(root, "ui/dist"), ...files], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((ok, fail) => {
@@ -66,6 +102,7 @@ function expect(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
+const logFiles = [join(root, "examples/agent-runs.jsonl"), join(root, "examples/agent-logs.jsonl")];
 const { proc, url } = await startServer();
 // Playwright gives every launch a fresh, empty profile of its own.
 const browser = await chromium.launch({
@@ -158,6 +195,52 @@ try {
     await page.hover("#waterfall", { position: { x: Math.round(at.x), y: at.y } });
     await page.waitForFunction((n) => (document.querySelector("#waterfall")?.title ?? "").includes(n), at.name);
     await page.screenshot({ path: join(shots, "span-details.png") });
+  });
+
+  await journey("the logs panel lists the trace's records and follows the selection", async () => {
+    // The run whose tool failed: its records include the failure.
+    const row = page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" }).first();
+    const id = await row.getAttribute("data-trace-id");
+    await row.click();
+    await page.waitForSelector(`#waterfall[data-trace="${id}"]`);
+    await page.locator("#waterfall").focus();
+    await page.keyboard.press("l");
+    await page.waitForFunction(() => Number(document.querySelector("#logs")?.dataset.matched || 0) > 0);
+    const matched = Number(await page.getAttribute("#logs", "data-matched"));
+    const want = JSON.parse(execFileSync(bin, ["logs", ...logFiles, "--trace", id, "--json"]).toString());
+    expect(matched === want.matched, `the panel lists ${matched} records, the CLI ${want.matched}`);
+    const first = await page.textContent("#log-list .log-row");
+    expect(first?.includes(want.records[0].body), `first row ${first}, want ${want.records[0].body}`);
+    // Clicking a record selects its span; the span's records then come first.
+    const target = want.records.find((r) => r.node !== null && r.node !== 0) ?? want.records[0];
+    await page.locator("#log-list .log-row", { hasText: target.body }).first().click();
+    await page.waitForFunction(
+      (name) => (document.querySelector("#log-span h3")?.textContent ?? "").startsWith(name),
+      target.span_name,
+    );
+    const sel = await page.evaluate(() => {
+      const { model } = window.tracelens;
+      return model.cols.node[model.selected];
+    });
+    expect(sel === target.node, `selected node ${sel}, the record's ${target.node}`);
+    // Level and text filters narrow the list (the server filters).
+    await page.selectOption("#log-level", "warn");
+    const warn = want.records.filter((r) => ["warn", "error", "fatal"].includes(r.level)).length;
+    await page.waitForFunction((n) => document.querySelector("#logs")?.dataset.matched === String(n), warn);
+    await page.selectOption("#log-level", "");
+    await page.fill("#log-text", "LLM call");
+    const llm = want.records.filter((r) => r.body.includes("LLM call")).length;
+    await page.waitForFunction((n) => document.querySelector("#logs")?.dataset.matched === String(n), llm);
+    await page.fill("#log-text", "");
+    await page.waitForFunction((n) => document.querySelector("#logs")?.dataset.matched === String(n), matched);
+    // Records are drawn on their rows: the markers include them.
+    const kinds = await page.evaluate(() => [...window.tracelens.model.markers.kind].filter((k) => k >= 2).length);
+    expect(kinds === matched, `${kinds} record markers for ${matched} records`);
+    await page.screenshot({ path: join(shots, "logs-panel.png") });
+    // Escape leaves the filter for the trace view; d goes back to the details.
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("d");
+    expect(await page.isHidden("#logs"), "the logs tab stays open after d");
   });
 
   await journey("a correlation id finds every trace carrying it", async () => {
@@ -305,6 +388,11 @@ try {
     await page.waitForFunction(
       () => document.querySelector("#detail h2")?.textContent === "<script>window.__pwned='child'</script>",
     );
+    await page.keyboard.press("l");
+    await page.waitForFunction(() => (document.querySelector("#log-list")?.textContent ?? "").includes("onerror"));
+    const logText = await page.textContent("#logs");
+    expect(logText?.includes(`<img src=x onerror="window.__pwned='log'">`), `the log body is not text: ${logText}`);
+    await page.keyboard.press("d");
     const injected = await page.evaluate(() => ({
       pwned: window.__pwned ?? null,
       imgs: document.querySelectorAll("img, svg, iframe, script:not([type=module])").length,
@@ -318,6 +406,30 @@ try {
     await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "invoke_agent supervisor");
     const span = await page.textContent("#detail dl");
     expect(span?.includes("fc6807a84a62dcfd"), "the link did not select the linked span");
+  });
+
+  await journey("a long record list keeps only the rows in view in the DOM", async () => {
+    await page.locator("#traces tbody tr", { hasText: "<img src=x onerror=alert(1)>" }).click();
+    await page.waitForSelector(`#waterfall[data-trace="0badc0de0badc0de0badc0de0badc0de"]`);
+    await page.locator("#waterfall").focus();
+    await page.keyboard.press("l");
+    await page.waitForFunction((n) => document.querySelector("#logs")?.dataset.matched === String(n), BULK_LOGS + 1);
+    const count = () => page.evaluate(() => document.querySelectorAll("#log-list .log-row").length);
+    let n = await count();
+    expect(n > 0 && n < 80, `${n} record rows in the DOM for ${BULK_LOGS + 1} records`);
+    // Scrolled to the end, the last records are fetched and drawn.
+    await page.evaluate(() => {
+      const l = document.querySelector("#log-list");
+      l.scrollTop = l.scrollHeight;
+    });
+    await page.waitForFunction(
+      (last) => (document.querySelector("#log-list")?.textContent ?? "").includes(last),
+      `bulk record ${BULK_LOGS - 1}`,
+    );
+    n = await count();
+    expect(n > 0 && n < 80, `${n} record rows in the DOM at the end`);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("d");
   });
 
   await journey("a failed run's badge opens it at its cause, and the why agrees with the CLI", async () => {
