@@ -39,7 +39,7 @@ pub enum Command {
     Traces(TracesArgs),
     /// Performance report from ClickHouse: duration quantiles and failure rates per agent, LLM figures per model, costliest spans.
     Report(ReportArgs),
-    /// Receive OTLP traces (HTTP on 127.0.0.1:4318, gRPC on 127.0.0.1:4317) until Ctrl-C or SIGTERM; --out records them.
+    /// Receive OTLP traces and logs (HTTP on 127.0.0.1:4318, gRPC on 127.0.0.1:4317) until Ctrl-C or SIGTERM; --out records them.
     Receive(ReceiveArgs),
     /// Open files in the desktop app (tracelens-app, next to this binary or on PATH).
     Open(OpenArgs),

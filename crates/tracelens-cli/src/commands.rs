@@ -424,8 +424,8 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
             );
         }
         crate::say!(
-            "tracelens: received {} spans in {} requests ({} spans rejected, {} requests throttled, {} too large, {} unreadable)",
-            snap["spans"], snap["requests"], snap["rejected_spans"], snap["throttled"], snap["too_large"], snap["bad_requests"]
+            "tracelens: received {} spans and {} log records in {} requests ({} spans and {} records rejected, {} requests throttled, {} too large, {} unreadable)",
+            snap["spans"], snap["logs"], snap["requests"], snap["rejected_spans"], snap["rejected_logs"], snap["throttled"], snap["too_large"], snap["bad_requests"]
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -66,6 +66,8 @@ fn check(protocol: &str) {
     let counts: serde_json::Value = serde_json::from_str(&rest).unwrap();
     assert_eq!(counts["spans"], 3, "{counts}");
     assert_eq!(counts["rejected_spans"], 0);
+    assert_eq!(counts["logs"], 1, "{counts}");
+    assert_eq!(counts["rejected_logs"], 0);
 
     let tid = sent["trace_id"].as_str().unwrap();
     for s in sent["spans"].as_array().unwrap() {
@@ -130,6 +132,21 @@ fn check(protocol: &str) {
     assert_eq!(t["llm"]["input_tokens"], 321);
     assert_eq!(t["error_count"], 1);
     assert_eq!(t["agents"][0]["name"], "planner");
+    // The log record came over /v1/logs (or LogsService), was recorded with
+    // the spans, and joins the span it was written in.
+    let o = Command::new(env!("CARGO_BIN_EXE_tracelens"))
+        .args(["logs", rec.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    let logs: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &logs["records"][0];
+    assert_eq!(logs["total"], 1, "{logs}");
+    assert_eq!(r["body"], sent["log"]["body"]);
+    assert_eq!(r["span_id"], sent["log"]["span_id"]);
+    assert_eq!(r["attached_by"], "span_id");
+    assert_eq!(r["level"], "warn");
+    assert_eq!(r["attributes"]["attempt"], "2");
+    assert_eq!(r["service"], "py-agent");
 }
 
 fn unsafe_free_sigterm(pid: u32) {

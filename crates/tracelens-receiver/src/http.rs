@@ -1,14 +1,18 @@
-//! `POST /v1/traces`: read the body (bounded, gzip or not), parse it with
-//! the file readers, queue it (bounded), answer as OTLP/HTTP says.
+//! `POST /v1/traces` and `POST /v1/logs`: read the body (bounded, gzip or
+//! not), parse it with the file readers, queue it (bounded), answer as
+//! OTLP/HTTP says.
 
 use crate::body::BodyEncoding;
-use crate::ingest::{ingest, Outcome, Shared};
+use crate::ingest::{ingest, Outcome, Shared, Signal};
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxState;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsPartialSuccess, ExportLogsServiceResponse,
+};
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTracePartialSuccess, ExportTraceServiceResponse,
 };
@@ -20,6 +24,7 @@ use tracelens_formats::Format;
 pub(crate) fn router(st: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/traces", post(traces))
+        .route("/v1/logs", post(logs))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(st)
 }
@@ -30,17 +35,34 @@ enum Encoding {
     Json,
 }
 
-fn reply(enc: Encoding, status: StatusCode, rejected: u64, message: &str) -> Response {
-    let partial = (rejected > 0 || !message.is_empty()).then(|| ExportTracePartialSuccess {
-        rejected_spans: rejected.min(i64::MAX as u64) as i64,
-        error_message: message.to_string(),
-    });
+fn reply(
+    enc: Encoding,
+    signal: Signal,
+    status: StatusCode,
+    rejected: u64,
+    message: &str,
+) -> Response {
+    let partial = rejected > 0 || !message.is_empty();
+    let n = rejected.min(i64::MAX as u64) as i64;
+    let error_message = message.to_string();
     match enc {
         Encoding::Proto => {
-            let body = ExportTraceServiceResponse {
-                partial_success: partial,
-            }
-            .encode_to_vec();
+            let body = match signal {
+                Signal::Traces => ExportTraceServiceResponse {
+                    partial_success: partial.then_some(ExportTracePartialSuccess {
+                        rejected_spans: n,
+                        error_message,
+                    }),
+                }
+                .encode_to_vec(),
+                Signal::Logs => ExportLogsServiceResponse {
+                    partial_success: partial.then_some(ExportLogsPartialSuccess {
+                        rejected_log_records: n,
+                        error_message,
+                    }),
+                }
+                .encode_to_vec(),
+            };
             (
                 status,
                 [(header::CONTENT_TYPE, "application/x-protobuf")],
@@ -49,12 +71,17 @@ fn reply(enc: Encoding, status: StatusCode, rejected: u64, message: &str) -> Res
                 .into_response()
         }
         Encoding::Json => {
-            let body = match partial {
-                Some(p) => serde_json::json!({"partialSuccess": {
-                    "rejectedSpans": p.rejected_spans.to_string(),
-                    "errorMessage": p.error_message,
-                }}),
-                None => serde_json::json!({}),
+            let key = match signal {
+                Signal::Traces => "rejectedSpans",
+                Signal::Logs => "rejectedLogRecords",
+            };
+            let body = if partial {
+                serde_json::json!({"partialSuccess": {
+                    key: n.to_string(),
+                    "errorMessage": error_message,
+                }})
+            } else {
+                serde_json::json!({})
             };
             (
                 status,
@@ -119,6 +146,14 @@ fn guard(st: &Shared, headers: &HeaderMap) -> Result<(), &'static str> {
 }
 
 async fn traces(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Body) -> Response {
+    export(st, headers, body, Signal::Traces).await
+}
+
+async fn logs(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Body) -> Response {
+    export(st, headers, body, Signal::Logs).await
+}
+
+async fn export(st: Arc<Shared>, headers: HeaderMap, body: Body, signal: Signal) -> Response {
     st.counters.requests.fetch_add(1, Ordering::Relaxed);
     if let Err(why) = guard(&st, &headers) {
         st.counters.bad.fetch_add(1, Ordering::Relaxed);
@@ -168,10 +203,12 @@ async fn traces(AxState(st): AxState<Arc<Shared>>, headers: HeaderMap, body: Bod
     } else {
         Format::OtlpJson
     };
-    let outcome = ingest(&st, raw, body_enc, format).await;
+    let outcome = ingest(&st, raw, body_enc, format, signal).await;
     drop(permit);
     match outcome {
-        Outcome::Accepted { rejected, message } => reply(enc, StatusCode::OK, rejected, &message),
+        Outcome::Accepted { rejected, message } => {
+            reply(enc, signal, StatusCode::OK, rejected, &message)
+        }
         Outcome::Unreadable(msg) => refuse(StatusCode::BAD_REQUEST, &msg),
         Outcome::TooLarge => too_large(&st),
         Outcome::Full => busy("the receiver is busy: retry later"),

@@ -1,5 +1,5 @@
 //! What both transports do with a body: parse it with the file readers
-//! (off the async threads), queue the spans (bounded), count.
+//! (off the async threads), queue the spans and log records (bounded), count.
 
 use crate::body::{read_body, BodyEncoding, BodyError};
 use crate::Counters;
@@ -32,8 +32,15 @@ impl Shared {
     }
 }
 
+/// Which OTLP signal a request sends: it decides the counters and the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signal {
+    Traces,
+    Logs,
+}
+
 pub(crate) enum Outcome {
-    /// Queued: `accepted` spans, `rejected` counted from the unreadable rest.
+    /// Queued: `rejected` items counted from the unreadable rest.
     Accepted { rejected: u64, message: String },
     /// Nothing readable.
     Unreadable(String),
@@ -51,6 +58,7 @@ pub(crate) async fn ingest(
     raw: impl AsRef<[u8]> + Send + 'static,
     enc: BodyEncoding,
     format: Format,
+    signal: Signal,
 ) -> Outcome {
     let limit = st.max_body;
     let parsed =
@@ -70,7 +78,8 @@ pub(crate) async fn ingest(
             return Outcome::Unreadable("the parser failed".into());
         }
     };
-    let accepted = store.spans.len() as u64;
+    // Either signal's reader takes either: what arrives is what is kept.
+    let accepted = (store.spans.len() + store.logs.len()) as u64;
     let rejected = if report.error.is_some() {
         report.error_count.max(1) as u64
     } else {
@@ -81,6 +90,7 @@ pub(crate) async fn ingest(
         st.counters.bad.fetch_add(1, Ordering::Relaxed);
         return Outcome::Unreadable(format!("unreadable OTLP: {message}"));
     }
+    let (store_spans, store_logs) = (store.spans.len() as u64, store.logs.len() as u64);
     if accepted > 0 {
         match st.tx.try_send(store) {
             Ok(()) => {}
@@ -91,9 +101,12 @@ pub(crate) async fn ingest(
             Err(mpsc::error::TrySendError::Closed(_)) => return Outcome::Closed,
         }
     }
-    st.counters.spans.fetch_add(accepted, Ordering::Relaxed);
-    st.counters
-        .rejected_spans
-        .fetch_add(rejected, Ordering::Relaxed);
+    let c = &st.counters;
+    c.spans.fetch_add(store_spans, Ordering::Relaxed);
+    c.logs.fetch_add(store_logs, Ordering::Relaxed);
+    match signal {
+        Signal::Traces => c.rejected_spans.fetch_add(rejected, Ordering::Relaxed),
+        Signal::Logs => c.rejected_logs.fetch_add(rejected, Ordering::Relaxed),
+    };
     Outcome::Accepted { rejected, message }
 }

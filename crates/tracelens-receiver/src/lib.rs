@@ -1,6 +1,7 @@
-//! An OTLP/HTTP trace receiver (`POST /v1/traces`, protobuf or JSON, gzip or
-//! not), answering as the OTLP specification says: 200 with a partial-success
-//! count when some spans were rejected, 400 for a body that cannot be read,
+//! An OTLP receiver of traces and logs (`POST /v1/traces`, `POST /v1/logs`,
+//! protobuf or JSON, gzip or not; gRPC TraceService and LogsService),
+//! answering as the OTLP specification says: 200 with a partial-success
+//! count when some spans or records were rejected, 400 for a body that cannot be read,
 //! 413 past the size limit, 415 for another content type, 429 with
 //! Retry-After when the bounded queue is full. Never an unbounded queue.
 //!
@@ -33,7 +34,7 @@ pub struct ReceiverConfig {
     pub max_body: usize,
     /// Batches waiting for the consumer before requests get 429.
     pub queue: usize,
-    /// Append every accepted batch to this file as OTLP/JSON Lines.
+    /// Append every accepted batch (spans and log records) to this file as OTLP/JSON Lines.
     pub out: Option<PathBuf>,
     /// Bodies inflated and parsed at once (0: the core count, at least 2).
     pub max_ingests: usize,
@@ -61,6 +62,8 @@ pub struct Counters {
     pub requests: AtomicU64,
     pub spans: AtomicU64,
     pub rejected_spans: AtomicU64,
+    pub logs: AtomicU64,
+    pub rejected_logs: AtomicU64,
     /// Requests answered 429 (queue full), 413 (too large), 4xx (unreadable).
     pub throttled: AtomicU64,
     pub too_large: AtomicU64,
@@ -74,6 +77,8 @@ impl Counters {
             "requests": g(&self.requests),
             "spans": g(&self.spans),
             "rejected_spans": g(&self.rejected_spans),
+            "logs": g(&self.logs),
+            "rejected_logs": g(&self.rejected_logs),
             "throttled": g(&self.throttled),
             "too_large": g(&self.too_large),
             "bad_requests": g(&self.bad),
@@ -158,7 +163,9 @@ pub async fn run(
         while let Some(batch) = rx.blocking_recv() {
             if let Some((path, w)) = &mut out {
                 let spans: Vec<u32> = (0..batch.spans.len() as u32).collect();
+                let logs: Vec<u32> = (0..batch.logs.len() as u32).collect();
                 tracelens_formats::write_otlp_jsonl(&batch, &spans, &mut *w)
+                    .and_then(|()| tracelens_formats::write_otlp_logs_jsonl(&batch, &logs, &mut *w))
                     .and_then(|()| w.flush())
                     .map_err(|source| ReceiverError::Recording {
                         path: path.clone(),
@@ -212,12 +219,14 @@ pub async fn run(
     };
     let grpc_task = grpc.map(|(l, _)| {
         let svc = grpc::server(shared.clone());
+        let logs_svc = grpc::logs_server(shared.clone());
         let stop = stopped(stop_rx.clone());
         tokio::spawn(async move {
             // A stalled call cannot hold its stream for ever.
             tonic::transport::Server::builder()
                 .timeout(std::time::Duration::from_secs(30))
                 .add_service(svc)
+                .add_service(logs_svc)
                 .serve_with_incoming_shutdown(tonic::transport::server::TcpIncoming::from(l), stop)
                 .await
         })
