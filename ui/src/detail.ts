@@ -1,8 +1,9 @@
 // Span details, built with DOM nodes and textContent only: whatever a span
 // carries is shown as text and can never become markup or script.
 
-import type { AttrJson, SpanDetail, WhyDoc } from "./wire";
+import type { AttrJson, LogsDoc, SpanDetail, WhyDoc } from "./wire";
 import { fmtNs } from "./columns";
+import { clock, lineText } from "./logline";
 
 const FOLD = 300;
 
@@ -95,6 +96,51 @@ function omitted(d: SpanDetail, load: (d: SpanDetail) => Promise<AttrJson[]>): H
  * The "Why" of a span: the chain from it (or from the first failure below
  * it) down to where the failure began, each step a button that selects it.
  */
+/** The role a GenAI log event gives its message (`gen_ai.user.message` → user; `gen_ai.choice` → choice). */
+export function genAiRole(event: string | null): string | null {
+  if (!event?.startsWith("gen_ai.")) return null;
+  const rest = event.slice("gen_ai.".length);
+  return rest.endsWith(".message") ? rest.slice(0, -".message".length) : rest;
+}
+
+/**
+ * The span's log records: a conversation first when they are GenAI
+ * message events (the prompts and completions an LLM call logged), then
+ * every record with its time and level. `pick` selects nothing here: the
+ * records are this span's.
+ */
+export function renderLogs(root: HTMLElement, doc: LogsDoc): void {
+  if (doc.matched === 0) return;
+  const chat = doc.records.filter((r) => genAiRole(r.event_name) !== null);
+  if (chat.length > 0) {
+    const box = el("div", undefined, "conversation");
+    box.id = "conversation";
+    box.append(el("h3", "Conversation"));
+    for (const r of chat) {
+      const turn = el("div", undefined, "turn");
+      turn.append(el("span", genAiRole(r.event_name) ?? "", "role"), valueNode(r.body));
+      box.append(turn);
+    }
+    root.append(box);
+  }
+  const box = el("div", undefined, "span-logs");
+  box.id = "span-logs";
+  const more = doc.matched > doc.records.length ? ` (first ${doc.records.length})` : "";
+  box.append(el("h3", `Log records: ${doc.matched}${more}`));
+  const list = el("dl");
+  for (const r of doc.records) {
+    const level = (r.severity_text || r.level).toUpperCase();
+    const dt = el(
+      "dt",
+      `${clock(r.time_unix_nano)} ${level}`,
+      r.level === "error" || r.level === "fatal" ? "err" : undefined,
+    );
+    list.append(dt, valueNode(lineText(r)));
+  }
+  box.append(list);
+  root.append(box);
+}
+
 export function renderWhy(root: HTMLElement, why: WhyDoc, act: DetailActions): void {
   const chain = why.chains[0];
   if (!chain || chain.steps.length === 0) return;

@@ -5,8 +5,9 @@
 // records cost a few dozen nodes. Everything a record carries is shown as
 // text, never as markup.
 
-import { api, type Level, type LogLine, type LogQuery, type LogsDoc } from "./api";
+import { api, type LogLine, type LogQuery, type LogsDoc } from "./api";
 import { fail } from "./dom";
+import { clock, levelClass, lineText } from "./logline";
 
 /** Height of one row of the virtual list, in CSS pixels (style.css agrees). */
 export const ROW_H = 20;
@@ -14,24 +15,6 @@ export const ROW_H = 20;
 const PAGE = 500;
 /** The selected span's records shown above the trace's. */
 const SPAN_MAX = 100;
-
-/** What a level looks like: its CSS class. */
-export function levelClass(l: Level): string {
-  return l === "error" || l === "fatal" ? "lv-error" : l === "warn" ? "lv-warn" : "lv-info";
-}
-
-/** A record's time of day, UTC, to the millisecond. */
-export function clock(ns: number): string {
-  if (ns <= 0) return "--:--:--.---";
-  const d = new Date(Math.floor(ns / 1e6));
-  return d.toISOString().slice(11, 23);
-}
-
-/** One record's line as text: what a row shows and what its tooltip says whole. */
-export function lineText(r: LogLine): string {
-  const ev = r.event_name && r.event_name !== r.body ? `[${r.event_name}] ` : r.event_name ? `[${r.event_name}]` : "";
-  return `${ev}${r.event_name === r.body ? "" : r.body}`;
-}
 
 function row(r: LogLine, pick: (node: number) => void): HTMLElement {
   const div = document.createElement("div");

@@ -4,7 +4,7 @@
 import { api, clickhouse, type SpanDetail } from "./api";
 import { renderBreakdown } from "./breakdown";
 import { decodeColumns, fmtNs, rowOfNode } from "./columns";
-import { renderDetail, renderWhy } from "./detail";
+import { renderDetail, renderLogs, renderWhy } from "./detail";
 import { $, fail, say } from "./dom";
 import { clearFind } from "./find";
 import { listed, renderList, searchCorrelation } from "./list";
@@ -93,7 +93,11 @@ async function showSpan(row: number): Promise<void> {
   const seq = ++detailSeq;
   try {
     const node = c.node[row] ?? 0;
-    const [d, why] = await Promise.all([api.node(trace, node), api.why(trace, node)]);
+    const [d, why, logs] = await Promise.all([
+      api.node(trace, node),
+      api.why(trace, node),
+      api.logs({ trace, node, offset: 0, limit: 50 }),
+    ]);
     if (seq !== detailSeq) return;
     const act = {
       search: (v: string) => {
@@ -106,6 +110,7 @@ async function showSpan(row: number): Promise<void> {
     };
     renderDetail(detail, d, act);
     renderWhy(detail, why, act);
+    renderLogs(detail, logs);
   } catch (e) {
     fail(e);
   }

@@ -241,6 +241,20 @@ try {
     await page.keyboard.press("Escape");
     await page.keyboard.press("d");
     expect(await page.isHidden("#logs"), "the logs tab stays open after d");
+    // An LLM call's details list its records, its logged prompt and answer
+    // as a conversation.
+    await page.evaluate(() => {
+      const { model } = window.tracelens;
+      const c = model.cols;
+      for (let r = 0; r < c.rows; r++) {
+        if (c.strings[c.name[r]].startsWith("chat ")) return model.select(r);
+      }
+    });
+    await page.waitForSelector("#conversation .turn");
+    const roles = await page.locator("#conversation .role").allTextContents();
+    expect(roles.join(",") === "user,choice", `conversation roles: ${roles.join(",")}`);
+    const own = await page.textContent("#span-logs h3");
+    expect(own?.startsWith("Log records: 3"), `the LLM call's records: ${own}`);
   });
 
   await journey("a correlation id finds every trace carrying it", async () => {

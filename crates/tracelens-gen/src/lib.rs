@@ -689,6 +689,7 @@ pub fn add_logs(store: &mut TraceStore) {
     let request_key = store.intern("request_id");
     let tool_key = store.intern("gen_ai.tool.name");
     let model_key = store.intern("gen_ai.request.model");
+    let prompt_key = store.intern("gen_ai.prompt.preview");
     let logger = {
         let name = store.intern("netra.backend");
         let empty = store.empty();
@@ -707,6 +708,8 @@ pub fn add_logs(store: &mut TraceStore) {
         body: String,
         attrs: Vec<(Sym, String)>,
         resource: u32,
+        /// A GenAI event's name (`gen_ai.user.message`, `gen_ai.choice`).
+        event: Option<&'static str>,
     }
     let mut lines: Vec<Line> = Vec::new();
     let find = |store: &TraceStore, sp: &Span, key: Sym| -> Option<String> {
@@ -737,6 +740,7 @@ pub fn add_logs(store: &mut TraceStore) {
             body,
             attrs: Vec::new(),
             resource: sp.resource,
+            event: None,
         };
         if !sp.parent_span_id.is_valid() {
             // The gateway logs the request before any span of it exists,
@@ -791,6 +795,20 @@ pub fn add_logs(store: &mut TraceStore) {
                 Level::Info,
                 format!("LLM call to {model}"),
             ));
+            // The GenAI instrumentation's events: the prompt and the answer.
+            if let Some(prompt) = find(store, sp, prompt_key) {
+                let mut l = line(at(MS / 3), Level::Info, prompt);
+                l.event = Some("gen_ai.user.message");
+                lines.push(l);
+                let end = sp.end_ns.unwrap_or(sp.start_ns);
+                let mut l = line(
+                    end,
+                    Level::Info,
+                    format!("Next step: call a tool ({model})."),
+                );
+                l.event = Some("gen_ai.choice");
+                lines.push(l);
+            }
         }
     }
     // Outside any run: the worker's own housekeeping.
@@ -811,6 +829,7 @@ pub fn add_logs(store: &mut TraceStore) {
                 body: body.into(),
                 attrs: Vec::new(),
                 resource: backend,
+                event: None,
             });
         }
     }
@@ -826,6 +845,10 @@ pub fn add_logs(store: &mut TraceStore) {
         rec.body = store.str_value(&l.body);
         rec.resource = l.resource;
         rec.scope = logger;
+        if let Some(e) = l.event {
+            rec.event_name = store.intern(e);
+            rec.kind = tracelens_model::RecordKind::Event;
+        }
         let attrs: Vec<Attr> = l
             .attrs
             .iter()

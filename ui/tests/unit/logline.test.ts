@@ -1,0 +1,49 @@
+// How a log record reads as a line, and the roles of GenAI message events.
+import { describe, expect, it } from "vitest";
+import { genAiRole } from "../../src/detail";
+import { clock, levelClass, lineText } from "../../src/logline";
+import type { LogLine } from "../../src/wire";
+
+function rec(body: string, event_name: string | null = null): LogLine {
+  return {
+    index: 0,
+    time_unix_nano: 1_700_000_000_123_000_000,
+    level: "info",
+    severity_text: "",
+    body,
+    event_name,
+    kind: event_name ? "event" : "log",
+    trace_id: null,
+    span_id: null,
+    span_name: null,
+    node: null,
+    attached_by: "unattached",
+    service: null,
+    logger: null,
+    attributes: {},
+  };
+}
+
+describe("log lines", () => {
+  it("show the time of day in UTC to the millisecond, dashes when unknown", () => {
+    expect(clock(1_700_000_000_123_000_000)).toBe("22:13:20.123");
+    expect(clock(0)).toBe("--:--:--.---");
+  });
+  it("put an event's name before its body, once", () => {
+    expect(lineText(rec("search failed"))).toBe("search failed");
+    expect(lineText(rec("hello", "gen_ai.choice"))).toBe("[gen_ai.choice] hello");
+    expect(lineText(rec("agent_started", "agent_started"))).toBe("[agent_started]");
+  });
+  it("colour warnings and errors apart", () => {
+    expect(levelClass("fatal")).toBe("lv-error");
+    expect(levelClass("warn")).toBe("lv-warn");
+    expect(levelClass("debug")).toBe("lv-info");
+  });
+  it("read GenAI message events as conversation roles", () => {
+    expect(genAiRole("gen_ai.user.message")).toBe("user");
+    expect(genAiRole("gen_ai.system.message")).toBe("system");
+    expect(genAiRole("gen_ai.choice")).toBe("choice");
+    expect(genAiRole("agent_started")).toBeNull();
+    expect(genAiRole(null)).toBeNull();
+  });
+});
