@@ -7,6 +7,7 @@
 //! file in a fresh process and reports /proc/self/status figures.
 
 mod clickhouse;
+mod logs;
 mod tracker;
 
 use anyhow::{bail, Context, Result};
@@ -91,6 +92,22 @@ fn main() -> Result<()> {
                 None => probe(&file, runs),
             }
         }
+        Some("logs") => {
+            let mut out = PathBuf::from("docs/benchmarks.md");
+            let mut dir = PathBuf::from("target/bench-data");
+            let mut runs = 5usize;
+            let mut sizes = vec![100_000usize, 1_000_000];
+            for (k, v) in options(&args[2..])? {
+                match k {
+                "--out" => out = v.into(),
+                "--dir" => dir = v.into(),
+                "--runs" => runs = v.parse()?,
+                "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
+                other => bail!("unknown option {other}"),
+                }
+            }
+            logs::run(&out, &dir, runs, &sizes)
+        }
         Some("tracker") => {
             let mut out = PathBuf::from("docs/benchmarks.md");
             let mut runs = 21usize;
@@ -105,7 +122,7 @@ fn main() -> Result<()> {
             }
             tracker::run(&out, runs, &sizes)
         }
-        _ => bail!("usage: tracelens-bench tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | probe FILE [--runs N] [--only-threads N] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
+        _ => bail!("usage: tracelens-bench logs [--out F] [--dir D] [--runs N] [--sizes a,b] | tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | probe FILE [--runs N] [--only-threads N] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
     }
 }
 
@@ -163,12 +180,12 @@ fn mem_child(file: &Path) -> Result<()> {
     Ok(())
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
 }
 
-fn time_runs(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+pub(crate) fn time_runs(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
     f()?; // warm the page cache
     let mut t = Vec::new();
     for _ in 0..runs {
@@ -180,7 +197,7 @@ fn time_runs(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
 }
 
 /// The parse floor: serde_json over the same lines into IgnoredAny.
-fn floor_jsonl(file: &Path) -> Result<()> {
+pub(crate) fn floor_jsonl(file: &Path) -> Result<()> {
     let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(file)?);
     let mut buf = Vec::new();
     loop {
@@ -256,7 +273,7 @@ fn mem_of(file: &Path) -> Result<Mem> {
     Ok(serde_json::from_slice(&out.stdout)?)
 }
 
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {

@@ -67,8 +67,16 @@ pub struct TraceSigns {
 }
 
 impl TraceSigns {
-    /// Gathers the records `logs` placed on trace `t`.
-    pub fn of(store: &TraceStore, keys: &KeyTable, logs: &LogIndex, t: u32) -> TraceSigns {
+    /// Gathers the records `logs` placed on trace `t` (whose tree is
+    /// `tree`) that say something of an agent: heartbeats and lifecycle
+    /// events anywhere, and any record on a missing span.
+    pub fn of(
+        store: &TraceStore,
+        keys: &KeyTable,
+        logs: &LogIndex,
+        t: u32,
+        tree: &TraceTree,
+    ) -> TraceSigns {
         let mut by_node: HashMap<u32, NodeSigns> = HashMap::new();
         let agent_keys: Vec<crate::Sym> =
             AGENT_KEYS.iter().filter_map(|k| store.lookup(k)).collect();
@@ -76,13 +84,21 @@ impl TraceSigns {
         for &k in logs.of_trace(t) {
             let place = logs.places[k as usize];
             let rec = &store.logs[k as usize];
-            let s = by_node.entry(place.node).or_default();
-            let t = rec.when_ns();
-            s.last_ns = s.last_ns.max(t);
             let beat = keys.heartbeat_events.contains(&rec.event_name)
                 || store
                     .value_str(&rec.body)
                     .is_some_and(|b| b.eq_ignore_ascii_case("heartbeat"));
+            let missing = tree
+                .nodes
+                .get(place.node as usize)
+                .is_some_and(|n| n.is_placeholder());
+            // Most records are neither: they cost one check each.
+            if !beat && rec.kind != RecordKind::Lifecycle && !missing {
+                continue;
+            }
+            let s = by_node.entry(place.node).or_default();
+            let t = rec.when_ns();
+            s.last_ns = s.last_ns.max(t);
             if beat {
                 s.beats.push(t);
             }

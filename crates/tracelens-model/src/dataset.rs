@@ -92,22 +92,13 @@ impl Dataset {
             .enumerate()
             .map(|(i, t)| (t.trace_id, i as u32))
             .collect();
-        // The correlation rule of log placement needs the id index; built
-        // here only when a record needs it, and kept for search.
-        let trace_key = store.intern("trace_id");
-        let span_key = store.intern("span_id");
-        let correlation = std::cell::OnceCell::new();
-        let logs = LogIndex::build(&store, &traces, &by_id, || {
-            correlation
-                .get_or_init(|| CorrelationIndex::build_with(&store, &traces, trace_key, span_key))
-        });
-        let correlation = correlation.into_inner();
+        let logs = LogIndex::build(&store, &traces, &by_id);
         let keys = KeyTable::new(&store);
         let analyses = traces
             .iter()
             .enumerate()
             .map(|(t, tree)| {
-                let signs = TraceSigns::of(&store, &keys, &logs, t as u32);
+                let signs = TraceSigns::of(&store, &keys, &logs, t as u32, tree);
                 TraceAnalysis::compute(&store, &keys, tree, as_of_ns, &signs)
             })
             .collect();
@@ -124,7 +115,7 @@ impl Dataset {
             keys,
             logs,
             by_id,
-            correlation,
+            correlation: None,
         }
     }
 

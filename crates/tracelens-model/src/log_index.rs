@@ -8,7 +8,7 @@
 //! joined and how.
 
 use crate::attr::AttrValue;
-use crate::correlate::{is_correlation_key, CorrelationIndex};
+use crate::correlate::is_correlation_key;
 use crate::ids::{SpanId, TraceId};
 use crate::store::TraceStore;
 use crate::tree::{TraceTree, NONE};
@@ -75,13 +75,11 @@ pub struct LogIndex {
 
 impl LogIndex {
     /// Places every record of `store` on `traces` (a dataset's, in its
-    /// order). `correlation` is called at most once, only when some record
-    /// needs the correlation rule.
-    pub fn build<'c>(
+    /// order).
+    pub fn build(
         store: &TraceStore,
         traces: &[TraceTree],
         by_id: &HashMap<TraceId, u32>,
-        correlation: impl FnOnce() -> &'c CorrelationIndex,
     ) -> LogIndex {
         let n = store.logs.len();
         let mut places = vec![
@@ -178,18 +176,23 @@ impl LogIndex {
             needs_correlation.push(k);
         }
         if !needs_correlation.is_empty() {
-            attach_by_correlation(store, traces, &needs_correlation, &mut places, correlation);
+            attach_by_correlation(store, traces, &needs_correlation, &mut places);
         }
         let mut counts = [0u64; 4];
         for p in &places {
             counts[p.rule as usize] += 1;
         }
         // Group by trace (unattached last), then time, then input order.
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|&k| {
-            let p = places[k as usize];
-            (p.trace, store.logs[k as usize].when_ns(), k)
-        });
+        // The keys are gathered first: a sort that looks them up in the
+        // records on every comparison spends its time on cache misses.
+        let mut keyed: Vec<(u32, u64, u32)> = places
+            .iter()
+            .zip(&store.logs)
+            .enumerate()
+            .map(|(k, (p, r))| (p.trace, r.when_ns(), k as u32))
+            .collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.into_iter().map(|(_, _, k)| k).collect();
         let mut trace_start = vec![0u32; traces.len() + 1];
         for p in &places {
             if p.trace != NONE {
@@ -271,63 +274,117 @@ fn runs_at(tree: &TraceTree, i: u32, t: u64) -> bool {
 /// attribute value found on a trace's spans, with the record's time inside
 /// that trace, places it on the span that carries the value when that span
 /// runs then, else on the deepest span running then.
-fn attach_by_correlation<'c>(
+///
+/// Only the values these records carry are looked for: a pass over the
+/// spans' correlation-keyed attributes against that set, rather than the
+/// full index of every id value (which search builds when it is asked).
+fn attach_by_correlation(
     store: &TraceStore,
     traces: &[TraceTree],
     records: &[usize],
     places: &mut [LogPlace],
-    correlation: impl FnOnce() -> &'c CorrelationIndex,
 ) {
     let mut key_ok: HashMap<crate::Sym, bool> = HashMap::new();
-    let mut index: Option<&CorrelationIndex> = None;
-    let mut correlation = Some(correlation);
+    let mut is_key = |k: crate::Sym| {
+        *key_ok
+            .entry(k)
+            .or_insert_with(|| is_correlation_key(store.resolve(k)))
+    };
+    // The values wanted, each with where it was found: (trace, node).
+    let mut wanted: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
     for &k in records {
-        let rec = &store.logs[k];
-        let t = rec.when_ns();
-        for a in store.attrs_of(rec.attrs) {
-            let ok = *key_ok
-                .entry(a.key)
-                .or_insert_with(|| is_correlation_key(store.resolve(a.key)));
-            if !ok {
-                continue;
-            }
-            let value = match &a.value {
-                AttrValue::Str(_) | AttrValue::Text(_) | AttrValue::Int(_) => {
-                    store.value_text(&a.value)
+        for a in store.attrs_of(store.logs[k].attrs) {
+            if is_key(a.key) {
+                if let Some(v) = id_text(store, &a.value) {
+                    wanted.entry(v).or_default();
                 }
-                _ => continue,
-            };
-            if value.is_empty() {
-                continue;
-            }
-            let idx = match index {
-                Some(i) => i,
-                None => match correlation.take() {
-                    Some(f) => *index.insert(f()),
-                    None => return,
-                },
-            };
-            let hit = idx.lookup(&value).iter().find(|h| {
-                traces
-                    .get(h.trace as usize)
-                    .is_some_and(|tr| tr.start_ns <= t && t <= tr.end_ns)
-            });
-            if let Some(h) = hit {
-                let tree = &traces[h.trace as usize];
-                let node = if runs_at(tree, h.node, t) {
-                    deepest_below(tree, h.node, t)
-                } else {
-                    deepest_at(tree, t)
-                };
-                places[k] = LogPlace {
-                    trace: h.trace,
-                    node,
-                    rule: AttachRule::Correlation,
-                };
-                break;
             }
         }
     }
+    if wanted.is_empty() {
+        return;
+    }
+    let mut found_any = false;
+    for (t, tree) in traces.iter().enumerate() {
+        let mut seen_resources: hashbrown::HashSet<u32> = hashbrown::HashSet::new();
+        for (i, node) in tree.nodes.iter().enumerate() {
+            if node.is_placeholder() {
+                continue;
+            }
+            let span = &store.spans[node.span as usize];
+            let mut look =
+                |attrs: &[crate::attr::Attr], wanted: &mut HashMap<String, Vec<(u32, u32)>>| {
+                    for a in attrs {
+                        if !is_key(a.key) {
+                            continue;
+                        }
+                        let hit = match &a.value {
+                            AttrValue::Str(_) | AttrValue::Text(_) => {
+                                store.value_str(&a.value).and_then(|v| wanted.get_mut(v))
+                            }
+                            AttrValue::Int(n) => wanted.get_mut(n.to_string().as_str()),
+                            _ => None,
+                        };
+                        if let Some(at) = hit {
+                            if at.last() != Some(&(t as u32, i as u32)) {
+                                at.push((t as u32, i as u32));
+                                found_any = true;
+                            }
+                        }
+                    }
+                };
+            look(store.attrs_of(span.attrs), &mut wanted);
+            for ev in store.events_of(span.events) {
+                look(store.attrs_of(ev.attrs), &mut wanted);
+            }
+            if seen_resources.insert(span.resource) {
+                if let Some(r) = store.resources.get(span.resource as usize) {
+                    look(&r.attrs, &mut wanted);
+                }
+            }
+        }
+    }
+    if !found_any {
+        return;
+    }
+    for &k in records {
+        let rec = &store.logs[k];
+        let t = rec.when_ns();
+        let hit = store.attrs_of(rec.attrs).iter().find_map(|a| {
+            if !is_key(a.key) {
+                return None;
+            }
+            let v = id_text(store, &a.value)?;
+            wanted.get(&v)?.iter().copied().find(|&(tr, _)| {
+                traces
+                    .get(tr as usize)
+                    .is_some_and(|tr| tr.start_ns <= t && t <= tr.end_ns)
+            })
+        });
+        if let Some((trace, at)) = hit {
+            let tree = &traces[trace as usize];
+            let node = if runs_at(tree, at, t) {
+                deepest_below(tree, at, t)
+            } else {
+                deepest_at(tree, t)
+            };
+            places[k] = LogPlace {
+                trace,
+                node,
+                rule: AttachRule::Correlation,
+            };
+        }
+    }
+}
+
+/// A correlation value as text: strings and integers; "" counts as none.
+fn id_text(store: &TraceStore, v: &AttrValue) -> Option<String> {
+    let s = match v {
+        AttrValue::Str(_) | AttrValue::Text(_) => store.value_str(v)?.to_string(),
+        AttrValue::Int(n) => n.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty()).then_some(s)
 }
 
 /// As [`deepest_at`], from `at` (which runs at `t`) down through the

@@ -136,9 +136,16 @@ pub fn logs(ds: &Dataset, f: &LogFilter) -> LogsDoc {
             .filter(|&k| f.span.is_none_or(|n| idx.places[k as usize].node == n))
             .collect(),
         None => {
-            let mut all: Vec<u32> = (0..store.logs.len() as u32).collect();
-            all.sort_by_key(|&k| (store.logs[k as usize].when_ns(), k));
-            all
+            // Keys gathered first: looked up per comparison, the records'
+            // times would cost a cache miss each.
+            let mut keyed: Vec<(u64, u32)> = store
+                .logs
+                .iter()
+                .enumerate()
+                .map(|(k, r)| (r.when_ns(), k as u32))
+                .collect();
+            keyed.sort_unstable();
+            keyed.into_iter().map(|(_, k)| k).collect()
         }
     };
     let needle = f
