@@ -410,6 +410,41 @@ try {
     await s.shot("desktop-breakdown");
     await s.keys("w", "d");
   });
+
+  await journey("desktop: the sample's log records in the logs pane and on the rows", async () => {
+    // The bundled sample opens with its log records: the pane lists the
+    // trace's, as the CLI does, and a click on one selects its span.
+    const id = await s.js("return document.querySelector('#waterfall').dataset.trace");
+    const want = JSON.parse(
+      execFileSync(cli, [
+        "logs",
+        join(root, "examples/agent-runs.jsonl"),
+        join(root, "examples/agent-logs.jsonl"),
+        "--trace",
+        id,
+        "--json",
+      ]).toString(),
+    );
+    expect(want.matched > 0, `the sample's trace ${id} has no records`);
+    await s.keys("l");
+    await s.until(
+      () => s.js("return document.querySelector('#logs').dataset.matched === String(arguments[0])", want.matched),
+      `${want.matched} records in the pane`,
+    );
+    const kinds = await s.js("return [...window.tracelens.model.markers.kind].filter((k) => k >= 2).length");
+    expect(kinds === want.matched, `${kinds} record markers for ${want.matched} records`);
+    const target = want.records.find((r) => r.node !== null && r.node !== 0);
+    await s.js(
+      "[...document.querySelectorAll('#log-list .log-row')].find((r) => r.textContent.includes(arguments[0]))?.click()",
+      target.body,
+    );
+    await s.until(
+      () => s.js("const m = window.tracelens.model; return m.cols.node[m.selected] === arguments[0]", target.node),
+      "the record's span selected",
+    );
+    await s.shot("desktop-logs");
+    await s.keys("d");
+  });
   await s.end();
 
   const h = await Session.start([join(root, "tests/fixtures/hostile-markup.json")]);

@@ -476,23 +476,13 @@ fn dispatch(
     match format {
         Format::OtlpJson => {
             if is_json_lines(prefix) {
-                let threads = opts.json_threads.unwrap_or_else(|| {
-                    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-                });
-                let chunk = opts
-                    .json_chunk_bytes
-                    .unwrap_or(crate::jsonl::DEFAULT_CHUNK_BYTES);
-                let max_line = usize::try_from(ctx.max_record).unwrap_or(usize::MAX);
-                let read_line = crate::otlp_json::read_json_bytes;
-                crate::jsonl::read(
+                json_lines(
                     name,
                     reader,
                     ctx,
-                    read_line,
-                    chunk,
-                    threads,
-                    max_line,
-                    |e| errors.push(e),
+                    opts,
+                    errors,
+                    crate::otlp_json::read_json_bytes,
                 )
             } else {
                 read_json_document(name, reader, size, ctx)
@@ -501,25 +491,8 @@ fn dispatch(
         Format::LogLines => {
             // Log files are lines; a pretty-printed record (one object
             // over many lines) is read whole, bounded like a record.
-            let threads = opts.json_threads.unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-            });
-            let chunk = opts
-                .json_chunk_bytes
-                .unwrap_or(crate::jsonl::DEFAULT_CHUNK_BYTES);
-            let max_line = usize::try_from(ctx.max_record).unwrap_or(usize::MAX);
             if is_json_lines(prefix) {
-                let read_line = crate::applog::read_line;
-                crate::jsonl::read(
-                    name,
-                    reader,
-                    ctx,
-                    read_line,
-                    chunk,
-                    threads,
-                    max_line,
-                    |e| errors.push(e),
-                )
+                json_lines(name, reader, ctx, opts, errors, crate::applog::read_line)
             } else {
                 let mut bytes = Vec::new();
                 reader
@@ -557,6 +530,35 @@ fn dispatch(
             res.map_err(|e| crate::jsonval::error(name, &e))
         }
     }
+}
+
+/// JSON Lines, each line read by `read_line`, on the threads and in the
+/// chunks the options say.
+fn json_lines(
+    name: &str,
+    reader: impl Read,
+    ctx: &mut Ctx<'_>,
+    opts: &ReadOptions,
+    errors: &mut Errors,
+    read_line: crate::jsonl::LineReader,
+) -> Result<(), ReadError> {
+    let threads = opts
+        .json_threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)));
+    let chunk = opts
+        .json_chunk_bytes
+        .unwrap_or(crate::jsonl::DEFAULT_CHUNK_BYTES);
+    let max_line = usize::try_from(ctx.max_record).unwrap_or(usize::MAX);
+    crate::jsonl::read(
+        name,
+        reader,
+        ctx,
+        read_line,
+        chunk,
+        threads,
+        max_line,
+        |e| errors.push(e),
+    )
 }
 
 /// A Jaeger or Zipkin document, however it is held.

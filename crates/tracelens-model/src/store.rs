@@ -273,14 +273,25 @@ impl TraceStore {
         attrs: Option<Box<[Attr]>>,
         schema_url: Option<Sym>,
     ) {
+        if let Some(idx) = self.settled_resource(attrs, schema_url) {
+            for s in self.spans.iter_mut().skip(first) {
+                s.resource = idx;
+            }
+        }
+    }
+
+    /// The resource a Resource{Spans,Logs} object named once read whole;
+    /// `None` when it gave neither attributes nor a schema URL.
+    fn settled_resource(
+        &mut self,
+        attrs: Option<Box<[Attr]>>,
+        schema_url: Option<Sym>,
+    ) -> Option<u32> {
         if attrs.is_none() && schema_url.is_none() {
-            return;
+            return None;
         }
         let schema_url = schema_url.unwrap_or(self.empty);
-        let idx = self.add_resource(attrs.unwrap_or_default(), schema_url);
-        for s in self.spans.iter_mut().skip(first) {
-            s.resource = idx;
-        }
+        Some(self.add_resource(attrs.unwrap_or_default(), schema_url))
     }
 
     /// As [`TraceStore::set_resource_from`], for the log records from index
@@ -291,13 +302,10 @@ impl TraceStore {
         attrs: Option<Box<[Attr]>>,
         schema_url: Option<Sym>,
     ) {
-        if attrs.is_none() && schema_url.is_none() {
-            return;
-        }
-        let schema_url = schema_url.unwrap_or(self.empty);
-        let idx = self.add_resource(attrs.unwrap_or_default(), schema_url);
-        for r in self.logs.iter_mut().skip(first) {
-            r.resource = idx;
+        if let Some(idx) = self.settled_resource(attrs, schema_url) {
+            for r in self.logs.iter_mut().skip(first) {
+                r.resource = idx;
+            }
         }
     }
 

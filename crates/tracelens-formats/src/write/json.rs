@@ -66,7 +66,40 @@ fn write_line<W: Write>(
     groups: &[ResourceGroup],
     out: &mut W,
 ) -> std::io::Result<()> {
-    out.write_all(b"{\"resourceSpans\":[")?;
+    let keys = EnvelopeKeys {
+        top: b"resourceSpans",
+        scoped: b"scopeSpans",
+        items: b"spans",
+    };
+    write_envelope(st, groups, keys, out, |out, items| {
+        serde_json::to_writer(out, &Spans(st, items)).map_err(Into::into)
+    })
+}
+
+/// The keys of one signal's envelope: `{top: [{resource, scoped: [{scope, items}]}]}`.
+pub(crate) struct EnvelopeKeys {
+    pub top: &'static [u8],
+    pub scoped: &'static [u8],
+    pub items: &'static [u8],
+}
+
+/// One line of an OTLP/JSON signal (TracesData, LogsData): each resource
+/// with its scopes, each scope's items written by `items`.
+pub(crate) fn write_envelope<W: Write>(
+    st: &TraceStore,
+    groups: &[ResourceGroup],
+    keys: EnvelopeKeys,
+    out: &mut W,
+    mut items: impl FnMut(&mut W, &[u32]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let quoted = |out: &mut W, k: &[u8]| -> std::io::Result<()> {
+        out.write_all(b"\"")?;
+        out.write_all(k)?;
+        out.write_all(b"\":")
+    };
+    out.write_all(b"{")?;
+    quoted(out, keys.top)?;
+    out.write_all(b"[")?;
     for (n, (resource, scopes)) in groups.iter().enumerate() {
         let res = &st.resources[*resource as usize];
         if n > 0 {
@@ -74,15 +107,18 @@ fn write_line<W: Write>(
         }
         out.write_all(b"{\"resource\":{\"attributes\":")?;
         serde_json::to_writer(&mut *out, &Attrs(st, &res.attrs))?;
-        out.write_all(b"},\"scopeSpans\":[")?;
-        for (m, (scope, spans)) in scopes.iter().enumerate() {
+        out.write_all(b"},")?;
+        quoted(out, keys.scoped)?;
+        out.write_all(b"[")?;
+        for (m, (scope, list)) in scopes.iter().enumerate() {
             if m > 0 {
                 out.write_all(b",")?;
             }
             out.write_all(b"{\"scope\":")?;
             serde_json::to_writer(&mut *out, &ScopeOut(st, &st.scopes[*scope as usize]))?;
-            out.write_all(b",\"spans\":")?;
-            serde_json::to_writer(&mut *out, &Spans(st, spans))?;
+            out.write_all(b",")?;
+            quoted(out, keys.items)?;
+            items(out, list)?;
             out.write_all(b"}")?;
         }
         out.write_all(b"]")?;

@@ -2,7 +2,7 @@
 //! by resource and scope like spans, so a file holds a trace's spans and
 //! its records side by side, as the Collector's file exporter writes them.
 
-use super::json::{Attrs, ScopeOut, ValueOut};
+use super::json::{write_envelope, Attrs, EnvelopeKeys, ValueOut};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use std::io::Write;
@@ -22,34 +22,14 @@ pub fn write_otlp_logs_jsonl<W: Write>(
             let r = &store.logs[i as usize];
             (r.resource, r.scope)
         });
-        out.write_all(b"{\"resourceLogs\":[")?;
-        for (n, (resource, scopes)) in groups.iter().enumerate() {
-            let res = &store.resources[*resource as usize];
-            if n > 0 {
-                out.write_all(b",")?;
-            }
-            out.write_all(b"{\"resource\":{\"attributes\":")?;
-            serde_json::to_writer(&mut out, &Attrs(store, &res.attrs))?;
-            out.write_all(b"},\"scopeLogs\":[")?;
-            for (m, (scope, recs)) in scopes.iter().enumerate() {
-                if m > 0 {
-                    out.write_all(b",")?;
-                }
-                out.write_all(b"{\"scope\":")?;
-                serde_json::to_writer(&mut out, &ScopeOut(store, &store.scopes[*scope as usize]))?;
-                out.write_all(b",\"logRecords\":")?;
-                serde_json::to_writer(&mut out, &Records(store, recs))?;
-                out.write_all(b"}")?;
-            }
-            out.write_all(b"]")?;
-            let url = store.resolve(res.schema_url);
-            if !url.is_empty() {
-                out.write_all(b",\"schemaUrl\":")?;
-                serde_json::to_writer(&mut out, url)?;
-            }
-            out.write_all(b"}")?;
-        }
-        out.write_all(b"]}\n")?;
+        let keys = EnvelopeKeys {
+            top: b"resourceLogs",
+            scoped: b"scopeLogs",
+            items: b"logRecords",
+        };
+        write_envelope(store, &groups, keys, &mut out, |out, recs| {
+            serde_json::to_writer(out, &Records(store, recs)).map_err(Into::into)
+        })?;
     }
     out.flush()
 }
