@@ -37,20 +37,8 @@ fn main() -> Result<()> {
     match args.get(1).map(String::as_str) {
         Some("mem") => mem_child(Path::new(args.get(2).context("mem FILE")?)),
         Some("report") => {
-            let mut out = PathBuf::from("docs/benchmarks.md");
-            let mut dir = PathBuf::from("target/bench-data");
-            let mut runs = 5usize;
-            let mut sizes = vec![10_000usize, 100_000, 1_000_000];
-            for (k, v) in options(&args[2..])? {
-                match k {
-                "--out" => out = v.into(),
-                "--dir" => dir = v.into(),
-                "--runs" => runs = v.parse()?,
-                "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
-                other => bail!("unknown option {other}"),
-                }
-            }
-            report(&out, &dir, runs, &sizes)
+            let o = SizedRun::parse(&args[2..], &[10_000, 100_000, 1_000_000])?;
+            report(&o.out, &o.dir, o.runs, &o.sizes)
         }
         Some("clickhouse") => {
             let mut o = clickhouse::Opts {
@@ -93,20 +81,8 @@ fn main() -> Result<()> {
             }
         }
         Some("logs") => {
-            let mut out = PathBuf::from("docs/benchmarks.md");
-            let mut dir = PathBuf::from("target/bench-data");
-            let mut runs = 5usize;
-            let mut sizes = vec![100_000usize, 1_000_000];
-            for (k, v) in options(&args[2..])? {
-                match k {
-                "--out" => out = v.into(),
-                "--dir" => dir = v.into(),
-                "--runs" => runs = v.parse()?,
-                "--sizes" => sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
-                other => bail!("unknown option {other}"),
-                }
-            }
-            logs::run(&out, &dir, runs, &sizes)
+            let o = SizedRun::parse(&args[2..], &[100_000, 1_000_000])?;
+            logs::run(&o.out, &o.dir, o.runs, &o.sizes)
         }
         Some("tracker") => {
             let mut out = PathBuf::from("docs/benchmarks.md");
@@ -123,6 +99,37 @@ fn main() -> Result<()> {
             tracker::run(&out, runs, &sizes)
         }
         _ => bail!("usage: tracelens-bench logs [--out F] [--dir D] [--runs N] [--sizes a,b] | tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | probe FILE [--runs N] [--only-threads N] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
+    }
+}
+
+/// The options of a run over generated inputs of some sizes (`report`,
+/// `logs`): where the report goes, where the inputs are written, how many
+/// runs, which sizes.
+struct SizedRun {
+    out: PathBuf,
+    dir: PathBuf,
+    runs: usize,
+    sizes: Vec<usize>,
+}
+
+impl SizedRun {
+    fn parse(args: &[String], sizes: &[usize]) -> Result<SizedRun> {
+        let mut o = SizedRun {
+            out: PathBuf::from("docs/benchmarks.md"),
+            dir: PathBuf::from("target/bench-data"),
+            runs: 5,
+            sizes: sizes.to_vec(),
+        };
+        for (k, v) in options(args)? {
+            match k {
+                "--out" => o.out = v.into(),
+                "--dir" => o.dir = v.into(),
+                "--runs" => o.runs = v.parse()?,
+                "--sizes" => o.sizes = v.split(',').map(|s| s.parse()).collect::<Result<_, _>>()?,
+                other => bail!("unknown option {other}"),
+            }
+        }
+        Ok(o)
     }
 }
 
