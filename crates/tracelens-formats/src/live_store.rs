@@ -230,6 +230,44 @@ mod tests {
         assert!(fresh.attrs.len() < st.attrs.len());
     }
 
+    /// Records count against the bound and go with their trace; records
+    /// naming no trace are a group of their own.
+    #[test]
+    fn log_records_are_bounded_and_evicted_with_their_trace() {
+        let mut live = LiveStore::new(40);
+        let mut store = TraceStore::new();
+        let mut with_logs = spans_of(1, 0, 10);
+        for i in 0..5u64 {
+            with_logs.build_log(1_000 + i, "on trace 1").trace(1).push();
+        }
+        with_logs.build_log(1_000, "no trace").push();
+        live.add(&mut store, with_logs);
+        assert_eq!((store.spans.len(), store.logs.len()), (10, 6));
+        // 16 items, then 30 more spans: 46 > 40. Trace 1 is the oldest:
+        // it goes with its 5 records, which brings the store to 31 <= 32.
+        live.add(&mut store, spans_of(2, 0, 30));
+        assert_eq!((live.dropped_spans, live.dropped_logs), (10, 5));
+        assert_eq!(live.dropped_traces, 1);
+        assert_eq!(store.spans.len(), 30);
+        let bodies = |st: &TraceStore| -> Vec<String> {
+            st.logs.iter().map(|r| st.value_text(&r.body)).collect()
+        };
+        assert_eq!(bodies(&store), ["no trace"]);
+        // Past the bound again (41): the trace-less group goes whole first
+        // (it is older), then trace 2 with its records, to get under 32.
+        let mut more = TraceStore::new();
+        for i in 0..10u64 {
+            more.build_log(2_000 + i, "on trace 2").trace(2).push();
+        }
+        live.add(&mut store, more);
+        assert_eq!((live.dropped_spans, live.dropped_logs), (40, 16));
+        assert_eq!(
+            live.dropped_traces, 2,
+            "the trace-less group is not a trace"
+        );
+        assert!(store.spans.is_empty() && store.logs.is_empty());
+    }
+
     #[test]
     fn the_oldest_traces_go_first_and_are_counted() {
         let mut live = LiveStore::new(500);
