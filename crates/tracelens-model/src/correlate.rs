@@ -31,6 +31,56 @@ pub fn is_correlation_key(key: &str) -> bool {
         || EXTRA_KEYS.contains(&key)
 }
 
+/// Every correlation-keyed attribute of the spans of `traces`: the spans'
+/// own, their events', and their resources' (once per resource and trace),
+/// with the trace and node it is on. The one walk behind the index and the
+/// log records' correlation rule.
+pub fn each_id_value(
+    store: &TraceStore,
+    traces: &[TraceTree],
+    mut f: impl FnMut(u32, u32, Sym, &AttrValue),
+) {
+    let mut key_ok: HashMap<Sym, bool> = HashMap::new();
+    for (t, tree) in traces.iter().enumerate() {
+        let mut seen_resources: hashbrown::HashSet<u32> = hashbrown::HashSet::new();
+        for (i, node) in tree.nodes.iter().enumerate() {
+            if node.is_placeholder() {
+                continue;
+            }
+            let span = &store.spans[node.span as usize];
+            let mut visit = |attrs: &[crate::attr::Attr]| {
+                for a in attrs {
+                    let ok = *key_ok
+                        .entry(a.key)
+                        .or_insert_with(|| is_correlation_key(store.resolve(a.key)));
+                    if ok {
+                        f(t as u32, i as u32, a.key, &a.value);
+                    }
+                }
+            };
+            visit(store.attrs_of(span.attrs));
+            for ev in store.events_of(span.events) {
+                visit(store.attrs_of(ev.attrs));
+            }
+            if seen_resources.insert(span.resource) {
+                if let Some(r) = store.resources.get(span.resource as usize) {
+                    visit(&r.attrs);
+                }
+            }
+        }
+    }
+}
+
+/// A correlation value as text: strings and integers; "" counts as none.
+pub fn id_text(store: &TraceStore, v: &AttrValue) -> Option<String> {
+    let s = match v {
+        AttrValue::Str(_) | AttrValue::Text(_) => store.value_str(v)?.to_string(),
+        AttrValue::Int(n) => n.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
 /// One place a value was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -53,17 +103,7 @@ impl CorrelationIndex {
     pub fn build(store: &mut TraceStore, traces: &[TraceTree]) -> CorrelationIndex {
         let trace_key = store.intern("trace_id");
         let span_key = store.intern("span_id");
-        Self::build_with(store, traces, trace_key, span_key)
-    }
-
-    /// As [`CorrelationIndex::build`], with the key names already interned.
-    pub fn build_with(
-        store: &TraceStore,
-        traces: &[TraceTree],
-        trace_key: Sym,
-        span_key: Sym,
-    ) -> CorrelationIndex {
-        let mut key_ok: HashMap<Sym, bool> = HashMap::new();
+        let store = &*store;
         let mut idx = CorrelationIndex::default();
         for (t, tree) in traces.iter().enumerate() {
             let t = t as u32;
@@ -77,48 +117,23 @@ impl CorrelationIndex {
                     },
                 );
             }
-            let mut seen_resources: hashbrown::HashSet<u32> = hashbrown::HashSet::new();
             for (i, node) in tree.nodes.iter().enumerate() {
-                if node.is_placeholder() {
-                    continue;
-                }
-                let span = &store.spans[node.span as usize];
-                let hit = |key| Hit {
-                    trace: t,
-                    node: i as u32,
-                    key,
-                };
-                idx.add(span.span_id.to_string(), hit(span_key));
-                let mut add_attrs = |idx: &mut CorrelationIndex, attrs: &[crate::attr::Attr]| {
-                    for a in attrs {
-                        let ok = *key_ok
-                            .entry(a.key)
-                            .or_insert_with(|| is_correlation_key(store.resolve(a.key)));
-                        if !ok {
-                            continue;
-                        }
-                        let v = match &a.value {
-                            AttrValue::Str(_) | AttrValue::Text(_) | AttrValue::Int(_) => {
-                                store.value_text(&a.value)
-                            }
-                            _ => continue,
-                        };
-                        if !v.is_empty() {
-                            idx.add(v, hit(a.key));
-                        }
-                    }
-                };
-                add_attrs(&mut idx, store.attrs_of(span.attrs));
-                for ev in store.events_of(span.events) {
-                    add_attrs(&mut idx, store.attrs_of(ev.attrs));
-                }
-                if seen_resources.insert(span.resource) {
-                    if let Some(r) = store.resources.get(span.resource as usize) {
-                        add_attrs(&mut idx, &r.attrs);
-                    }
+                if !node.is_placeholder() {
+                    let span = &store.spans[node.span as usize];
+                    let hit = Hit {
+                        trace: t,
+                        node: i as u32,
+                        key: span_key,
+                    };
+                    idx.add(span.span_id.to_string(), hit);
                 }
             }
         }
+        each_id_value(store, traces, |trace, node, key, v| {
+            if let Some(v) = id_text(store, v) {
+                idx.add(v, Hit { trace, node, key });
+            }
+        });
         for hits in idx.map.values_mut() {
             hits.sort_by_key(|h| (h.trace, h.node));
             hits.dedup_by_key(|h| (h.trace, h.node, h.key));

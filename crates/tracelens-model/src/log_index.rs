@@ -8,7 +8,7 @@
 //! joined and how.
 
 use crate::attr::AttrValue;
-use crate::correlate::is_correlation_key;
+use crate::correlate::{each_id_value, id_text, is_correlation_key};
 use crate::ids::{SpanId, TraceId};
 use crate::store::TraceStore;
 use crate::tree::{TraceTree, NONE};
@@ -305,45 +305,21 @@ fn attach_by_correlation(
         return;
     }
     let mut found_any = false;
-    for (t, tree) in traces.iter().enumerate() {
-        let mut seen_resources: hashbrown::HashSet<u32> = hashbrown::HashSet::new();
-        for (i, node) in tree.nodes.iter().enumerate() {
-            if node.is_placeholder() {
-                continue;
+    each_id_value(store, traces, |t, node, _key, v| {
+        let at = match v {
+            AttrValue::Str(_) | AttrValue::Text(_) => {
+                store.value_str(v).and_then(|v| wanted.get_mut(v))
             }
-            let span = &store.spans[node.span as usize];
-            let mut look =
-                |attrs: &[crate::attr::Attr], wanted: &mut HashMap<String, Vec<(u32, u32)>>| {
-                    for a in attrs {
-                        if !is_key(a.key) {
-                            continue;
-                        }
-                        let hit = match &a.value {
-                            AttrValue::Str(_) | AttrValue::Text(_) => {
-                                store.value_str(&a.value).and_then(|v| wanted.get_mut(v))
-                            }
-                            AttrValue::Int(n) => wanted.get_mut(n.to_string().as_str()),
-                            _ => None,
-                        };
-                        if let Some(at) = hit {
-                            if at.last() != Some(&(t as u32, i as u32)) {
-                                at.push((t as u32, i as u32));
-                                found_any = true;
-                            }
-                        }
-                    }
-                };
-            look(store.attrs_of(span.attrs), &mut wanted);
-            for ev in store.events_of(span.events) {
-                look(store.attrs_of(ev.attrs), &mut wanted);
-            }
-            if seen_resources.insert(span.resource) {
-                if let Some(r) = store.resources.get(span.resource as usize) {
-                    look(&r.attrs, &mut wanted);
-                }
+            AttrValue::Int(n) => wanted.get_mut(n.to_string().as_str()),
+            _ => None,
+        };
+        if let Some(at) = at {
+            if at.last() != Some(&(t, node)) {
+                at.push((t, node));
+                found_any = true;
             }
         }
-    }
+    });
     if !found_any {
         return;
     }
@@ -375,16 +351,6 @@ fn attach_by_correlation(
             };
         }
     }
-}
-
-/// A correlation value as text: strings and integers; "" counts as none.
-fn id_text(store: &TraceStore, v: &AttrValue) -> Option<String> {
-    let s = match v {
-        AttrValue::Str(_) | AttrValue::Text(_) => store.value_str(v)?.to_string(),
-        AttrValue::Int(n) => n.to_string(),
-        _ => return None,
-    };
-    (!s.is_empty()).then_some(s)
 }
 
 /// As [`deepest_at`], from `at` (which runs at `t`) down through the
