@@ -18,9 +18,6 @@ use crate::store::TraceStore;
 use crate::tree::{fmt_ns, TraceTree};
 use hashbrown::HashMap;
 
-/// Attribute keys of a record that name its agent.
-const AGENT_KEYS: &[&str] = &["gen_ai.agent.name", "agent_name", "agent.name", "agent"];
-
 /// The signs of life records give one node.
 #[derive(Debug, Default, Clone)]
 pub struct NodeSigns {
@@ -78,9 +75,7 @@ impl TraceSigns {
         tree: &TraceTree,
     ) -> TraceSigns {
         let mut by_node: HashMap<u32, NodeSigns> = HashMap::new();
-        let agent_keys: Vec<crate::Sym> =
-            AGENT_KEYS.iter().filter_map(|k| store.lookup(k)).collect();
-        let interval_key = store.lookup("heartbeat_interval_ms");
+        let bare_agent = store.lookup("agent");
         for &k in logs.of_trace(t) {
             let place = logs.places[k as usize];
             let rec = &store.logs[k as usize];
@@ -107,21 +102,25 @@ impl TraceSigns {
                     s.lifecycle.push((kind, t));
                 }
             }
+            // The same names as on spans (the key table's facts), and a
+            // bare `agent`, which loggers' extra fields often use.
+            let facts = SpanFacts::of(keys, store.attrs_of(rec.attrs));
             if s.beat_ns.is_none() {
-                s.beat_ns = store
-                    .attrs_of(rec.attrs)
-                    .iter()
-                    .find(|a| Some(a.key) == interval_key)
-                    .and_then(|a| store.value_f64(&a.value))
+                s.beat_ns = facts
+                    .f64(store, Fact::HeartbeatIntervalMs)
                     .filter(|ms| *ms > 0.0)
                     .map(|ms| (ms * 1e6) as u64);
             }
             if s.agent_name.is_none() {
-                s.agent_name = store
-                    .attrs_of(rec.attrs)
-                    .iter()
-                    .find(|a| agent_keys.contains(&a.key))
-                    .and_then(|a| store.value_str(&a.value))
+                s.agent_name = facts
+                    .str(store, Fact::AgentName)
+                    .or_else(|| {
+                        store
+                            .attrs_of(rec.attrs)
+                            .iter()
+                            .find(|a| Some(a.key) == bare_agent)
+                            .and_then(|a| store.value_str(&a.value))
+                    })
                     .filter(|v| !v.is_empty())
                     .map(str::to_string);
             }
