@@ -193,14 +193,8 @@ pub(crate) fn read_object(
 ) -> Result<(), serde_json::Error> {
     let mut fields: Vec<(String, Value)> = Vec::with_capacity(obj.len());
     flatten(String::new(), obj, 0, &mut fields);
-    let mut take = |keys: &[&str]| -> Option<Value> {
-        keys.iter().find_map(|k| {
-            let i = fields.iter().position(|(f, _)| f == k)?;
-            Some(fields.swap_remove(i).1)
-        })
-    };
-    let time = take(TIME_KEYS);
-    let level = take(LEVEL_KEYS);
+    let time = take(&mut fields, TIME_KEYS);
+    let level = take(&mut fields, LEVEL_KEYS);
     // A lifecycle event names itself in one of the event keys; structlog's
     // `event` is otherwise its message.
     let lifecycle = EVENT_KEYS.iter().find_map(|k| {
@@ -209,13 +203,7 @@ pub(crate) fn read_object(
             .position(|(f, v)| f == k && v.as_str().and_then(LifecycleKind::parse).is_some())
     });
     let lifecycle = lifecycle.map(|i| fields.swap_remove(i).1);
-    let mut take = |keys: &[&str]| -> Option<Value> {
-        keys.iter().find_map(|k| {
-            let i = fields.iter().position(|(f, _)| f == k)?;
-            Some(fields.swap_remove(i).1)
-        })
-    };
-    let message = take(MESSAGE_KEYS);
+    let message = take(&mut fields, MESSAGE_KEYS);
     if time.is_none() && level.is_none() && message.is_none() && lifecycle.is_none() {
         let keys: Vec<&str> = fields.iter().take(8).map(|(k, _)| k.as_str()).collect();
         return Err(serde_json::Error::custom(format!(
@@ -223,11 +211,11 @@ pub(crate) fn read_object(
             keys.join(", ")
         )));
     }
-    let logger = take(LOGGER_KEYS);
-    let trace = take(TRACE_KEYS);
-    let span = take(SPAN_KEYS);
-    let traceparent = take(&["traceparent"]);
-    let service = take(SERVICE_KEYS);
+    let logger = take(&mut fields, LOGGER_KEYS);
+    let trace = take(&mut fields, TRACE_KEYS);
+    let span = take(&mut fields, SPAN_KEYS);
+    let traceparent = take(&mut fields, &["traceparent"]);
+    let service = take(&mut fields, SERVICE_KEYS);
 
     let store = &mut *ctx.store;
     let mut rec = LogRecord::blank(store.empty(), ctx.source);
@@ -295,6 +283,14 @@ pub(crate) fn read_object(
     ctx.store.logs.push(rec);
     ctx.logs_read += 1;
     Ok(())
+}
+
+/// Takes out the field named by the first of `keys` present.
+fn take(fields: &mut Vec<(String, Value)>, keys: &[&str]) -> Option<Value> {
+    keys.iter().find_map(|k| {
+        let i = fields.iter().position(|(f, _)| f == k)?;
+        Some(fields.swap_remove(i).1)
+    })
 }
 
 /// Moves every field of `obj` to `out`, nested objects as `parent.child`
