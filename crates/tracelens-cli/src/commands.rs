@@ -240,7 +240,7 @@ fn create_output(path: &Path) -> Result<Box<dyn Finish>> {
 
 /// Writes spans (and, in OTLP/JSON, every log record after them: a
 /// Collector file of both signals).
-fn write_spans(
+fn write_signals(
     store: &tracelens_model::TraceStore,
     spans: &[u32],
     to: OutputFormat,
@@ -270,13 +270,13 @@ fn convert(a: ConvertArgs) -> Result<ExitCode> {
     match &a.out {
         Some(p) => {
             let mut w = create_output(p)?;
-            write_spans(store, &spans, a.to, &mut w)?;
+            write_signals(store, &spans, a.to, &mut w)?;
             w.finish()
                 .with_context(|| format!("cannot write {}", p.display()))?;
         }
         None => {
             let mut w = stdout();
-            write_spans(store, &spans, a.to, &mut w)?;
+            write_signals(store, &spans, a.to, &mut w)?;
             w.flush()?;
         }
     }
@@ -291,7 +291,7 @@ fn generate(a: GenerateArgs) -> Result<ExitCode> {
     });
     let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
     let mut w = create_output(&a.out)?;
-    write_spans(&store, &spans, a.format, &mut w)?;
+    write_signals(&store, &spans, a.format, &mut w)?;
     w.finish()
         .with_context(|| format!("cannot write {}", a.out.display()))?;
     crate::say!(
