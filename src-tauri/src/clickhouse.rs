@@ -262,6 +262,8 @@ pub async fn ch_open(
     let sources = vec![tracelens_service::summary::SourceSummary::clickhouse(
         format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
         r.spans as u64,
+        r.logs as u64,
+        r.logs_error.clone(),
     )];
     app_live.replace(&mut state.session(), Session::new(ds, sources));
     Ok(r.spans)

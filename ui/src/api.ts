@@ -194,9 +194,11 @@ export interface WriteThroughStatus {
   target: string;
   written_spans: number;
   written_agent_rows: number;
+  written_logs: number;
   spooled_batches: number;
   dropped_spans: number;
   dropped_agent_rows: number;
+  dropped_logs: number;
   retries: number;
   unreadable_files: number;
   last_error: string | null;

@@ -33,7 +33,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create or update the ClickHouse schema (the audit's tables; the Collector's otel_traces with --otel).
     Migrate(MigrateArgs),
-    /// Import trace files into ClickHouse (otel_traces), in batches; importing again adds no duplicates.
+    /// Import trace and log files into ClickHouse (otel_traces, otel_logs), in batches; importing again adds no duplicates.
     Import(ImportArgs),
     /// List the traces stored in ClickHouse (otel_traces), newest first, with filters and paging.
     Traces(TracesArgs),
@@ -82,7 +82,7 @@ pub struct ClickHouseArgs {
 pub struct MigrateArgs {
     #[command(flatten)]
     pub ch: ClickHouseArgs,
-    /// Also create the Collector's otel_traces and its trace-id lookup.
+    /// Also create the Collector's otel_traces (with its trace-id lookup) and otel_logs.
     #[arg(long)]
     pub otel: bool,
     #[arg(long)]
@@ -212,7 +212,7 @@ pub struct ImportArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub ch: ClickHouseArgs,
-    /// Target schema (run `migrate`, with --otel for otel_traces, first).
+    /// Target schema (run `migrate`, with --otel for otel_traces and otel_logs, first).
     #[arg(long, value_enum, default_value = "both")]
     pub schema: ImportSchema,
     /// Rows per insert (10k-100k suits ClickHouse).
@@ -353,6 +353,12 @@ pub struct SpanArgs {
 pub struct LogsArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Read the trace (--trace) and its records from ClickHouse (otel_traces, otel_logs) instead of files.
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// With --clickhouse: when the trace has no lookup row yet, search this far back.
+    #[arg(long, default_value = "7d", value_parser = parse_duration_s)]
+    pub since: i64,
     /// Only the records of this trace (full id or unique prefix).
     #[arg(long)]
     pub trace: Option<String>,

@@ -2,8 +2,8 @@
 //! summary of a stored trace. Thin: the work is in tracelens-clickhouse and the service layer.
 
 use crate::cli::{
-    ClickHouseArgs, ImportArgs, ImportSchema, MigrateArgs, ReportArgs, SearchArgs, SummaryArgs,
-    TracesArgs,
+    ClickHouseArgs, ImportArgs, ImportSchema, LogsArgs, MigrateArgs, ReportArgs, SearchArgs,
+    SummaryArgs, TracesArgs,
 };
 use crate::render;
 use anyhow::{anyhow, Context, Result};
@@ -96,6 +96,26 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
             );
         }
         out.insert("otel".into(), serde_json::to_value(&report)?);
+        if !store.logs.is_empty() {
+            let logs: Vec<u32> = (0..store.logs.len() as u32).collect();
+            let bar = crate::progress::Progress::count(logs.len() as u64, "importing log records");
+            let report = rt.block_on(tracelens_clickhouse::otel_logs::import_logs(
+                &conn,
+                store,
+                &logs,
+                a.batch,
+                |n| bar.set(n),
+            ));
+            bar.finish();
+            let report = report?;
+            if !a.json {
+                println!(
+                    "imported {} log records in {} batches into {}.otel_logs",
+                    report.records, report.batches, conn.cfg.database
+                );
+            }
+            out.insert("otel_logs".into(), serde_json::to_value(&report)?);
+        }
     }
     if matches!(a.schema, ImportSchema::Agent | ImportSchema::Both) {
         let report = rt.block_on(tracelens_clickhouse::agent::import(
@@ -117,17 +137,24 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
     Ok(code)
 }
 
-/// `summary --clickhouse URL --trace ID`: the same document as for files.
-pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
-    let id = a.trace.as_deref().ok_or_else(|| {
-        anyhow!("--trace ID is required with --clickhouse (listing traces: `tracelens traces`)")
-    })?;
-    let conn = connect(&a.ch)?;
+/// One stored trace (its spans, its records from otel_logs) as a dataset,
+/// with its source line; a trace not found is a usage error that says
+/// where it was looked for.
+fn fetch_dataset(
+    ch: &ClickHouseArgs,
+    id: &str,
+    since: i64,
+    skew_tolerance_ms: f64,
+) -> Result<(
+    tracelens_model::Dataset,
+    Vec<tracelens_service::summary::SourceSummary>,
+)> {
+    let conn = connect(ch)?;
     let mut store = TraceStore::new();
     let fetched = runtime()?.block_on(tracelens_clickhouse::otel::fetch_trace(
         &conn,
         id,
-        Some(tracelens_clickhouse::list::last(a.since)),
+        Some(tracelens_clickhouse::list::last(since)),
         true,
         &mut store,
     ))?;
@@ -136,28 +163,55 @@ pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
             "no trace {id} in {}.otel_traces{}",
             conn.cfg.database,
             if fetched.via == "window" {
-                format!(
-                    " (no lookup row; searched the last {}s: widen with --since)",
-                    a.since
-                )
+                format!(" (no lookup row; searched the last {since}s: widen with --since)")
             } else {
                 String::new()
             }
         ))));
     }
+    if let Some(e) = &fetched.logs_error {
+        crate::say!("tracelens: warning: the trace's log records could not be read: {e}");
+    }
+    if fetched.logs_truncated {
+        crate::say!(
+            "tracelens: warning: the trace has more than {} log records; the earliest are shown",
+            tracelens_clickhouse::otel_logs::MAX_TRACE_LOGS
+        );
+    }
     let ds = tracelens_service::from_store(
         store,
         DatasetOptions {
-            skew_tolerance_ns: (a.input.skew_tolerance_ms.max(0.0) * 1e6) as u64,
+            skew_tolerance_ns: (skew_tolerance_ms.max(0.0) * 1e6) as u64,
             ..DatasetOptions::default()
         },
     );
     let sources = vec![tracelens_service::summary::SourceSummary::clickhouse(
         format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
         fetched.spans as u64,
+        fetched.logs as u64,
+        fetched.logs_error,
     )];
+    Ok((ds, sources))
+}
+
+/// `summary --clickhouse URL --trace ID`: the same document as for files.
+pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
+    let id = a.trace.as_deref().ok_or_else(|| {
+        anyhow!("--trace ID is required with --clickhouse (listing traces: `tracelens traces`)")
+    })?;
+    let (ds, sources) = fetch_dataset(&a.ch, id, a.since, a.input.skew_tolerance_ms)?;
     let doc = tracelens_service::summary_doc(&ds, sources, None);
     crate::commands::print_doc(a.json, &doc, render::summary_text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `logs --clickhouse URL --trace ID`: a stored trace's records, as for files.
+pub fn logs(a: LogsArgs) -> Result<ExitCode> {
+    let id = a.trace.as_deref().ok_or_else(|| {
+        anyhow!("--trace ID is required with --clickhouse (listing traces: `tracelens traces`)")
+    })?;
+    let (ds, _) = fetch_dataset(&a.ch, id, a.since, a.input.skew_tolerance_ms)?;
+    crate::commands::print_logs(&a, &ds, (!ds.traces.is_empty()).then_some(0))?;
     Ok(ExitCode::SUCCESS)
 }
 

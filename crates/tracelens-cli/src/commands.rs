@@ -23,6 +23,7 @@ pub struct UsageError(pub String);
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Summary(a) if a.ch.clickhouse.is_some() => crate::clickhouse::summary(a),
+        Command::Logs(a) if a.ch.clickhouse.is_some() => crate::clickhouse::logs(a),
         Command::Migrate(a) => crate::clickhouse::migrate(a),
         Command::Traces(a) => crate::clickhouse::traces(a),
         Command::Report(a) => crate::clickhouse::report(a),
@@ -85,11 +86,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// `tracelens logs`: the records in time order with their spans.
 fn logs(a: crate::cli::LogsArgs) -> Result<ExitCode> {
     let mut loaded = load(&a.input)?;
-    let ds = &loaded.dataset;
     let trace = match &a.trace {
         Some(id) => Some(pick_trace(&loaded, id)?),
         None => None,
     };
+    print_logs(&a, &loaded.dataset, trace)?;
+    report_errors(&mut loaded)
+}
+
+/// The records `a` asks for, of `trace` in `ds` (or of every trace), printed.
+pub fn print_logs(
+    a: &crate::cli::LogsArgs,
+    ds: &tracelens_model::Dataset,
+    trace: Option<usize>,
+) -> Result<()> {
     let span = match (trace, &a.span) {
         (Some(t), Some(sid)) => Some(tracelens_service::find_span(ds, t, sid).map_err(|c| {
             let place = format!("trace {}", a.trace.as_deref().unwrap_or_default());
@@ -108,8 +118,7 @@ fn logs(a: crate::cli::LogsArgs) -> Result<ExitCode> {
         limit: a.limit,
     };
     let doc = tracelens_service::logs(ds, &filter);
-    print_doc(a.json, &doc, render::logs_text)?;
-    report_errors(&mut loaded)
+    print_doc(a.json, &doc, render::logs_text)
 }
 
 /// `tracelens why`: the chains of one trace (or one span's), or of every
@@ -419,8 +428,8 @@ fn receive(a: crate::cli::ReceiveArgs) -> Result<ExitCode> {
     } else {
         if let Some(ch) = snap.get("clickhouse") {
             crate::say!(
-                "tracelens: ClickHouse: {} spans and {} agent rows written, {} batches still spooled, {} spans and {} agent rows dropped",
-                ch["written_spans"], ch["written_agent_rows"], ch["spooled_batches"], ch["dropped_spans"], ch["dropped_agent_rows"]
+                "tracelens: ClickHouse: {} spans, {} log records and {} agent rows written, {} batches still spooled, {} spans, {} log records and {} agent rows dropped",
+                ch["written_spans"], ch["written_logs"], ch["written_agent_rows"], ch["spooled_batches"], ch["dropped_spans"], ch["dropped_logs"], ch["dropped_agent_rows"]
             );
         }
         crate::say!(

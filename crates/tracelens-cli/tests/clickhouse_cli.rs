@@ -42,7 +42,7 @@ fn migrate_import_and_summary_match_the_file() {
         let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(
             r["applied"].as_array().unwrap().len(),
-            if round == 0 { 6 } else { 0 }
+            if round == 0 { 7 } else { 0 }
         );
     }
     for _ in 0..2 {
@@ -155,6 +155,118 @@ fn migrate_import_and_summary_match_the_file() {
 }
 
 #[test]
+fn imported_log_records_come_back_with_their_trace() {
+    let url = engine::engine().url.clone();
+    let db = engine::fresh_db("clilogs");
+    let ex = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/");
+    let (spans, logs) = (
+        format!("{ex}agent-runs.jsonl"),
+        format!("{ex}agent-logs.jsonl"),
+    );
+    let ch = ["--clickhouse", url.as_str(), "--database", db.as_str()];
+    // Records before the table exists: a clear error naming the fix.
+    let o = tl(&[&["migrate"][..], &ch].concat(), None);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = tl(
+        &[&["import", &spans, &logs, "--schema", "otel"][..], &ch].concat(),
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("--otel` first"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = tl(&[&["migrate", "--otel"][..], &ch].concat(), None);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for _ in 0..2 {
+        let o = tl(
+            &[
+                &["import", &spans, &logs, "--schema", "otel", "--json"][..],
+                &ch,
+            ]
+            .concat(),
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(r["otel_logs"]["records"], 527, "{r}");
+    }
+    let lines = |o: &Output| -> Vec<serde_json::Value> {
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                let m = r.as_object_mut().unwrap();
+                m.remove("index");
+                m.remove("node");
+                r
+            })
+            .collect()
+    };
+    let file: serde_json::Value =
+        serde_json::from_slice(&tl(&["summary", &spans, "--json"], None).stdout).unwrap();
+    let mut compared = 0;
+    for t in file["traces"].as_array().unwrap() {
+        let id = t["trace_id"].as_str().unwrap();
+        // The file's records of the trace that name it (those joined by a
+        // correlation id carry no trace id to fetch them by).
+        let want: Vec<serde_json::Value> = lines(&tl(
+            &[
+                "logs", &spans, &logs, "--trace", id, "--level", "info", "--json",
+            ],
+            None,
+        ))
+        .into_iter()
+        .filter(|r| r["attached_by"] != "correlation")
+        .collect();
+        let got = lines(&tl(
+            &[
+                &["logs", "--trace", id, "--level", "info", "--json"][..],
+                &ch,
+            ]
+            .concat(),
+            None,
+        ));
+        assert_eq!(got.len(), want.len(), "trace {id}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "trace {id}");
+        }
+        compared += got.len();
+        // The summary of the stored trace counts them (imported twice,
+        // stored once).
+        let o = tl(
+            &[&["summary", "--trace", id, "--json"][..], &ch].concat(),
+            None,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(
+            s["traces"][0]["log_count"].as_u64().unwrap() >= got.len() as u64,
+            "{}",
+            s["traces"][0]
+        );
+        assert_eq!(
+            s["sources"][0]["logs"], s["traces"][0]["log_count"],
+            "{}",
+            s["sources"][0]
+        );
+    }
+    assert!(compared > 100, "{compared}");
+    // Text output names each record's span.
+    let id = file["traces"][0]["trace_id"].as_str().unwrap();
+    let o = tl(
+        &[&["logs", "--trace", id, "--level", "error"][..], &ch].concat(),
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
 fn wrong_password_and_refused_connection_are_clear_and_exit_1() {
     let url = engine::engine().url.clone();
     let o = tl(
@@ -205,6 +317,11 @@ fn wrong_password_and_refused_connection_are_clear_and_exit_1() {
 
 /// POSTs an OTLP/HTTP protobuf body; returns the status code.
 fn post_otlp(url: &str, body: &[u8]) -> u16 {
+    post(url, "application/x-protobuf", body)
+}
+
+/// POSTs a body of the given content type; returns the status code.
+fn post(url: &str, content_type: &str, body: &[u8]) -> u16 {
     use std::io::{Read, Write};
     let rest = url.trim_start_matches("http://");
     let (host, path) = rest.split_once('/').unwrap();
@@ -213,7 +330,7 @@ fn post_otlp(url: &str, body: &[u8]) -> u16 {
         .unwrap();
     write!(
         s,
-        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-protobuf\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     )
     .unwrap();
@@ -245,15 +362,19 @@ fn count_rows(url: &str, db: &str) -> Option<u64> {
 }
 
 fn wait_rows(url: &str, db: &str, want: u64) {
+    wait_table_rows(url, db, "otel_traces", want)
+}
+
+fn wait_table_rows(url: &str, db: &str, table: &str, want: u64) {
     let mut last = None;
     for _ in 0..300 {
-        last = count_rows(url, db);
+        last = scalar(url, db, &format!("SELECT count() FROM {{db}}.{table}"));
         if last == Some(want) {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    panic!("otel_traces has {last:?} rows, not {want}");
+    panic!("{table} has {last:?} rows, not {want}");
 }
 
 struct Receiver {
@@ -308,33 +429,60 @@ fn write_through_survives_clickhouse_stopping_and_a_restart_exactly_once() {
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
 
-    let store = tracelens_gen::generate(tracelens_gen::GenOptions {
+    let mut store = tracelens_gen::generate(tracelens_gen::GenOptions {
         traces: 4,
         spans_per_trace: 50,
         seed: 8,
     });
+    tracelens_gen::add_logs(&mut store);
     let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
-    let half = spans.len() / 2;
+    let logs: Vec<u32> = (0..store.logs.len() as u32).collect();
+    let (half, logs_half) = (spans.len() / 2, logs.len() / 2);
     let body = |part: &[u32]| {
         let mut b = Vec::new();
         tracelens_formats::write_otlp_proto(&store, part, &mut b).unwrap();
         b
     };
+    let logs_body = |part: &[u32]| {
+        let mut b = Vec::new();
+        tracelens_formats::write_otlp_logs_jsonl(&store, part, &mut b).unwrap();
+        b
+    };
 
-    // ClickHouse up: the first half arrives.
+    // ClickHouse up: the first half of the spans and records arrives.
     let r = start_receiver(&ch, db, &spool);
+    let logs_url = r.url.replace("/v1/traces", "/v1/logs");
     assert_eq!(post_otlp(&r.url, &body(&spans[..half])), 200);
+    assert_eq!(
+        post(
+            &logs_url,
+            "application/json",
+            &logs_body(&logs[..logs_half])
+        ),
+        200
+    );
     wait_rows(&ch, db, half as u64);
+    wait_table_rows(&ch, db, "otel_logs", logs_half as u64);
 
-    // ClickHouse stops; the second half is accepted and spooled.
+    // ClickHouse stops; the second halves are accepted and spooled.
     front.kill().unwrap();
     let _ = front.wait();
     assert_eq!(post_otlp(&r.url, &body(&spans[half..])), 200);
+    assert_eq!(
+        post(
+            &logs_url,
+            "application/json",
+            &logs_body(&logs[logs_half..])
+        ),
+        200
+    );
     std::thread::sleep(std::time::Duration::from_millis(800));
     // The receiver stops too, ClickHouse still away: the spool keeps the batch.
     // (With the spans' batch, the agent rows flushed at the stop.)
     let counts = r.stop();
     assert_eq!(counts["spans"], spans.len() as u64, "{counts}");
+    assert_eq!(counts["logs"], logs.len() as u64, "{counts}");
+    assert_eq!(counts["clickhouse"]["dropped_logs"], 0, "{counts}");
     assert!(
         counts["clickhouse"]["spooled_batches"].as_u64().unwrap() >= 1,
         "{counts}"
@@ -346,11 +494,16 @@ fn write_through_survives_clickhouse_stopping_and_a_restart_exactly_once() {
     let (mut front, _) = engine::start_front_at(&data.path().join("ch"), port, &[]);
     let r = start_receiver(&ch, db, &spool);
     wait_rows(&ch, db, spans.len() as u64);
+    wait_table_rows(&ch, db, "otel_logs", logs.len() as u64);
     let counts = r.stop();
     assert_eq!(counts["clickhouse"]["spooled_batches"], 0, "{counts}");
-    // Exactly once: the count holds after everything settled.
+    // Exactly once: the counts hold after everything settled.
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(count_rows(&ch, db), Some(spans.len() as u64));
+    assert_eq!(
+        scalar(&ch, db, "SELECT count() FROM {db}.otel_logs"),
+        Some(logs.len() as u64)
+    );
 
     // The audit's tables were filled through the same spool: one execution
     // per agent span (the latest row of each, as FINAL reads them), every

@@ -7,6 +7,8 @@
 //! - [`schema`]: which tables a server has, and which `otel_traces` variant.
 //! - [`otel`]: fetch a trace by id with the two-step lookup (and a fallback
 //!   window), and import spans into `otel_traces`.
+//! - [`otel_logs`]: the records of a fetched trace from `otel_logs`, and
+//!   import of log records into it.
 //!
 //! Every user value reaches ClickHouse as a bound parameter (`{name:Type}`);
 //! database and table names are validated identifiers, never spliced raw.
@@ -21,6 +23,7 @@ pub mod live_agents;
 pub mod migrate;
 pub mod names;
 pub mod otel;
+pub mod otel_logs;
 pub mod report;
 pub mod schema;
 pub mod spool;

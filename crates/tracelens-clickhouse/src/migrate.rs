@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0004_trace_lookup", false),
     migration!("otel_0001_otel_traces", true),
     migration!("otel_0002_otel_traces_trace_id_ts", true),
+    migration!("otel_0003_otel_logs", true),
 ];
 
 impl Migration {

@@ -25,7 +25,7 @@ pub struct ImportReport {
 
 /// A Map attribute value: strings as they are, the rest as the Collector
 /// writes them (decimal, `true`/`false`, JSON text, base64 for bytes).
-fn map_value(st: &TraceStore, v: &AttrValue) -> String {
+pub(crate) fn map_value(st: &TraceStore, v: &AttrValue) -> String {
     match v {
         AttrValue::Str(_) | AttrValue::Text(_) => st.value_str(v).unwrap_or("").to_string(),
         AttrValue::Int(i) => i.to_string(),
@@ -58,7 +58,7 @@ fn json_value(st: &TraceStore, v: &AttrValue) -> Value {
 /// reads back open.
 pub const OPEN_MARK: &str = "tracelens.open";
 
-fn map_of(st: &TraceStore, attrs: &[Attr]) -> Map<String, Value> {
+pub(crate) fn map_of(st: &TraceStore, attrs: &[Attr]) -> Map<String, Value> {
     attrs
         .iter()
         .map(|a| {
@@ -70,7 +70,7 @@ fn map_of(st: &TraceStore, attrs: &[Attr]) -> Map<String, Value> {
         .collect()
 }
 
-fn ts(ns: u64) -> String {
+pub(crate) fn ts(ns: u64) -> String {
     format!("{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000)
 }
 
@@ -366,7 +366,7 @@ fn status_number(s: &str) -> u8 {
 
 /// A JSON attribute map (from a Map or JSON column) as OTLP key-values with
 /// string values; JSON-typed columns may hold numbers and nested objects.
-fn otlp_attrs(text: &str) -> Value {
+pub(crate) fn otlp_attrs(text: &str) -> Value {
     let Ok(Value::Object(m)) = serde_json::from_str::<Value>(text) else {
         return json!([]);
     };
@@ -471,6 +471,12 @@ pub struct FetchReport {
     pub window_s: Option<u64>,
     /// What the audit's tables added (agent_events, performance_metrics).
     pub joined: crate::join::Joined,
+    /// Log records of the trace from otel_logs (when the database has it).
+    pub logs: usize,
+    /// More records matched than one fetch brings (see `otel_logs`).
+    pub logs_truncated: bool,
+    /// Why the records could not be read; the spans are shown all the same.
+    pub logs_error: Option<String>,
 }
 
 /// Fetches trace `id` into `store` (as the OTLP/JSON reader would from a
@@ -582,6 +588,35 @@ pub async fn fetch_trace_using(
         }
     }
     read_rows(&name, &rows, store)?;
+    if let Some(logs) = &otel.logs {
+        let from = rows
+            .iter()
+            .map(|r| r.start_ns.max(0) as u64)
+            .min()
+            .unwrap_or(0);
+        let to = rows
+            .iter()
+            .map(|r| (r.start_ns.max(0) as u64).saturating_add(r.duration_ns.max(0) as u64))
+            .max()
+            .unwrap_or(0);
+        let margin = crate::otel_logs::TRACE_LOG_MARGIN_NS;
+        match crate::otel_logs::fetch_trace_logs(
+            conn,
+            logs,
+            &id,
+            from.saturating_sub(margin),
+            to.saturating_add(margin),
+            store,
+        )
+        .await
+        {
+            Ok(f) => {
+                report.logs = f.records;
+                report.logs_truncated = f.truncated;
+            }
+            Err(e) => report.logs_error = Some(e.to_string()),
+        }
+    }
     Ok(report)
 }
 

@@ -1,6 +1,6 @@
-//! What a server holds: the audit's tables, and `otel_traces` in whichever
-//! variant the Collector that created it used (read the columns first, then
-//! normalise in the SELECT).
+//! What a server holds: the audit's tables, and `otel_traces` and
+//! `otel_logs` in whichever variant the Collector that created them used
+//! (read the columns first, then normalise in the SELECT).
 
 use crate::names::ident;
 use crate::{ChError, Conn};
@@ -30,6 +30,37 @@ pub struct OtelSchema {
     /// The audit's agent_events and performance_metrics are in the same
     /// database: a fetched trace joins them (see `join`).
     pub agent_tables: bool,
+    /// The Collector's otel_logs in the same database: a fetched trace
+    /// brings its log records (see `otel_logs`).
+    pub logs: Option<LogsSchema>,
+}
+
+/// The otel_logs variant found: the Collector added columns over time
+/// (scope, schema URLs, `TimestampTime`, `EventName`) and has a JSON-typed
+/// layout; reads and writes name only the columns there are.
+#[derive(Debug, Clone, Default)]
+pub struct LogsSchema {
+    pub table: String,
+    /// "Map", "JSON" or "String" (JSON text), as for otel_traces.
+    pub attrs: String,
+    pub columns: Vec<String>,
+}
+
+impl LogsSchema {
+    pub fn has(&self, column: &str) -> bool {
+        self.columns.iter().any(|c| c == column)
+    }
+}
+
+/// How a column stores attributes, from its type.
+fn attrs_kind(ty: &str) -> String {
+    if ty.starts_with("Map") {
+        "Map".into()
+    } else if ty.starts_with("JSON") || ty.starts_with("Object") {
+        "JSON".into()
+    } else {
+        "String".into()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -37,6 +68,7 @@ pub struct ServerSchema {
     pub database: String,
     pub tables: Vec<String>,
     pub otel: Option<OtelSchema>,
+    pub logs: Option<LogsSchema>,
     pub agent_tables: bool,
 }
 
@@ -64,16 +96,9 @@ pub async fn detect(conn: &Conn) -> Result<ServerSchema, ChError> {
                     .map(|x| x.ty.clone())
                     .unwrap_or_default()
             };
-            let attrs = ty("SpanAttributes");
             OtelSchema {
                 table: t.clone(),
-                attrs: if attrs.starts_with("Map") {
-                    "Map".into()
-                } else if attrs.starts_with("JSON") || attrs.starts_with("Object") {
-                    "JSON".into()
-                } else {
-                    "String".into()
-                },
+                attrs: attrs_kind(&ty("SpanAttributes")),
                 has_scope: c.iter().any(|x| x.name == "ScopeName"),
                 duration_signed: ty("Duration").starts_with("Int"),
                 lookup: tables
@@ -82,16 +107,35 @@ pub async fn detect(conn: &Conn) -> Result<ServerSchema, ChError> {
                     .cloned(),
                 columns: c.iter().map(|x| x.name.clone()).collect(),
                 agent_tables: false,
+                logs: None,
             }
         });
+    let logs = tables.iter().find(|t| t.as_str() == "otel_logs").map(|t| {
+        let c = of(t);
+        LogsSchema {
+            table: t.clone(),
+            attrs: attrs_kind(
+                &c.iter()
+                    .find(|x| x.name == "LogAttributes")
+                    .map(|x| x.ty.clone())
+                    .unwrap_or_default(),
+            ),
+            columns: c.iter().map(|x| x.name.clone()).collect(),
+        }
+    });
     let agent_tables = ["agent_executions", "agent_events", "performance_metrics"]
         .iter()
         .all(|t| tables.iter().any(|x| x == t));
-    let otel = otel.map(|o| OtelSchema { agent_tables, ..o });
+    let otel = otel.map(|o| OtelSchema {
+        agent_tables,
+        logs: logs.clone(),
+        ..o
+    });
     Ok(ServerSchema {
         database: db,
         tables,
         otel,
+        logs,
         agent_tables,
     })
 }
@@ -111,4 +155,14 @@ impl ServerSchema {
             otel: " --otel",
         })
     }
+}
+
+/// The otel_logs variant of the connection's database, or the error that
+/// says to run `tracelens migrate --otel`.
+pub async fn require_logs(conn: &Conn) -> Result<LogsSchema, ChError> {
+    detect(conn).await?.logs.ok_or_else(|| ChError::Missing {
+        database: conn.cfg.database.clone(),
+        what: "otel_logs table".into(),
+        otel: " --otel",
+    })
 }

@@ -1,4 +1,5 @@
-//! Write-through to ClickHouse with a spool on disk: every batch is written
+//! Write-through to ClickHouse with a spool on disk: every batch (spans to
+//! otel_traces, log records to otel_logs) is written
 //! to the spool first (so nothing accepted is lost when ClickHouse is down
 //! or slow), then sent in order by one sender thread, and removed once
 //! ClickHouse has it. A failed send is retried with backoff; the batch's
@@ -15,7 +16,7 @@
 //! from the spans received since.
 
 use crate::live_agents::{AgentRows, AgentTracker};
-use crate::schema::{require_otel, OtelSchema};
+use crate::schema::{require_otel, LogsSchema, OtelSchema};
 use crate::{otel, ChError, Conn};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -29,6 +30,9 @@ pub struct SpoolStats {
     pub spooled_bytes: AtomicU64,
     pub written_spans: AtomicU64,
     pub dropped_spans: AtomicU64,
+    /// Log records written to (or dropped before) otel_logs.
+    pub written_logs: AtomicU64,
+    pub dropped_logs: AtomicU64,
     /// Rows written to (or dropped before) the audit's tables.
     pub written_agent_rows: AtomicU64,
     pub dropped_agent_rows: AtomicU64,
@@ -47,6 +51,8 @@ impl SpoolStats {
             "spooled_bytes": g(&self.spooled_bytes),
             "written_spans": g(&self.written_spans),
             "dropped_spans": g(&self.dropped_spans),
+            "written_logs": g(&self.written_logs),
+            "dropped_logs": g(&self.dropped_logs),
             "written_agent_rows": g(&self.written_agent_rows),
             "dropped_agent_rows": g(&self.dropped_agent_rows),
             "retries": g(&self.retries),
@@ -86,6 +92,8 @@ enum Kind {
     Spans,
     /// Rows for the audit's tables, as JSON (`AgentRows`).
     AgentRows,
+    /// Log records for otel_logs, as OTLP/JSON Lines.
+    Logs,
 }
 
 impl Kind {
@@ -93,6 +101,7 @@ impl Kind {
         match self {
             Kind::Spans => ".pb",
             Kind::AgentRows => ".agent.json",
+            Kind::Logs => ".logs.jsonl",
         }
     }
 }
@@ -114,9 +123,11 @@ fn spool_files(dir: &Path) -> Vec<(u64, PathBuf, u64, Kind)> {
                 .filter_map(|e| {
                     let p = e.path();
                     let name = p.file_name()?.to_str()?.to_string();
-                    let (kind, seq) = [Kind::Spans, Kind::AgentRows].into_iter().find_map(|k| {
-                        Some((k, name.strip_suffix(k.suffix())?.parse::<u64>().ok()?))
-                    })?;
+                    let (kind, seq) = [Kind::Spans, Kind::AgentRows, Kind::Logs]
+                        .into_iter()
+                        .find_map(|k| {
+                            Some((k, name.strip_suffix(k.suffix())?.parse::<u64>().ok()?))
+                        })?;
                     let len = e.metadata().ok()?.len();
                     Some((seq, p, len, kind))
                 })
@@ -262,6 +273,10 @@ impl WriteThrough {
     /// Spools a batch (synchronously: once this returns, the batch survives
     /// a crash). Past the byte limit the batch is dropped and counted.
     pub fn push(&self, batch: &TraceStore) {
+        self.push_logs(batch);
+        if batch.spans.is_empty() {
+            return;
+        }
         let spans: Vec<u32> = (0..batch.spans.len() as u32).collect();
         let mut bytes = Vec::new();
         if tracelens_formats::write_otlp_proto(batch, &spans, &mut bytes).is_err() {
@@ -286,6 +301,23 @@ impl WriteThrough {
         }
     }
 
+    /// Spools the batch's log records, if any; past the limit they are
+    /// dropped and counted.
+    fn push_logs(&self, batch: &TraceStore) {
+        if batch.logs.is_empty() {
+            return;
+        }
+        let logs: Vec<u32> = (0..batch.logs.len() as u32).collect();
+        let mut bytes = Vec::new();
+        let spooled = tracelens_formats::write_otlp_logs_jsonl(batch, &logs, &mut bytes).is_ok()
+            && self.spool_file(&bytes, Kind::Logs);
+        if !spooled {
+            self.stats
+                .dropped_logs
+                .fetch_add(logs.len() as u64, Ordering::Relaxed);
+        }
+    }
+
     fn send_loop(&self, conn: Conn) {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -297,6 +329,7 @@ impl WriteThrough {
         // Detected once, again after a failure (the table may have changed).
         let mut schema: Option<OtelSchema> = None;
         let mut agent_tables: Option<bool> = None;
+        let mut logs_table: Option<Option<LogsSchema>> = None;
         loop {
             let files = spool_files(&self.dir);
             if files.is_empty() {
@@ -310,6 +343,7 @@ impl WriteThrough {
                 let sent = match kind {
                     Kind::Spans => self.send_one(&rt, &conn, &mut schema, &path),
                     Kind::AgentRows => self.send_agent_rows(&rt, &conn, &mut agent_tables, &path),
+                    Kind::Logs => self.send_logs(&rt, &conn, &mut logs_table, &path),
                 };
                 match sent {
                     Ok(n) => {
@@ -317,6 +351,7 @@ impl WriteThrough {
                         let written = match kind {
                             Kind::Spans => &self.stats.written_spans,
                             Kind::AgentRows => &self.stats.written_agent_rows,
+                            Kind::Logs => &self.stats.written_logs,
                         };
                         written.fetch_add(n, Ordering::Relaxed);
                         self.stats.spooled_batches.fetch_sub(1, Ordering::Relaxed);
@@ -331,6 +366,7 @@ impl WriteThrough {
                     Err(e) => {
                         schema = None;
                         agent_tables = None;
+                        logs_table = None;
                         self.stats.retries.fetch_add(1, Ordering::Relaxed);
                         *self
                             .stats
@@ -438,6 +474,52 @@ impl WriteThrough {
                 .0;
         }
         Ok(n)
+    }
+
+    /// Log records for otel_logs: inserted when the table exists; when it
+    /// does not, dropped and counted (waiting would hold up the spans).
+    fn send_logs(
+        &self,
+        rt: &tokio::runtime::Runtime,
+        conn: &Conn,
+        table: &mut Option<Option<LogsSchema>>,
+        path: &Path,
+    ) -> Result<u64, ChError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ChError::Protocol(format!("{}: {e}", path.display())))?;
+        let mut store = TraceStore::new();
+        let rep = tracelens_formats::read_bytes("spool", &bytes, &mut store);
+        if rep.error.is_some() && store.logs.is_empty() {
+            return Ok(self.drop_unreadable(path));
+        }
+        let schema = match table {
+            Some(t) => t,
+            None => table.insert(rt.block_on(crate::schema::detect(conn))?.logs),
+        };
+        let Some(schema) = schema else {
+            self.stats
+                .dropped_logs
+                .fetch_add(store.logs.len() as u64, Ordering::Relaxed);
+            *self
+                .stats
+                .last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(format!(
+                "{} has no otel_logs (run `tracelens migrate --otel`): log records dropped",
+                conn.cfg.database
+            ));
+            return Ok(0);
+        };
+        let logs: Vec<u32> = (0..store.logs.len() as u32).collect();
+        let r = rt.block_on(crate::otel_logs::import_logs_using(
+            conn,
+            schema,
+            &store,
+            &logs,
+            50_000,
+            |_| {},
+        ))?;
+        Ok(r.records)
     }
 
     /// Stops after the spool is sent, or at once if ClickHouse is away (what

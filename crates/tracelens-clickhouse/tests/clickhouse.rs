@@ -1097,3 +1097,243 @@ async fn the_list_shows_each_traces_agents_and_filters_by_state() {
     .unwrap_err();
     assert!(e.to_string().contains("unknown state"), "{e}");
 }
+
+/// The fields of a record a reader of the logs pane sees, without the
+/// record's and its span's indices (the order of a fetch is not the file's;
+/// the span is named by its id).
+fn record_view(l: &tracelens_service::LogLine) -> serde_json::Value {
+    let mut v = serde_json::to_value(l).unwrap();
+    v.as_object_mut().unwrap().remove("index");
+    v.as_object_mut().unwrap().remove("node");
+    v
+}
+
+#[tokio::test]
+async fn log_records_import_once_and_come_back_with_their_trace() {
+    use tracelens_clickhouse::otel_logs;
+    use tracelens_model::AttachRule;
+    let db = fresh_db("logs");
+    let c = conn(&db);
+    migrate(&c, true).await.unwrap();
+    let mut store = generated();
+    tracelens_gen::add_logs(&mut store);
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    let logs: Vec<u32> = (0..store.logs.len() as u32).collect();
+    otel::import(&c, &store, &spans, 1000, |_| {})
+        .await
+        .unwrap();
+    let first = otel_logs::import_logs(&c, &store, &logs, 100, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(first.records, store.logs.len() as u64);
+    otel_logs::import_logs(&c, &store, &logs, 100, |_| {})
+        .await
+        .unwrap();
+    let stored = c
+        .scalar_u64(&format!("SELECT count() FROM `{db}`.otel_logs"))
+        .await
+        .unwrap();
+    assert_eq!(
+        stored,
+        store.logs.len() as u64,
+        "a second import added rows"
+    );
+
+    let file = tracelens_service::from_store(store, DatasetOptions::default());
+    let mut compared = 0;
+    for (t, tr) in file.traces.iter().enumerate() {
+        let id = tr.trace_id.to_string();
+        // The records that name the trace; those joined by a correlation
+        // id carry no TraceId, so a fetch by TraceId does not bring them.
+        let want: Vec<serde_json::Value> = tracelens_service::logs(
+            &file,
+            &tracelens_service::LogFilter {
+                trace: Some(t),
+                ..Default::default()
+            },
+        )
+        .records
+        .iter()
+        .filter(|l| matches!(l.attached_by, AttachRule::SpanId | AttachRule::TraceTime))
+        .map(record_view)
+        .collect();
+        let mut st = TraceStore::new();
+        let r = otel::fetch_trace(&c, &id, None, true, &mut st)
+            .await
+            .unwrap();
+        assert_eq!(r.logs, want.len(), "trace {id}: {r:?}");
+        assert!(!r.logs_truncated && r.logs_error.is_none(), "{r:?}");
+        let got_ds = tracelens_service::from_store(st, DatasetOptions::default());
+        let got: Vec<serde_json::Value> = tracelens_service::logs(
+            &got_ds,
+            &tracelens_service::LogFilter {
+                trace: Some(0),
+                ..Default::default()
+            },
+        )
+        .records
+        .iter()
+        .map(record_view)
+        .collect();
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(
+                g, w,
+                "trace {id}: stored record {i} differs from the file's"
+            );
+        }
+        assert_eq!(got.len(), want.len(), "trace {id}");
+        compared += got.len();
+    }
+    assert!(compared > 100, "only {compared} records compared");
+}
+
+#[tokio::test]
+async fn older_and_json_otel_logs_variants_read_correctly() {
+    // v0: no scope, schema URL, TimestampTime or EventName columns; Int32
+    // severity; the event name in the attributes. json: JSON attributes.
+    for (tag, attrs_type, extra_cols, severity_type) in [
+        ("logsv0", "Map(LowCardinality(String), String)", "", "Int32"),
+        (
+            "logsjson",
+            "JSON",
+            "ScopeName String, ScopeVersion LowCardinality(String), EventName String,",
+            "UInt8",
+        ),
+    ] {
+        let db = fresh_db(tag);
+        let c = conn(&db);
+        migrate(&c, false).await.unwrap();
+        let json = attrs_type == "JSON";
+        c.execute(&format!(
+            "CREATE TABLE `{db}`.otel_traces (Timestamp DateTime64(9), TraceId String, SpanId String, \
+             ParentSpanId String, TraceState String, SpanName LowCardinality(String), SpanKind LowCardinality(String), \
+             ServiceName LowCardinality(String), ResourceAttributes Map(LowCardinality(String), String), \
+             SpanAttributes Map(LowCardinality(String), String), Duration UInt64, StatusCode LowCardinality(String), \
+             StatusMessage String) ENGINE = MergeTree ORDER BY (ServiceName, SpanName, toDateTime(Timestamp))"
+        ))
+        .await
+        .unwrap();
+        c.execute(&format!(
+            "CREATE TABLE `{db}`.otel_logs (Timestamp DateTime64(9), TraceId String, SpanId String, \
+             TraceFlags UInt32, SeverityText LowCardinality(String), SeverityNumber {severity_type}, \
+             ServiceName LowCardinality(String), Body String, ResourceAttributes {attrs_type}, {extra_cols} \
+             LogAttributes {attrs_type}) ENGINE = MergeTree ORDER BY (ServiceName, toUnixTimestamp(Timestamp))"
+        ))
+        .await
+        .unwrap();
+        c.execute(&format!(
+            "INSERT INTO `{db}`.otel_traces VALUES \
+             ('2026-11-02 09:00:00.000000000', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '1111111111111111', '', '', 'invoke_agent planner', 'Server', 'svc', \
+              map('service.name','svc'), map('gen_ai.operation.name','invoke_agent','gen_ai.agent.name','planner'), 2000000000, 'Error', 'boom'), \
+             ('2026-11-02 09:00:00.100000000', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '2222222222222222', '1111111111111111', '', 'execute_tool search', 'Internal', 'svc', \
+              map('service.name','svc'), map('gen_ai.operation.name','execute_tool'), 500000000, 'Unset', '')"
+        ))
+        .await
+        .unwrap();
+        let (res, a1, a2) = if json {
+            (
+                "'{\"service\":{\"name\":\"svc\"}}'",
+                "'{\"request_id\":\"req-1\"}'",
+                "'{\"gen_ai\":{\"tool\":{\"name\":\"search\"}}}'",
+            )
+        } else {
+            (
+                "map('service.name','svc')",
+                "map('request_id','req-1')",
+                "map('event.name','tool_executing','gen_ai.tool.name','search')",
+            )
+        };
+        let (cols, scope1, scope2) = if json {
+            (
+                "ScopeName, ScopeVersion, EventName,",
+                "'agent.log', '1.0', '',",
+                "'agent.log', '1.0', 'tool_executing',",
+            )
+        } else {
+            ("", "", "")
+        };
+        c.execute(&format!(
+            "INSERT INTO `{db}`.otel_logs (Timestamp, TraceId, SpanId, TraceFlags, SeverityText, SeverityNumber, \
+             ServiceName, Body, ResourceAttributes, {cols} LogAttributes) VALUES \
+             ('2026-11-02 09:00:00.050000000', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '1111111111111111', 1, 'INFO', 9, 'svc', 'planning', {res}, {scope1} {a1}), \
+             ('2026-11-02 09:00:00.200000000', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '', 0, 'ERROR', 17, 'svc', 'search failed', {res}, {scope2} {a2}), \
+             ('2026-11-02 09:00:00.300000000', 'cccccccccccccccccccccccccccccccc', '', 0, 'ERROR', 17, 'svc', 'another trace', {res}, {scope1} {a1})"
+        ))
+        .await
+        .unwrap();
+        let mut st = TraceStore::new();
+        let r = otel::fetch_trace(&c, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", None, true, &mut st)
+            .await
+            .unwrap();
+        assert_eq!((r.spans, r.logs), (2, 2), "{tag}: {r:?}");
+        let ds = tracelens_service::from_store(st, DatasetOptions::default());
+        let doc = tracelens_service::logs(&ds, &Default::default());
+        let lines: Vec<(String, String, String, String)> = doc
+            .records
+            .iter()
+            .map(|l| {
+                (
+                    l.level.as_str().to_string(),
+                    l.body.clone(),
+                    l.span_name.clone().unwrap_or_default(),
+                    l.event_name.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    "info".into(),
+                    "planning".into(),
+                    "invoke_agent planner".into(),
+                    String::new()
+                ),
+                (
+                    "error".into(),
+                    "search failed".into(),
+                    // No span id: placed by its time on the deepest span then.
+                    "execute_tool search".into(),
+                    "tool_executing".into()
+                ),
+            ],
+            "{tag}"
+        );
+        assert_eq!(doc.records[0].attributes["request_id"], "req-1", "{tag}");
+        assert_eq!(
+            doc.records[1].attributes["gen_ai.tool.name"], "search",
+            "{tag}"
+        );
+        assert_eq!(doc.records[0].service.as_deref(), Some("svc"), "{tag}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_logs_read_still_gives_the_spans() {
+    let db = fresh_db("logsbad");
+    let c = conn(&db);
+    migrate(&c, true).await.unwrap();
+    let store = generated();
+    let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
+    otel::import(&c, &store, &spans, 1000, |_| {})
+        .await
+        .unwrap();
+    // A table named otel_logs that is no Collector table (no Timestamp).
+    c.execute(&format!("DROP TABLE `{db}`.otel_logs"))
+        .await
+        .unwrap();
+    c.execute(&format!(
+        "CREATE TABLE `{db}`.otel_logs (TraceId String, Body String) ENGINE = MergeTree ORDER BY TraceId"
+    ))
+    .await
+    .unwrap();
+    let id = store.spans[0].trace_id.to_string();
+    let mut st = TraceStore::new();
+    let r = otel::fetch_trace(&c, &id, None, true, &mut st)
+        .await
+        .unwrap();
+    assert!(r.spans > 0);
+    assert_eq!(r.logs, 0);
+    let e = r.logs_error.expect("the failed read is reported");
+    assert!(e.contains("Timestamp"), "{e}");
+}

@@ -40,9 +40,20 @@ impl SourceSummary {
         }
     }
 
-    /// A ClickHouse table (`name` says which).
-    pub fn clickhouse(name: String, spans: u64) -> SourceSummary {
-        SourceSummary::stream(name, "clickhouse", spans)
+    /// A trace fetched from ClickHouse (`name` says which tables): its
+    /// spans, its log records, and why the records could not be read when
+    /// they could not (the spans are shown all the same).
+    pub fn clickhouse(
+        name: String,
+        spans: u64,
+        logs: u64,
+        logs_error: Option<String>,
+    ) -> SourceSummary {
+        SourceSummary {
+            logs,
+            error: logs_error.map(|e| format!("log records not read: {e}")),
+            ..SourceSummary::stream(name, "clickhouse", spans)
+        }
     }
 }
 

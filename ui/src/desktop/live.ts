@@ -26,10 +26,13 @@ function writeThroughText(s: LiveStatus): string {
   const ch = s.clickhouse;
   if (!ch) return "";
   return (
-    `${ch.written_spans} spans and ${ch.written_agent_rows} agent rows written to ${ch.target}; ${ch.spooled_batches} batches spooled` +
+    `${ch.written_spans} spans and ${ch.written_agent_rows} agent rows written to ${ch.target}` +
+    (ch.written_logs ? `, ${ch.written_logs} log records to its otel_logs` : "") +
+    `; ${ch.spooled_batches} batches spooled` +
     (ch.dropped_spans || ch.dropped_agent_rows
       ? `; ${ch.dropped_spans} spans and ${ch.dropped_agent_rows} agent rows dropped`
       : "") +
+    (ch.dropped_logs ? `; ${ch.dropped_logs} log records dropped` : "") +
     (ch.unreadable_files ? `; ${ch.unreadable_files} damaged spool files dropped` : "") +
     (ch.last_error ? `; ${ch.last_error}` : "")
   );
