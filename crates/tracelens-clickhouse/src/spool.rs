@@ -394,13 +394,11 @@ impl WriteThrough {
         schema: &mut Option<OtelSchema>,
         path: &Path,
     ) -> Result<u64, ChError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| ChError::Protocol(format!("{}: {e}", path.display())))?;
-        let mut store = TraceStore::new();
-        let rep = tracelens_formats::read_bytes("spool", &bytes, &mut store);
-        if rep.error.is_some() && store.spans.is_empty() {
-            return Ok(self.drop_unreadable(path));
-        }
+        let store = match read_spooled(path)? {
+            (store, false) => store,
+            (store, true) if !store.spans.is_empty() => store,
+            _ => return Ok(self.drop_unreadable(path)),
+        };
         let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
         let otel = match schema {
             Some(o) => o,
@@ -415,6 +413,19 @@ impl WriteThrough {
             |_| {},
         ))?;
         Ok(r.spans)
+    }
+
+    /// Rows whose table the database lacks are dropped (waiting would hold
+    /// up the spans behind them), counted in `counter`, and `why` becomes
+    /// the last error; nothing was sent (0).
+    fn drop_for_missing_table(&self, counter: &AtomicU64, rows: usize, why: String) -> u64 {
+        counter.fetch_add(rows as u64, Ordering::Relaxed);
+        *self
+            .stats
+            .last_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(why);
+        0
     }
 
     /// A spool file that does not read back can never be sent: it is
@@ -444,18 +455,14 @@ impl WriteThrough {
             None => *agent_tables.insert(rt.block_on(crate::schema::detect(conn))?.agent_tables),
         };
         if !present {
-            self.stats
-                .dropped_agent_rows
-                .fetch_add(rows.len() as u64, Ordering::Relaxed);
-            *self
-                .stats
-                .last_error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = Some(format!(
-                "{} has no agent_executions, agent_events and performance_metrics (run `tracelens migrate`): agent rows dropped",
-                conn.cfg.database
+            return Ok(self.drop_for_missing_table(
+                &self.stats.dropped_agent_rows,
+                rows.len(),
+                format!(
+                    "{} has no agent_executions, agent_events and performance_metrics (run `tracelens migrate`): agent rows dropped",
+                    conn.cfg.database
+                ),
             ));
-            return Ok(0);
         }
         let mut n = 0;
         for (table, rows) in [
@@ -485,30 +492,24 @@ impl WriteThrough {
         table: &mut Option<Option<LogsSchema>>,
         path: &Path,
     ) -> Result<u64, ChError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| ChError::Protocol(format!("{}: {e}", path.display())))?;
-        let mut store = TraceStore::new();
-        let rep = tracelens_formats::read_bytes("spool", &bytes, &mut store);
-        if rep.error.is_some() && store.logs.is_empty() {
-            return Ok(self.drop_unreadable(path));
-        }
+        let store = match read_spooled(path)? {
+            (store, false) => store,
+            (store, true) if !store.logs.is_empty() => store,
+            _ => return Ok(self.drop_unreadable(path)),
+        };
         let schema = match table {
             Some(t) => t,
             None => table.insert(rt.block_on(crate::schema::detect(conn))?.logs),
         };
         let Some(schema) = schema else {
-            self.stats
-                .dropped_logs
-                .fetch_add(store.logs.len() as u64, Ordering::Relaxed);
-            *self
-                .stats
-                .last_error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = Some(format!(
-                "{} has no otel_logs (run `tracelens migrate --otel`): log records dropped",
-                conn.cfg.database
+            return Ok(self.drop_for_missing_table(
+                &self.stats.dropped_logs,
+                store.logs.len(),
+                format!(
+                    "{} has no otel_logs (run `tracelens migrate --otel`): log records dropped",
+                    conn.cfg.database
+                ),
             ));
-            return Ok(0);
         };
         let logs: Vec<u32> = (0..store.logs.len() as u32).collect();
         let r = rt.block_on(crate::otel_logs::import_logs_using(
@@ -543,6 +544,16 @@ impl WriteThrough {
         self.stop.store(true, Ordering::Relaxed);
         wait(&self.sender);
     }
+}
+
+/// A spooled batch of spans or records, read back; true when the reader
+/// met an error (the file is damaged if that left nothing).
+fn read_spooled(path: &Path) -> Result<(TraceStore, bool), ChError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| ChError::Protocol(format!("{}: {e}", path.display())))?;
+    let mut store = TraceStore::new();
+    let rep = tracelens_formats::read_bytes("spool", &bytes, &mut store);
+    Ok((store, rep.error.is_some()))
 }
 
 #[cfg(test)]
