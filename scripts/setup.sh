@@ -65,6 +65,28 @@ if ! python3 -c 'import opentelemetry.instrumentation.logging, pythonjsonlogger,
         python-json-logger structlog
 fi
 
+# The GenAI instrumentation's log events: the OpenAI client, and
+# opentelemetry-instrumentation-openai-v2 in two releases that cannot share
+# one environment (2.3b0 writes the per-message events of the v1.30
+# conventions and wants wrapt 1; 2.4b0 the latest conventions' details
+# event, through opentelemetry-util-genai). Each goes into its own
+# directory, which tests/otel/genai_openai.py puts first on its path.
+if ! python3 -c 'import openai, httpx' >/dev/null 2>&1; then
+    echo "setup: installing openai (GenAI instrumentation tests)" >&2
+    python3 -m pip install --quiet --disable-pip-version-check 'openai>=1.26,<2' httpx
+fi
+py_cache="${TRACELENS_PY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tracelens/py}"
+if [[ ! -d "$py_cache/genai-legacy/opentelemetry_instrumentation_openai_v2-2.3b0.dist-info" ]]; then
+    echo "setup: installing opentelemetry-instrumentation-openai-v2 2.3b0 into $py_cache/genai-legacy" >&2
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$py_cache/genai-legacy" \
+        opentelemetry-instrumentation-openai-v2==2.3b0 'wrapt<2'
+fi
+if [[ ! -d "$py_cache/genai-latest/opentelemetry_instrumentation_openai_v2-2.4b0.dist-info" ]]; then
+    echo "setup: installing opentelemetry-instrumentation-openai-v2 2.4b0 into $py_cache/genai-latest" >&2
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$py_cache/genai-latest" \
+        opentelemetry-instrumentation-openai-v2==2.4b0 opentelemetry-util-genai==1.1b0
+fi
+
 # The web UI's packages, exactly as locked; reinstalled only when the lock changed.
 ui="$(dirname "${BASH_SOURCE[0]}")/../ui"
 if [[ ! -f "$ui/node_modules/.package-lock.json" || "$ui/package-lock.json" -nt "$ui/node_modules/.package-lock.json" ]]; then

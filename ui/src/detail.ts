@@ -96,33 +96,26 @@ function omitted(d: SpanDetail, load: (d: SpanDetail) => Promise<AttrJson[]>): H
  * The "Why" of a span: the chain from it (or from the first failure below
  * it) down to where the failure began, each step a button that selects it.
  */
-/** The role a GenAI log event gives its message (`gen_ai.user.message` → user; `gen_ai.choice` → choice). */
-export function genAiRole(event: string | null): string | null {
-  if (!event?.startsWith("gen_ai.")) return null;
-  const rest = event.slice("gen_ai.".length);
-  return rest.endsWith(".message") ? rest.slice(0, -".message".length) : rest;
-}
-
 /**
- * The span's log records: a conversation first when they are GenAI
- * message events (the prompts and completions an LLM call logged), then
- * every record with its time and level. `pick` selects nothing here: the
- * records are this span's.
+ * The span's conversation, when it is an LLM call whose prompt and
+ * completion were recorded (as GenAI events or its own attributes; the
+ * service reads them into turns), then its log records with their time and
+ * level.
  */
 export function renderLogs(root: HTMLElement, doc: LogsDoc): void {
-  if (doc.matched === 0) return;
-  const chat = doc.records.filter((r) => genAiRole(r.event_name) !== null);
-  if (chat.length > 0) {
+  if (doc.conversation.length > 0) {
     const box = el("div", undefined, "conversation");
     box.id = "conversation";
     box.append(el("h3", "Conversation"));
-    for (const r of chat) {
+    for (const t of doc.conversation) {
       const turn = el("div", undefined, "turn");
-      turn.append(el("span", genAiRole(r.event_name) ?? "", "role"), valueNode(r.body));
+      const text = t.finish_reason ? `${t.text}\n(${t.finish_reason})` : t.text;
+      turn.append(el("span", t.role, "role"), valueNode(text));
       box.append(turn);
     }
     root.append(box);
   }
+  if (doc.matched === 0) return;
   const box = el("div", undefined, "span-logs");
   box.id = "span-logs";
   const more = doc.matched > doc.records.length ? ` (first ${doc.records.length})` : "";

@@ -284,7 +284,13 @@ matched: number,
 /**
  * Records in the data.
  */
-total: number, attach: AttachCounts, };
+total: number, attach: AttachCounts, 
+/**
+ * When the filter names a span: its prompt and completion as turns,
+ * from its GenAI message records or its own message attributes
+ * ([`crate::conversation`]); empty otherwise.
+ */
+conversation: Array<ChatTurn>, };
 
 /**
  * One record as the fronts show it.
@@ -331,6 +337,28 @@ logger: string | null, attributes: { [key in string]: string }, };
  * How many records each rule placed.
  */
 export type AttachCounts = { records: number, by_span_id: number, by_trace_time: number, by_correlation: number, unattached: number, };
+
+/**
+ * One message of the conversation.
+ */
+export type ChatTurn = { 
+/**
+ * `system`, `user`, `assistant`, `tool`, ...
+ */
+role: string, 
+/**
+ * The message's text; tool calls as `name(arguments)` lines; "" when
+ * the producer left the content out (capture off).
+ */
+text: string, 
+/**
+ * Why the model stopped, on a completion.
+ */
+finish_reason: string | null, 
+/**
+ * The log record it came from; none when from the span's attributes.
+ */
+record: number | null, };
 
 /**
  * The OTLP severity ranges, coarsened to what people filter by.

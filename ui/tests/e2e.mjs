@@ -252,7 +252,7 @@ try {
     });
     await page.waitForSelector("#conversation .turn");
     const roles = await page.locator("#conversation .role").allTextContents();
-    expect(roles.join(",") === "user,choice", `conversation roles: ${roles.join(",")}`);
+    expect(roles.join(",") === "user,assistant", `conversation roles: ${roles.join(",")}`);
     const own = await page.textContent("#span-logs h3");
     expect(own?.startsWith("Log records: 3"), `the LLM call's records: ${own}`);
   });

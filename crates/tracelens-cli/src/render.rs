@@ -510,6 +510,23 @@ pub fn span_text(out: &mut impl Write, d: &SpanDetail) -> io::Result<()> {
 /// `tracelens logs`: one line per record: time, level, where it joined,
 /// the body, then its attributes.
 pub fn logs_text(out: &mut impl Write, doc: &LogsDoc) -> io::Result<()> {
+    if !doc.conversation.is_empty() {
+        writeln!(out, "conversation:")?;
+        for t in &doc.conversation {
+            let reason = t
+                .finish_reason
+                .as_deref()
+                .map(|r| format!("  ({})", clean(r)))
+                .unwrap_or_default();
+            let mut lines = t.text.lines();
+            let first = lines.next().map(clean).unwrap_or_default();
+            writeln!(out, "  {:>9}: {first}{reason}", clean(&t.role))?;
+            for l in lines {
+                writeln!(out, "  {:>9}  {}", "", clean(l))?;
+            }
+        }
+        writeln!(out)?;
+    }
     for r in &doc.records {
         log_line_text(out, r)?;
     }

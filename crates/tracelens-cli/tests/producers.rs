@@ -154,3 +154,99 @@ fn a_killed_sub_agent_shows_as_dead_from_its_records_and_children() {
     assert_eq!(kinds, ["failed", "dead"], "{steps:?}");
     assert_eq!(steps[1]["name"], "researcher (span never exported)");
 }
+
+/// The chat span's trace and span ids (hex), from the spans converted to
+/// OTLP/JSON.
+fn chat_span(spans: &str) -> (String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_tracelens"))
+        .args(["convert", "--to", "otlp-json", spans])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let spans = doc["resourceSpans"][0]["scopeSpans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["spans"].as_array().unwrap().iter());
+    let chat = spans
+        .clone()
+        .find(|s| s["name"] == "chat gpt-4o-mini")
+        .unwrap_or_else(|| panic!("no chat span in {doc}"));
+    (
+        chat["traceId"].as_str().unwrap().to_string(),
+        chat["spanId"].as_str().unwrap().to_string(),
+    )
+}
+
+/// The OpenAI client, instrumented by opentelemetry-instrumentation-openai-v2,
+/// against a stub Chat Completions server: the prompt and completion it logs
+/// join the chat span and read back as the conversation, in the legacy
+/// per-message events, the latest conventions' one details event, and the
+/// span's own attributes.
+#[test]
+fn openai_instrumentation_prompts_and_completions_read_as_the_conversation() {
+    let d = tempfile::tempdir().unwrap();
+    let want = [
+        ("system", "You answer in one sentence.", None),
+        ("user", "What is the capital of France?", None),
+        ("assistant", "Paris is the capital of France.", Some("stop")),
+    ];
+    for mode in ["legacy", "latest", "span"] {
+        let o = Command::new("python3")
+            .arg(script("genai_openai.py"))
+            .arg(d.path())
+            .arg(mode)
+            .output()
+            .expect("python3 (scripts/setup.sh installs its packages)");
+        assert!(
+            o.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let spans = path(d.path(), &format!("{mode}.spans"));
+        let logs = path(d.path(), &format!("{mode}.logs"));
+        let (trace, span) = chat_span(&spans);
+        let doc = tracelens_json(&["logs", &spans, &logs, "--trace", &trace, "--span", &span]);
+        let recs = doc["records"].as_array().unwrap();
+        let events: Vec<&str> = recs
+            .iter()
+            .map(|r| r["event_name"].as_str().unwrap_or(""))
+            .collect();
+        match mode {
+            "legacy" => assert_eq!(
+                events,
+                [
+                    "gen_ai.system.message",
+                    "gen_ai.user.message",
+                    "gen_ai.choice"
+                ]
+            ),
+            "latest" => assert_eq!(events, ["gen_ai.client.inference.operation.details"]),
+            _ => assert!(events.is_empty(), "{events:?}"),
+        }
+        for r in recs {
+            assert_eq!(r["attached_by"], "span_id", "{mode}: {r}");
+            assert_eq!(r["span_name"], "chat gpt-4o-mini", "{mode}: {r}");
+        }
+        let turns: Vec<(&str, &str, Option<&str>)> = doc["conversation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["role"].as_str().unwrap(),
+                    t["text"].as_str().unwrap(),
+                    t["finish_reason"].as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(turns, want, "{mode}: {doc}");
+        // The LLM call is an LLM span with the stub's token counts.
+        let s = tracelens_json(&["span", &spans, "--trace", &trace, "--span", &span]);
+        assert_eq!(s["class"], "llm", "{mode}: {s}");
+        assert_eq!(s["llm"]["model"], "gpt-4o-mini");
+        assert_eq!(s["llm"]["input_tokens"], 21);
+        assert_eq!(s["llm"]["output_tokens"], 7);
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod breakdown;
 pub mod columns;
+pub mod conversation;
 pub mod detail;
 pub mod find;
 pub mod load;
@@ -21,6 +22,7 @@ pub mod wire;
 
 pub use breakdown::{breakdown, Bottleneck, Breakdown};
 pub use columns::trace_columns;
+pub use conversation::{conversation, ChatTurn};
 pub use detail::{find_span, span_detail, SpanDetail};
 pub use find::{find_in_trace, TraceMatches};
 pub use load::{from_store, load_bytes, load_files, LoadOptions, Loaded};

@@ -62,6 +62,10 @@ pub struct LogsDoc {
     /// Records in the data.
     pub total: u64,
     pub attach: AttachCounts,
+    /// When the filter names a span: its prompt and completion as turns,
+    /// from its GenAI message records or its own message attributes
+    /// ([`crate::conversation`]); empty otherwise.
+    pub conversation: Vec<crate::conversation::ChatTurn>,
 }
 
 /// One record as the fronts show it.
@@ -148,6 +152,20 @@ pub fn logs(ds: &Dataset, f: &LogFilter) -> LogsDoc {
             keyed.into_iter().map(|(_, k)| k).collect()
         }
     };
+    let conversation = match (f.trace, f.span) {
+        (Some(t), Some(n)) => {
+            let tree = &ds.traces[t];
+            let attrs = tree
+                .nodes
+                .get(n as usize)
+                .filter(|node| !node.is_placeholder())
+                .map_or(&[][..], |node| {
+                    store.attrs_of(store.spans[node.span as usize].attrs)
+                });
+            crate::conversation::conversation(ds, &candidates, attrs)
+        }
+        _ => Vec::new(),
+    };
     let needle = f
         .text
         .as_deref()
@@ -178,6 +196,7 @@ pub fn logs(ds: &Dataset, f: &LogFilter) -> LogsDoc {
         matched,
         total: store.logs.len() as u64,
         attach: AttachCounts::of(idx),
+        conversation,
     }
 }
 

@@ -126,6 +126,7 @@ pub fn typescript() -> String {
         decl::<LogsDoc>,
         decl::<LogLine>,
         decl::<AttachCounts>,
+        decl::<crate::conversation::ChatTurn>,
         decl::<Level>,
         decl::<RecordKind>,
         decl::<AttachRule>,

@@ -1,6 +1,5 @@
-// How a log record reads as a line, and the roles of GenAI message events.
+// How a log record reads as a line.
 import { describe, expect, it } from "vitest";
-import { genAiRole } from "../../src/detail";
 import { clock, levelClass, lineText } from "../../src/logline";
 import type { LogLine } from "../../src/wire";
 
@@ -38,12 +37,5 @@ describe("log lines", () => {
     expect(levelClass("fatal")).toBe("lv-error");
     expect(levelClass("warn")).toBe("lv-warn");
     expect(levelClass("debug")).toBe("lv-info");
-  });
-  it("read GenAI message events as conversation roles", () => {
-    expect(genAiRole("gen_ai.user.message")).toBe("user");
-    expect(genAiRole("gen_ai.system.message")).toBe("system");
-    expect(genAiRole("gen_ai.choice")).toBe("choice");
-    expect(genAiRole("agent_started")).toBeNull();
-    expect(genAiRole(null)).toBeNull();
   });
 });
