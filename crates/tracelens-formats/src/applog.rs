@@ -15,8 +15,13 @@
 //! reported; a line that is not JSON at all is counted (plain text).
 
 use crate::ctx::Ctx;
-use serde::de::Error as _;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 use tracelens_model::agent::LifecycleKind;
 use tracelens_model::{Attr, Level, LogRecord, SpanId, TraceId};
 
@@ -143,8 +148,14 @@ pub(crate) fn read_line(ctx: &mut Ctx<'_>, line: &[u8]) -> Result<(), serde_json
         ctx.len.plain_text_lines += 1;
         return Ok(());
     }
-    let obj: Map<String, Value> = serde_json::from_slice(trimmed)?;
-    read_object(ctx, obj)
+    // Valid UTF-8 as a whole (nearly every line): serde_json then takes each
+    // string as it is, instead of checking every one again. Otherwise the
+    // byte reader gives the error with its position.
+    let fields: Fields<'_> = match std::str::from_utf8(trimmed) {
+        Ok(text) => serde_json::from_str(text)?,
+        Err(_) => serde_json::from_slice(trimmed)?,
+    };
+    read_fields(ctx, fields.0)
 }
 
 /// Reads a whole document: one record (pretty-printed over many lines) or
@@ -186,96 +197,366 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// A field's value as read: text borrowed from the line where it needs no
+/// unescaping (most do), anything else as a JSON value. Reading lines this
+/// way, rather than into a `serde_json::Map`, spares an allocation per key
+/// and per string and the map's ordering.
+#[derive(Debug)]
+enum Raw<'a> {
+    Str(Cow<'a, str>),
+    Json(Value),
+}
+
+impl Raw<'_> {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Raw::Str(s) => Some(s),
+            Raw::Json(v) => v.as_str(),
+        }
+    }
+
+    fn of(v: Value) -> Raw<'static> {
+        match v {
+            Value::String(s) => Raw::Str(Cow::Owned(s)),
+            other => Raw::Json(other),
+        }
+    }
+}
+
+/// A line's fields in their order, nested objects flattened to dotted keys.
+type FieldList<'a> = Vec<(Cow<'a, str>, Raw<'a>)>;
+
+/// One line's object as its fields.
+struct Fields<'a>(FieldList<'a>);
+
+/// A key, borrowed from the line when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Raw<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(Cow::Owned(s)))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Raw<'de>, E> {
+                Ok(Raw::Json(Value::Bool(b)))
+            }
+            fn visit_i64<E>(self, i: i64) -> Result<Raw<'de>, E> {
+                Ok(Raw::Json(Value::from(i)))
+            }
+            fn visit_u64<E>(self, u: u64) -> Result<Raw<'de>, E> {
+                Ok(Raw::Json(Value::from(u)))
+            }
+            fn visit_f64<E>(self, f: f64) -> Result<Raw<'de>, E> {
+                Ok(Raw::Json(Value::from(f)))
+            }
+            fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
+                Ok(Raw::Json(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<Raw<'de>, E> {
+                Ok(Raw::Json(Value::Null))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Raw<'de>, A::Error> {
+                Value::deserialize(MapAccessDeserializer::new(map)).map(Raw::Json)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Raw<'de>, A::Error> {
+                Value::deserialize(SeqAccessDeserializer::new(seq)).map(Raw::Json)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+                    let v: Raw<'de> = map.next_value()?;
+                    push_field(&mut out, k, v, 0);
+                }
+                Ok(Fields(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Adds one field, a nested object as `parent.child` fields down to
+/// [`FLATTEN_DEPTH`]; arrays and deeper objects stay values.
+fn push_field<'a>(out: &mut FieldList<'a>, key: Cow<'a, str>, v: Raw<'a>, depth: usize) {
+    match v {
+        Raw::Json(Value::Object(inner)) if depth + 1 < FLATTEN_DEPTH && !inner.is_empty() => {
+            for (k, x) in inner {
+                push_field(out, Cow::Owned(format!("{key}.{k}")), Raw::of(x), depth + 1);
+            }
+        }
+        other => out.push((key, other)),
+    }
+}
+
 /// Reads one JSON object as a log record.
 pub(crate) fn read_object(
     ctx: &mut Ctx<'_>,
     obj: Map<String, Value>,
 ) -> Result<(), serde_json::Error> {
-    let mut fields: Vec<(String, Value)> = Vec::with_capacity(obj.len());
-    flatten(String::new(), obj, 0, &mut fields);
-    let time = take(&mut fields, TIME_KEYS);
-    let level = take(&mut fields, LEVEL_KEYS);
-    // A lifecycle event names itself in one of the event keys; structlog's
-    // `event` is otherwise its message.
-    let lifecycle = EVENT_KEYS.iter().find_map(|k| {
-        fields
+    let mut fields = Vec::with_capacity(obj.len());
+    for (k, v) in obj {
+        push_field(&mut fields, Cow::Owned(k), Raw::of(v), 0);
+    }
+    read_fields(ctx, fields)
+}
+
+/// What a recognised key holds.
+#[derive(Clone, Copy)]
+enum Role {
+    Time,
+    Level,
+    Message,
+    Lifecycle,
+    Logger,
+    Trace,
+    Span,
+    Traceparent,
+    Service,
+}
+const ROLES: usize = 9;
+
+type KeyRoles = HashMap<&'static str, Vec<(Role, u8)>, KeyHash>;
+
+/// Every recognised key with the roles it can hold and its rank among
+/// that role's keys (the first listed wins).
+static KEY_ROLES: LazyLock<KeyRoles> = LazyLock::new(|| {
+    let mut m = KeyRoles::default();
+    for (role, keys) in [
+        (Role::Time, TIME_KEYS),
+        (Role::Level, LEVEL_KEYS),
+        (Role::Message, MESSAGE_KEYS),
+        (Role::Lifecycle, EVENT_KEYS),
+        (Role::Logger, LOGGER_KEYS),
+        (Role::Trace, TRACE_KEYS),
+        (Role::Span, SPAN_KEYS),
+        (Role::Traceparent, &["traceparent"][..]),
+        (Role::Service, SERVICE_KEYS),
+    ] {
+        for (rank, k) in keys.iter().enumerate() {
+            m.entry(*k).or_default().push((role, rank as u8));
+        }
+    }
+    m
+});
+
+/// FNV-1a for the key table: its keys are short and fixed, looked up once
+/// per field of every line, where SipHash's start-up cost showed.
+#[derive(Default, Clone, Copy)]
+struct KeyHash;
+
+impl std::hash::BuildHasher for KeyHash {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// For each role, the field holding it: the one with the best-ranked key.
+/// A lifecycle key counts only when it names a lifecycle event; a field
+/// that does is not also the message (structlog's `event` is otherwise its
+/// message).
+fn assign_roles(fields: &FieldList<'_>) -> [Option<usize>; ROLES] {
+    let mut best: [Option<(u8, usize)>; ROLES] = [None; ROLES];
+    let mut lifecycle_fields = 0u64;
+    for (i, (k, v)) in fields.iter().enumerate() {
+        let Some(roles) = KEY_ROLES.get(k.as_ref()) else {
+            continue;
+        };
+        for &(role, rank) in roles {
+            if let Role::Lifecycle = role {
+                if v.as_str().and_then(LifecycleKind::parse).is_none() {
+                    continue;
+                }
+                if i < 64 {
+                    lifecycle_fields |= 1 << i;
+                }
+            }
+            let slot = &mut best[role as usize];
+            if slot.is_none_or(|(r, _)| rank < r) {
+                *slot = Some((rank, i));
+            }
+        }
+    }
+    if best[Role::Message as usize].is_some_and(|(_, i)| i < 64 && lifecycle_fields & (1 << i) != 0)
+    {
+        // Only when the lifecycle field was the best message: look again
+        // without the lifecycle fields.
+        best[Role::Message as usize] = fields
             .iter()
-            .position(|(f, v)| f == k && v.as_str().and_then(LifecycleKind::parse).is_some())
-    });
-    let lifecycle = lifecycle.map(|i| fields.swap_remove(i).1);
-    let message = take(&mut fields, MESSAGE_KEYS);
+            .enumerate()
+            .filter(|(i, _)| *i >= 64 || lifecycle_fields & (1 << i) == 0)
+            .filter_map(|(i, (k, _))| {
+                let rank = MESSAGE_KEYS.iter().position(|m| *m == k.as_ref())?;
+                Some((rank as u8, i))
+            })
+            .min();
+    }
+    best.map(|b| b.map(|(_, i)| i))
+}
+
+/// Makes a record of a line's fields: the recognised ones give its time,
+/// level, body, ids, logger and service; the rest are its attributes.
+fn read_fields(ctx: &mut Ctx<'_>, fields: FieldList<'_>) -> Result<(), serde_json::Error> {
+    let roles = assign_roles(&fields);
+    let get = |r: Role| roles[r as usize].map(|i| &fields[i].1);
+    let (time, level, lifecycle, message) = (
+        get(Role::Time),
+        get(Role::Level),
+        get(Role::Lifecycle),
+        get(Role::Message),
+    );
     if time.is_none() && level.is_none() && message.is_none() && lifecycle.is_none() {
-        let keys: Vec<&str> = fields.iter().take(8).map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = fields.iter().take(8).map(|(k, _)| k.as_ref()).collect();
         return Err(serde_json::Error::custom(format!(
             "not a log record (no time, level or message): an object with the keys {}",
             keys.join(", ")
         )));
     }
-    let logger = take(&mut fields, LOGGER_KEYS);
-    let trace = take(&mut fields, TRACE_KEYS);
-    let span = take(&mut fields, SPAN_KEYS);
-    let traceparent = take(&mut fields, &["traceparent"]);
-    let service = take(&mut fields, SERVICE_KEYS);
 
-    let store = &mut *ctx.store;
+    let Ctx {
+        store, sym_cache, ..
+    } = ctx;
+    let store = &mut **store;
     let mut rec = LogRecord::blank(store.empty(), ctx.source);
-    match time.as_ref().map(parse_time) {
+    match time.map(raw_time) {
         Some(Some(t)) => rec.time_ns = t,
         Some(None) => ctx.len.bad_times += 1,
         None => {}
     }
-    if let Some(l) = &level {
+    if let Some(l) = level {
         let (n, text) = match l {
-            Value::Number(n) => (
+            Raw::Json(Value::Number(n)) => (
                 n.as_i64().and_then(Level::of_pino).map(Level::number),
                 n.to_string(),
             ),
-            Value::String(s) => (Level::parse(s).map(Level::number), s.clone()),
-            other => (None, other.to_string()),
+            Raw::Str(s) => (Level::parse(s).map(Level::number), s.to_string()),
+            Raw::Json(other) => (None, other.to_string()),
         };
         rec.severity = n.unwrap_or(0);
-        rec.severity_text = store.intern(&text);
+        rec.severity_text = sym_cache.intern(store, &text);
     }
-    if let Some(ev) = lifecycle.as_ref().and_then(Value::as_str) {
-        rec.event_name = store.intern(ev);
+    if let Some(ev) = lifecycle.and_then(Raw::as_str) {
+        rec.event_name = sym_cache.intern(store, ev);
     }
-    rec.body = match (&message, &lifecycle) {
-        (Some(Value::String(s)), _) => store.str_value(s),
-        (Some(v), _) => crate::jsonval::json_attr(store, v),
-        (None, Some(Value::String(s))) => store.str_value(s),
+    rec.body = match (message, lifecycle) {
+        (Some(Raw::Str(s)), _) => sym_cache.str_value(store, s),
+        (Some(Raw::Json(v)), _) => crate::jsonval::json_attr(store, v),
+        (None, Some(Raw::Str(s))) => sym_cache.str_value(store, s),
         (None, _) => tracelens_model::AttrValue::Empty,
     };
-    if let Some(Value::String(tp)) = &traceparent {
+    if let Some(tp) = get(Role::Traceparent).and_then(Raw::as_str) {
         if let Some((t, s)) = parse_traceparent(tp) {
             rec.trace_id = t;
             rec.span_id = s;
         }
     }
-    if let Some(t) = trace.as_ref().and_then(|v| id_value(v, 16)) {
+    let trace = get(Role::Trace);
+    if let Some(t) = trace.and_then(|v| id_value(v, 16)) {
         rec.trace_id = TraceId(t);
     } else if trace.is_some() {
         ctx.len.invalid_ids += 1;
     }
-    if let Some(s) = span.as_ref().and_then(|v| id_value(v, 8)) {
+    let span = get(Role::Span);
+    if let Some(s) = span.and_then(|v| id_value(v, 8)) {
         rec.span_id = SpanId(s as u64);
     } else if span.is_some() {
         ctx.len.invalid_ids += 1;
     }
-    if let Some(name) = logger.as_ref().and_then(Value::as_str) {
-        let name = store.intern(name);
-        let empty = store.empty();
-        rec.scope = store.add_scope(name, empty, Box::new([]));
+    if let Some(name) = get(Role::Logger).and_then(Raw::as_str) {
+        let name = sym_cache.intern(store, name);
+        rec.scope = match ctx.last_log_scope {
+            Some((n, scope)) if n == name => scope,
+            _ => {
+                let empty = store.empty();
+                let scope = store.add_scope(name, empty, Box::new([]));
+                ctx.last_log_scope = Some((name, scope));
+                scope
+            }
+        };
     }
-    if let Some(svc) = service.as_ref().and_then(Value::as_str) {
-        let key = store.intern("service.name");
-        let value = store.str_value(svc);
-        let empty = store.empty();
-        rec.resource = store.add_resource(Box::new([Attr { key, value }]), empty);
+    if let Some(svc) = get(Role::Service).and_then(Raw::as_str) {
+        let sym = sym_cache.intern(store, svc);
+        rec.resource = match ctx.last_log_resource {
+            Some((s, res)) if s == sym => res,
+            _ => {
+                let key = sym_cache.intern(store, "service.name");
+                let empty = store.empty();
+                let value = tracelens_model::AttrValue::Str(sym);
+                let res = store.add_resource(Box::new([Attr { key, value }]), empty);
+                ctx.last_log_resource = Some((sym, res));
+                res
+            }
+        };
     }
     let start = store.attrs.len();
-    for (k, v) in &fields {
-        let key = store.intern(k);
-        let value = crate::jsonval::json_attr(store, v);
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if roles.contains(&Some(i)) {
+            continue;
+        }
+        let key = sym_cache.intern(store, k);
+        let value = match v {
+            Raw::Str(s) => sym_cache.str_value(store, s),
+            Raw::Json(v) => crate::jsonval::json_attr(store, v),
+        };
         store.attrs.push(Attr { key, value });
     }
     rec.attrs = tracelens_model::TraceStore::range_from(start, store.attrs.len());
@@ -285,57 +566,42 @@ pub(crate) fn read_object(
     Ok(())
 }
 
-/// Takes out the field named by the first of `keys` present.
-fn take(fields: &mut Vec<(String, Value)>, keys: &[&str]) -> Option<Value> {
-    keys.iter().find_map(|k| {
-        let i = fields.iter().position(|(f, _)| f == k)?;
-        Some(fields.swap_remove(i).1)
-    })
-}
-
-/// Moves every field of `obj` to `out`, nested objects as `parent.child`
-/// keys down to [`FLATTEN_DEPTH`]; arrays and deeper objects stay values.
-fn flatten(prefix: String, obj: Map<String, Value>, depth: usize, out: &mut Vec<(String, Value)>) {
-    for (k, v) in obj {
-        let key = if prefix.is_empty() {
-            k
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            Value::Object(inner) if depth + 1 < FLATTEN_DEPTH && !inner.is_empty() => {
-                flatten(key, inner, depth + 1, out)
-            }
-            other => out.push((key, other)),
-        }
+fn raw_time(v: &Raw<'_>) -> Option<u64> {
+    match v {
+        Raw::Str(s) => parse_time_text(s),
+        Raw::Json(v) => parse_time(v),
     }
 }
 
 /// A trace or span id: hex (32 or 16 digits; shorter is left-padded),
 /// Datadog's decimal 64-bit ids, or Cloud Logging's
 /// `projects/P/traces/HEX`.
-fn id_value(v: &Value, bytes: usize) -> Option<u128> {
+fn id_value(v: &Raw<'_>, bytes: usize) -> Option<u128> {
     match v {
-        Value::Number(n) => n.as_u64().map(u128::from).filter(|&x| x != 0),
-        Value::String(s) => {
-            let s = s.trim();
-            let s = s.rsplit('/').next().unwrap_or(s);
-            let hex_len = bytes * 2;
-            // Datadog writes decimal 64-bit ids (up to 20 digits); an id of
-            // the full hex length made of digits only is still hex.
-            let decimal =
-                s.bytes().all(|b| b.is_ascii_digit()) && s.len() <= 20 && s.len() != hex_len;
-            let v = if decimal {
-                s.parse::<u64>().ok().map(u128::from)
-            } else if !s.is_empty() && s.len() <= hex_len {
-                u128::from_str_radix(s, 16).ok()
-            } else {
-                None
-            };
-            v.filter(|&x| x != 0)
-        }
-        _ => None,
+        Raw::Json(Value::Number(n)) => n.as_u64().map(u128::from).filter(|&x| x != 0),
+        Raw::Str(s) => id_text(s, bytes),
+        Raw::Json(_) => None,
     }
+}
+
+fn id_text(s: &str, bytes: usize) -> Option<u128> {
+    let s = s.trim();
+    let s = match memchr::memrchr(b'/', s.as_bytes()) {
+        Some(p) => &s[p + 1..],
+        None => s,
+    };
+    let hex_len = bytes * 2;
+    // Datadog writes decimal 64-bit ids (up to 20 digits); an id of the
+    // full hex length made of digits only is still hex.
+    let decimal = s.len() <= 20 && s.len() != hex_len && s.bytes().all(|b| b.is_ascii_digit());
+    let v = if decimal {
+        s.parse::<u64>().ok().map(u128::from)
+    } else if !s.is_empty() && s.len() <= hex_len {
+        crate::lenient::decode_hex(s.as_bytes())
+    } else {
+        None
+    };
+    v.filter(|&x| x != 0)
 }
 
 /// W3C `traceparent`: `00-<32 hex>-<16 hex>-<2 hex>`.
@@ -389,6 +655,27 @@ fn epoch_float(f: f64) -> Option<u64> {
     (ns < u64::MAX as f64).then_some(ns as u64)
 }
 
+/// Decimal epoch seconds with a fraction (`1700000000.123456789`, as
+/// Python's `created` and many loggers write), to the nanosecond: through
+/// an f64 the digits past the microsecond would be lost.
+fn epoch_seconds_text(s: &str) -> Option<u64> {
+    let (secs, frac) = s.split_once('.')?;
+    if secs.is_empty() || secs.len() > 11 || frac.is_empty() || frac.contains('.') {
+        return None;
+    }
+    let secs: u64 = secs.parse().ok()?;
+    if secs >= 100_000_000_000 {
+        return None;
+    }
+    let digits = &frac.as_bytes()[..frac.len().min(9)];
+    let mut ns = 0u64;
+    for &d in digits {
+        ns = ns * 10 + u64::from(d - b'0');
+    }
+    ns *= 10u64.pow(9 - digits.len() as u32);
+    Some(secs * 1_000_000_000 + ns)
+}
+
 fn parse_time_text(s: &str) -> Option<u64> {
     use chrono::{DateTime, NaiveDateTime};
     let s = s.trim();
@@ -396,6 +683,9 @@ fn parse_time_text(s: &str) -> Option<u64> {
         return None;
     }
     if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        if let Some(t) = epoch_seconds_text(s) {
+            return Some(t);
+        }
         return match s.parse::<u64>() {
             Ok(i) => Some(epoch_int(i)),
             Err(_) => s.parse::<f64>().ok().and_then(epoch_float),
@@ -444,11 +734,17 @@ mod tests {
             serde_json::json!(1_700_000_000_123_000u64),
             serde_json::json!(1_700_000_000_123_000_000u64),
             serde_json::json!("1700000000123"),
+            serde_json::json!("1700000000.123"),
         ] {
             let got = parse_time(&v).unwrap_or(0);
             // Float seconds are good to a microsecond.
             assert!(got.abs_diff(want) < 1_000, "{v}: {got}");
         }
+        assert_eq!(
+            parse_time(&serde_json::json!("1793609998.861250001")),
+            Some(1_793_609_998_861_250_001),
+            "to the nanosecond"
+        );
         assert_eq!(parse_time(&serde_json::json!("yesterday")), None);
         assert_eq!(parse_time(&serde_json::json!(-1.0)), None);
         assert_eq!(parse_time(&serde_json::json!(true)), None);
@@ -457,24 +753,21 @@ mod tests {
     #[test]
     fn ids_in_hex_decimal_and_traceparent() {
         let hex = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assert_eq!(id_text(hex, 16), Some(0x4bf92f3577b34da6a3ce929d0e0e4736));
         assert_eq!(
-            id_value(&serde_json::json!(hex), 16),
-            Some(0x4bf92f3577b34da6a3ce929d0e0e4736)
-        );
-        assert_eq!(
-            id_value(&serde_json::json!("1234567890123456789"), 16),
+            id_text("1234567890123456789", 16),
             Some(1234567890123456789)
         );
         assert_eq!(
-            id_value(&serde_json::json!(1234567890123456789u64), 8),
+            id_value(&Raw::Json(serde_json::json!(1234567890123456789u64)), 8),
             Some(1234567890123456789)
         );
         assert_eq!(
-            id_value(&serde_json::json!("projects/p/traces/00f067aa0ba902b7"), 16),
+            id_text("projects/p/traces/00f067aa0ba902b7", 16),
             Some(0x00f067aa0ba902b7)
         );
-        assert_eq!(id_value(&serde_json::json!("zz"), 8), None);
-        assert_eq!(id_value(&serde_json::json!("0"), 8), None);
+        assert_eq!(id_text("zz", 8), None);
+        assert_eq!(id_text("0", 8), None);
         assert_eq!(
             parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
             Some((

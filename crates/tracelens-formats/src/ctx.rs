@@ -33,6 +33,11 @@ pub struct Ctx<'s> {
     /// Records left out because they could not be read, each said once;
     /// the read reports them as errors with the input's name.
     pub(crate) skipped: Vec<String>,
+    /// The application log reader's last logger and service, with the
+    /// scope and resource made of them: consecutive lines mostly share
+    /// both, and a hit skips the store's content hashing.
+    pub(crate) last_log_scope: Option<(Sym, u32)>,
+    pub(crate) last_log_resource: Option<(Sym, u32)>,
 }
 
 impl<'s> Ctx<'s> {
@@ -55,6 +60,8 @@ impl<'s> Ctx<'s> {
             max_record: crate::read::ReadLimits::DEFAULT_MAX_RECORD,
             skipped: Vec::new(),
             other_signals: 0,
+            last_log_scope: None,
+            last_log_resource: None,
         }
     }
 }

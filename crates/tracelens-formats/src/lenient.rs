@@ -131,7 +131,7 @@ const HEX: [u8; 256] = {
 };
 
 /// Hex text (any case) to an integer in one pass; `None` on a non-hex byte.
-fn decode_hex(b: &[u8]) -> Option<u128> {
+pub(crate) fn decode_hex(b: &[u8]) -> Option<u128> {
     let mut v: u128 = 0;
     let mut bad = 0u8;
     for &c in b {
