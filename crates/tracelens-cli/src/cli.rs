@@ -306,6 +306,21 @@ pub struct TreeArgs {
     /// Width of the timing bar in characters.
     #[arg(long, default_value_t = 40)]
     pub bar_width: usize,
+    /// Show each span's id.
+    #[arg(long)]
+    pub ids: bool,
+    /// Only the problems (error status; failed, timed-out or dead agents;
+    /// orphans, missing parents, clock skew) and the spans above them;
+    /// traces without one are left out.
+    #[arg(long)]
+    pub errors: bool,
+    /// Only spans at most this deep (roots are depth 0).
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+    /// Only spans lasting at least this long (e.g. 250ms, 2s; the spans
+    /// above a shown one stay).
+    #[arg(long, value_parser = parse_duration_ns, value_name = "DURATION")]
+    pub min_duration: Option<u64>,
 }
 
 #[derive(Args, Debug)]

@@ -46,9 +46,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Some(id) => vec![pick_trace(&loaded, id)?],
                 None => (0..loaded.dataset.traces.len()).collect(),
             };
+            let view = render::TreeView {
+                adjust_skew: a.adjust_skew,
+                bar_width: a.bar_width,
+                ids: a.ids,
+                filter: tracelens_service::RowFilter {
+                    problems_only: a.errors,
+                    max_depth: a.max_depth,
+                    min_duration_ns: a.min_duration,
+                },
+            };
             let mut out = stdout();
-            for t in which {
-                render::tree_text(&mut out, &loaded.dataset, t, a.adjust_skew, a.bar_width)?;
+            let mut shown = 0;
+            for &t in &which {
+                // Asked for problems across traces: the ones without any are left out.
+                let skip_empty = a.errors && a.trace.is_none();
+                if render::tree_text(&mut out, &loaded.dataset, t, &view, skip_empty)? {
+                    shown += 1;
+                }
+            }
+            if a.errors && a.trace.is_none() && shown == 0 {
+                let more = a.max_depth.is_some() || a.min_duration.is_some();
+                let what = if more {
+                    "no problems pass the filters"
+                } else {
+                    "no problems"
+                };
+                writeln!(out, "{what} in {} traces", which.len())?;
             }
             out.flush()?;
             report_errors(&mut loaded)

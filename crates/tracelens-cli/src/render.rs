@@ -195,32 +195,48 @@ fn bar(width: usize, total: u64, offset: u64, dur: u64) -> String {
     s
 }
 
+/// How `tracelens tree` draws a trace.
+pub struct TreeView {
+    pub adjust_skew: bool,
+    pub bar_width: usize,
+    /// Each span's id beside its name.
+    pub ids: bool,
+    pub filter: tracelens_service::RowFilter,
+}
+
+/// Writes trace `t` as a text tree; returns whether it wrote it (with
+/// `skip_empty`, a trace the filter leaves nothing of is not written).
 pub fn tree_text(
     out: &mut impl Write,
     ds: &Dataset,
     t: usize,
-    adjust_skew: bool,
-    bar_width: usize,
-) -> io::Result<()> {
+    view: &TreeView,
+    skip_empty: bool,
+) -> io::Result<bool> {
     let tree = &ds.traces[t];
-    let rows = tracelens_service::rows(ds, t, adjust_skew);
+    let all = tracelens_service::rows(ds, t, view.adjust_skew);
+    // Bars keep the whole trace's scale when rows are filtered out.
+    let total = all
+        .iter()
+        .map(|r| r.offset_ns + r.duration_ns)
+        .max()
+        .unwrap_or(0);
+    let (rows, hidden) = tracelens_service::filter_rows(all, &view.filter);
+    if skip_empty && rows.is_empty() {
+        return Ok(false);
+    }
     writeln!(
         out,
         "trace {}  {}  {} spans{}",
         tree.trace_id,
         fmt_ns(tree.duration_ns()),
         tree.span_count(),
-        if adjust_skew {
+        if view.adjust_skew {
             "  (clock skew adjusted)"
         } else {
             ""
         }
     )?;
-    let total = rows
-        .iter()
-        .map(|r| r.offset_ns + r.duration_ns)
-        .max()
-        .unwrap_or(0);
     let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
         let indent = if r.depth <= MAX_INDENT {
@@ -265,10 +281,15 @@ pub fn tree_text(
             format!(" [{}]", tags.join(", "))
         };
         let label = format!("{}{}{}", indent, clean(&r.name), tags);
+        let id = if view.ids {
+            format!("{:<16}  ", r.span_id)
+        } else {
+            String::new()
+        };
         let tail = format!(
-            "{:>9} {}  {}",
+            "{id}{:>9} {}  {}",
             fmt_ns(r.duration_ns),
-            bar(bar_width, total, r.offset_ns, r.duration_ns),
+            bar(view.bar_width, total, r.offset_ns, r.duration_ns),
             clean(&r.service),
         );
         lines.push((r.critical, label, tail));
@@ -292,8 +313,15 @@ pub fn tree_text(
             tail
         )?;
     }
+    if hidden > 0 {
+        writeln!(
+            out,
+            "  ({hidden} {} left out by the filters)",
+            if hidden == 1 { "span" } else { "spans" }
+        )?;
+    }
     writeln!(out)?;
-    Ok(())
+    Ok(true)
 }
 
 pub fn search_text(out: &mut impl Write, res: &SearchResult) -> io::Result<()> {

@@ -508,6 +508,74 @@ fn why_follows_the_samples_failed_and_dead_runs_to_their_causes() {
     assert_eq!(run(&["why", s, "--span", writer]).status.code(), Some(2));
 }
 
+#[test]
+fn tree_narrows_to_problems_depth_and_duration_with_ids() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/agent-runs.jsonl");
+    let s = sample.to_str().unwrap();
+    // The dead-writer run: only its problems and the spans above them.
+    let o = run(&["tree", s, "--trace", "3bee29", "--errors", "--ids"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let spans: Vec<&str> = out.lines().skip(1).filter(|l| l.contains('|')).collect();
+    assert_eq!(spans.len(), 2, "{out}");
+    assert!(
+        spans[0].contains("invoke_agent supervisor [agent failed"),
+        "{out}"
+    );
+    assert!(
+        spans[1].contains("invoke_agent writer [agent dead]"),
+        "{out}"
+    );
+    // Its id (the why's cause) beside its name.
+    let why: serde_json::Value =
+        serde_json::from_slice(&run(&["why", s, "--trace", "3bee29", "--json"]).stdout).unwrap();
+    let writer = why["traces"][0]["chains"][0]["steps"][1]["span_id"]
+        .as_str()
+        .unwrap();
+    assert!(spans[1].contains(writer), "{out}");
+    assert!(out.contains("(48 spans left out by the filters)"), "{out}");
+    // Across traces, those without a problem are left out.
+    let all = text(&run(&["tree", s, "--errors"]).stdout);
+    let traces = all.lines().filter(|l| l.starts_with("trace ")).count();
+    let failing = why_count(s);
+    assert!(traces >= failing && traces < 8, "{traces} traces: {all}");
+    // Depth and duration: roots and their direct children of at least 9 s.
+    let o = run(&[
+        "tree",
+        s,
+        "--trace",
+        "3bee29",
+        "--max-depth",
+        "1",
+        "--min-duration",
+        "9s",
+    ]);
+    let out = text(&o.stdout);
+    for l in out.lines().skip(1).filter(|l| l.contains('|')) {
+        // Two columns for the critical-path mark, then two spaces a level.
+        let label = &l[2..];
+        let indent = label.len() - label.trim_start().len();
+        assert!(indent <= 2, "deeper than 1: {l}");
+    }
+    assert!(!out.contains("1.16s"), "a short span kept: {out}");
+    assert!(out.contains("10.00s"), "{out}");
+    // Nothing passes: said so.
+    let none = text(&run(&["tree", s, "--errors", "--min-duration", "1h"]).stdout);
+    assert_eq!(none.trim(), "no problems pass the filters in 8 traces");
+    // A bad duration is a usage error.
+    assert_eq!(
+        run(&["tree", s, "--min-duration", "abc"]).status.code(),
+        Some(2)
+    );
+}
+
+/// How many of the sample's traces `why` finds a failure in.
+fn why_count(sample: &str) -> usize {
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["why", sample, "--json"]).stdout).unwrap();
+    v["traces"].as_array().unwrap().len()
+}
+
 /// A trace (agent 0..100 ms with request_id req-7, a tool 20..40 ms under
 /// it) and an application log beside it, as a user has them.
 fn trace_and_log(dir: &Path) -> (PathBuf, PathBuf) {

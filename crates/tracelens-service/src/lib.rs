@@ -28,7 +28,7 @@ pub use find::{find_in_trace, TraceMatches};
 pub use load::{from_store, load_bytes, load_files, LoadOptions, Loaded};
 pub use logs::{logs, LogFilter, LogLine, LogsDoc};
 pub use markers::{trace_markers, Markers};
-pub use rows::{rows, Row};
+pub use rows::{filter_rows, rows, Row, RowFilter};
 pub use search::{find_trace, lookup_failure, search, SearchResult};
 pub use session::{ServiceError, ServiceResult, Session};
 pub use summary::{source_summaries, summary_doc, trace_summary, SummaryDoc, TraceSummary};

@@ -95,3 +95,154 @@ pub fn rows(ds: &Dataset, t: usize, adjust_skew: bool) -> Vec<Row> {
         })
         .collect()
 }
+
+/// Which rows a text tree keeps: the fronts' `--errors`, `--max-depth` and
+/// `--min-duration`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowFilter {
+    /// Only problem rows (an error status, a failed, timed-out or dead
+    /// agent, an orphan, a missing parent, clock skew) and their ancestors.
+    pub problems_only: bool,
+    /// Rows at most this deep (the roots are depth 0).
+    pub max_depth: Option<u32>,
+    /// Rows lasting at least this long (an ancestor of a kept row stays).
+    pub min_duration_ns: Option<u64>,
+}
+
+impl RowFilter {
+    pub fn is_empty(&self) -> bool {
+        !self.problems_only && self.max_depth.is_none() && self.min_duration_ns.is_none()
+    }
+}
+
+/// Whether a row is one a failure hunt looks for.
+pub fn is_problem(r: &Row) -> bool {
+    r.error
+        || r.orphan
+        || r.placeholder
+        || r.skewed
+        || matches!(
+            r.state,
+            Some(AgentState::Failed | AgentState::Timeout | AgentState::Dead)
+        )
+}
+
+/// `rows` (in waterfall order, as [`rows`] gives them) narrowed by `f`: a
+/// row is kept when it passes every filter, and so is each of its
+/// ancestors, so that what is kept still reads as a tree. Returns the kept
+/// rows and how many were left out.
+pub fn filter_rows(rows: Vec<Row>, f: &RowFilter) -> (Vec<Row>, usize) {
+    if f.is_empty() {
+        return (rows, 0);
+    }
+    let mut keep = vec![false; rows.len()];
+    // The row indexes of the current row's ancestors, by depth.
+    let mut path: Vec<usize> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        path.truncate(r.depth as usize);
+        let passes = f.max_depth.is_none_or(|d| r.depth <= d)
+            && f.min_duration_ns.is_none_or(|m| r.duration_ns >= m)
+            && (!f.problems_only || is_problem(r));
+        if passes {
+            keep[i] = true;
+            for &a in path.iter().rev() {
+                if keep[a] {
+                    break;
+                }
+                keep[a] = true;
+            }
+        }
+        path.push(i);
+    }
+    let total = rows.len();
+    let kept: Vec<Row> = rows
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect();
+    let hidden = total - kept.len();
+    (kept, hidden)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(depth: u32, dur: u64, error: bool) -> Row {
+        Row {
+            node: 0,
+            depth,
+            span_id: String::new(),
+            name: format!("d{depth} {dur}"),
+            service: String::new(),
+            offset_ns: 0,
+            duration_ns: dur,
+            self_ns: 0,
+            class: SpanClass::Other,
+            error,
+            critical: false,
+            open: false,
+            placeholder: false,
+            orphan: false,
+            duplicate: false,
+            skewed: false,
+            cycle_broken: false,
+            state: None,
+        }
+    }
+
+    fn names(rows: &[Row]) -> Vec<&str> {
+        rows.iter().map(|r| r.name.as_str()).collect()
+    }
+
+    /// root(100) > a(50) > a1(5, error); root > b(40) > b1(30)
+    fn sample() -> Vec<Row> {
+        vec![
+            row(0, 100, false),
+            row(1, 50, false),
+            row(2, 5, true),
+            row(1, 40, false),
+            row(2, 30, false),
+        ]
+    }
+
+    #[test]
+    fn problems_keep_their_ancestors_only() {
+        let f = RowFilter {
+            problems_only: true,
+            ..RowFilter::default()
+        };
+        let (kept, hidden) = filter_rows(sample(), &f);
+        assert_eq!(names(&kept), ["d0 100", "d1 50", "d2 5"]);
+        assert_eq!(hidden, 2);
+    }
+
+    #[test]
+    fn depth_and_duration_narrow_and_combine() {
+        let depth = RowFilter {
+            max_depth: Some(1),
+            ..RowFilter::default()
+        };
+        assert_eq!(
+            names(&filter_rows(sample(), &depth).0),
+            ["d0 100", "d1 50", "d1 40"]
+        );
+        let long = RowFilter {
+            min_duration_ns: Some(30),
+            ..RowFilter::default()
+        };
+        assert_eq!(
+            names(&filter_rows(sample(), &long).0),
+            ["d0 100", "d1 50", "d1 40", "d2 30"]
+        );
+        let both = RowFilter {
+            problems_only: true,
+            min_duration_ns: Some(10),
+            ..RowFilter::default()
+        };
+        // The only problem is too short: nothing is left.
+        let (kept, hidden) = filter_rows(sample(), &both);
+        assert!(kept.is_empty());
+        assert_eq!(hidden, 5);
+    }
+}
