@@ -14,7 +14,14 @@ import { openAtCause, openTrace, opened } from "./trace";
  * row (which carries agent names and states only). */
 export type ListTrace = Pick<
   TraceSummary,
-  "trace_id" | "root_name" | "services" | "start_time_unix_nano" | "span_count" | "error_count" | "duration_ns"
+  | "trace_id"
+  | "root_name"
+  | "services"
+  | "start_time_unix_nano"
+  | "span_count"
+  | "error_count"
+  | "duration_ns"
+  | "log_count"
 > & {
   agents: Pick<AgentSummary, "name" | "state">[];
 };

@@ -11,8 +11,15 @@ import { clock, levelClass, lineText } from "./logline";
 
 /** Height of one row of the virtual list, in CSS pixels (style.css agrees). */
 export const ROW_H = 20;
+/** The tallest the list's spacer gets. Browsers stop laying out near 2^25
+ * px (WebKit and Chromium alike); past this height the scroll position is
+ * scaled to the records, so any number of them stays reachable. */
+const MAX_SCROLL_PX = 8_000_000;
 /** Records per page fetched. */
 const PAGE = 500;
+/** Pages kept on each side of the view; farther ones are dropped, so that
+ * scrolling through a million records holds a few thousand. */
+const KEEP_PAGES = 4;
 /** The selected span's records shown above the trace's. */
 const SPAN_MAX = 100;
 
@@ -183,7 +190,7 @@ export class LogsPanel {
       if (gen !== this.gen) return;
       this.pages.set(page, doc.records);
       this.matched = doc.matched;
-      this.spacer.style.height = `${doc.matched * ROW_H}px`;
+      this.spacer.style.height = `${Math.min(doc.matched * ROW_H, MAX_SCROLL_PX)}px`;
       this.count.textContent =
         doc.matched === doc.total ? `${doc.total} records` : `${doc.matched} of ${doc.total} records`;
       this.root.dataset.matched = String(doc.matched);
@@ -195,11 +202,22 @@ export class LogsPanel {
     }
   }
 
+  /** Where the view's top is in the full list, in pixels: the scroll
+   * position itself unless the spacer was capped, then scaled. */
+  private listTop(): number {
+    const full = this.matched * ROW_H;
+    const view = this.scroller.clientHeight;
+    const spacer = Math.min(full, MAX_SCROLL_PX);
+    if (full === spacer || spacer <= view) return this.scroller.scrollTop;
+    return (this.scroller.scrollTop * (full - view)) / (spacer - view);
+  }
+
   /** Puts the rows in view (and a few around them) in the DOM; fetches missing pages. */
   draw(): void {
     if (this.root.hidden || this.matched === 0) return;
-    const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_H) - 5);
-    const last = Math.min(this.matched, Math.ceil((this.scroller.scrollTop + this.scroller.clientHeight) / ROW_H) + 5);
+    const top = this.listTop();
+    const first = Math.max(0, Math.floor(top / ROW_H) - 5);
+    const last = Math.min(this.matched, Math.ceil((top + this.scroller.clientHeight) / ROW_H) + 5);
     const nodes: HTMLElement[] = [];
     for (let i = first; i < last; i++) {
       const page = Math.floor(i / PAGE);
@@ -209,9 +227,16 @@ export class LogsPanel {
         continue;
       }
       const n = row(r, this.opts.pick);
-      n.style.top = `${i * ROW_H}px`;
+      // Placed relative to the scroll position, so a scaled list lines up too.
+      n.style.top = `${this.scroller.scrollTop + i * ROW_H - top}px`;
+      n.dataset.pos = String(i);
       nodes.push(n);
     }
     this.rows.replaceChildren(...nodes);
+    const lo = Math.floor(first / PAGE) - KEEP_PAGES;
+    const hi = Math.floor(last / PAGE) + KEEP_PAGES;
+    for (const p of this.pages.keys()) if (p < lo || p > hi) this.pages.delete(p);
+    // What is held, for the benchmark and the tests.
+    this.root.dataset.pages = String(this.pages.size);
   }
 }

@@ -12,12 +12,12 @@
 //
 // Usage: node tests/bench.mjs [--sizes 100000,1000000] [--runs 3] [--out ../docs/benchmarks.md]
 
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch, median, pct, rendererRssMb, serve, writeSection } from "./bench-common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -38,15 +38,6 @@ const out = resolve(arg("out", join(root, "docs/benchmarks.md")));
 const bin = resolve(arg("bin", join(root, "target/release/tracelens")));
 const dataDir = join(root, "target/ui-bench");
 mkdirSync(dataDir, { recursive: true });
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
-};
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] : NaN;
-};
 
 function traceFile(n) {
   if (n === 0) return join(root, "examples/agent-runs.jsonl");
@@ -73,70 +64,10 @@ function traceFile(n) {
   return f;
 }
 
-function serve(file) {
-  const proc = spawn(bin, ["serve", "--ui", join(root, "ui/dist"), file], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("no URL within 300 s")), 300_000);
-    let buf = "";
-    proc.stdout.on("data", (b) => {
-      buf += b;
-      const m = buf.match(/at (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        ok({ proc, url: m[1] });
-      }
-    });
-    proc.on("exit", (c) => fail(new Error(`serve exited ${c}`)));
-  });
-}
-
-/** PSS in MB of the renderer processes of the Chromium this script started
- * (descendants of its children: renderers hang off the zygote). */
-function rendererRssMb() {
-  const procs = [];
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      // PSS: shared library pages split among the processes that map them,
-      // so Chromium's own code is not counted whole against the page.
-      const rss = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/Pss:\s+(\d+)/);
-      procs.push({ pid: Number(pid), ppid: Number(stat[1]), cmd, rssKb: rss ? Number(rss[1]) : 0 });
-    } catch {
-      /* gone */
-    }
-  }
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs)
-      if (!mine.has(p.pid) && mine.has(p.ppid)) {
-        mine.add(p.pid);
-        grew = true;
-      }
-  }
-  return (
-    procs.filter((p) => mine.has(p.pid) && p.cmd.includes("--type=renderer")).reduce((a, p) => a + p.rssKb, 0) / 1024
-  );
-}
-
 async function measure(n) {
   const file = traceFile(n);
-  const { proc, url } = await serve(file);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--enable-precise-memory-info",
-    ],
-  });
+  const { proc, url } = await serve(bin, root, [file]);
+  const browser = await launch();
   const res = { n, spans: 0, first: [], draw: [], frames: [], heap: 0, rss: 0 };
   try {
     for (let r = 0; r < runs; r++) {
@@ -264,7 +195,5 @@ const section = [
   "<!-- /ui-bench -->",
 ].join("\n");
 
-const prev = existsSync(out) ? readFileSync(out, "utf8") : "";
-const re = /<!-- ui-bench -->[\s\S]*<!-- \/ui-bench -->/;
-writeFileSync(out, re.test(prev) ? prev.replace(re, section) : `${prev.trimEnd()}\n\n${section}\n`);
+writeSection(out, "ui-bench", section);
 console.log(`wrote ${out}`);

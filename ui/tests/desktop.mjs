@@ -632,7 +632,18 @@ try {
     await l.until(async () => (await l.text("#detail h2")) === "chat gpt-4o", "a received span's details");
     const d = await l.text("#detail");
     expect(d.includes("321") && d.includes("gpt-4o"), "the LLM figures did not arrive");
+    // The run's log record came over /v1/logs (the SDK's OTLP log
+    // exporter): the logs pane lists it on its span, live.
+    await l.keys("l");
+    await l.until(
+      () => l.js("return document.querySelector('#logs').dataset.matched === '1'"),
+      "the received log record in the logs pane",
+      10_000,
+    );
+    const rec = await l.js("return document.querySelector('#log-list .log-row')?.textContent ?? ''");
+    expect(rec.includes(sent.log.body), `the live record: ${rec}`);
     await l.shot("desktop-live");
+    await l.keys("d");
   });
 
   // Write-through from the app: received spans go to a ClickHouse of its

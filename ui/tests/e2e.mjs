@@ -442,6 +442,14 @@ try {
     );
     n = await count();
     expect(n > 0 && n < 80, `${n} record rows in the DOM at the end`);
+    const end = await page.evaluate(() => {
+      const rows = [...document.querySelectorAll("#log-list .log-row")];
+      const last = rows[rows.length - 1];
+      return { pos: Number(last?.dataset.pos), pages: Number(document.querySelector("#logs")?.dataset.pages) };
+    });
+    expect(end.pos === BULK_LOGS, `the last row drawn is record ${end.pos} of ${BULK_LOGS + 1}`);
+    // Pages far from the view were let go: a bounded number is held.
+    expect(end.pages > 0 && end.pages <= 10, `${end.pages} pages of records held`);
     await page.keyboard.press("Escape");
     await page.keyboard.press("d");
   });

@@ -582,7 +582,14 @@ fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
     // The sections measured by the other harnesses (web UI, ClickHouse, the
     // receiver, the write-through tracker) are kept as they are.
     let prev = std::fs::read_to_string(out).unwrap_or_default();
-    for tag in ["ui-bench", "ch-bench", "rx-bench", "wt-bench", "logs-bench"] {
+    for tag in [
+        "ui-bench",
+        "logs-ui-bench",
+        "ch-bench",
+        "rx-bench",
+        "wt-bench",
+        "logs-bench",
+    ] {
         if let Some(sec) = section(&prev, tag) {
             s.push('\n');
             s.push_str(sec);

@@ -483,13 +483,13 @@ fn read_fields(ctx: &mut Ctx<'_>, fields: FieldList<'_>) -> Result<(), serde_jso
         None => {}
     }
     if let Some(l) = level {
-        let (n, text) = match l {
+        let (n, text): (_, Cow<'_, str>) = match l {
             Raw::Json(Value::Number(n)) => (
                 n.as_i64().and_then(Level::of_pino).map(Level::number),
-                n.to_string(),
+                Cow::Owned(n.to_string()),
             ),
-            Raw::Str(s) => (Level::parse(s).map(Level::number), s.to_string()),
-            Raw::Json(other) => (None, other.to_string()),
+            Raw::Str(s) => (Level::parse(s).map(Level::number), Cow::Borrowed(s)),
+            Raw::Json(other) => (None, Cow::Owned(other.to_string())),
         };
         rec.severity = n.unwrap_or(0);
         rec.severity_text = sym_cache.intern(store, &text);

@@ -24,6 +24,8 @@ function fromStored(r: ChTraceRow): ListTrace {
     span_count: r.span_count,
     error_count: r.error_count,
     duration_ns: r.duration_ns,
+    // The stored list does not count records; a stored trace's come with it when opened.
+    log_count: 0,
     agents: r.agents.map(([name, state]) => ({ name, state: state as ListTrace["agents"][number]["state"] })),
   };
 }

@@ -1,5 +1,6 @@
 // The live receiver (desktop app): its button and status, the write-through
-// to ClickHouse, and the list and open trace growing as spans arrive.
+// to ClickHouse, and the list and open trace growing as spans and log
+// records arrive.
 
 import { type LiveStatus, opener } from "../api";
 import { $, errorText } from "../dom";
@@ -12,10 +13,14 @@ async function refreshLive(): Promise<void> {
   if (liveBusy) return;
   liveBusy = true;
   try {
-    const before = opened.id ? listed(opened.id)?.span_count : undefined;
+    const size = (id: string | null): string | undefined => {
+      const t = id ? listed(id) : undefined;
+      return t ? `${t.span_count}/${t.log_count}` : undefined;
+    };
+    const before = size(opened.id);
     await loadSummary();
-    const after = opened.id ? listed(opened.id)?.span_count : undefined;
-    // An open trace grows as its spans arrive.
+    const after = size(opened.id);
+    // An open trace grows as its spans and log records arrive.
     if (opened.id && before !== undefined && after !== before) await openTrace(opened.id, undefined, true);
   } finally {
     liveBusy = false;

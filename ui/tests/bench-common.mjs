@@ -1,0 +1,90 @@
+// What the UI benchmarks share: statistics, `tracelens serve` started on
+// inputs, Chromium launched as the benchmarks run it, and the renderer
+// processes' memory.
+
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+export const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] : NaN;
+};
+
+/** Starts `tracelens serve` on `files`; resolves with its URL once it prints it. */
+export function serve(bin, root, files) {
+  const proc = spawn(bin, ["serve", "--ui", join(root, "ui/dist"), ...files], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("no URL within 300 s")), 300_000);
+    let buf = "";
+    proc.stdout.on("data", (b) => {
+      buf += b;
+      const m = buf.match(/at (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok({ proc, url: m[1] });
+      }
+    });
+    proc.on("exit", (c) => fail(new Error(`serve exited ${c}`)));
+  });
+}
+
+/** PSS in MB of the renderer processes of the Chromium this script started
+ * (descendants of its children: renderers hang off the zygote). */
+export function rendererRssMb() {
+  const procs = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      // PSS: shared library pages split among the processes that map them,
+      // so Chromium's own code is not counted whole against the page.
+      const rss = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/Pss:\s+(\d+)/);
+      procs.push({ pid: Number(pid), ppid: Number(stat[1]), cmd, rssKb: rss ? Number(rss[1]) : 0 });
+    } catch {
+      /* gone */
+    }
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs)
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+  }
+  return (
+    procs.filter((p) => mine.has(p.pid) && p.cmd.includes("--type=renderer")).reduce((a, p) => a + p.rssKb, 0) / 1024
+  );
+}
+
+/** Debian's Chromium, headless with software rendering, as the benchmarks measure it. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--enable-precise-memory-info",
+    ],
+  });
+}
+
+/** Replaces the section between `<!-- tag -->` and `<!-- /tag -->` of `out`, or appends it. */
+export function writeSection(out, tag, section) {
+  const prev = existsSync(out) ? readFileSync(out, "utf8") : "";
+  const re = new RegExp(`<!-- ${tag} -->[\\s\\S]*<!-- /${tag} -->`);
+  writeFileSync(out, re.test(prev) ? prev.replace(re, () => section) : `${prev.trimEnd()}\n\n${section}\n`);
+}
