@@ -59,6 +59,28 @@ function attrs(title: string, list: AttrJson[]): HTMLElement[] {
   );
 }
 
+/**
+ * The span's events in time order, each with its attributes (an
+ * exception's type, message and stack); lifecycle events marked, not
+ * listed a second time.
+ */
+function events(d: SpanDetail): HTMLElement[] {
+  const dl = el("dl", undefined, "events");
+  dl.id = "events";
+  for (const e of d.events) {
+    const dd = el("dd");
+    dd.append(el("span", e.name, e.lifecycle ? "event-name lifecycle" : "event-name"));
+    if (e.lifecycle) dd.append(el("span", " lifecycle", "muted"));
+    if (e.attributes.length) {
+      const inner = el("dl", undefined, "event-attrs");
+      for (const a of e.attributes) inner.append(el("dt", a.key), valueNode(valueText(a)));
+      dd.append(inner);
+    }
+    dl.append(el("dt", `+${fmtNs(e.offset_ns)}`), dd);
+  }
+  return [el("h3", `Events: ${d.events.length}`), dl];
+}
+
 export interface DetailActions {
   /** Find every trace carrying a correlation id. */
   search: (value: string) => void;
@@ -225,18 +247,7 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailAction
     }
     root.append(dl);
   }
-  root.append(
-    ...pairs(
-      "Events",
-      d.events.map((e) => [`+${fmtNs(e.offset_ns)}`, e.name]),
-    ),
-  );
-  root.append(
-    ...pairs(
-      "Lifecycle",
-      d.lifecycle.map((e) => [`+${fmtNs(e.offset_ns)}`, e.kind]),
-    ),
-  );
+  if (d.events.length) root.append(...events(d));
   if (d.links.length) {
     root.append(el("h3", "Links"));
     const dl = el("dl");

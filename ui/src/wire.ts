@@ -138,7 +138,12 @@ value: unknown, };
 
 export type ScopeJson = { name: string, version: string, attributes: Array<AttrJson>, };
 
-export type EventJson = { name: string, offset_ns: number, attributes: Array<AttrJson>, };
+export type EventJson = { name: string, offset_ns: number, 
+/**
+ * The lifecycle event it is (`agent_started`, ...), if one: fronts
+ * mark it rather than list it twice.
+ */
+lifecycle: string | null, attributes: Array<AttrJson>, };
 
 export type LinkJson = { trace_id: string, span_id: string, kind: LinkKind, 
 /**

@@ -484,6 +484,36 @@ try {
     await page.screenshot({ path: join(shots, "why.png") });
   });
 
+  await journey("an exception event shows its type and message; lifecycle events once", async () => {
+    const id = "eca2d964043cfa300bd842583099c8ef";
+    const span = JSON.parse(
+      execFileSync(bin, [
+        "span",
+        join(root, "examples/agent-runs.jsonl"),
+        "--trace",
+        id,
+        "--span",
+        "76c44901ca698be1",
+        "--json",
+      ]).toString(),
+    );
+    await page.click(`#traces tbody tr[data-trace-id="${id}"] td:first-child`);
+    await page.waitForSelector(`#waterfall[data-trace="${id}"]`);
+    await page.evaluate((node) => {
+      const { model } = window.tracelens;
+      for (let r = 0; r < model.cols.rows; r++) if (model.cols.node[r] === node) return model.select(r);
+    }, span.node);
+    await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent === name, span.name);
+    const ev = (await page.textContent("#events")) ?? "";
+    expect(
+      ev.includes("exception.type") && ev.includes("ConnectionError") && ev.includes("upstream returned 503"),
+      `events: ${ev}`,
+    );
+    const detail = (await page.textContent("#detail")) ?? "";
+    const times = detail.split("tool_executing").length - 1;
+    expect(times === 1, `tool_executing shown ${times} times`);
+  });
+
   await journey("a 10,000-character name stays one line in the list and the details", async () => {
     const name = "n".repeat(10_000);
     const dir = mkdtempSync(join(tmpdir(), "tracelens-e2e-"));

@@ -365,6 +365,9 @@ fn fold(s: &str) -> String {
     }
 }
 
+/// The most lines of a multi-line event attribute (a stack trace) printed.
+const EVENT_TEXT_LINES: usize = 40;
+
 fn attr_lines(
     out: &mut impl Write,
     title: &str,
@@ -510,7 +513,40 @@ pub fn span_text(out: &mut impl Write, d: &SpanDetail) -> io::Result<()> {
     if !d.events.is_empty() {
         writeln!(out, "events:")?;
         for e in &d.events {
-            writeln!(out, "  +{}  {}", fmt_ns(e.offset_ns), clean(&e.name))?;
+            let mark = if e.lifecycle.is_some() {
+                "  (lifecycle)"
+            } else {
+                ""
+            };
+            writeln!(out, "  +{}  {}{mark}", fmt_ns(e.offset_ns), clean(&e.name))?;
+            for a in &e.attributes {
+                match &a.value {
+                    // A stack trace: its lines, indented, the first ones.
+                    serde_json::Value::String(v) if v.contains('\n') => {
+                        writeln!(out, "      {} =", clean(&a.key))?;
+                        let lines: Vec<&str> = v.lines().collect();
+                        for l in lines.iter().take(EVENT_TEXT_LINES) {
+                            writeln!(out, "        {}", fold(l))?;
+                        }
+                        if lines.len() > EVENT_TEXT_LINES {
+                            writeln!(
+                                out,
+                                "        … ({} more lines)",
+                                lines.len() - EVENT_TEXT_LINES
+                            )?;
+                        }
+                    }
+                    serde_json::Value::String(v) => {
+                        writeln!(out, "      {} = {}", clean(&a.key), fold(v))?
+                    }
+                    other => writeln!(
+                        out,
+                        "      {} = {}",
+                        clean(&a.key),
+                        fold(&other.to_string())
+                    )?,
+                }
+            }
         }
     }
     if !d.links.is_empty() {

@@ -569,6 +569,52 @@ fn tree_narrows_to_problems_depth_and_duration_with_ids() {
     );
 }
 
+#[test]
+fn span_text_lists_events_with_their_attributes_in_time_order() {
+    let d = tempfile::tempdir().unwrap();
+    // Events written out of order; an exception with a multi-line stack.
+    let stack: String = (0..60)
+        .map(|i| format!("  at frame{i} (tool.py:{i})\n"))
+        .collect();
+    let doc = serde_json::json!({"resourceSpans": [{"scopeSpans": [{"spans": [{
+    "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
+    "name": "execute_tool search", "startTimeUnixNano": "1000", "endTimeUnixNano": "9000000",
+    "events": [
+        {"timeUnixNano": "5000000", "name": "exception", "attributes": [
+            {"key": "exception.type", "value": {"stringValue": "TimeoutError"}},
+            {"key": "exception.message", "value": {"stringValue": "no answer in 5 s"}},
+            {"key": "exception.stacktrace", "value": {"stringValue": stack}}]},
+        {"timeUnixNano": "2000", "name": "tool_executing"}
+    ]}]}]}]});
+    let f = d.path().join("t.json");
+    std::fs::write(&f, doc.to_string()).unwrap();
+    let o = run(&[
+        "span",
+        f.to_str().unwrap(),
+        "--trace",
+        "0af765",
+        "--span",
+        "b7ad6b7169203331",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let events = &out[out.find("events:").expect("an events section")..];
+    let first = events
+        .find("tool_executing  (lifecycle)")
+        .expect("lifecycle marked");
+    let exc = events.find("exception").unwrap();
+    assert!(first < exc, "not in time order: {events}");
+    assert!(events.contains("exception.type = TimeoutError"), "{events}");
+    assert!(
+        events.contains("exception.message = no answer in 5 s"),
+        "{events}"
+    );
+    assert!(events.contains("        at frame0 (tool.py:0)"), "{events}");
+    assert!(events.contains("… (20 more lines)"), "{events}");
+    // Listed once: no second lifecycle section.
+    assert_eq!(out.matches("tool_executing").count(), 1, "{out}");
+}
+
 /// How many of the sample's traces `why` finds a failure in.
 fn why_count(sample: &str) -> usize {
     let v: serde_json::Value =

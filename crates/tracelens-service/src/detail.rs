@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tracelens_model::correlate::is_correlation_key;
 use tracelens_model::{
-    AgentExecution, Attr, AttrValue, Dataset, LinkKind, SpanClass, SpanKind, StatusCode,
-    TraceAnalysis, TraceStore, NONE, OMITTED_ATTRS_KEY,
+    AgentExecution, Attr, AttrValue, Dataset, LifecycleKind, LinkKind, SpanClass, SpanKind,
+    StatusCode, TraceAnalysis, TraceStore, NONE, OMITTED_ATTRS_KEY,
 };
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -74,6 +74,9 @@ pub struct ScopeJson {
 pub struct EventJson {
     pub name: String,
     pub offset_ns: u64,
+    /// The lifecycle event it is (`agent_started`, ...), if one: fronts
+    /// mark it rather than list it twice.
+    pub lifecycle: Option<&'static str>,
     pub attributes: Vec<AttrJson>,
 }
 
@@ -215,9 +218,12 @@ pub fn span_detail(ds: &Dataset, t: usize, node: u32) -> Option<SpanDetail> {
         .map(|e| EventJson {
             name: st.resolve(e.name).to_string(),
             offset_ns: e.time_ns.saturating_sub(base),
+            lifecycle: LifecycleKind::parse(st.resolve(e.name)).map(LifecycleKind::as_str),
             attributes: attrs_json(st, st.attrs_of(e.attrs)),
         })
         .collect();
+    // In time order, whatever order the producer wrote them in.
+    d.events.sort_by_key(|e| e.offset_ns);
     d.links = st
         .links_of(sp.links)
         .iter()
