@@ -192,7 +192,9 @@ export class LogsPanel {
       this.matched = doc.matched;
       this.spacer.style.height = `${Math.min(doc.matched * ROW_H, MAX_SCROLL_PX)}px`;
       this.count.textContent =
-        doc.matched === doc.total ? `${doc.total} records` : `${doc.matched} of ${doc.total} records`;
+        doc.matched === doc.total
+          ? `${doc.total} record${doc.total === 1 ? "" : "s"}`
+          : `${doc.matched} of ${doc.total} record${doc.total === 1 ? "" : "s"}`;
       this.root.dataset.matched = String(doc.matched);
       this.draw();
     } catch (e) {

@@ -9,6 +9,7 @@
 
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +20,19 @@ const app = resolve(process.argv[2] ?? join(root, "target/debug/tracelens-app"))
 const shots = join(root, "ui/test-results");
 const cli = resolve(process.argv[3] ?? join(root, "target/release/tracelens"));
 const PORT = 4444 + Math.floor(Math.random() * 1000);
-const LIVE_PORT = 20000 + Math.floor(Math.random() * 20000);
+/** A port free now, picked by the kernel: a random one can be an
+ * ephemeral port another connection holds, and the receiver's bind fails. */
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+const LIVE_PORT = await freePort();
 const WAIT = 20_000;
 mkdirSync(shots, { recursive: true });
 
