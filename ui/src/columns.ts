@@ -67,8 +67,17 @@ export function decodeColumns(buf: ArrayBuffer): Columns {
   return { rows: n, offset, duration, selfNs, node, parent, depth, name, service, flags, cls, state, strings, endNs };
 }
 
+/** Nanoseconds for people: 850ns, 12.3µs, 4.56ms, 1.23s, 2m03s, 5h07m (as the CLI writes them). */
 export function fmtNs(ns: number): string {
-  if (ns >= 60e9) return `${(ns / 60e9).toFixed(1)}m`;
+  const two = (n: number) => String(n).padStart(2, "0");
+  if (ns >= 3600e9) {
+    const m = Math.floor(ns / 60e9);
+    return `${Math.floor(m / 60)}h${two(m % 60)}m`;
+  }
+  if (ns >= 60e9) {
+    const s = Math.floor(ns / 1e9);
+    return `${Math.floor(s / 60)}m${two(s % 60)}s`;
+  }
   if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)}s`;
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)}ms`;
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)}µs`;

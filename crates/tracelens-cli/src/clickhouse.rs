@@ -13,6 +13,18 @@ use std::time::Duration;
 use tracelens_clickhouse::{Conn, ConnConfig};
 use tracelens_model::{DatasetOptions, TraceStore};
 
+/// A `--since` window as people write it: `24h`, `7d`, `90m`, not seconds
+/// (hours up to a week, days from there; seconds only when nothing divides).
+fn window(secs: i64) -> String {
+    const DAY: i64 = 86_400;
+    match secs {
+        s if s >= 7 * DAY && s % DAY == 0 => format!("{}d", s / DAY),
+        s if s >= 3_600 && s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s >= 60 && s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -163,7 +175,10 @@ fn fetch_dataset(
             "no trace {id} in {}.otel_traces{}",
             conn.cfg.database,
             if fetched.via == "window" {
-                format!(" (no lookup row; searched the last {since}s: widen with --since)")
+                format!(
+                    " (no lookup row; searched the last {}: widen with --since)",
+                    window(since)
+                )
             } else {
                 String::new()
             }
@@ -262,7 +277,7 @@ pub fn traces(a: TracesArgs) -> Result<ExitCode> {
             );
         }
         if rows.is_empty() {
-            println!("no traces in the last {}s match", a.since);
+            println!("no traces in the last {} match", window(a.since));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -292,8 +307,8 @@ pub fn search(a: SearchArgs) -> Result<ExitCode> {
         }
         if hits.is_empty() {
             println!(
-                "nothing in the last {}s carries {}",
-                a.since,
+                "nothing in the last {} carries {}",
+                window(a.since),
                 crate::render::clean(&a.id)
             );
         }
@@ -314,7 +329,7 @@ pub fn report(a: ReportArgs) -> Result<ExitCode> {
     }
     let ns = |v: f64| tracelens_model::fmt_ns(if v.is_finite() { v.max(0.0) as u64 } else { 0 });
     let pct = |v: f64| format!("{:.1}%", v * 100.0);
-    println!("agents (last {}s)", a.since);
+    println!("agents (last {})", window(a.since));
     println!(
         "  {:<14} {:<28} {:>6} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
         "agent", "operation", "runs", "p50", "p95", "max", "failed", "timeout", "dead"
@@ -386,4 +401,15 @@ pub fn write_through(
         spool.to_path_buf(),
         opts,
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn windows_read_in_the_units_people_give() {
+        assert_eq!(super::window(86_400), "24h");
+        assert_eq!(super::window(7 * 86_400), "7d");
+        assert_eq!(super::window(5_400), "90m");
+        assert_eq!(super::window(90), "90s");
+    }
 }

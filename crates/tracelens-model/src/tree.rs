@@ -331,7 +331,8 @@ impl TraceTree {
     }
 }
 
-/// Formats nanoseconds for people: 850ns, 12.3µs, 4.56ms, 1.23s, 2m03s.
+/// Formats nanoseconds for people: 850ns, 12.3µs, 4.56ms, 1.23s, 2m03s,
+/// 5h07m (the UI's `fmtNs` agrees).
 pub fn fmt_ns(ns: u64) -> String {
     let f = ns as f64;
     if ns < 1_000 {
@@ -342,9 +343,12 @@ pub fn fmt_ns(ns: u64) -> String {
         format!("{:.2}ms", f / 1e6)
     } else if ns < 60_000_000_000 {
         format!("{:.2}s", f / 1e9)
-    } else {
+    } else if ns < 3_600_000_000_000 {
         let s = ns / 1_000_000_000;
         format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        let m = ns / 60_000_000_000;
+        format!("{}h{:02}m", m / 60, m % 60)
     }
 }
 
@@ -705,5 +709,21 @@ fn settle_open_ends(store: &TraceStore, opts: TreeOptions, nodes: &mut [Node], p
         if p != NONE {
             life[p as usize] = life[p as usize].max(l);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_ns;
+
+    #[test]
+    fn durations_read_in_the_unit_of_their_size() {
+        assert_eq!(fmt_ns(850), "850ns");
+        assert_eq!(fmt_ns(12_300), "12.3µs");
+        assert_eq!(fmt_ns(4_560_000), "4.56ms");
+        assert_eq!(fmt_ns(1_230_000_000), "1.23s");
+        assert_eq!(fmt_ns(123_000_000_000), "2m03s");
+        // Over an hour: hours and minutes, not 307 minutes.
+        assert_eq!(fmt_ns(18_450_000_000_000), "5h07m");
     }
 }

@@ -92,6 +92,7 @@ describe("fmtNs", () => {
     expect(fmtNs(1500)).toBe("1.5µs");
     expect(fmtNs(2_500_000)).toBe("2.50ms");
     expect(fmtNs(3e9)).toBe("3.00s");
-    expect(fmtNs(90e9)).toBe("1.5m");
+    expect(fmtNs(90e9)).toBe("1m30s");
+    expect(fmtNs(307.5 * 60e9)).toBe("5h07m");
   });
 });
