@@ -88,3 +88,30 @@ export function writeSection(out, tag, section) {
   const re = new RegExp(`<!-- ${tag} -->[\\s\\S]*<!-- /${tag} -->`);
   writeFileSync(out, re.test(prev) ? prev.replace(re, () => section) : `${prev.trimEnd()}\n\n${section}\n`);
 }
+
+/**
+ * Serves `files`, opens `runs` pages of it in Chromium one after another
+ * and hands each, loaded, to `fn`; returns the largest JS heap and renderer
+ * PSS (MB) seen after each page's measures.
+ */
+export async function eachPage(bin, root, files, runs, fn) {
+  const { proc, url } = await serve(bin, root, files);
+  const browser = await launch();
+  const mem = { heap: 0, rss: 0 };
+  try {
+    for (let r = 0; r < runs; r++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.setDefaultTimeout(300_000);
+      await page.goto(url);
+      await fn(page, r);
+      const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+      mem.heap = Math.max(mem.heap, heap / 1e6);
+      mem.rss = Math.max(mem.rss, rendererRssMb());
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    proc.kill("SIGTERM");
+  }
+  return mem;
+}

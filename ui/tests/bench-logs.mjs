@@ -20,7 +20,7 @@ import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, median, pct, rendererRssMb, serve, writeSection } from "./bench-common.mjs";
+import { eachPage, median, pct, writeSection } from "./bench-common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -91,80 +91,68 @@ async function measure(n) {
   const trace = JSON.parse(execFileSync(bin, ["summary", spans, "--json"], { maxBuffer: 1 << 28 }).toString())
     .traces[0];
   const logs = await logsFile(n, trace);
-  const { proc, url } = await serve(bin, root, [spans, logs]);
-  const browser = await launch();
   const res = { n, open: [], frames: [], jump: [], rows: 0, pages: 0, heap: 0, rss: 0, matched: 0 };
-  try {
-    for (let r = 0; r < runs; r++) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      page.setDefaultTimeout(300_000);
-      await page.goto(url);
-      await page.waitForSelector("#waterfall[data-trace]");
-      await page.locator("#waterfall").focus();
-      const t0 = Date.now();
-      await page.keyboard.press("l");
-      await page.waitForSelector("#log-list .log-row");
-      res.open.push(Date.now() - t0);
-      res.matched = Number(await page.getAttribute("#logs", "data-matched"));
-      if (res.matched !== n) throw new Error(`the panel lists ${res.matched} records, want ${n}`);
-      // Scroll from the top to the bottom in a fixed number of frames,
-      // one step per frame, as a fast fling does.
-      res.frames.push(
-        ...(await page.evaluate(
-          () =>
-            new Promise((done) => {
-              const list = document.querySelector("#log-list");
-              const frames = 600;
-              const stepPx = (list.scrollHeight - list.clientHeight) / frames;
-              const deltas = [];
-              let last = 0,
-                k = 0;
-              const step = (t) => {
-                if (last) deltas.push(t - last);
-                last = t;
-                list.scrollTop = stepPx * k;
-                if (++k <= frames) requestAnimationFrame(step);
-                else done(deltas);
-              };
-              requestAnimationFrame(step);
-            }),
-        )),
-      );
-      // The fling ends at the last record (a scaled list reaches it too).
-      await page.waitForFunction(
-        (n) => [...document.querySelectorAll("#log-list .log-row")].some((e) => e.dataset.pos === String(n - 1)),
-        n,
-      );
-      res.rows = Math.max(res.rows, await page.locator("#log-list .log-row").count());
-      res.pages = Math.max(res.pages, Number(await page.getAttribute("#logs", "data-pages")));
-      // A jump to the middle: until the rows there are drawn.
-      res.jump.push(
-        await page.evaluate(
-          () =>
-            new Promise((done) => {
-              const list = document.querySelector("#log-list");
-              const t = performance.now();
-              list.scrollTop = Math.floor((list.scrollHeight - list.clientHeight) / 2);
-              const want = Math.floor(Number(document.querySelector("#logs").dataset.matched) / 2);
-              const check = () => {
-                const rows = [...list.querySelectorAll(".log-row")];
-                if (rows.some((e) => Math.abs(Number(e.dataset.pos) - want) < 50)) {
-                  done(performance.now() - t);
-                } else requestAnimationFrame(check);
-              };
-              requestAnimationFrame(check);
-            }),
-        ),
-      );
-      const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
-      res.heap = Math.max(res.heap, heap / 1e6);
-      res.rss = Math.max(res.rss, rendererRssMb());
-      await page.close();
-    }
-  } finally {
-    await browser.close();
-    proc.kill("SIGTERM");
-  }
+  const mem = await eachPage(bin, root, [spans, logs], runs, async (page) => {
+    await page.waitForSelector("#waterfall[data-trace]");
+    await page.locator("#waterfall").focus();
+    const t0 = Date.now();
+    await page.keyboard.press("l");
+    await page.waitForSelector("#log-list .log-row");
+    res.open.push(Date.now() - t0);
+    res.matched = Number(await page.getAttribute("#logs", "data-matched"));
+    if (res.matched !== n) throw new Error(`the panel lists ${res.matched} records, want ${n}`);
+    // Scroll from the top to the bottom in a fixed number of frames,
+    // one step per frame, as a fast fling does.
+    res.frames.push(
+      ...(await page.evaluate(
+        () =>
+          new Promise((done) => {
+            const list = document.querySelector("#log-list");
+            const frames = 600;
+            const stepPx = (list.scrollHeight - list.clientHeight) / frames;
+            const deltas = [];
+            let last = 0,
+              k = 0;
+            const step = (t) => {
+              if (last) deltas.push(t - last);
+              last = t;
+              list.scrollTop = stepPx * k;
+              if (++k <= frames) requestAnimationFrame(step);
+              else done(deltas);
+            };
+            requestAnimationFrame(step);
+          }),
+      )),
+    );
+    // The fling ends at the last record (a scaled list reaches it too).
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll("#log-list .log-row")].some((e) => e.dataset.pos === String(n - 1)),
+      n,
+    );
+    res.rows = Math.max(res.rows, await page.locator("#log-list .log-row").count());
+    res.pages = Math.max(res.pages, Number(await page.getAttribute("#logs", "data-pages")));
+    // A jump to the middle: until the rows there are drawn.
+    res.jump.push(
+      await page.evaluate(
+        () =>
+          new Promise((done) => {
+            const list = document.querySelector("#log-list");
+            const t = performance.now();
+            list.scrollTop = Math.floor((list.scrollHeight - list.clientHeight) / 2);
+            const want = Math.floor(Number(document.querySelector("#logs").dataset.matched) / 2);
+            const check = () => {
+              const rows = [...list.querySelectorAll(".log-row")];
+              if (rows.some((e) => Math.abs(Number(e.dataset.pos) - want) < 50)) {
+                done(performance.now() - t);
+              } else requestAnimationFrame(check);
+            };
+            requestAnimationFrame(check);
+          }),
+      ),
+    );
+  });
+  res.heap = mem.heap;
+  res.rss = mem.rss;
   return res;
 }
 

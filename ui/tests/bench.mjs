@@ -17,7 +17,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, median, pct, rendererRssMb, serve, writeSection } from "./bench-common.mjs";
+import { eachPage, median, pct, writeSection } from "./bench-common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -66,91 +66,79 @@ function traceFile(n) {
 
 async function measure(n) {
   const file = traceFile(n);
-  const { proc, url } = await serve(bin, root, [file]);
-  const browser = await launch();
   const res = { n, spans: 0, first: [], draw: [], frames: [], heap: 0, rss: 0 };
-  try {
-    for (let r = 0; r < runs; r++) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      page.setDefaultTimeout(300_000);
-      await page.goto(url);
-      // The page opens the newest trace by itself: time that open, in the page.
-      await page.waitForSelector("#waterfall[data-trace]");
-      const status = await page.textContent("#status");
-      const m = status?.match(/(\d+) spans drawn in (\d+) ms/);
-      // The generator ends agent runs whole, so a trace holds about n spans.
-      if (!m || (n > 0 && Math.abs(Number(m[1]) - n) > n / 100)) throw new Error(`unexpected status: ${status}`);
-      res.spans = Number(m[1]);
-      res.first.push(Number(m[2]));
-      const box = await page.locator("#waterfall").boundingBox();
-      if (!box) throw new Error("no waterfall");
-      const cx = box.x + box.width * 0.6,
-        cy = box.y + box.height / 2;
-      await page.mouse.move(cx, cy);
-      await page.evaluate(() => {
-        window.tracelens.model.drawTimes.length = 0;
-      });
-      // Zoom in and out around the pointer, pan by shift+wheel, drag, scroll rows.
-      for (let i = 0; i < 20; i++) {
-        await page.keyboard.down("Control");
-        await page.mouse.wheel(0, -120);
-        await page.keyboard.up("Control");
-      }
-      for (let i = 0; i < 20; i++) {
-        await page.keyboard.down("Shift");
-        await page.mouse.wheel(0, 120);
-        await page.keyboard.up("Shift");
-      }
-      await page.mouse.down();
-      for (let i = 0; i < 30; i++) await page.mouse.move(cx - i * 10, cy);
-      await page.mouse.up();
-      for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 240);
-      for (let i = 0; i < 20; i++) {
-        await page.keyboard.down("Control");
-        await page.mouse.wheel(0, 120);
-        await page.keyboard.up("Control");
-      }
-      // The flame graph too.
-      await page.keyboard.press("f");
-      for (let i = 0; i < 20; i++) {
-        await page.keyboard.down("Control");
-        await page.mouse.wheel(0, -120);
-        await page.keyboard.up("Control");
-      }
-      await page.keyboard.press("0");
-      await page.waitForTimeout(200);
-      res.draw.push(...(await page.evaluate(() => window.tracelens.model.drawTimes.slice())));
-      await page.keyboard.press("w");
-      // A continuous pan driven from the page, one step per frame: rAF deltas.
-      res.frames.push(
-        ...(await page.evaluate(
-          () =>
-            new Promise((done) => {
-              const m = window.tracelens.model;
-              const deltas = [];
-              let last = 0,
-                k = 0;
-              const step = (t) => {
-                if (last) deltas.push(t - last);
-                last = t;
-                const d = (m.t1 - m.t0) * 0.01;
-                m.setWindow(m.t0 + d, m.t1 + d);
-                if (++k < 120) requestAnimationFrame(step);
-                else done(deltas);
-              };
-              requestAnimationFrame(step);
-            }),
-        )),
-      );
-      const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
-      res.heap = Math.max(res.heap, heap / 1e6);
-      res.rss = Math.max(res.rss, rendererRssMb());
-      await page.close();
+  const mem = await eachPage(bin, root, [file], runs, async (page) => {
+    // The page opens the newest trace by itself: time that open, in the page.
+    await page.waitForSelector("#waterfall[data-trace]");
+    const status = await page.textContent("#status");
+    const m = status?.match(/(\d+) spans drawn in (\d+) ms/);
+    // The generator ends agent runs whole, so a trace holds about n spans.
+    if (!m || (n > 0 && Math.abs(Number(m[1]) - n) > n / 100)) throw new Error(`unexpected status: ${status}`);
+    res.spans = Number(m[1]);
+    res.first.push(Number(m[2]));
+    const box = await page.locator("#waterfall").boundingBox();
+    if (!box) throw new Error("no waterfall");
+    const cx = box.x + box.width * 0.6,
+      cy = box.y + box.height / 2;
+    await page.mouse.move(cx, cy);
+    await page.evaluate(() => {
+      window.tracelens.model.drawTimes.length = 0;
+    });
+    // Zoom in and out around the pointer, pan by shift+wheel, drag, scroll rows.
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.down("Control");
+      await page.mouse.wheel(0, -120);
+      await page.keyboard.up("Control");
     }
-  } finally {
-    await browser.close();
-    proc.kill("SIGTERM");
-  }
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.down("Shift");
+      await page.mouse.wheel(0, 120);
+      await page.keyboard.up("Shift");
+    }
+    await page.mouse.down();
+    for (let i = 0; i < 30; i++) await page.mouse.move(cx - i * 10, cy);
+    await page.mouse.up();
+    for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 240);
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.down("Control");
+      await page.mouse.wheel(0, 120);
+      await page.keyboard.up("Control");
+    }
+    // The flame graph too.
+    await page.keyboard.press("f");
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.down("Control");
+      await page.mouse.wheel(0, -120);
+      await page.keyboard.up("Control");
+    }
+    await page.keyboard.press("0");
+    await page.waitForTimeout(200);
+    res.draw.push(...(await page.evaluate(() => window.tracelens.model.drawTimes.slice())));
+    await page.keyboard.press("w");
+    // A continuous pan driven from the page, one step per frame: rAF deltas.
+    res.frames.push(
+      ...(await page.evaluate(
+        () =>
+          new Promise((done) => {
+            const m = window.tracelens.model;
+            const deltas = [];
+            let last = 0,
+              k = 0;
+            const step = (t) => {
+              if (last) deltas.push(t - last);
+              last = t;
+              const d = (m.t1 - m.t0) * 0.01;
+              m.setWindow(m.t0 + d, m.t1 + d);
+              if (++k < 120) requestAnimationFrame(step);
+              else done(deltas);
+            };
+            requestAnimationFrame(step);
+          }),
+      )),
+    );
+  });
+  res.heap = mem.heap;
+  res.rss = mem.rss;
   return res;
 }
 

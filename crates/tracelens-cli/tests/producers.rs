@@ -12,15 +12,17 @@ fn script(name: &str) -> String {
     format!("{}/../../tests/otel/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn python(name: &str, dir: &Path) {
+/// Runs tests/otel/`name` with the output directory and `args`.
+fn python(name: &str, dir: &Path, args: &[&str]) {
     let o = Command::new("python3")
         .arg(script(name))
         .arg(dir)
+        .args(args)
         .output()
         .expect("python3 (scripts/setup.sh installs its packages)");
     assert!(
         o.status.success(),
-        "{name}: {}",
+        "{name} {args:?}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
 }
@@ -46,7 +48,7 @@ fn path(dir: &Path, f: &str) -> String {
 #[test]
 fn python_loggers_records_join_the_spans_they_were_written_in() {
     let d = tempfile::tempdir().unwrap();
-    python("loggers.py", d.path());
+    python("loggers.py", d.path(), &[]);
     let files: Vec<String> = ["app.spans", "json.log", "structlog.log", "otlp.logs"]
         .iter()
         .map(|f| path(d.path(), f))
@@ -110,7 +112,7 @@ fn python_loggers_records_join_the_spans_they_were_written_in() {
 #[test]
 fn a_killed_sub_agent_shows_as_dead_from_its_records_and_children() {
     let d = tempfile::tempdir().unwrap();
-    python("dying_agent.py", d.path());
+    python("dying_agent.py", d.path(), &[]);
     let files: Vec<String> = [
         "supervisor.spans",
         "worker.spans",
@@ -193,17 +195,7 @@ fn openai_instrumentation_prompts_and_completions_read_as_the_conversation() {
         ("assistant", "Paris is the capital of France.", Some("stop")),
     ];
     for mode in ["legacy", "latest", "span"] {
-        let o = Command::new("python3")
-            .arg(script("genai_openai.py"))
-            .arg(d.path())
-            .arg(mode)
-            .output()
-            .expect("python3 (scripts/setup.sh installs its packages)");
-        assert!(
-            o.status.success(),
-            "{mode}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        python("genai_openai.py", d.path(), &[mode]);
         let spans = path(d.path(), &format!("{mode}.spans"));
         let logs = path(d.path(), &format!("{mode}.logs"));
         let (trace, span) = chat_span(&spans);
