@@ -277,7 +277,11 @@ try {
   await journey("sorting by duration and a minimum duration", async () => {
     await page.click("#traces th[data-sort=duration_ns]");
     const durs = await page.locator("#traces tbody tr td:nth-child(4)").allTextContents();
-    const ns = durs.map((d) => Number.parseFloat(d) * (d.endsWith("ms") ? 1e6 : d.endsWith("m") ? 60e9 : 1e9));
+    // The list writes 250.00ms, 59.95s, 1m03s, 5h07m.
+    const unit = { ns: 1, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+    const ns = durs.map((d) =>
+      [...d.matchAll(/(\d+(?:\.\d+)?)(ns|µs|ms|h|m|s)/g)].reduce((t, m) => t + Number(m[1]) * unit[m[2]], 0),
+    );
     expect(
       ns.every((v, i) => i === 0 || ns[i - 1] >= v),
       `not sorted by duration, longest first: ${durs.join(" ")}`,

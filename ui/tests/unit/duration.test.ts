@@ -12,7 +12,13 @@ describe("parseDuration", () => {
     expect(parseDuration("1H")).toBe(3600e9);
   });
 
+  it("reads back what the app writes", () => {
+    expect(parseDuration("1m03s")).toBe(63e9);
+    expect(parseDuration("5h07m")).toBe(307 * 60e9);
+    expect(parseDuration("59.95s")).toBe(59.95e9);
+  });
+
   it("refuses what is not a duration", () => {
-    for (const s of ["", "fast", "-1s", "1x", "1.2.3s"]) expect(parseDuration(s)).toBeNull();
+    for (const s of ["", "fast", "-1s", "1x", "1.2.3s", "1m03", "s"]) expect(parseDuration(s)).toBeNull();
   });
 });
