@@ -7,6 +7,11 @@ export const $ = <T extends HTMLElement>(sel: string): T => {
   return e;
 };
 
+/** "1 span", "3 spans": a count with its noun, singular for one. */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 export function say(msg: string): void {
   $<HTMLSpanElement>("#status").textContent = msg;
 }

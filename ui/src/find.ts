@@ -2,7 +2,7 @@
 // Enter, n and N.
 
 import { api } from "./api";
-import { $, fail } from "./dom";
+import { $, count, fail } from "./dom";
 import { opened } from "./trace";
 import { model } from "./views";
 
@@ -26,7 +26,7 @@ async function runFind(): Promise<void> {
     if (id !== opened.id || q !== find.value.trim()) return;
     model.setMatches(m.rows);
     findAt = -1;
-    findCount.textContent = m.count ? `${m.count} matches` : "no match";
+    findCount.textContent = m.count ? count(m.count, "match", "matches") : "no match";
   } catch (e) {
     fail(e);
   }

@@ -5,7 +5,7 @@
 import { type AgentSummary, api, clickhouse, type TraceSummary } from "./api";
 import { fmtNs } from "./columns";
 import { listStored, openStored, relistStoredSoon, takePendingRelist } from "./desktop/clickhouse";
-import { $, fail, say, td } from "./dom";
+import { $, count, fail, say, td } from "./dom";
 import { parseDuration } from "./duration";
 import { storedSince } from "./source";
 import { openAtCause, openTrace, opened } from "./trace";
@@ -172,7 +172,7 @@ export async function searchCorrelation(value: string): Promise<void> {
   if (!value) {
     only = null;
     renderList();
-    say(`${traces.length} traces`);
+    say(count(traces.length, "trace"));
     return;
   }
   try {
@@ -181,7 +181,7 @@ export async function searchCorrelation(value: string): Promise<void> {
     const ids =
       since !== null ? await clickhouse.search(value, since) : (await api.search(value)).traces.map((t) => t.trace_id);
     only = new Set(ids);
-    say(`${ids.length} traces carry ${value}`);
+    say(`${count(ids.length, "trace")} ${ids.length === 1 ? "carries" : "carry"} ${value}`);
     renderList();
   } catch (e) {
     fail(e);
@@ -199,7 +199,7 @@ export async function loadSummary(): Promise<void> {
   setTraces(doc.traces, partial);
   const bad = doc.sources.filter((s) => s.error);
   say(
-    `${traces.length} traces${doc.warnings.length ? `, ${doc.warnings.length} warnings` : ""}${bad.length ? `; ${bad.map((s) => s.error).join("; ")}` : ""}`,
+    `${count(traces.length, "trace")}${doc.warnings.length ? `, ${count(doc.warnings.length, "warning")}` : ""}${bad.length ? `; ${bad.map((s) => s.error).join("; ")}` : ""}`,
   );
   const newest = [...traces].sort((a, b) => b.start_time_unix_nano - a.start_time_unix_nano)[0];
   if (newest && !traces.some((t) => t.trace_id === opened.id)) await openTrace(newest.trace_id);

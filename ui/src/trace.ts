@@ -5,7 +5,7 @@ import { api, clickhouse, type SpanDetail } from "./api";
 import { renderBreakdown } from "./breakdown";
 import { decodeColumns, fmtNs, rowOfNode } from "./columns";
 import { renderDetail, renderLogs, renderWhy } from "./detail";
-import { $, fail, say } from "./dom";
+import { $, count, fail, say } from "./dom";
 import { clearFind } from "./find";
 import { listed, renderList, searchCorrelation } from "./list";
 import { LogsPanel } from "./logs";
@@ -43,7 +43,7 @@ export async function openTrace(id: string, selectAt?: number, keepSelection = f
   const title = $<HTMLSpanElement>("#trace-title");
   const t = listed(id);
   title.textContent = t
-    ? `${t.root_name} — ${t.trace_id.slice(0, 16)}… — ${t.span_count} spans, ${fmtNs(t.duration_ns)}`
+    ? `${t.root_name} — ${t.trace_id.slice(0, 16)}… — ${count(t.span_count, "span")}, ${fmtNs(t.duration_ns)}`
     : id;
   title.title = id;
   say("loading trace…");
@@ -56,7 +56,7 @@ export async function openTrace(id: string, selectAt?: number, keepSelection = f
     logsPanel.setTrace(id);
     clearFind();
     waterfall.canvas.dataset.trace = id;
-    say(`${cols.rows} spans drawn in ${Math.round(performance.now() - t0)} ms`);
+    say(`${count(cols.rows, "span")} drawn in ${Math.round(performance.now() - t0)} ms`);
     // Event markers arrive after the first frame: they never delay it.
     void api
       .markers(id)

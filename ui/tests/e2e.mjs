@@ -266,7 +266,7 @@ try {
     }
     expect((await link.count()) > 0, "no span with a correlation id in the first 30 rows");
     await link.click();
-    await page.waitForFunction(() => /traces carry/.test(document.querySelector("#status")?.textContent ?? ""));
+    await page.waitForFunction(() => /traces? carr(y|ies) /.test(document.querySelector("#status")?.textContent ?? ""));
     const n = await page.locator("#traces tbody tr").count();
     expect(n >= 1 && n < 9, `correlation search left ${n} rows`);
     await page.fill("#corr", "");

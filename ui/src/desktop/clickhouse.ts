@@ -2,7 +2,7 @@
 // stored-trace list filtered by ClickHouse, opening a stored trace.
 
 import { type ChTraceRow, clickhouse, type SavedConn } from "../api";
-import { $, errorText, fail, say } from "../dom";
+import { $, count, errorText, fail, say } from "../dom";
 import { clearNarrowing, type ListTrace, listedCount, listFilters, setTraces } from "../list";
 import { setSource, storedSince } from "../source";
 import { opened, openTrace } from "../trace";
@@ -37,7 +37,7 @@ export async function openStored(id: string): Promise<void> {
     const n = await clickhouse.open(id, storedSince() ?? 86400);
     opened.id = null;
     await openTrace(id);
-    say(`${n} spans fetched from ClickHouse`);
+    say(`${count(n, "span")} fetched from ClickHouse`);
   } catch (e) {
     fail(e);
   }
@@ -67,7 +67,7 @@ export async function listStored(more = false): Promise<void> {
     setTraces(rows.map(fromStored), new Map(), more);
     $<HTMLElement>("#more-stored").hidden = rows.length < STORED_PAGE;
     say(
-      `${listedCount()} traces in ClickHouse${rows.length === STORED_PAGE ? " (older ones: the button below the list)" : ""}`,
+      `${count(listedCount(), "trace")} in ClickHouse${rows.length === STORED_PAGE ? " (older ones: the button below the list)" : ""}`,
     );
   } catch (e) {
     if (seq === listSeq) fail(e);

@@ -3,7 +3,7 @@
 // records arrive.
 
 import { type LiveStatus, opener } from "../api";
-import { $, errorText } from "../dom";
+import { $, count, errorText } from "../dom";
 import { listed, loadSummary } from "../list";
 import { setSource, source } from "../source";
 import { opened, openTrace } from "../trace";
@@ -48,7 +48,8 @@ function showLive(s: LiveStatus): void {
   b.hidden = !s.listening.length && !s.error;
   const dropped = s.dropped_spans ? `, ${s.dropped_spans} old spans dropped` : "";
   const written = s.clickhouse ? ` · ${s.clickhouse.written_spans} → ClickHouse` : "";
-  b.textContent = (s.active ? `Live · ${s.spans} spans${dropped}` : `Live · ${s.parked_spans} new spans`) + written;
+  b.textContent =
+    (s.active ? `Live · ${count(s.spans, "span")}${dropped}` : `Live · ${count(s.parked_spans, "new span")}`) + written;
   $<HTMLElement>("#ch-write-label").hidden = !s.listening.length;
   $<HTMLInputElement>("#ch-write").checked = !!s.clickhouse;
   $<HTMLElement>("#ch-write-status").textContent = writeThroughText(s);

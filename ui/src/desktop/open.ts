@@ -2,7 +2,7 @@
 // reading progress and cancel.
 
 import { type LoadStatus, opener } from "../api";
-import { $, fail, say } from "../dom";
+import { $, count, fail, say } from "../dom";
 import { loadSummary } from "../list";
 import { setSource } from "../source";
 import { opened } from "../trace";
@@ -40,7 +40,7 @@ export async function initOpen(): Promise<void> {
     opened.id = null;
     setSource({ kind: "files" });
     void loadSummary().then(() => {
-      if (s.errors.length) say(`${s.traces} traces; ${s.errors.join("; ")}`);
+      if (s.errors.length) say(`${count(s.traces, "trace")}; ${s.errors.join("; ")}`);
     });
     void refreshRecent();
   });

@@ -39,3 +39,13 @@ describe("log lines", () => {
     expect(levelClass("debug")).toBe("lv-info");
   });
 });
+
+describe("counts", () => {
+  it("read singular for one", async () => {
+    const { count } = await import("../../src/dom");
+    expect(count(1, "span")).toBe("1 span");
+    expect(count(3, "span")).toBe("3 spans");
+    expect(count(1, "match", "matches")).toBe("1 match");
+    expect(count(0, "match", "matches")).toBe("0 matches");
+  });
+});
