@@ -416,39 +416,23 @@ impl std::hash::Hasher for Fnv {
 /// message).
 fn assign_roles(fields: &FieldList<'_>) -> [Option<usize>; ROLES] {
     let mut best: [Option<(u8, usize)>; ROLES] = [None; ROLES];
-    let mut lifecycle_fields = 0u64;
     for (i, (k, v)) in fields.iter().enumerate() {
         let Some(roles) = KEY_ROLES.get(k.as_ref()) else {
             continue;
         };
+        let names_lifecycle = roles.iter().any(|(r, _)| matches!(r, Role::Lifecycle))
+            && v.as_str().and_then(LifecycleKind::parse).is_some();
         for &(role, rank) in roles {
-            if let Role::Lifecycle = role {
-                if v.as_str().and_then(LifecycleKind::parse).is_none() {
-                    continue;
-                }
-                if i < 64 {
-                    lifecycle_fields |= 1 << i;
-                }
-            }
+            let holds = match role {
+                Role::Lifecycle => names_lifecycle,
+                Role::Message => !names_lifecycle,
+                _ => true,
+            };
             let slot = &mut best[role as usize];
-            if slot.is_none_or(|(r, _)| rank < r) {
+            if holds && slot.is_none_or(|(r, _)| rank < r) {
                 *slot = Some((rank, i));
             }
         }
-    }
-    if best[Role::Message as usize].is_some_and(|(_, i)| i < 64 && lifecycle_fields & (1 << i) != 0)
-    {
-        // Only when the lifecycle field was the best message: look again
-        // without the lifecycle fields.
-        best[Role::Message as usize] = fields
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i >= 64 || lifecycle_fields & (1 << i) == 0)
-            .filter_map(|(i, (k, _))| {
-                let rank = MESSAGE_KEYS.iter().position(|m| *m == k.as_ref())?;
-                Some((rank as u8, i))
-            })
-            .min();
     }
     best.map(|b| b.map(|(_, i)| i))
 }
