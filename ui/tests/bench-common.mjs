@@ -2,8 +2,9 @@
 // inputs, Chromium launched as the benchmarks run it, and the renderer
 // processes' memory.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -114,4 +115,38 @@ export async function eachPage(bin, root, files, runs, fn) {
     proc.kill("SIGTERM");
   }
   return mem;
+}
+
+/** One generated trace of `n` spans (seed 7, OTLP protobuf) in `dir`, written once and reused. */
+export function oneTrace(bin, dir, n) {
+  const f = join(dir, `one-trace-${n}.pb`);
+  if (!existsSync(f)) {
+    execFileSync(
+      bin,
+      [
+        "generate",
+        "--out",
+        f,
+        "--format",
+        "otlp-proto",
+        "--traces",
+        "1",
+        "--spans-per-trace",
+        String(n),
+        "--seed",
+        "7",
+      ],
+      { stdio: "inherit" },
+    );
+  }
+  return f;
+}
+
+/** "Measured by `script` on <cores> × <CPU>, <RAM>, <Chromium> headless ..., <date>." */
+export function measuredOn(script) {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const chromium = execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"])
+    .toString()
+    .trim();
+  return `Measured by \`${script}\` on ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${chromium} headless with software rendering (--disable-gpu), ${new Date().toISOString().slice(0, 10)}.`;
 }

@@ -17,10 +17,9 @@
 
 import { execFileSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { eachPage, median, pct, writeSection } from "./bench-common.mjs";
+import { eachPage, measuredOn, median, oneTrace, pct, writeSection } from "./bench-common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -40,27 +39,7 @@ mkdirSync(dataDir, { recursive: true });
 const SPANS = 100_000;
 
 function spansFile() {
-  const f = join(dataDir, `one-trace-${SPANS}.pb`);
-  if (!existsSync(f)) {
-    execFileSync(
-      bin,
-      [
-        "generate",
-        "--out",
-        f,
-        "--format",
-        "otlp-proto",
-        "--traces",
-        "1",
-        "--spans-per-trace",
-        String(SPANS),
-        "--seed",
-        "7",
-      ],
-      { stdio: "inherit" },
-    );
-  }
-  return f;
+  return oneTrace(bin, dataDir, SPANS);
 }
 
 /** N records on the trace, python-json-logger's shape with ids, in time order. */
@@ -168,15 +147,11 @@ for (const n of sizes) {
 
 const big = rows.find((r) => r.n === 1_000_000);
 const p95 = big ? pct(big.frames, 95) : NaN;
-const cpu = cpus()[0]?.model ?? "unknown CPU";
-const chromiumVersion = execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"])
-  .toString()
-  .trim();
 const section = [
   "<!-- logs-ui-bench -->",
   "## Web UI: the logs panel",
   "",
-  `Measured by \`ui/tests/bench-logs.mjs\` on ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${chromiumVersion} headless with software rendering (--disable-gpu), ${new Date().toISOString().slice(0, 10)}.`,
+  measuredOn("ui/tests/bench-logs.mjs"),
   `One generated trace of ${SPANS} spans and N application log records on it (python-json-logger's shape, placed by trace id and time), served by \`tracelens serve\`; ${runs} page loads per size. Open: from the \`l\` key to the first rows. rAF interval: frame-to-frame time while the list is scrolled from top to bottom in 600 frames, one step per frame (pages of 500 records fetched as they come into view; the display's 60 Hz, 16.7 ms, is the floor). Jump: from a scroll to the middle to the rows there drawn. Rows and pages: the most DOM rows and record pages held at the end of the scroll. Memory: largest JS heap and renderer PSS.`,
   "",
   "| records | open (median) | rAF p50 | rAF p95 | frames over 20 ms | jump (median) | DOM rows | pages held | JS heap | renderer PSS |",

@@ -12,12 +12,10 @@
 //
 // Usage: node tests/bench.mjs [--sizes 100000,1000000] [--runs 3] [--out ../docs/benchmarks.md]
 
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { eachPage, median, pct, writeSection } from "./bench-common.mjs";
+import { eachPage, measuredOn, median, oneTrace, pct, writeSection } from "./bench-common.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -40,28 +38,7 @@ const dataDir = join(root, "target/ui-bench");
 mkdirSync(dataDir, { recursive: true });
 
 function traceFile(n) {
-  if (n === 0) return join(root, "examples/agent-runs.jsonl");
-  const f = join(dataDir, `one-trace-${n}.pb`);
-  if (!existsSync(f)) {
-    execFileSync(
-      bin,
-      [
-        "generate",
-        "--out",
-        f,
-        "--format",
-        "otlp-proto",
-        "--traces",
-        "1",
-        "--spans-per-trace",
-        String(n),
-        "--seed",
-        "7",
-      ],
-      { stdio: "inherit" },
-    );
-  }
-  return f;
+  return n === 0 ? join(root, "examples/agent-runs.jsonl") : oneTrace(bin, dataDir, n);
 }
 
 async function measure(n) {
@@ -159,15 +136,11 @@ function targets(r) {
   return `Targets at 100k spans: first render within 1 s: ${f} ms, ${v(f <= 1000)}; draw p95 under 16 ms: ${d.toFixed(2)} ms, ${v(d < 16)}; page memory under 300 MB: ${r.rss.toFixed(0)} MB PSS, ${v(r.rss < 300)}.`;
 }
 
-const cpu = cpus()[0]?.model ?? "unknown CPU";
-const chromiumVersion = execFileSync(process.env.CHROMIUM ?? "/usr/bin/chromium", ["--version"])
-  .toString()
-  .trim();
 const section = [
   "<!-- ui-bench -->",
   "## Web UI (canvas waterfall and flame graph)",
   "",
-  `Measured by \`ui/tests/bench.mjs\` on ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${chromiumVersion} headless with software rendering (--disable-gpu), ${new Date().toISOString().slice(0, 10)}.`,
+  measuredOn("ui/tests/bench.mjs"),
   `One generated trace of N spans served by \`tracelens serve\`; ${runs} page loads per size. First render: from the trace's selection to its first full frame (fetch of the binary columns, decode, draw), median of the loads. Draw time: main-thread time of each frame's draw while zooming (ctrl+wheel), panning (shift+wheel, drag) and scrolling by real input events, in the waterfall and the flame graph, all frames of all loads. rAF interval: frame-to-frame time during a continuous pan driven one step per frame (the display's 60 Hz is the floor). Memory: largest JS heap, and largest proportional set size (PSS: private pages plus a share of shared ones) of the renderer processes, the page's own cost; the baseline row is the same page on the bundled sample.`,
   "",
   "| spans | first render (median) | draw p50 | draw p95 | frames | rAF interval p95 | JS heap | renderer PSS |",
