@@ -191,20 +191,8 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 fn plain(store: &TraceStore, v: &AttrValue) -> Value {
     match v {
         AttrValue::Empty => Value::Null,
-        AttrValue::Str(_) | AttrValue::Text(_) => {
-            let s = match v {
-                AttrValue::Str(s) => store.resolve(*s),
-                AttrValue::Text(t) => t,
-                _ => "",
-            };
-            let t = s.trim_start();
-            if t.starts_with('[') || t.starts_with('{') {
-                if let Ok(parsed) = serde_json::from_str::<Value>(s) {
-                    return parsed;
-                }
-            }
-            Value::String(s.to_string())
-        }
+        AttrValue::Str(s) => text_json(store.resolve(*s)),
+        AttrValue::Text(t) => text_json(t),
         AttrValue::Bool(b) => Value::Bool(*b),
         AttrValue::Int(i) => Value::from(*i),
         AttrValue::Double(d) => serde_json::Number::from_f64(*d)
@@ -218,6 +206,17 @@ fn plain(store: &TraceStore, v: &AttrValue) -> Value {
                 .collect::<Map<_, _>>(),
         ),
     }
+}
+
+/// Text as JSON: parsed when it holds an array or an object, else a string.
+fn text_json(s: &str) -> Value {
+    let t = s.trim_start();
+    if t.starts_with('[') || t.starts_with('{') {
+        if let Ok(parsed) = serde_json::from_str::<Value>(s) {
+            return parsed;
+        }
+    }
+    Value::String(s.to_string())
 }
 
 #[cfg(test)]
