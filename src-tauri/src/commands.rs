@@ -21,6 +21,30 @@ pub fn search(state: State<'_, AppState>, id: String) -> SearchResult {
 }
 
 #[tauri::command]
+pub fn health(
+    state: State<'_, AppState>,
+    query: tracelens_service::HealthQuery,
+) -> tracelens_model::health::HealthDoc {
+    state.session().health(&query)
+}
+
+#[tauri::command]
+pub fn calls(
+    state: State<'_, AppState>,
+    query: tracelens_service::CallQuery,
+) -> CmdResult<tracelens_model::calls::CallsDoc> {
+    state.session().calls(&query).map_err(|e| e.to_string())
+}
+
+#[tauri::command]
+pub fn report(
+    state: State<'_, AppState>,
+    query: tracelens_service::ReportQuery,
+) -> CmdResult<tracelens_model::report::Report> {
+    state.session().report(&query).map_err(|e| e.to_string())
+}
+
+#[tauri::command]
 pub fn logs(
     state: State<'_, AppState>,
     query: tracelens_service::logs::LogQuery,

@@ -155,7 +155,16 @@ export type LifecycleJson = { kind: string, offset_ns: number, };
 
 export type CorrelationJson = { key: string, value: string, };
 
-export type LlmCall = { model: string | null, system: string | null, input_tokens: number | null, output_tokens: number | null, total_tokens: number | null, ttft_ns: number | null, model_latency_ns: number | null, network_latency_ns: number | null, duration_ns: number, };
+export type LlmCall = { model: string | null, system: string | null, input_tokens: number | null, output_tokens: number | null, total_tokens: number | null, 
+/**
+ * Input tokens read from, and written to, the provider's cache (part
+ * of `input_tokens`).
+ */
+cache_read_tokens: number | null, cache_write_tokens: number | null, 
+/**
+ * Output tokens spent reasoning (part of `output_tokens`).
+ */
+reasoning_tokens: number | null, ttft_ns: number | null, model_latency_ns: number | null, network_latency_ns: number | null, duration_ns: number, };
 
 export type AgentExecution = { name: string, state: AgentState, 
 /**
@@ -379,3 +388,271 @@ export type RecordKind = "log" | "event" | "lifecycle";
  * How a record found its place.
  */
 export type AttachRule = "span_id" | "trace_time" | "correlation" | "unattached";
+
+/**
+ * What a front asks of [`crate::Session::report`].
+ */
+export type ReportQuery = { 
+/**
+ * `agent` (the default), `operation`, `service`, `model` or
+ * `attribute:KEY`.
+ */
+group_by?: string, 
+/**
+ * Only runs that started this many seconds before the data's latest
+ * instant (its "now"); none: every run.
+ */
+since_s?: number, 
+/**
+ * Rows of the ranked lists (default 10).
+ */
+top?: number, 
+/**
+ * Rows of the main table (default 200).
+ */
+max_groups?: number, };
+
+/**
+ * The report document.
+ */
+export type Report = { 
+/**
+ * The range asked for (ns since the epoch; 0 and u64::MAX when open).
+ */
+from_ns: number, to_ns: number, traces: number, spans: number, group_by: string, groups: Array<GroupRow>, groups_total: number, models: Array<ModelRow>, top_self_time: Array<CostlySpan>, bottlenecks: Array<PathStep>, errors: Array<ErrorKindRow>, 
+/**
+ * Cost of every priced call, USD.
+ */
+cost_usd: number, 
+/**
+ * Models with calls but no price: their cost is not in the totals.
+ */
+unpriced_models: Array<string>, 
+/**
+ * The runs that cost the most.
+ */
+costliest_runs: Array<RunCost>, 
+/**
+ * Parts this source could not compute, each with why.
+ */
+not_computed: Array<string>, };
+
+/**
+ * One row of the main table.
+ */
+export type GroupRow = { key: string, 
+/**
+ * The class its spans share, or "mixed".
+ */
+class: string, 
+/**
+ * Agent executions, spans or LLM calls in the group.
+ */
+count: number, 
+/**
+ * Of them, how many ended with error status or as a failed, timed-out
+ * or dead agent.
+ */
+errors: number, 
+/**
+ * The states of the agent executions among them.
+ */
+states: StateCounts, p50_ns: number, p95_ns: number, p99_ns: number, max_ns: number, 
+/**
+ * The group's own time: its spans' durations less their children's.
+ */
+self_ns: number | null, 
+/**
+ * Self time of LLM and tool spans under the group's spans (themselves
+ * included): how much of its time went to models and to tools.
+ */
+llm_ns: number | null, tool_ns: number | null, total_ns: number, 
+/**
+ * What the LLM calls under the group's spans cost, USD (priced calls
+ * only; `None` when none was priced).
+ */
+cost_usd: number | null, slowest: Example | null, 
+/**
+ * The first that failed, timed out or died.
+ */
+failed: Example | null, };
+
+/**
+ * How the agent executions of a group ended.
+ */
+export type StateCounts = { completed: number, failed: number, timeout: number, dead: number, running: number, pending: number, };
+
+/**
+ * One model's calls.
+ */
+export type ModelRow = { model: string, calls: number, errors: number, input_tokens: number, output_tokens: number, 
+/**
+ * Of the input, read from and written to the cache; of the output,
+ * reasoning.
+ */
+cache_read_tokens: number, cache_write_tokens: number, reasoning_tokens: number, 
+/**
+ * What the calls cost, USD; `None` when the model has no price.
+ */
+cost_usd: number | null, p50_ns: number, p95_ns: number, 
+/**
+ * Over the calls that report a time to first token.
+ */
+ttft_p50_ns: number | null, ttft_p95_ns: number | null, 
+/**
+ * Time in calls, summed.
+ */
+total_ns: number, slowest: Example | null, };
+
+/**
+ * A span that cost the most time of its own.
+ */
+export type CostlySpan = { trace_id: string, span_id: string, name: string, service: string, duration_ns: number, self_ns: number, };
+
+/**
+ * A step that sits on critical paths across runs.
+ */
+export type PathStep = { name: string, service: string, class: string, 
+/**
+ * Runs whose critical path passes through it.
+ */
+traces: number, 
+/**
+ * Its time on those paths, summed.
+ */
+on_path_ns: number, 
+/**
+ * That time as a share of those runs' critical paths.
+ */
+share: number, 
+/**
+ * The run where it held the path longest.
+ */
+example: Example, };
+
+/**
+ * A kind of failure: an exception type, a status message, or an agent
+ * that timed out or died.
+ */
+export type ErrorKindRow = { kind: string, count: number, traces: number, 
+/**
+ * The span name of the first one seen.
+ */
+name: string, example: Example, };
+
+/**
+ * A trace to open from a report row, at one of its spans.
+ */
+export type Example = { trace_id: string, span_id: string, duration_ns: number, };
+
+/**
+ * One run's LLM cost.
+ */
+export type RunCost = { trace_id: string, root_name: string, cost_usd: number, llm_calls: number, input_tokens: number, output_tokens: number, };
+
+/**
+ * What a front asks of [`crate::Session::health`].
+ */
+export type HealthQuery = { 
+/**
+ * The bucket width in seconds; none: about 60 over the range.
+ */
+bucket_s?: number, 
+/**
+ * Only executions that started this many seconds before the data's
+ * latest instant.
+ */
+since_s?: number, };
+
+export type HealthDoc = { 
+/**
+ * The first bucket's start and every bucket's width.
+ */
+from_ns: number, bucket_ns: number, buckets: number, 
+/**
+ * Agents by name.
+ */
+agents: Array<AgentHealth>, 
+/**
+ * Dead agents, the latest first.
+ */
+dead: Array<DeadAgent>, };
+
+/**
+ * One agent's series: counts per bucket, by how executions ended.
+ */
+export type AgentHealth = { agent: string, runs: Array<number>, failed: Array<number>, timeout: Array<number>, dead: Array<number>, total_runs: number, 
+/**
+ * Failed, timed out or dead, in all.
+ */
+total_problems: number, };
+
+/**
+ * An agent that died: when it started and last beat, what it was doing.
+ */
+export type DeadAgent = { agent: string, trace_id: string, span_id: string, start_time_unix_nano: number, 
+/**
+ * Its last heartbeat, if it sent any.
+ */
+last_heartbeat_unix_nano: number | null, 
+/**
+ * The last span it started under it (the step it was in when it
+ * stopped), or empty when it started none.
+ */
+doing: string, reason: string, };
+
+/**
+ * What a front asks of [`crate::Session::calls`].
+ */
+export type CallQuery = { 
+/**
+ * `llm` (the default), `tool` or `agent`.
+ */
+class?: string, 
+/**
+ * `duration` (the default), `ttft`, `tokens`, `cost` or `start`.
+ */
+sort?: string, model?: string, tool?: string, agent?: string, 
+/**
+ * Only calls that failed.
+ */
+errors: boolean, min_duration_ns: number, 
+/**
+ * Text in the name, service, model, tool or agent.
+ */
+q?: string, offset: number, 
+/**
+ * At most 5,000 (default 500).
+ */
+limit?: number, };
+
+export type CallsDoc = { rows: Array<CallRow>, offset: number, 
+/**
+ * Calls that passed the filter (more than `rows` when paged).
+ */
+matched: number, 
+/**
+ * Calls of the class in the data.
+ */
+total: number, };
+
+/**
+ * One row of the table.
+ */
+export type CallRow = { trace_id: string, span_id: string, 
+/**
+ * The node in its trace (the columns' `node`), to select it.
+ */
+node: number, name: string, service: string, start_time_unix_nano: number, duration_ns: number, 
+/**
+ * "ok", "error", or the agent's state.
+ */
+status: string, 
+/**
+ * The agent the call ran under (the nearest agent above it, or itself).
+ */
+agent: string | null, model: string | null, tool: string | null, ttft_ns: number | null, input_tokens: number | null, output_tokens: number | null, cache_read_tokens: number | null, reasoning_tokens: number | null, 
+/**
+ * Output tokens per second of the call.
+ */
+tokens_per_s: number | null, cost_usd: number | null, };

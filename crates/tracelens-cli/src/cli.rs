@@ -37,7 +37,11 @@ pub enum Command {
     Import(ImportArgs),
     /// List the traces stored in ClickHouse (otel_traces), newest first, with filters and paging.
     Traces(TracesArgs),
-    /// Performance report from ClickHouse: duration quantiles and failure rates per agent, LLM figures per model, costliest spans.
+    /// Agent health over time: each agent's runs, failures, timeouts and deaths per time bucket; dead agents with their last heartbeat and step.
+    Health(HealthArgs),
+    /// Every LLM call, tool call or agent execution across runs, filtered and sorted (by duration, TTFT, tokens, cost or start).
+    Calls(CallsArgs),
+    /// Performance report across runs, from files or ClickHouse: per agent (or operation, service, model, attribute) runs, states and duration quantiles; per model calls, tokens and TTFT; costliest spans, critical-path bottlenecks, error kinds.
     Report(ReportArgs),
     /// Receive OTLP traces and logs (HTTP on 127.0.0.1:4318, gRPC on 127.0.0.1:4317) until Ctrl-C or SIGTERM; --out records them.
     Receive(ReceiveArgs),
@@ -127,15 +131,86 @@ pub struct TracesArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct HealthArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The bucket width (30s, 5m, 1h); default: about 60 over the range.
+    #[arg(long, value_parser = parse_duration_s)]
+    pub bucket: Option<i64>,
+    /// How far back from the data's latest instant (90s, 15m, 24h, 7d).
+    #[arg(long, value_parser = parse_duration_s)]
+    pub since: Option<i64>,
+    /// Machine-readable output (docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CallsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// llm, tool or agent.
+    #[arg(long, default_value = "llm")]
+    pub class: String,
+    /// duration, ttft, tokens, cost (largest first) or start (earliest first).
+    #[arg(long, default_value = "duration")]
+    pub sort: String,
+    /// Only calls of this model (response or request model, exactly).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Only calls of this tool.
+    #[arg(long)]
+    pub tool: Option<String>,
+    /// Only calls under (or executions of) this agent.
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Only calls that failed (error status; failed, timed-out or dead agents).
+    #[arg(long)]
+    pub errors: bool,
+    /// Only calls at least this long (250ms, 30s, 2m).
+    #[arg(long, value_parser = parse_duration_ns)]
+    pub min_duration: Option<u64>,
+    /// Text in the name, service, model, tool or agent (any case).
+    #[arg(long)]
+    pub grep: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Prices of LLM calls over the bundled table (as for `report`).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Machine-readable output (docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct ReportArgs {
     #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
     pub ch: ClickHouseArgs,
-    /// How far back (90s, 15m, 24h, 7d).
-    #[arg(long, default_value = "24h", value_parser = parse_duration_s)]
-    pub since: i64,
-    /// How many of the costliest spans to list.
+    /// How far back (90s, 15m, 24h, 7d): from now for ClickHouse (default
+    /// 24h), from the data's latest instant for files (default: every run).
+    #[arg(long, value_parser = parse_duration_s)]
+    pub since: Option<i64>,
+    /// The main table's rows: agent, operation, service, model or
+    /// attribute:KEY (e.g. attribute:user_id).
+    #[arg(long, default_value = "agent", value_name = "BY")]
+    pub group_by: String,
+    /// Rows of the ranked lists (costliest spans, bottlenecks, error kinds).
     #[arg(long, default_value_t = 10)]
     pub top: u32,
+    /// Rows of the main table; the rest are counted.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Prices of LLM calls, USD per 1M tokens, over the bundled table:
+    /// {"models": {"NAME": {"input": .., "output": .., "cache_read": ..}}}
+    /// (default: ~/.config/tracelens/prices.json when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Machine-readable output (docs/cli.md).
     #[arg(long)]
     pub json: bool,
 }

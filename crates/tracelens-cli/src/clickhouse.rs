@@ -316,65 +316,28 @@ pub fn search(a: SearchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `report --clickhouse URL --since 24h`.
+/// `report --clickhouse URL --since 24h`: the same document as over
+/// files, computed by the server.
 pub fn report(a: ReportArgs) -> Result<ExitCode> {
+    let group_by = tracelens_service::parse_group_by(&a.group_by)
+        .map_err(|e| anyhow::Error::new(crate::commands::UsageError(e)))?;
+    if !a.input.files.is_empty() {
+        return Err(anyhow::Error::new(crate::commands::UsageError(
+            "report reads files or --clickhouse, not both".into(),
+        )));
+    }
     let conn = connect(&a.ch)?;
-    let (from_s, to_s) = tracelens_clickhouse::list::last(a.since);
-    let r = runtime()?.block_on(tracelens_clickhouse::report::report(
-        &conn, from_s, to_s, a.top,
-    ))?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
-        return Ok(ExitCode::SUCCESS);
-    }
-    let ns = |v: f64| tracelens_model::fmt_ns(if v.is_finite() { v.max(0.0) as u64 } else { 0 });
-    let pct = |v: f64| format!("{:.1}%", v * 100.0);
-    println!("agents (last {})", window(a.since));
-    println!(
-        "  {:<14} {:<28} {:>6} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
-        "agent", "operation", "runs", "p50", "p95", "max", "failed", "timeout", "dead"
-    );
-    for s in &r.agents {
-        println!(
-            "  {:<14} {:<28} {:>6} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
-            crate::render::clean(&s.agent_name),
-            crate::render::clean(&s.operation),
-            s.executions,
-            ns(s.p50_ns),
-            ns(s.p95_ns),
-            ns(s.max_ns as f64),
-            pct(s.error_rate),
-            pct(s.timeout_rate),
-            pct(s.dead_rate)
-        );
-    }
-    println!("models");
-    for m in &r.models {
-        println!(
-            "  {:<28} {:>5} calls  p50 {:>9}  p95 {:>9}  ttft p50 {:.0}ms  {} in / {} out tokens",
-            crate::render::clean(&m.model),
-            m.calls,
-            ns(m.p50_ns),
-            ns(m.p95_ns),
-            if m.p50_ttft_ms.is_finite() {
-                m.p50_ttft_ms
-            } else {
-                0.0
-            },
-            m.input_tokens,
-            m.output_tokens
-        );
-    }
-    println!("most self time");
-    for s in &r.top_self_time {
-        println!(
-            "  {:>9}  {}  {}  {}",
-            ns(s.self_ns as f64),
-            s.trace_id,
-            s.span_id,
-            crate::render::clean(&s.name)
-        );
-    }
+    let (from_s, to_s) = tracelens_clickhouse::list::last(a.since.unwrap_or(86_400));
+    let range = tracelens_clickhouse::report::ReportRange {
+        from_s,
+        to_s,
+        group_by,
+        top: a.top,
+        max_groups: a.limit,
+        prices: crate::commands::report_prices(&a)?,
+    };
+    let r = runtime()?.block_on(tracelens_clickhouse::report::report(&conn, &range))?;
+    crate::commands::print_doc(a.json, &r, crate::render_report::report_text)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -26,7 +26,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Logs(a) if a.ch.clickhouse.is_some() => crate::clickhouse::logs(a),
         Command::Migrate(a) => crate::clickhouse::migrate(a),
         Command::Traces(a) => crate::clickhouse::traces(a),
-        Command::Report(a) => crate::clickhouse::report(a),
+        Command::Report(a) if a.ch.clickhouse.is_some() => crate::clickhouse::report(a),
+        Command::Report(a) => report(a),
+        Command::Calls(a) => calls(a),
+        Command::Health(a) => health(a),
         Command::Search(a) if a.ch.clickhouse.is_some() => crate::clickhouse::search(a),
         Command::Import(a) => crate::clickhouse::import(a),
         Command::Summary(a) => {
@@ -143,6 +146,87 @@ pub fn print_logs(
     };
     let doc = tracelens_service::logs(ds, &filter);
     print_doc(a.json, &doc, render::logs_text)
+}
+
+/// `tracelens report FILE...`: the report across the loaded runs.
+fn report(a: crate::cli::ReportArgs) -> Result<ExitCode> {
+    // The query is checked before the files are read: a typo should not
+    // cost a minute of loading.
+    tracelens_service::parse_group_by(&a.group_by)
+        .map_err(|e| anyhow::Error::new(UsageError(e)))?;
+    let prices = report_prices(&a)?;
+    let mut loaded = load(&a.input)?;
+    let q = tracelens_service::ReportQuery {
+        group_by: Some(a.group_by.clone()),
+        since_s: a.since.map(|s| s.max(0) as u64),
+        top: Some(a.top as usize),
+        max_groups: Some(a.limit as usize),
+    };
+    let doc = tracelens_service::report_of(&loaded.dataset, &q, &prices)
+        .map_err(|e| anyhow::Error::new(UsageError(e)))?;
+    print_doc(a.json, &doc, crate::render_report::report_text)?;
+    report_errors(&mut loaded)
+}
+
+/// `tracelens health FILE...`: each agent's series over the loaded runs.
+fn health(a: crate::cli::HealthArgs) -> Result<ExitCode> {
+    let mut loaded = load(&a.input)?;
+    let q = tracelens_service::HealthQuery {
+        bucket_s: a.bucket.map(|s| s.max(1) as u64),
+        since_s: a.since.map(|s| s.max(0) as u64),
+    };
+    let doc = tracelens_service::health_of(&loaded.dataset, &q);
+    print_doc(a.json, &doc, crate::render_report::health_text)?;
+    report_errors(&mut loaded)
+}
+
+/// `tracelens calls FILE...`: a page of calls across the loaded runs.
+fn calls(a: crate::cli::CallsArgs) -> Result<ExitCode> {
+    let q = tracelens_service::CallQuery {
+        class: Some(a.class.clone()),
+        sort: Some(a.sort.clone()),
+        model: a.model.clone(),
+        tool: a.tool.clone(),
+        agent: a.agent.clone(),
+        errors: a.errors,
+        min_duration_ns: a.min_duration.unwrap_or(0),
+        q: a.grep.clone(),
+        offset: a.offset,
+        limit: Some(a.limit),
+    };
+    let prices = prices_from(a.prices.as_deref())?;
+    // A bad class or sort is a usage error before any file is read.
+    let empty = tracelens_model::Dataset::build(
+        tracelens_model::TraceStore::new(),
+        tracelens_model::DatasetOptions::default(),
+    );
+    tracelens_service::calls_of(&empty, &q, &prices)
+        .map_err(|e| anyhow::Error::new(UsageError(e)))?;
+    let mut loaded = load(&a.input)?;
+    let doc = tracelens_service::calls_of(&loaded.dataset, &q, &prices)
+        .map_err(|e| anyhow::Error::new(UsageError(e)))?;
+    print_doc(a.json, &doc, crate::render_report::calls_text)?;
+    report_errors(&mut loaded)
+}
+
+fn prices_from(file: Option<&std::path::Path>) -> Result<tracelens_model::cost::PriceTable> {
+    let file = file
+        .map(std::path::Path::to_path_buf)
+        .or_else(tracelens_service::default_prices_file);
+    Ok(tracelens_service::price_table(file.as_deref())?)
+}
+
+/// The prices `report` uses: `--prices FILE`, else the user's default file,
+/// over the bundled table. A file that cannot be taken is an error (exit
+/// 1): a report priced otherwise than asked would mislead.
+pub(crate) fn report_prices(
+    a: &crate::cli::ReportArgs,
+) -> Result<tracelens_model::cost::PriceTable> {
+    let file = a
+        .prices
+        .clone()
+        .or_else(tracelens_service::default_prices_file);
+    Ok(tracelens_service::price_table(file.as_deref())?)
 }
 
 /// `tracelens why`: the chains of one trace (or one span's), or of every

@@ -643,7 +643,7 @@ fn log_line_text(out: &mut impl Write, r: &tracelens_service::LogLine) -> io::Re
 }
 
 /// A Unix time in nanoseconds as UTC `YYYY-MM-DD HH:MM:SS.mmm`; dashes when unknown.
-fn fmt_time(ns: u64) -> String {
+pub(crate) fn fmt_time(ns: u64) -> String {
     match i64::try_from(ns) {
         Ok(n) if n > 0 => chrono::DateTime::from_timestamp_nanos(n)
             .format("%Y-%m-%d %H:%M:%S%.3f")

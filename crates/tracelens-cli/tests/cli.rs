@@ -780,3 +780,243 @@ fn summary_and_search_count_and_find_log_records() {
     );
     assert!(out.contains("log records carrying it (1):"), "{out}");
 }
+
+#[test]
+fn report_over_files_counts_every_run_and_groups_as_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = sample(dir.path(), "runs.jsonl", &[]);
+    let f = p.to_str().unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&run(&["summary", f, "--json"]).stdout).unwrap();
+    let traces = summary["traces"].as_array().unwrap();
+    let states: Vec<String> = traces
+        .iter()
+        .flat_map(|t| t["agents"].as_array().unwrap())
+        .map(|a| a["state"].as_str().unwrap().to_string())
+        .collect();
+
+    let o = run(&["report", f, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["traces"].as_u64().unwrap() as usize, traces.len());
+    assert_eq!(r["group_by"], "agent");
+    let groups = r["groups"].as_array().unwrap();
+    let sum = |k: &str| -> u64 {
+        groups
+            .iter()
+            .map(|g| g["states"][k].as_u64().unwrap())
+            .sum()
+    };
+    let count = |s: &str| states.iter().filter(|x| *x == s).count() as u64;
+    let runs: u64 = groups.iter().map(|g| g["count"].as_u64().unwrap()).sum();
+    assert_eq!(runs as usize, states.len());
+    // The planted failure, timeout and dead agent, counted as the trace
+    // summaries judge them.
+    for s in ["failed", "timeout", "dead", "completed"] {
+        assert_eq!(sum(s), count(s), "{s}");
+    }
+    assert!(count("timeout") >= 1 && count("dead") >= 1);
+    for g in groups {
+        assert!(g["p50_ns"].as_f64().unwrap() <= g["p95_ns"].as_f64().unwrap());
+        assert!(g["slowest"]["trace_id"].as_str().unwrap().len() == 32);
+    }
+    assert!(!r["models"].as_array().unwrap().is_empty());
+    assert!(!r["bottlenecks"].as_array().unwrap().is_empty());
+    let kinds: Vec<&str> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"agent dead"), "{kinds:?}");
+
+    // Text: every part, and example traces to open.
+    let o = run(&["report", f]);
+    let out = text(&o.stdout);
+    for part in [
+        "report over 6 traces",
+        "by agent",
+        "models",
+        "bottlenecks",
+        "most self time",
+        "error kinds",
+    ] {
+        assert!(out.contains(part), "no {part:?} in\n{out}");
+    }
+
+    // Other groupings, the range, and a grouping that is none.
+    let r: serde_json::Value = serde_json::from_slice(
+        &run(&["report", f, "--group-by", "attribute:user_id", "--json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(r["group_by"], "attribute:user_id");
+    assert!(!r["groups"].as_array().unwrap().is_empty());
+    let o = run(&["report", f, "--group-by", "operation", "--limit", "3"]);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("by operation") && out.contains("more (--limit"),
+        "{out}"
+    );
+    let r: serde_json::Value =
+        serde_json::from_slice(&run(&["report", f, "--since", "5m", "--json"]).stdout).unwrap();
+    let recent = r["traces"].as_u64().unwrap();
+    assert!((1..6).contains(&recent), "{recent}");
+    let o = run(&["report", f, "--group-by", "colour"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("cannot group by"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&["report", f, "--group-by", "attribute"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    // Cost: the bundled prices know the generator's models; a prices file
+    // overrides one, and one that is not a prices file is refused.
+    let r: serde_json::Value =
+        serde_json::from_slice(&run(&["report", f, "--json"]).stdout).unwrap();
+    let total = r["cost_usd"].as_f64().unwrap();
+    assert!(total > 0.0);
+    assert!(r["unpriced_models"].as_array().unwrap().is_empty());
+    let mini = r["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["model"] == "gpt-4o-mini")
+        .unwrap()
+        .clone();
+    let prices = dir.path().join("prices.json");
+    std::fs::write(
+        &prices,
+        r#"{"models": {"gpt-4o-mini": {"input": 1000, "output": 1000}}}"#,
+    )
+    .unwrap();
+    let p = prices.to_str().unwrap();
+    let r: serde_json::Value =
+        serde_json::from_slice(&run(&["report", f, "--prices", p, "--json"]).stdout).unwrap();
+    let tokens = mini["input_tokens"].as_f64().unwrap() + mini["output_tokens"].as_f64().unwrap();
+    let repriced = r["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["model"] == "gpt-4o-mini")
+        .unwrap()["cost_usd"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (repriced - tokens * 1000.0 / 1e6).abs() < 1e-6,
+        "{repriced}"
+    );
+    std::fs::write(&prices, r#"{"gpt-4o-mini": 3}"#).unwrap();
+    let o = run(&["report", f, "--prices", p]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("prices file"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn calls_lists_llm_tool_and_agent_calls_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = sample(dir.path(), "runs.jsonl", &[]);
+    let f = p.to_str().unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = run(&[&["calls", f, "--json"][..], args].concat());
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let report: serde_json::Value =
+        serde_json::from_slice(&run(&["report", f, "--json"]).stdout).unwrap();
+    let llm_calls: u64 = report["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["calls"].as_u64().unwrap())
+        .sum();
+    let d = json(&["--sort", "ttft", "--limit", "5000"]);
+    assert_eq!(d["matched"].as_u64().unwrap(), llm_calls);
+    let ttfts: Vec<u64> = d["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["ttft_ns"].as_u64())
+        .collect();
+    assert!(!ttfts.is_empty() && ttfts.windows(2).all(|w| w[0] >= w[1]));
+    // The planted failed tool.
+    let d = json(&["--class", "tool", "--errors"]);
+    assert!(d["matched"].as_u64().unwrap() >= 1);
+    assert!(d["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["status"] == "error" && r["tool"].is_string()));
+    // Agent executions agree with the report's counts.
+    let runs: u64 = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(json(&["--class", "agent"])["total"].as_u64().unwrap(), runs);
+    // Text, and paging.
+    let o = run(&["calls", f, "--class", "tool", "--limit", "2"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("1-2 of"), "{out}");
+    let o = run(&["calls", f, "--class", "colour"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("no call class"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn health_counts_every_execution_and_names_the_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = sample(dir.path(), "runs.jsonl", &[]);
+    let f = p.to_str().unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&run(&["report", f, "--json"]).stdout).unwrap();
+    let dead: u64 = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["states"]["dead"].as_u64().unwrap())
+        .sum();
+    let o = run(&["health", f, "--bucket", "1m", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let h: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(h["bucket_ns"].as_u64(), Some(60_000_000_000));
+    let agents = h["agents"].as_array().unwrap();
+    let runs: u64 = agents
+        .iter()
+        .map(|a| a["total_runs"].as_u64().unwrap())
+        .sum();
+    let want: u64 = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(runs, want);
+    for a in agents {
+        let per: u64 = a["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(per, a["total_runs"].as_u64().unwrap());
+        assert_eq!(
+            a["runs"].as_array().unwrap().len() as u64,
+            h["buckets"].as_u64().unwrap()
+        );
+    }
+    assert!(dead >= 1);
+    assert_eq!(h["dead"].as_array().unwrap().len() as u64, dead);
+    let out = text(&run(&["health", f]).stdout);
+    assert!(out.contains("dead agents") && out.contains('†'), "{out}");
+}

@@ -124,11 +124,11 @@ fn migrate_import_and_summary_match_the_file() {
         "search through ClickHouse finds other traces than in the file"
     );
     let rep = run(&["report", "--since", "100000d", "--json"]);
-    let runs: u64 = rep["agents"]
+    let runs: u64 = rep["groups"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| a["executions"].as_u64().unwrap())
+        .map(|a| a["count"].as_u64().unwrap())
         .sum();
     let agents: usize = file_traces
         .iter()

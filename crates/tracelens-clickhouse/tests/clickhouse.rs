@@ -595,49 +595,148 @@ async fn agent_tables_hold_every_execution_event_and_llm_call_once() {
 }
 
 #[tokio::test]
-async fn the_report_agrees_with_the_analyses() {
+async fn the_report_from_clickhouse_agrees_with_the_report_from_files() {
+    use tracelens_model::report::{report, GroupBy, GroupRow, ReportOptions};
     let (_, c, _, ds) = with_generated_traces_and_agents("report").await;
-    let r = tracelens_clickhouse::report::report(&c, 0, 4_000_000_000, 5)
+    let range = |g: GroupBy| tracelens_clickhouse::report::ReportRange {
+        from_s: 0,
+        to_s: 4_000_000_000,
+        group_by: g,
+        top: 50,
+        max_groups: 500,
+        prices: tracelens_model::cost::PriceTable::bundled(),
+    };
+    let files = |g: GroupBy| {
+        report(
+            &ds,
+            &ReportOptions {
+                group_by: g,
+                top: 50,
+                max_groups: 500,
+                ..ReportOptions::default()
+            },
+        )
+    };
+    let ch = tracelens_clickhouse::report::report(&c, &range(GroupBy::Agent))
         .await
         .unwrap();
-    let execs: u64 = r.agents.iter().map(|a| a.executions).sum();
-    let agents: usize = ds.analyses.iter().map(|a| a.agents.len()).sum();
-    assert_eq!(execs as usize, agents);
-    for a in &r.agents {
+    let fr = files(GroupBy::Agent);
+    assert_eq!((ch.traces, ch.spans), (fr.traces, fr.spans));
+    assert!(!fr.groups.is_empty());
+
+    // Quantiles within the engine's quantile error (exact below its
+    // 8,192-value reservoir, as here; a hair of float either way).
+    let close = |a: f64, b: f64, what: &str| {
         assert!(
-            a.p50_ns <= a.p95_ns && a.p95_ns <= a.max_ns as f64 + 1.0,
-            "{a:?}"
+            (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0),
+            "{what}: ClickHouse {a}, files {b}"
+        )
+    };
+    let same_groups = |ch: &[GroupRow], fr: &[GroupRow], quantiles: bool| {
+        assert_eq!(ch.len(), fr.len(), "{ch:?}\n{fr:?}");
+        for f in fr {
+            let g = ch
+                .iter()
+                .find(|g| g.key == f.key)
+                .unwrap_or_else(|| panic!("{} missing from ClickHouse's report", f.key));
+            assert_eq!(
+                (g.count, g.errors, &g.states),
+                (f.count, f.errors, &f.states),
+                "{}",
+                f.key
+            );
+            if quantiles {
+                close(g.p50_ns, f.p50_ns, &format!("{} p50", f.key));
+                close(g.p95_ns, f.p95_ns, &format!("{} p95", f.key));
+                close(g.p99_ns, f.p99_ns, &format!("{} p99", f.key));
+                assert_eq!((g.max_ns, g.total_ns), (f.max_ns, f.total_ns), "{}", f.key);
+            }
+        }
+    };
+    same_groups(&ch.groups, &fr.groups, true);
+
+    assert_eq!(ch.models.len(), fr.models.len());
+    for f in &fr.models {
+        let m = ch.models.iter().find(|m| m.model == f.model).unwrap();
+        assert_eq!(
+            (
+                m.calls,
+                m.errors,
+                m.input_tokens,
+                m.output_tokens,
+                m.total_ns
+            ),
+            (
+                f.calls,
+                f.errors,
+                f.input_tokens,
+                f.output_tokens,
+                f.total_ns
+            ),
+            "{}",
+            f.model
         );
-        assert!((0.0..=1.0).contains(&a.error_rate), "{a:?}");
+        match (m.cost_usd, f.cost_usd) {
+            (Some(a), Some(b)) => close(a, b, "model cost"),
+            (a, b) => assert_eq!(a, b, "{} cost", f.model),
+        }
+        close(m.p50_ns, f.p50_ns, "model p50");
+        close(m.p95_ns, f.p95_ns, "model p95");
+        match (m.ttft_p50_ns, f.ttft_p50_ns) {
+            // Stored in milliseconds as a float: within a nanosecond.
+            (Some(a), Some(b)) => assert!((a - b).abs() <= 1.0, "ttft {a} {b}"),
+            (a, b) => assert_eq!(a.is_some(), b.is_some()),
+        }
     }
-    let timeouts: f64 = r
-        .agents
-        .iter()
-        .map(|a| a.timeout_rate * a.executions as f64)
-        .sum();
-    let want_timeouts = ds
-        .analyses
-        .iter()
-        .flat_map(|a| &a.agents)
-        .filter(|a| a.state.as_str() == "timeout")
-        .count();
-    assert_eq!(timeouts.round() as usize, want_timeouts);
-    let calls: u64 = r.models.iter().map(|m| m.calls).sum();
-    assert_eq!(
-        calls as usize,
-        ds.analyses
+
+    // Error kinds: the same kinds with the same counts.
+    let kinds = |r: &tracelens_model::report::Report| {
+        let mut k: Vec<(String, u64, u64)> = r
+            .errors
             .iter()
-            .map(|a| a.llm.calls as usize)
-            .sum::<usize>()
-    );
-    assert_eq!(r.top_self_time.len(), 5);
+            .map(|e| (e.kind.clone(), e.count, e.traces))
+            .collect();
+        k.sort();
+        k
+    };
+    assert!(!fr.errors.is_empty());
+    assert_eq!(kinds(&ch), kinds(&fr));
+    close(ch.cost_usd, fr.cost_usd, "total cost");
+    assert!(fr.cost_usd > 0.0);
+    assert_eq!(ch.unpriced_models, fr.unpriced_models);
+
+    // Spans by operation and by service: counts and errors exact.
+    for g in [GroupBy::Operation, GroupBy::Service] {
+        let ch = tracelens_clickhouse::report::report(&c, &range(g.clone()))
+            .await
+            .unwrap();
+        same_groups(&ch.groups, &files(g).groups, false);
+    }
+    let by_model = tracelens_clickhouse::report::report(&c, &range(GroupBy::Model))
+        .await
+        .unwrap();
+    same_groups(&by_model.groups, &files(GroupBy::Model).groups, false);
+    let by_user = GroupBy::Attribute("user_id".into());
+    let ch_user = tracelens_clickhouse::report::report(&c, &range(by_user.clone()))
+        .await
+        .unwrap();
+    assert!(!ch_user.groups.is_empty());
+    same_groups(&ch_user.groups, &files(by_user).groups, false);
+
+    // What SQL cannot give is said, not left silently empty.
+    assert!(ch.bottlenecks.is_empty());
+    assert!(ch.not_computed.iter().any(|n| n.starts_with("bottlenecks")));
+    assert!(!fr.bottlenecks.is_empty());
+
+    // The costliest spans: self times are the analyses' (children run one
+    // after another here), in traces without open spans: otel_traces
+    // stores those with Duration 0, while the analyses end them at their
+    // last sign of life.
+    let r = ch;
     assert!(r
         .top_self_time
         .windows(2)
         .all(|w| w[0].self_ns >= w[1].self_ns));
-    // Self times are the analyses' (children run one after another here),
-    // in traces without open spans: otel_traces stores those with Duration 0,
-    // while the analyses end them at their last sign of life.
     let mut checked = 0;
     for best in &r.top_self_time {
         let (t, tree) = ds
@@ -656,7 +755,7 @@ async fn the_report_agrees_with_the_analyses() {
             .find(|&n| tree.span_id(&ds.store, n).to_string() == best.span_id)
             .unwrap();
         assert_eq!(
-            best.self_ns as u64, ds.analyses[t].self_ns[node as usize],
+            best.self_ns, ds.analyses[t].self_ns[node as usize],
             "{best:?}"
         );
         checked += 1;

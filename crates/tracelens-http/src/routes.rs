@@ -17,6 +17,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/summary", get(summary))
         .route("/api/search", get(search))
         .route("/api/logs", get(logs))
+        .route("/api/report", get(report))
+        .route("/api/calls", get(calls))
+        .route("/api/health", get(health))
         .route("/api/traces/{trace}/columns", get(columns))
         .route("/api/traces/{trace}/breakdown", get(breakdown))
         .route("/api/traces/{trace}/why", get(why))
@@ -71,6 +74,27 @@ async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Json<tracelens_service::SearchResult> {
     Json(lock(&st).search(&q.id))
+}
+
+async fn health(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<tracelens_service::HealthQuery>,
+) -> Json<tracelens_model::health::HealthDoc> {
+    Json(lock(&st).health(&q))
+}
+
+async fn calls(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<tracelens_service::CallQuery>,
+) -> ApiResult<Json<tracelens_model::calls::CallsDoc>> {
+    Ok(Json(lock(&st).calls(&q)?))
+}
+
+async fn report(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<tracelens_service::ReportQuery>,
+) -> ApiResult<Json<tracelens_model::report::Report>> {
+    Ok(Json(lock(&st).report(&q)?))
 }
 
 async fn logs(

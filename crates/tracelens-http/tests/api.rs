@@ -356,3 +356,73 @@ fn logs_come_in_pages_filtered_by_trace_node_level_and_text() {
     assert_eq!(kinds.iter().filter(|k| **k == 4).count(), 3);
     assert_eq!(kinds.iter().filter(|k| **k == 2).count(), 27);
 }
+
+#[test]
+fn the_report_answers_over_the_served_runs_and_refuses_a_bad_grouping() {
+    let srv = start();
+    let (_, doc) = srv.json("/api/summary");
+    let traces = doc["traces"].as_array().unwrap();
+    let (s, r) = srv.json("/api/report");
+    assert_eq!(s, 200);
+    assert_eq!(r["traces"].as_u64().unwrap() as usize, traces.len());
+    let runs: u64 = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["count"].as_u64().unwrap())
+        .sum();
+    let agents: usize = traces
+        .iter()
+        .map(|t| t["agents"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(runs as usize, agents);
+    let (s, r) = srv.json("/api/report?group_by=operation&top=3&max_groups=2");
+    assert_eq!(s, 200);
+    assert_eq!(r["group_by"], "operation");
+    assert_eq!(r["groups"].as_array().unwrap().len(), 2);
+    assert!(r["top_self_time"].as_array().unwrap().len() <= 3);
+    let (s, e) = srv.json("/api/report?group_by=colour");
+    assert_eq!(s, 400);
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("cannot group by"),
+        "{e}"
+    );
+}
+
+#[test]
+fn calls_come_in_pages_sorted_and_filtered() {
+    let srv = start();
+    let (s, d) = srv.json("/api/calls?class=llm&sort=duration&limit=3");
+    assert_eq!(s, 200);
+    let rows = d["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let durs: Vec<u64> = rows
+        .iter()
+        .map(|r| r["duration_ns"].as_u64().unwrap())
+        .collect();
+    assert!(durs.windows(2).all(|w| w[0] >= w[1]), "{durs:?}");
+    let (_, next) = srv.json("/api/calls?class=llm&sort=duration&limit=3&offset=3");
+    assert_eq!(next["offset"], 3);
+    assert_ne!(next["rows"][0]["span_id"], rows[0]["span_id"]);
+    let (s, e) = srv.json("/api/calls?sort=colour");
+    assert_eq!(s, 400);
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("cannot sort by"),
+        "{e}"
+    );
+}
+
+#[test]
+fn health_answers_a_series_per_agent() {
+    let srv = start();
+    let (s, h) = srv.json("/api/health?bucket_s=60");
+    assert_eq!(s, 200);
+    assert_eq!(h["bucket_ns"].as_u64(), Some(60_000_000_000));
+    assert!(!h["agents"].as_array().unwrap().is_empty());
+}

@@ -24,6 +24,9 @@ pub enum Fact {
     InputTokens,
     OutputTokens,
     TotalTokens,
+    CacheReadTokens,
+    CacheWriteTokens,
+    ReasoningTokens,
     TtftMs,
     TtftSeconds,
     ModelLatencyMs,
@@ -68,6 +71,54 @@ const KEYS: &[(&str, Fact)] = &[
     ("llm.token_count.total", Fact::TotalTokens),
     ("total_tokens", Fact::TotalTokens),
     ("gen_ai.usage.total_tokens", Fact::TotalTokens),
+    // Cached input, counted within the input tokens: OpenTelemetry's
+    // current names, its older underscore forms, OpenInference's.
+    (
+        "gen_ai.usage.cache_read.input_tokens",
+        Fact::CacheReadTokens,
+    ),
+    (
+        "gen_ai.usage.cache_read_input_tokens",
+        Fact::CacheReadTokens,
+    ),
+    ("gen_ai.usage.input_tokens.cached", Fact::CacheReadTokens),
+    (
+        "llm.token_count.prompt_details.cache_read",
+        Fact::CacheReadTokens,
+    ),
+    (
+        "llm.token_count.prompt_details.cache_input",
+        Fact::CacheReadTokens,
+    ),
+    (
+        "gen_ai.usage.cache_creation.input_tokens",
+        Fact::CacheWriteTokens,
+    ),
+    (
+        "gen_ai.usage.cache_creation_input_tokens",
+        Fact::CacheWriteTokens,
+    ),
+    (
+        "gen_ai.usage.input_tokens.cache_write",
+        Fact::CacheWriteTokens,
+    ),
+    (
+        "llm.token_count.prompt_details.cache_write",
+        Fact::CacheWriteTokens,
+    ),
+    // Reasoning, counted within the output tokens.
+    (
+        "gen_ai.usage.reasoning.output_tokens",
+        Fact::ReasoningTokens,
+    ),
+    (
+        "gen_ai.usage.output_tokens.reasoning",
+        Fact::ReasoningTokens,
+    ),
+    (
+        "llm.token_count.completion_details.reasoning",
+        Fact::ReasoningTokens,
+    ),
     ("ttft_ms", Fact::TtftMs),
     ("llm.ttft_ms", Fact::TtftMs),
     ("gen_ai.response.ttft_ms", Fact::TtftMs),
@@ -146,6 +197,9 @@ const FACT_FROM_U8: [Fact; FACT_COUNT] = [
     Fact::InputTokens,
     Fact::OutputTokens,
     Fact::TotalTokens,
+    Fact::CacheReadTokens,
+    Fact::CacheWriteTokens,
+    Fact::ReasoningTokens,
     Fact::TtftMs,
     Fact::TtftSeconds,
     Fact::ModelLatencyMs,

@@ -15,6 +15,12 @@ pub struct LlmCall {
     pub input_tokens: Option<i64>,
     pub output_tokens: Option<i64>,
     pub total_tokens: Option<i64>,
+    /// Input tokens read from, and written to, the provider's cache (part
+    /// of `input_tokens`).
+    pub cache_read_tokens: Option<i64>,
+    pub cache_write_tokens: Option<i64>,
+    /// Output tokens spent reasoning (part of `output_tokens`).
+    pub reasoning_tokens: Option<i64>,
     pub ttft_ns: Option<u64>,
     pub model_latency_ns: Option<u64>,
     pub network_latency_ns: Option<u64>,
@@ -68,6 +74,9 @@ impl LlmCall {
             input_tokens: input,
             output_tokens: output,
             total_tokens: total,
+            cache_read_tokens: facts.i64(store, Fact::CacheReadTokens),
+            cache_write_tokens: facts.i64(store, Fact::CacheWriteTokens),
+            reasoning_tokens: facts.i64(store, Fact::ReasoningTokens),
             ttft_ns: ttft,
             model_latency_ns: facts.f64(store, Fact::ModelLatencyMs).and_then(ms_to_ns),
             network_latency_ns: facts.f64(store, Fact::NetworkLatencyMs).and_then(ms_to_ns),

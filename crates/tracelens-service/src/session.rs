@@ -28,6 +28,24 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 pub struct Session {
     pub dataset: Dataset,
     pub sources: Vec<SourceSummary>,
+    /// What LLM calls cost: the bundled table with the user's prices file
+    /// over it ([`crate::prices::default_prices_file`]).
+    pub prices: tracelens_model::cost::PriceTable,
+    /// Why the user's prices file was not taken (the report says so).
+    pub prices_error: Option<String>,
+}
+
+/// The bundled prices with the user's file over it, or the bundled ones
+/// and why the file was refused.
+fn user_prices() -> (tracelens_model::cost::PriceTable, Option<String>) {
+    let file = crate::prices::default_prices_file();
+    match crate::prices::price_table(file.as_deref()) {
+        Ok(t) => (t, None),
+        Err(e) => (
+            tracelens_model::cost::PriceTable::bundled(),
+            Some(e.to_string()),
+        ),
+    }
 }
 
 impl Default for Session {
@@ -35,6 +53,8 @@ impl Default for Session {
         Session {
             dataset: Dataset::build(TraceStore::default(), DatasetOptions::default()),
             sources: Vec::new(),
+            prices: tracelens_model::cost::PriceTable::bundled(),
+            prices_error: None,
         }
     }
 }
@@ -50,7 +70,13 @@ fn lookup_error(what: &str, id: &str, place: &str, candidates: Vec<String>) -> S
 
 impl Session {
     pub fn new(dataset: Dataset, sources: Vec<SourceSummary>) -> Session {
-        Session { dataset, sources }
+        let (prices, prices_error) = user_prices();
+        Session {
+            dataset,
+            sources,
+            prices,
+            prices_error,
+        }
     }
 
     /// The trace index for a full or unambiguous-prefix trace id.
@@ -104,6 +130,33 @@ impl Session {
             )));
         }
         Ok(crate::why::why(&self.dataset, t, node))
+    }
+
+    /// Agent health over time across the loaded runs.
+    pub fn health(&self, q: &crate::health::HealthQuery) -> tracelens_model::health::HealthDoc {
+        crate::health::health_of(&self.dataset, q)
+    }
+
+    /// A page of calls across the loaded runs.
+    pub fn calls(
+        &self,
+        q: &crate::calls::CallQuery,
+    ) -> ServiceResult<tracelens_model::calls::CallsDoc> {
+        crate::calls::calls_of(&self.dataset, q, &self.prices).map_err(ServiceError::Invalid)
+    }
+
+    /// The performance report across the loaded runs.
+    pub fn report(
+        &self,
+        q: &crate::report::ReportQuery,
+    ) -> ServiceResult<tracelens_model::report::Report> {
+        let mut r = crate::report::report_of(&self.dataset, q, &self.prices)
+            .map_err(ServiceError::Invalid)?;
+        if let Some(e) = &self.prices_error {
+            r.not_computed
+                .push(format!("your prices: {e}; the bundled prices were used"));
+        }
+        Ok(r)
     }
 
     /// A page of log records: of one trace (and one node of it) when the

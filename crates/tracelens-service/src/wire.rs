@@ -130,6 +130,23 @@ pub fn typescript() -> String {
         decl::<Level>,
         decl::<RecordKind>,
         decl::<AttachRule>,
+        decl::<crate::report::ReportQuery>,
+        decl::<tracelens_model::report::Report>,
+        decl::<tracelens_model::report::GroupRow>,
+        decl::<tracelens_model::report::StateCounts>,
+        decl::<tracelens_model::report::ModelRow>,
+        decl::<tracelens_model::report::CostlySpan>,
+        decl::<tracelens_model::report::PathStep>,
+        decl::<tracelens_model::report::ErrorKindRow>,
+        decl::<tracelens_model::report::Example>,
+        decl::<tracelens_model::report::RunCost>,
+        decl::<crate::health::HealthQuery>,
+        decl::<tracelens_model::health::HealthDoc>,
+        decl::<tracelens_model::health::AgentHealth>,
+        decl::<tracelens_model::health::DeadAgent>,
+        decl::<crate::calls::CallQuery>,
+        decl::<tracelens_model::calls::CallsDoc>,
+        decl::<tracelens_model::calls::CallRow>,
     ];
     for d in decls {
         out.push('\n');
