@@ -9,9 +9,15 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   AttrJson,
   Breakdown,
+  CallQuery,
+  CallsDoc,
+  HealthDoc,
+  HealthQuery,
   LogQuery,
   LogsDoc,
   Markers,
+  Report,
+  ReportQuery,
   SearchResult,
   SpanDetail,
   SummaryDoc,
@@ -62,8 +68,8 @@ async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise
 
 const enc = encodeURIComponent;
 
-/** A logs question as a URL query. */
-function logParams(q: LogQuery): string {
+/** A question as a URL query: its fields that are set. */
+function queryParams(q: LogQuery | ReportQuery | CallQuery | HealthQuery): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
   return p.toString();
@@ -91,8 +97,14 @@ export const api = {
     desktop ? call("span", { trace, span }) : getJson(`/api/traces/${enc(trace)}/spans/${enc(span)}`),
   markers: (trace: string): Promise<Markers> =>
     desktop ? call("markers", { trace }) : getJson(`/api/traces/${enc(trace)}/markers`),
+  health: (q: HealthQuery): Promise<HealthDoc> =>
+    desktop ? call("health", { query: q }) : getJson(`/api/health?${queryParams(q)}`),
+  calls: (q: CallQuery): Promise<CallsDoc> =>
+    desktop ? call("calls", { query: q }) : getJson(`/api/calls?${queryParams(q)}`),
+  report: (q: ReportQuery): Promise<Report> =>
+    desktop ? call("report", { query: q }) : getJson(`/api/report?${queryParams(q)}`),
   logs: (q: LogQuery): Promise<LogsDoc> =>
-    desktop ? call("logs", { query: q }) : getJson(`/api/logs?${logParams(q)}`),
+    desktop ? call("logs", { query: q }) : getJson(`/api/logs?${queryParams(q)}`),
   find: (trace: string, q: string): Promise<TraceMatches> =>
     desktop ? call("find", { trace, q }) : getJson(`/api/traces/${enc(trace)}/find?q=${enc(q)}`),
 };

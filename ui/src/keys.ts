@@ -4,6 +4,7 @@
 import { desktop, opener } from "./api";
 import { $ } from "./dom";
 import { focusFind, stepMatch } from "./find";
+import { toggleListPane } from "./panes";
 import { cycleTheme } from "./theme";
 import { activeCanvas, activeView, setSide, setView, shown } from "./views";
 
@@ -46,6 +47,12 @@ export function initKeys(): void {
         return;
       case "l":
         setSide("logs");
+        return;
+      case "o":
+        toggleListPane("overview");
+        return;
+      case "c":
+        toggleListPane("calls");
         return;
       case "t":
         cycleTheme();

@@ -7,6 +7,7 @@ import { fmtNs } from "./columns";
 import { listStored, openStored, relistStoredSoon, takePendingRelist } from "./desktop/clickhouse";
 import { $, count, fail, say, td } from "./dom";
 import { parseDuration } from "./duration";
+import { refreshListPanes } from "./panes";
 import { storedSince } from "./source";
 import { openAtCause, openTrace, opened } from "./trace";
 
@@ -197,6 +198,7 @@ export async function loadSummary(): Promise<void> {
   );
   only = null;
   setTraces(doc.traces, partial);
+  refreshListPanes();
   const bad = doc.sources.filter((s) => s.error);
   say(
     `${count(traces.length, "trace")}${doc.warnings.length ? `, ${count(doc.warnings.length, "warning")}` : ""}${bad.length ? `; ${bad.map((s) => s.error).join("; ")}` : ""}`,

@@ -11,6 +11,7 @@ import { $, errorText, fail, say } from "./dom";
 import { initFind } from "./find";
 import { initKeys } from "./keys";
 import { initList, loadSummary } from "./list";
+import { initPanes } from "./panes";
 import { initTheme } from "./theme";
 import { initTrace } from "./trace";
 import { initViews } from "./views";
@@ -28,6 +29,7 @@ async function start(): Promise<void> {
   initTrace();
   initFind();
   initList();
+  initPanes();
   initTheme();
   initKeys();
   try {

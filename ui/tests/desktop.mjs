@@ -458,6 +458,70 @@ try {
     await s.shot("desktop-logs");
     await s.keys("d");
   });
+
+  await journey("desktop: the overview across the sample's runs opens a run", async () => {
+    const want = JSON.parse(
+      execFileSync(cli, [
+        "report",
+        join(root, "examples/agent-runs.jsonl"),
+        join(root, "examples/agent-logs.jsonl"),
+        "--json",
+      ]).toString(),
+    );
+    await s.click(await s.find("#tab-overview"));
+    await s.until(
+      () =>
+        s.js("return document.querySelector('#overview').dataset.groups === String(arguments[0])", want.groups.length),
+      `${want.groups.length} agent groups`,
+    );
+    const first = await s.text("#ov-groups tbody td.ov-key");
+    expect(first === want.groups[0].key, `first group ${first}, the CLI's ${want.groups[0].key}`);
+    const slow = want.groups[0].slowest;
+    await s.js("document.querySelector(`#ov-groups .ov-example[data-span='${arguments[0]}']`)?.click()", slow.span_id);
+    await s.until(
+      () => s.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", slow.trace_id),
+      "the slowest run drawn",
+    );
+    await s.shot("desktop-overview");
+    await s.click(await s.find("#tab-traces"));
+    await s.until(() => s.js("return !document.querySelector('#traces').hidden"), "the trace list back");
+  });
+
+  await journey("desktop: the calls table lists the sample's LLM calls and opens one", async () => {
+    const want = JSON.parse(
+      execFileSync(cli, [
+        "calls",
+        join(root, "examples/agent-runs.jsonl"),
+        join(root, "examples/agent-logs.jsonl"),
+        "--sort",
+        "cost",
+        "--json",
+      ]).toString(),
+    );
+    await s.click(await s.find("#tab-calls"));
+    await s.js(
+      "const s = document.querySelector('#calls-sort'); s.value = 'cost'; s.dispatchEvent(new Event('change'))",
+    );
+    await s.until(
+      () => s.js("return document.querySelector('#calls').dataset.matched === String(arguments[0])", want.matched),
+      `${want.matched} calls`,
+    );
+    await s.until(
+      () =>
+        s.js(
+          "return document.querySelector('#calls-list .call-row .call-name')?.textContent === arguments[0]",
+          want.rows[0].name,
+        ),
+      "the costliest call first",
+    );
+    await s.js("document.querySelector('#calls-list .call-row').click()");
+    await s.until(
+      () => s.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", want.rows[0].trace_id),
+      "its run drawn",
+    );
+    await s.shot("desktop-calls");
+    await s.click(await s.find("#tab-traces"));
+  });
   await s.end();
 
   const h = await Session.start([join(root, "tests/fixtures/hostile-markup.json")]);

@@ -197,6 +197,97 @@ try {
     await page.screenshot({ path: join(shots, "span-details.png") });
   });
 
+  await journey("the overview reports across runs; an example opens its trace at the span", async () => {
+    const served = [...logFiles, join(root, "tests/fixtures/hostile-markup.json")];
+    const report = (...args) =>
+      JSON.parse(execFileSync(bin, ["report", ...served, "--json", "--limit", "200", ...args]).toString());
+    const want = report();
+    await page.click("#tab-overview");
+    await page.waitForFunction(
+      (n) => document.querySelector("#overview")?.dataset.groups === String(n),
+      want.groups.length,
+    );
+    expect(await page.isHidden("#traces"), "the trace list stays beside the overview");
+    const keys = await page.$$eval("#ov-groups tbody td.ov-key", (tds) => tds.map((t) => t.textContent));
+    const wantKeys = want.groups.map((g) => g.key);
+    expect(JSON.stringify(keys) === JSON.stringify(wantKeys), `groups ${keys}, the CLI's ${wantKeys}`);
+    const models = await page.$$eval("#ov-models tbody tr", (rows) => rows.length);
+    expect(models === want.models.length, `${models} model rows, the CLI ${want.models.length}`);
+    const bars = Number(await page.getAttribute("#ov-chart", "data-rows"));
+    expect(bars === Math.min(12, want.groups.length), `${bars} bars drawn`);
+    // Health: a row per agent, the dead listed, as the CLI says.
+    const health = JSON.parse(execFileSync(bin, ["health", ...served, "--json"]).toString());
+    const agents = Number(await page.getAttribute("#ov-health", "data-agents"));
+    expect(agents === health.agents.length, `${agents} health rows, the CLI ${health.agents.length}`);
+    const dead = await page.$$eval("#ov-dead tbody tr", (rows) => rows.length);
+    expect(dead === health.dead.length && dead > 0, `${dead} dead agents listed, the CLI ${health.dead.length}`);
+    // A failed run's example opens at the span that failed.
+    const g = want.groups.find((x) => x.failed !== null);
+    expect(g, "a group with a failed run");
+    await page.locator(`#ov-groups .ov-example[data-span="${g.failed.span_id}"]`).first().click();
+    await page.waitForSelector(`#waterfall[data-trace="${g.failed.trace_id}"]`);
+    const span = JSON.parse(
+      execFileSync(bin, [
+        "span",
+        ...served,
+        "--trace",
+        g.failed.trace_id,
+        "--span",
+        g.failed.span_id,
+        "--json",
+      ]).toString(),
+    );
+    await page.waitForFunction((node) => {
+      const { model } = window.tracelens;
+      return model.cols?.node[model.selected] === node;
+    }, span.node);
+    // Another grouping is asked of the service, not computed here.
+    const ops = report("--group-by", "operation");
+    await page.selectOption("#ov-group", "operation");
+    await page.waitForFunction(
+      (first) => document.querySelector("#ov-groups tbody td.ov-key")?.textContent === first,
+      ops.groups[0].key,
+    );
+    await page.screenshot({ path: join(shots, "overview.png") });
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("o");
+    await page.waitForFunction(() => !document.querySelector("#traces")?.hidden);
+    expect(await page.isHidden("#overview"), "o goes back to the trace list");
+  });
+
+  await journey("the calls table lists every LLM call across runs, sorted by the service; a row opens it", async () => {
+    const served = [...logFiles, join(root, "tests/fixtures/hostile-markup.json")];
+    const calls = (...args) => JSON.parse(execFileSync(bin, ["calls", ...served, "--json", ...args]).toString());
+    const want = calls("--sort", "ttft");
+    await page.click("#tab-calls");
+    await page.selectOption("#calls-sort", "ttft");
+    await page.waitForFunction((n) => document.querySelector("#calls")?.dataset.matched === String(n), want.matched);
+    await page.waitForFunction(
+      (name) => document.querySelector("#calls-list .call-row")?.querySelector(".call-name")?.textContent === name,
+      want.rows[0].name,
+    );
+    const rows = await page.evaluate(() => document.querySelectorAll("#calls-list .call-row").length);
+    expect(rows > 0 && rows < 80, `${rows} rows in the DOM for ${want.matched} calls`);
+    // Failed tool calls only: the service filters.
+    await page.selectOption("#calls-class", "tool");
+    await page.check("#calls-errors");
+    const failed = calls("--class", "tool", "--errors");
+    await page.waitForFunction((n) => document.querySelector("#calls")?.dataset.matched === String(n), failed.matched);
+    const first = failed.rows[0];
+    await page.locator("#calls-list .call-row").first().click();
+    await page.waitForSelector(`#waterfall[data-trace="${first.trace_id}"]`);
+    await page.waitForFunction((node) => {
+      const { model } = window.tracelens;
+      return model.cols?.node[model.selected] === node;
+    }, first.node);
+    await page.screenshot({ path: join(shots, "calls.png") });
+    await page.uncheck("#calls-errors");
+    await page.selectOption("#calls-class", "llm");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("c");
+    await page.waitForFunction(() => !document.querySelector("#traces")?.hidden);
+  });
+
   await journey("the logs panel lists the trace's records and follows the selection", async () => {
     // The run whose tool failed: its records include the failure.
     const row = page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" }).first();

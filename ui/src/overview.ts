@@ -1,0 +1,343 @@
+// The Overview beside the trace list: the service's report across the
+// loaded runs (per agent, operation, service or model; models; critical-path
+// bottlenecks; error kinds), with a chart of each group's p50 and p95. Every
+// figure is the report's; an example trace opens at its span.
+
+import { api, type Example, type HealthDoc, type Report } from "./api";
+import { fmtNs } from "./columns";
+import { $, count, errorText, say, td } from "./dom";
+import { openTrace, selectNode } from "./trace";
+
+const pane = $<HTMLElement>("#overview");
+const group = $<HTMLSelectElement>("#ov-group");
+/** Bumped per request: a late answer for an older grouping is dropped. */
+let gen = 0;
+
+function pct(part: number, whole: number): string {
+  return whole > 0 ? `${((part * 100) / whole).toFixed(1)}%` : "–";
+}
+
+function usd(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return "–";
+  return v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`;
+}
+
+function ns(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? "–" : fmtNs(Math.max(0, v));
+}
+
+/** Opens the example's trace with its span selected. */
+async function openExample(e: Example): Promise<void> {
+  await openTrace(e.trace_id);
+  if (e.span_id === "") return;
+  try {
+    const d = await api.span(e.trace_id, e.span_id);
+    selectNode(d.node);
+  } catch (err) {
+    say(`cannot select span ${e.span_id}: ${errorText(err)}`);
+  }
+}
+
+function exampleCell(e: Example | null, label: string): HTMLTableCellElement {
+  const c = document.createElement("td");
+  if (e === null) {
+    c.textContent = "–";
+    return c;
+  }
+  const b = document.createElement("button");
+  b.className = "linklike ov-example";
+  b.textContent = label;
+  b.title = `open trace ${e.trace_id} at span ${e.span_id}`;
+  b.dataset.trace = e.trace_id;
+  b.dataset.span = e.span_id;
+  b.addEventListener("click", () => void openExample(e));
+  c.append(b);
+  return c;
+}
+
+function table(id: string, title: string, head: string[], rows: HTMLTableRowElement[]): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "ov-part";
+  const h = document.createElement("h3");
+  h.textContent = title;
+  const t = document.createElement("table");
+  t.id = id;
+  const thead = t.createTHead().insertRow();
+  for (const x of head) {
+    const th = document.createElement("th");
+    th.textContent = x;
+    thead.append(th);
+  }
+  t.createTBody().append(...rows);
+  box.append(h, t);
+  return box;
+}
+
+function tr(cells: HTMLTableCellElement[]): HTMLTableRowElement {
+  const r = document.createElement("tr");
+  r.append(...cells);
+  return r;
+}
+
+/** p50 (solid) and p95 (light) bars per group, on one scale. */
+function chart(r: Report): HTMLCanvasElement {
+  const c = document.createElement("canvas");
+  c.id = "ov-chart";
+  const rows = r.groups.slice(0, 12);
+  const rowH = 18;
+  const w = 340;
+  const h = rows.length * rowH + 4;
+  const dpr = window.devicePixelRatio || 1;
+  c.width = w * dpr;
+  c.height = h * dpr;
+  c.style.width = `${w}px`;
+  c.style.height = `${h}px`;
+  c.setAttribute("aria-label", "p50 and p95 duration per group");
+  const g = c.getContext("2d");
+  if (!g) return c;
+  g.scale(dpr, dpr);
+  const max = Math.max(1, ...rows.map((x) => (Number.isFinite(x.p95_ns) ? x.p95_ns : 0)));
+  const styles = getComputedStyle(document.body);
+  const fg = styles.getPropertyValue("--fg").trim() || "#222";
+  const accent = styles.getPropertyValue("--accent").trim() || "#3b82f6";
+  const label = 120;
+  g.font = "12px system-ui, sans-serif";
+  g.textBaseline = "middle";
+  rows.forEach((x, i) => {
+    const y = i * rowH + 2;
+    const scale = (v: number) => (Number.isFinite(v) ? ((w - label - 70) * v) / max : 0);
+    g.globalAlpha = 0.35;
+    g.fillStyle = accent;
+    g.fillRect(label, y + 2, scale(x.p95_ns), rowH - 6);
+    g.globalAlpha = 1;
+    g.fillRect(label, y + 2, scale(x.p50_ns), rowH - 6);
+    g.fillStyle = fg;
+    // Text is drawn as pixels: a name from a trace never becomes markup.
+    g.fillText(x.key.length > 18 ? `${x.key.slice(0, 17)}…` : x.key, 2, y + rowH / 2);
+    g.fillText(ns(x.p95_ns), label + scale(x.p95_ns) + 4, y + rowH / 2);
+  });
+  c.dataset.rows = String(rows.length);
+  return c;
+}
+
+/** Per agent, a column per time bucket: runs as bar height, failures and
+ * timeouts in the error colour, a death as a dark cap. */
+function healthChart(h: HealthDoc): HTMLCanvasElement {
+  const c = document.createElement("canvas");
+  c.id = "ov-health";
+  const rowH = 22;
+  const label = 120;
+  const cellW = Math.max(2, Math.min(12, Math.floor(560 / Math.max(1, h.buckets))));
+  const w = label + cellW * h.buckets + 4;
+  const hgt = h.agents.length * rowH + 4;
+  const dpr = window.devicePixelRatio || 1;
+  c.width = w * dpr;
+  c.height = hgt * dpr;
+  c.style.width = `${w}px`;
+  c.style.height = `${hgt}px`;
+  c.setAttribute("aria-label", "runs and failures per agent over time");
+  const g = c.getContext("2d");
+  if (!g) return c;
+  g.scale(dpr, dpr);
+  const styles = getComputedStyle(document.body);
+  const fg = styles.getPropertyValue("--fg").trim() || "#222";
+  const ok = styles.getPropertyValue("--agent").trim() || "#7c3aed";
+  const bad = styles.getPropertyValue("--error").trim() || "#dc2626";
+  const max = Math.max(1, ...h.agents.flatMap((a) => a.runs));
+  g.font = "12px system-ui, sans-serif";
+  g.textBaseline = "middle";
+  h.agents.forEach((a, i) => {
+    const y = i * rowH + 2;
+    g.fillStyle = fg;
+    g.fillText(a.agent.length > 16 ? `${a.agent.slice(0, 15)}…` : a.agent, 2, y + rowH / 2);
+    a.runs.forEach((n, b) => {
+      if (n === 0) return;
+      const x = label + b * cellW;
+      const full = ((rowH - 4) * n) / max;
+      const problems = (a.failed[b] ?? 0) + (a.timeout[b] ?? 0) + (a.dead[b] ?? 0);
+      g.fillStyle = ok;
+      g.fillRect(x, y + rowH - 2 - full, cellW - 1, full);
+      if (problems > 0) {
+        g.fillStyle = bad;
+        const part = (full * problems) / n;
+        g.fillRect(x, y + rowH - 2 - part, cellW - 1, part);
+      }
+      if ((a.dead[b] ?? 0) > 0) {
+        g.fillStyle = fg;
+        g.fillRect(x, y + 1, cellW - 1, 3);
+      }
+    });
+  });
+  c.dataset.agents = String(h.agents.length);
+  return c;
+}
+
+function healthPart(h: HealthDoc): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "ov-part";
+  const title = document.createElement("h3");
+  title.textContent = `Agent health (${count(h.buckets, "bucket")} of ${fmtNs(h.bucket_ns)})`;
+  box.append(title, healthChart(h));
+  if (h.dead.length > 0) {
+    const rows = h.dead.map((d) =>
+      tr([
+        td(d.agent, "ov-key"),
+        td(
+          d.last_heartbeat_unix_nano === null ? "never beat" : new Date(d.last_heartbeat_unix_nano / 1e6).toISOString(),
+        ),
+        td(d.doing || "–"),
+        td(d.reason),
+        exampleCell({ trace_id: d.trace_id, span_id: d.span_id, duration_ns: 0 }, "open"),
+      ]),
+    );
+    box.append(table("ov-dead", "Dead agents", ["agent", "last heartbeat", "doing", "why", "run"], rows));
+  }
+  return box;
+}
+
+function render(r: Report, h: HealthDoc): void {
+  const agents = r.group_by === "agent";
+  const head = [
+    r.group_by,
+    agents ? "runs" : "count",
+    ...(agents ? ["failed", "timeout", "dead"] : ["errors"]),
+    "p50",
+    "p95",
+    "p99",
+    "max",
+    "LLM",
+    "tools",
+    "cost",
+    "slowest",
+    "failed",
+  ];
+  const groups = r.groups.map((g) =>
+    tr([
+      td(g.key, "ov-key"),
+      td(String(g.count), "num"),
+      ...(agents
+        ? [
+            td(pct(g.states.failed, g.count), "num"),
+            td(pct(g.states.timeout, g.count), "num"),
+            td(pct(g.states.dead, g.count), "num"),
+          ]
+        : [td(pct(g.errors, g.count), "num")]),
+      td(ns(g.p50_ns), "num"),
+      td(ns(g.p95_ns), "num"),
+      td(ns(g.p99_ns), "num"),
+      td(ns(g.max_ns), "num"),
+      td(g.llm_ns === null ? "–" : pct(g.llm_ns, g.total_ns), "num"),
+      td(g.tool_ns === null ? "–" : pct(g.tool_ns, g.total_ns), "num"),
+      td(usd(g.cost_usd), "num"),
+      exampleCell(g.slowest, ns(g.slowest?.duration_ns ?? null)),
+      exampleCell(g.failed, g.failed ? "open" : "–"),
+    ]),
+  );
+  const models = r.models.map((m) =>
+    tr([
+      td(m.model, "ov-key"),
+      td(String(m.calls), "num"),
+      td(String(m.errors), "num"),
+      td(ns(m.p50_ns), "num"),
+      td(ns(m.p95_ns), "num"),
+      td(ns(m.ttft_p50_ns), "num"),
+      td(String(m.input_tokens), "num"),
+      td(String(m.output_tokens), "num"),
+      td(String(m.cache_read_tokens), "num"),
+      td(ns(m.total_ns), "num"),
+      td(usd(m.cost_usd), "num"),
+      exampleCell(m.slowest, ns(m.slowest?.duration_ns ?? null)),
+    ]),
+  );
+  const paths = r.bottlenecks.map((b) =>
+    tr([
+      td(b.name, "ov-key"),
+      td(b.service),
+      td(String(b.traces), "num"),
+      td(ns(b.on_path_ns), "num"),
+      td(`${(b.share * 100).toFixed(1)}%`, "num"),
+      exampleCell(b.example, ns(b.example.duration_ns)),
+    ]),
+  );
+  const runs = r.costliest_runs.map((c) =>
+    tr([
+      td(usd(c.cost_usd), "num"),
+      td(c.root_name, "ov-key"),
+      td(String(c.llm_calls), "num"),
+      td(String(c.input_tokens), "num"),
+      td(String(c.output_tokens), "num"),
+      exampleCell({ trace_id: c.trace_id, span_id: "", duration_ns: 0 }, c.trace_id.slice(0, 16)),
+    ]),
+  );
+  const errors = r.errors.map((e) =>
+    tr([
+      td(e.kind, "ov-key"),
+      td(String(e.count), "num"),
+      td(String(e.traces), "num"),
+      td(e.name),
+      exampleCell(e.example, "open"),
+    ]),
+  );
+  const summary = document.createElement("p");
+  summary.className = "muted";
+  summary.id = "ov-summary";
+  const more = r.groups_total - r.groups.length;
+  const unpriced = r.unpriced_models.length > 0 ? ` No price for ${r.unpriced_models.join(", ")}.` : "";
+  summary.textContent = `Across ${count(r.traces, "trace")} and ${count(r.spans, "span")}${more > 0 ? ` (${more} more groups not shown)` : ""}; LLM cost ${usd(r.cost_usd)}.${unpriced}`;
+  const parts: HTMLElement[] = [summary];
+  // The chart beside its table: both in view at once.
+  const top = document.createElement("div");
+  top.className = "ov-top";
+  top.append(table("ov-groups", `By ${r.group_by}`, head, groups));
+  if (r.groups.length > 0) top.append(chart(r));
+  parts.push(top);
+  if (models.length > 0)
+    parts.push(
+      table(
+        "ov-models",
+        "Models",
+        [
+          "model",
+          "calls",
+          "errors",
+          "p50",
+          "p95",
+          "TTFT p50",
+          "in tokens",
+          "out tokens",
+          "cached",
+          "time",
+          "cost",
+          "slowest",
+        ],
+        models,
+      ),
+    );
+  if (paths.length > 0)
+    parts.push(
+      table("ov-paths", "On the critical path most", ["step", "service", "runs", "on path", "share", "longest"], paths),
+    );
+  if (h.agents.length > 0) parts.push(healthPart(h));
+  if (runs.length > 0)
+    parts.push(table("ov-runs", "Costliest runs", ["cost", "root", "calls", "in tokens", "out tokens", "run"], runs));
+  if (errors.length > 0)
+    parts.push(table("ov-errors", "Error kinds", ["kind", "count", "runs", "span", "example"], errors));
+  pane.replaceChildren(...parts);
+  pane.dataset.groups = String(r.groups.length);
+}
+
+/** Fetches and draws the report for the chosen grouping. */
+export async function refreshOverview(): Promise<void> {
+  if (pane.hidden) return;
+  const mine = ++gen;
+  try {
+    const [r, h] = await Promise.all([api.report({ group_by: group.value }), api.health({})]);
+    if (mine === gen) render(r, h);
+  } catch (e) {
+    if (mine === gen) say(`cannot make the overview: ${errorText(e)}`);
+  }
+}
+
+export function initOverview(): void {
+  group.addEventListener("change", () => void refreshOverview());
+}
