@@ -6,6 +6,7 @@
 //! `tracelens-bench mem FILE` is the child mode used for memory: it loads one
 //! file in a fresh process and reports /proc/self/status figures.
 
+mod across;
 mod clickhouse;
 mod logs;
 mod tracker;
@@ -80,6 +81,10 @@ fn main() -> Result<()> {
                 None => probe(&file, runs),
             }
         }
+        Some("across") => {
+            let o = SizedRun::parse(&args[2..], &[100_000, 1_000_000])?;
+            across::run(&o.out, o.runs, &o.sizes)
+        }
         Some("logs") => {
             let o = SizedRun::parse(&args[2..], &[100_000, 1_000_000])?;
             logs::run(&o.out, &o.dir, o.runs, &o.sizes)
@@ -98,7 +103,7 @@ fn main() -> Result<()> {
             }
             tracker::run(&out, runs, &sizes)
         }
-        _ => bail!("usage: tracelens-bench logs [--out F] [--dir D] [--runs N] [--sizes a,b] | tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | probe FILE [--runs N] [--only-threads N] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
+        _ => bail!("usage: tracelens-bench across [--out F] [--runs N] [--sizes a,b] | logs [--out F] [--dir D] [--runs N] [--sizes a,b] | tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | probe FILE [--runs N] [--only-threads N] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
     }
 }
 
@@ -589,6 +594,7 @@ fn write_report(out: &Path, runs: usize, rows: &[Row]) -> Result<()> {
         "rx-bench",
         "wt-bench",
         "logs-bench",
+        "report-bench",
     ] {
         if let Some(sec) = section(&prev, tag) {
             s.push('\n');
