@@ -21,6 +21,14 @@ pub fn search(state: State<'_, AppState>, id: String) -> SearchResult {
 }
 
 #[tauri::command]
+pub fn sessions(
+    state: State<'_, AppState>,
+    query: tracelens_service::SessionsQuery,
+) -> tracelens_model::sessions::SessionsDoc {
+    state.session().sessions(&query)
+}
+
+#[tauri::command]
 pub fn health(
     state: State<'_, AppState>,
     query: tracelens_service::HealthQuery,

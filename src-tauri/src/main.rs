@@ -51,6 +51,7 @@ fn main() {
             commands::report,
             commands::calls,
             commands::health,
+            commands::sessions,
             commands::columns,
             commands::node,
             commands::span,

@@ -13,6 +13,8 @@ import type {
   CallsDoc,
   HealthDoc,
   HealthQuery,
+  SessionsDoc,
+  SessionsQuery,
   LogQuery,
   LogsDoc,
   Markers,
@@ -69,7 +71,7 @@ async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise
 const enc = encodeURIComponent;
 
 /** A question as a URL query: its fields that are set. */
-function queryParams(q: LogQuery | ReportQuery | CallQuery | HealthQuery): string {
+function queryParams(q: LogQuery | ReportQuery | CallQuery | HealthQuery | SessionsQuery): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
   return p.toString();
@@ -97,6 +99,8 @@ export const api = {
     desktop ? call("span", { trace, span }) : getJson(`/api/traces/${enc(trace)}/spans/${enc(span)}`),
   markers: (trace: string): Promise<Markers> =>
     desktop ? call("markers", { trace }) : getJson(`/api/traces/${enc(trace)}/markers`),
+  sessions: (q: SessionsQuery): Promise<SessionsDoc> =>
+    desktop ? call("sessions", { query: q }) : getJson(`/api/sessions?${queryParams(q)}`),
   health: (q: HealthQuery): Promise<HealthDoc> =>
     desktop ? call("health", { query: q }) : getJson(`/api/health?${queryParams(q)}`),
   calls: (q: CallQuery): Promise<CallsDoc> =>

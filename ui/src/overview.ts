@@ -3,7 +3,7 @@
 // bottlenecks; error kinds), with a chart of each group's p50 and p95. Every
 // figure is the report's; an example trace opens at its span.
 
-import { api, type Example, type HealthDoc, type Report } from "./api";
+import { api, type Example, type HealthDoc, type Report, type SessionsDoc } from "./api";
 import { fmtNs } from "./columns";
 import { $, count, errorText, say, td } from "./dom";
 import { openTrace, selectNode } from "./trace";
@@ -195,7 +195,40 @@ function healthPart(h: HealthDoc): HTMLElement {
   return box;
 }
 
-function render(r: Report, h: HealthDoc): void {
+/** The most sessions listed; the rest are counted. */
+const MAX_SESSIONS = 100;
+
+function sessionsPart(d: SessionsDoc): HTMLElement | null {
+  if (d.sessions.length === 0) return null;
+  const rows = d.sessions.slice(0, MAX_SESSIONS).map((s) => {
+    const runs = document.createElement("td");
+    runs.className = "ov-runs";
+    for (const r of s.runs.slice(0, 8)) {
+      const c = exampleCell({ trace_id: r.trace_id, span_id: "", duration_ns: r.duration_ns }, ns(r.duration_ns));
+      runs.append(...c.childNodes, " ");
+    }
+    if (s.runs.length > 8) runs.append(`+${s.runs.length - 8}`);
+    return tr([
+      td(`${s.key}=${s.value}`, "ov-key"),
+      td(String(s.runs.length), "num"),
+      td(ns(s.span_ns), "num"),
+      td(String(s.input_tokens + s.output_tokens), "num"),
+      td(usd(s.cost_usd), "num"),
+      td(String(s.problems), "num"),
+      runs,
+    ]);
+  });
+  const more = d.sessions.length - rows.length;
+  const t = table(
+    "ov-sessions",
+    `Sessions${more > 0 ? ` (latest ${rows.length} of ${d.sessions.length})` : ""}`,
+    ["session", "runs", "over", "tokens", "cost", "problems", "runs in order"],
+    rows,
+  );
+  return t;
+}
+
+function render(r: Report, h: HealthDoc, sessions: SessionsDoc): void {
   const agents = r.group_by === "agent";
   const head = [
     r.group_by,
@@ -318,6 +351,8 @@ function render(r: Report, h: HealthDoc): void {
       table("ov-paths", "On the critical path most", ["step", "service", "runs", "on path", "share", "longest"], paths),
     );
   if (h.agents.length > 0) parts.push(healthPart(h));
+  const sp = sessionsPart(sessions);
+  if (sp) parts.push(sp);
   if (runs.length > 0)
     parts.push(table("ov-runs", "Costliest runs", ["cost", "root", "calls", "in tokens", "out tokens", "run"], runs));
   if (errors.length > 0)
@@ -331,8 +366,8 @@ export async function refreshOverview(): Promise<void> {
   if (pane.hidden) return;
   const mine = ++gen;
   try {
-    const [r, h] = await Promise.all([api.report({ group_by: group.value }), api.health({})]);
-    if (mine === gen) render(r, h);
+    const [r, h, s] = await Promise.all([api.report({ group_by: group.value }), api.health({}), api.sessions({})]);
+    if (mine === gen) render(r, h, s);
   } catch (e) {
     if (mine === gen) say(`cannot make the overview: ${errorText(e)}`);
   }

@@ -551,6 +551,57 @@ export type Example = { trace_id: string, span_id: string, duration_ns: number, 
 export type RunCost = { trace_id: string, root_name: string, cost_usd: number, llm_calls: number, input_tokens: number, output_tokens: number, };
 
 /**
+ * What a front asks of [`crate::Session::sessions`].
+ */
+export type SessionsQuery = { 
+/**
+ * The key runs are grouped by; none: session.id,
+ * gen_ai.conversation.id, session_id, thread_id, conversation_id.
+ */
+key?: string, };
+
+export type SessionsDoc = { 
+/**
+ * The keys looked for.
+ */
+keys: Array<string>, 
+/**
+ * Sessions, the latest started first.
+ */
+sessions: Array<SessionRow>, 
+/**
+ * Runs that carry none of the keys.
+ */
+runs_without_session: number, };
+
+export type SessionRow = { 
+/**
+ * The key it was found by, and its value.
+ */
+key: string, value: string, 
+/**
+ * Its runs, earliest first.
+ */
+runs: Array<SessionRun>, start_time_unix_nano: number, 
+/**
+ * From the first run's start to the last one's end.
+ */
+span_ns: number, 
+/**
+ * The runs' durations summed.
+ */
+busy_ns: number, input_tokens: number, output_tokens: number, cost_usd: number, problems: number, };
+
+/**
+ * One run of a session.
+ */
+export type SessionRun = { trace_id: string, root_name: string, start_time_unix_nano: number, duration_ns: number, llm_calls: number, input_tokens: number, output_tokens: number, cost_usd: number, 
+/**
+ * Failed, timed-out or dead agents and error spans.
+ */
+problems: number, };
+
+/**
  * What a front asks of [`crate::Session::health`].
  */
 export type HealthQuery = { 

@@ -221,6 +221,16 @@ try {
     expect(agents === health.agents.length, `${agents} health rows, the CLI ${health.agents.length}`);
     const dead = await page.$$eval("#ov-dead tbody tr", (rows) => rows.length);
     expect(dead === health.dead.length && dead > 0, `${dead} dead agents listed, the CLI ${health.dead.length}`);
+    // Sessions: each with its runs; a run opens.
+    const sessions = JSON.parse(execFileSync(bin, ["sessions", ...served, "--json"]).toString());
+    const shownSessions = await page.$$eval("#ov-sessions tbody tr", (rows) => rows.length);
+    expect(
+      shownSessions === Math.min(100, sessions.sessions.length) && shownSessions > 0,
+      `${shownSessions} sessions, the CLI ${sessions.sessions.length}`,
+    );
+    const firstRun = sessions.sessions[0].runs[0].trace_id;
+    await page.locator(`#ov-sessions .ov-example[data-trace="${firstRun}"]`).first().click();
+    await page.waitForSelector(`#waterfall[data-trace="${firstRun}"]`);
     // A failed run's example opens at the span that failed.
     const g = want.groups.find((x) => x.failed !== null);
     expect(g, "a group with a failed run");

@@ -37,6 +37,8 @@ pub enum Command {
     Import(ImportArgs),
     /// List the traces stored in ClickHouse (otel_traces), newest first, with filters and paging.
     Traces(TracesArgs),
+    /// Runs grouped into sessions (session.id, gen_ai.conversation.id, thread_id, or --key), each with its runs in order and totals.
+    Sessions(SessionsArgs),
     /// Agent health over time: each agent's runs, failures, timeouts and deaths per time bucket; dead agents with their last heartbeat and step.
     Health(HealthArgs),
     /// Every LLM call, tool call or agent execution across runs, filtered and sorted (by duration, TTFT, tokens, cost or start).
@@ -126,6 +128,25 @@ pub struct TracesArgs {
     pub limit: u32,
     #[arg(long, default_value_t = 0)]
     pub offset: u32,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SessionsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Group by this key (default: session.id, gen_ai.conversation.id,
+    /// session_id, thread_id, conversation_id, the first a run carries).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Sessions listed in text (the latest first); --json has them all.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Prices of LLM calls over the bundled table (as for `report`).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Machine-readable output (docs/cli.md).
     #[arg(long)]
     pub json: bool,
 }

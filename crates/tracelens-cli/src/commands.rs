@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(a) => report(a),
         Command::Calls(a) => calls(a),
         Command::Health(a) => health(a),
+        Command::Sessions(a) => sessions(a),
         Command::Search(a) if a.ch.clickhouse.is_some() => crate::clickhouse::search(a),
         Command::Import(a) => crate::clickhouse::import(a),
         Command::Summary(a) => {
@@ -165,6 +166,18 @@ fn report(a: crate::cli::ReportArgs) -> Result<ExitCode> {
     let doc = tracelens_service::report_of(&loaded.dataset, &q, &prices)
         .map_err(|e| anyhow::Error::new(UsageError(e)))?;
     print_doc(a.json, &doc, crate::render_report::report_text)?;
+    report_errors(&mut loaded)
+}
+
+/// `tracelens sessions FILE...`: the runs grouped into sessions.
+fn sessions(a: crate::cli::SessionsArgs) -> Result<ExitCode> {
+    let prices = prices_from(a.prices.as_deref())?;
+    let mut loaded = load(&a.input)?;
+    let doc = tracelens_model::sessions::sessions(&loaded.dataset, a.key.as_deref(), &prices);
+    let limit = a.limit;
+    print_doc(a.json, &doc, |out, d| {
+        crate::render_report::sessions_text(out, d, limit)
+    })?;
     report_errors(&mut loaded)
 }
 

@@ -7,6 +7,7 @@ use tracelens_model::calls::CallsDoc;
 use tracelens_model::fmt_ns;
 use tracelens_model::health::HealthDoc;
 use tracelens_model::report::{Example, Report};
+use tracelens_model::sessions::SessionsDoc;
 
 /// A column's text cut to `w` characters (with an ellipsis), so one long
 /// name does not push the table apart.
@@ -376,6 +377,73 @@ pub fn health_text(out: &mut impl Write, h: &HealthDoc) -> io::Result<()> {
                 d.span_id
             )?;
         }
+    }
+    Ok(())
+}
+
+pub fn sessions_text(out: &mut impl Write, d: &SessionsDoc, limit: usize) -> io::Result<()> {
+    if d.sessions.is_empty() {
+        writeln!(
+            out,
+            "no sessions: no run carries {} ({} without)",
+            d.keys
+                .iter()
+                .map(|k| clean(k))
+                .collect::<Vec<_>>()
+                .join(", "),
+            plural(d.runs_without_session as usize, "run", "runs")
+        )?;
+        return Ok(());
+    }
+    for s in d.sessions.iter().take(limit.max(1)) {
+        writeln!(
+            out,
+            "{}={}  {}  from {} over {} (busy {})  {} in / {} out tokens  {}  {}",
+            clean(&s.key),
+            clean(&s.value),
+            plural(s.runs.len(), "run", "runs"),
+            crate::render::fmt_time(s.start_time_unix_nano),
+            fmt_ns(s.span_ns),
+            fmt_ns(s.busy_ns),
+            s.input_tokens,
+            s.output_tokens,
+            usd(Some(s.cost_usd)),
+            plural(s.problems as usize, "problem", "problems"),
+        )?;
+        for r in s.runs.iter().take(20) {
+            writeln!(
+                out,
+                "  {}  {}  {:>9}  {:<28}  {}  {}",
+                crate::render::fmt_time(r.start_time_unix_nano),
+                r.trace_id,
+                fmt_ns(r.duration_ns),
+                cell(&r.root_name, 28),
+                usd(Some(r.cost_usd)),
+                if r.problems > 0 {
+                    plural(r.problems as usize, "problem", "problems")
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+        if s.runs.len() > 20 {
+            writeln!(
+                out,
+                "  … {} more runs (--json lists them all)",
+                s.runs.len() - 20
+            )?;
+        }
+    }
+    let more = d.sessions.len().saturating_sub(limit.max(1));
+    if more > 0 {
+        writeln!(out, "… {more} more sessions (--limit N)")?;
+    }
+    if d.runs_without_session > 0 {
+        writeln!(
+            out,
+            "{} carry no session key",
+            plural(d.runs_without_session as usize, "run", "runs")
+        )?;
     }
     Ok(())
 }

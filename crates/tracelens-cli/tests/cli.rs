@@ -1020,3 +1020,36 @@ fn health_counts_every_execution_and_names_the_dead() {
     let out = text(&run(&["health", f]).stdout);
     assert!(out.contains("dead agents") && out.contains('†'), "{out}");
 }
+
+#[test]
+fn sessions_group_every_run_once() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/agent-runs.jsonl");
+    let s = sample.to_str().unwrap();
+    for key in [None, Some("user_id")] {
+        let mut args = vec!["sessions", s, "--json"];
+        if let Some(k) = key {
+            args.extend(["--key", k]);
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let runs: usize = d["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["runs"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(runs as u64 + d["runs_without_session"].as_u64().unwrap(), 8);
+        assert!(!d["sessions"].as_array().unwrap().is_empty());
+    }
+    // A user with two runs: both listed, in order.
+    let o = run(&["sessions", s, "--key", "user_id"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("user_id=") && out.contains("2 runs"), "{out}");
+    let o = run(&["sessions", s, "--key", "no.such.key"]);
+    assert!(
+        text(&o.stdout).contains("no sessions"),
+        "{}",
+        text(&o.stdout)
+    );
+}

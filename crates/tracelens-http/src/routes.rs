@@ -20,6 +20,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/report", get(report))
         .route("/api/calls", get(calls))
         .route("/api/health", get(health))
+        .route("/api/sessions", get(sessions))
         .route("/api/traces/{trace}/columns", get(columns))
         .route("/api/traces/{trace}/breakdown", get(breakdown))
         .route("/api/traces/{trace}/why", get(why))
@@ -74,6 +75,13 @@ async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Json<tracelens_service::SearchResult> {
     Json(lock(&st).search(&q.id))
+}
+
+async fn sessions(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<tracelens_service::SessionsQuery>,
+) -> Json<tracelens_model::sessions::SessionsDoc> {
+    Json(lock(&st).sessions(&q))
 }
 
 async fn health(

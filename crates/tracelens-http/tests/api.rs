@@ -426,3 +426,15 @@ fn health_answers_a_series_per_agent() {
     assert_eq!(h["bucket_ns"].as_u64(), Some(60_000_000_000));
     assert!(!h["agents"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn sessions_answer_by_the_usual_keys_or_a_named_one() {
+    let srv = start();
+    let (s, d) = srv.json("/api/sessions");
+    assert_eq!(s, 200);
+    assert!(d["keys"].as_array().unwrap().len() > 1);
+    let (s, d) = srv.json("/api/sessions?key=user_id");
+    assert_eq!(s, 200);
+    assert_eq!(d["keys"][0], "user_id");
+    assert!(!d["sessions"].as_array().unwrap().is_empty());
+}

@@ -27,6 +27,7 @@ pub mod llm;
 pub mod log;
 pub mod log_index;
 pub mod report;
+pub mod sessions;
 pub mod span;
 pub mod store;
 pub mod timing;

@@ -446,3 +446,78 @@ fn health_counts_each_agents_runs_and_problems_per_bucket() {
         h.agents.iter().map(|a| a.total_runs).sum::<u64>()
     );
 }
+
+#[test]
+fn sessions_group_runs_by_their_key_in_order_with_totals() {
+    use tracelens_model::cost::PriceTable;
+    use tracelens_model::sessions::sessions;
+    let mut s = TraceStore::new();
+    // Two runs of conversation c1 (the later one failed), one of c2, one
+    // with only a thread_id, one with nothing.
+    let run =
+        |s: &mut TraceStore, trace: u128, start: u64, attrs: &[(&str, &str)], failed: bool| {
+            let mut b = s
+                .build_span(trace, 1, 0, "invoke_agent supervisor")
+                .str("gen_ai.operation.name", "invoke_agent")
+                .str("gen_ai.agent.name", "supervisor")
+                .time(start, Some(start + 2 * S));
+            for (k, v) in attrs {
+                b = b.str(k, v);
+            }
+            if failed {
+                b = b.error("boom");
+            }
+            b.push();
+            s.build_span(trace, 2, 1, "chat gpt-4o")
+                .str("gen_ai.operation.name", "chat")
+                .str("gen_ai.request.model", "gpt-4o")
+                .int("gen_ai.usage.input_tokens", 1000)
+                .int("gen_ai.usage.output_tokens", 100)
+                .time(start + S, Some(start + 2 * S))
+                .push();
+        };
+    run(
+        &mut s,
+        1,
+        10 * S,
+        &[("gen_ai.conversation.id", "c1"), ("thread_id", "t9")],
+        false,
+    );
+    run(&mut s, 2, 50 * S, &[("gen_ai.conversation.id", "c1")], true);
+    run(
+        &mut s,
+        3,
+        20 * S,
+        &[("gen_ai.conversation.id", "c2")],
+        false,
+    );
+    run(&mut s, 4, 30 * S, &[("thread_id", "t1")], false);
+    run(&mut s, 5, 40 * S, &[], false);
+    let ds = Dataset::build(s, DatasetOptions::default());
+    let d = sessions(&ds, None, &PriceTable::bundled());
+    assert_eq!(d.runs_without_session, 1);
+    let v: Vec<(&str, &str, usize)> = d
+        .sessions
+        .iter()
+        .map(|x| (x.key.as_str(), x.value.as_str(), x.runs.len()))
+        .collect();
+    // Latest started first; the conversation id wins over the thread id.
+    assert_eq!(
+        v,
+        [
+            ("thread_id", "t1", 1),
+            ("gen_ai.conversation.id", "c2", 1),
+            ("gen_ai.conversation.id", "c1", 2),
+        ]
+    );
+    let c1 = &d.sessions[2];
+    assert_eq!(c1.runs[0].trace_id, format!("{:032x}", 1));
+    assert_eq!((c1.span_ns, c1.busy_ns), (42 * S, 4 * S));
+    assert_eq!((c1.input_tokens, c1.problems), (2000, 1));
+    let one = (1000.0 * 2.5 + 100.0 * 10.0) / 1e6;
+    assert!((c1.cost_usd - 2.0 * one).abs() < 1e-12);
+    // A named key.
+    let d = sessions(&ds, Some("thread_id"), &PriceTable::bundled());
+    assert_eq!(d.sessions.len(), 2);
+    assert_eq!(d.runs_without_session, 3);
+}

@@ -132,6 +132,14 @@ impl Session {
         Ok(crate::why::why(&self.dataset, t, node))
     }
 
+    /// The loaded runs grouped into sessions.
+    pub fn sessions(
+        &self,
+        q: &crate::sessions::SessionsQuery,
+    ) -> tracelens_model::sessions::SessionsDoc {
+        tracelens_model::sessions::sessions(&self.dataset, q.key.as_deref(), &self.prices)
+    }
+
     /// Agent health over time across the loaded runs.
     pub fn health(&self, q: &crate::health::HealthQuery) -> tracelens_model::health::HealthDoc {
         crate::health::health_of(&self.dataset, q)
