@@ -227,6 +227,44 @@ pub async fn ch_traces(
         .map_err(|e| e.to_string())
 }
 
+/// The report over the stored runs of the last `since_s`, computed by
+/// ClickHouse (the Overview of a stored source), calls priced as the
+/// session prices them.
+#[tauri::command]
+pub async fn ch_report(
+    ch: State<'_, ChState>,
+    state: State<'_, AppState>,
+    since_s: i64,
+    group_by: String,
+) -> Result<tracelens_model::report::Report, String> {
+    let (conn, _) = ch.current()?;
+    let (from_s, to_s) = tracelens_clickhouse::list::last(since_s.max(1));
+    let range = tracelens_clickhouse::report::ReportRange {
+        from_s,
+        to_s,
+        group_by: tracelens_service::parse_group_by(&group_by)?,
+        top: 10,
+        max_groups: 200,
+        prices: state.session().prices.clone(),
+    };
+    tracelens_clickhouse::report::report(&conn, &range)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Agent health over the stored executions of the last `since_s`.
+#[tauri::command]
+pub async fn ch_health(
+    ch: State<'_, ChState>,
+    since_s: i64,
+) -> Result<tracelens_model::health::HealthDoc, String> {
+    let (conn, _) = ch.current()?;
+    let (from_s, to_s) = tracelens_clickhouse::list::last(since_s.max(1));
+    tracelens_clickhouse::report::health(&conn, from_s, to_s, None)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// Fetches one trace into the session (the waterfall, details and
 /// breakdowns then work as for a file).
 #[tauri::command]

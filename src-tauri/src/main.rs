@@ -71,6 +71,8 @@ fn main() {
             clickhouse::ch_forget,
             clickhouse::ch_disconnect,
             clickhouse::ch_traces,
+            clickhouse::ch_report,
+            clickhouse::ch_health,
             clickhouse::ch_open,
             clickhouse::ch_search,
             clickhouse::ch_span_attrs,

@@ -141,6 +141,9 @@ export const clickhouse = {
   forget: (conn: SavedConn): Promise<void> => call("ch_forget", { conn }),
   disconnect: (): Promise<void> => call("ch_disconnect"),
   traces: (filter: ChFilter): Promise<ChTraceRow[]> => call("ch_traces", { filter }),
+  /** The report and health over stored runs, computed by the server. */
+  report: (sinceS: number, groupBy: string): Promise<Report> => call("ch_report", { sinceS, groupBy }),
+  health: (sinceS: number): Promise<HealthDoc> => call("ch_health", { sinceS }),
   open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
   search: (value: string, sinceS: number): Promise<string[]> => call("ch_search", { value, sinceS }),
   /** A span's large values, left in ClickHouse when its trace opened. */

@@ -6,6 +6,7 @@
 import { api, type CallQuery, type CallRow } from "./api";
 import { fmtNs } from "./columns";
 import { $ } from "./dom";
+import { source } from "./source";
 import { openTrace } from "./trace";
 import { VirtualList } from "./vlist";
 
@@ -105,15 +106,23 @@ const list = new VirtualList<CallRow>(root, {
   },
   render: row,
   onPage: (p) => {
-    countEl.textContent = p.matched === p.total ? `${p.total}` : `${p.matched} of ${p.total}`;
+    const n = p.matched === p.total ? `${p.total}` : `${p.matched} of ${p.total}`;
+    // Stored runs are listed, not loaded: the table covers the one opened.
+    countEl.textContent = source().kind === "stored" ? `${n} in the opened trace` : n;
   },
 });
 
-/** Asks again from the top (filters changed, or another session is shown). */
-export function refreshCalls(): void {
+/** Asks again from the top (the filters changed). */
+function requery(): void {
   if (root.hidden) return;
   countEl.textContent = "";
   list.reset(true);
+}
+
+/** The data changed (files opened, live spans arrived): the rows in view
+ * are asked again, the place in the list kept. */
+export function refreshCalls(): void {
+  if (!root.hidden) list.reload();
 }
 
 export function initCalls(): void {
@@ -134,10 +143,10 @@ export function initCalls(): void {
     head.append(cell(t, c));
   bar.append(cls, sort, text, errors, countEl);
   root.replaceChildren(bar, head, list.scroller);
-  for (const el of [cls, sort, errorsBox]) el.addEventListener("change", refreshCalls);
+  for (const el of [cls, sort, errorsBox]) el.addEventListener("change", requery);
   let typing = 0;
   text.addEventListener("input", () => {
     clearTimeout(typing);
-    typing = window.setTimeout(refreshCalls, 200);
+    typing = window.setTimeout(requery, 200);
   });
 }

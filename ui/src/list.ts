@@ -54,6 +54,8 @@ export function setTraces(rows: ListTrace[], partial: Map<string, string>, appen
   incomplete = partial;
   shownKey = "";
   renderList();
+  // The Overview and the calls table follow the data shown.
+  if (!append) refreshListPanes();
 }
 
 /** Forgets a correlation search's narrowing (another source is shown). */
@@ -198,7 +200,6 @@ export async function loadSummary(): Promise<void> {
   );
   only = null;
   setTraces(doc.traces, partial);
-  refreshListPanes();
   const bad = doc.sources.filter((s) => s.error);
   say(
     `${count(traces.length, "trace")}${doc.warnings.length ? `, ${count(doc.warnings.length, "warning")}` : ""}${bad.length ? `; ${bad.map((s) => s.error).join("; ")}` : ""}`,

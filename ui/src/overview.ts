@@ -3,9 +3,10 @@
 // bottlenecks; error kinds), with a chart of each group's p50 and p95. Every
 // figure is the report's; an example trace opens at its span.
 
-import { api, type Example, type HealthDoc, type Report, type SessionsDoc } from "./api";
+import { api, clickhouse, type Example, type HealthDoc, type Report, type SessionsDoc } from "./api";
 import { fmtNs } from "./columns";
 import { $, count, errorText, say, td } from "./dom";
+import { source } from "./source";
 import { openTrace, selectNode } from "./trace";
 
 const pane = $<HTMLElement>("#overview");
@@ -318,6 +319,17 @@ function render(r: Report, h: HealthDoc, sessions: SessionsDoc): void {
   const unpriced = r.unpriced_models.length > 0 ? ` No price for ${r.unpriced_models.join(", ")}.` : "";
   summary.textContent = `Across ${count(r.traces, "trace")} and ${count(r.spans, "span")}${more > 0 ? ` (${more} more groups not shown)` : ""}; LLM cost ${usd(r.cost_usd)}.${unpriced}`;
   const parts: HTMLElement[] = [summary];
+  if (r.not_computed.length > 0) {
+    const note = document.createElement("ul");
+    note.id = "ov-not-computed";
+    note.className = "muted";
+    for (const n of r.not_computed) {
+      const li = document.createElement("li");
+      li.textContent = `Not computed here: ${n}`;
+      note.append(li);
+    }
+    parts.push(note);
+  }
   // The chart beside its table: both in view at once.
   const top = document.createElement("div");
   top.className = "ov-top";
@@ -366,7 +378,15 @@ export async function refreshOverview(): Promise<void> {
   if (pane.hidden) return;
   const mine = ++gen;
   try {
-    const [r, h, s] = await Promise.all([api.report({ group_by: group.value }), api.health({}), api.sessions({})]);
+    const src = source();
+    // Stored runs are aggregated by ClickHouse over the listed range, never
+    // fetched; sessions are computed over loaded runs only.
+    const noSessions: SessionsDoc = { keys: [], sessions: [], runs_without_session: 0 };
+    const [r, h, s] = await Promise.all(
+      src.kind === "stored"
+        ? [clickhouse.report(src.sinceS, group.value), clickhouse.health(src.sinceS), Promise.resolve(noSessions)]
+        : [api.report({ group_by: group.value }), api.health({}), api.sessions({})],
+    );
     if (mine === gen) render(r, h, s);
   } catch (e) {
     if (mine === gen) say(`cannot make the overview: ${errorText(e)}`);

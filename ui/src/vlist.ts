@@ -79,6 +79,19 @@ export class VirtualList<T> {
     if (load) void this.fetchPage(0, this.gen);
   }
 
+  /** The data changed under the same query (live mode): pages are asked
+   * again where the view is, the scroll position kept. */
+  reload(): void {
+    if (this.matched === 0) {
+      this.reset(true);
+      return;
+    }
+    this.gen++;
+    this.pages.clear();
+    this.pending.clear();
+    this.draw();
+  }
+
   private async fetchPage(page: number, gen: number): Promise<void> {
     if (this.pages.has(page) || this.pending.has(page)) return;
     this.pending.add(page);

@@ -633,6 +633,35 @@ try {
     expect(n >= 1 && n < 8, `u-1042 left ${n} stored traces`);
     await c.js("const e = document.querySelector('#corr'); e.value = ''; e.dispatchEvent(new Event('change'))");
     await c.until(async () => (await rows(c)) === 8, "the list back after clearing the search");
+    // The Overview of stored runs is ClickHouse's report, as the CLI's.
+    const want = JSON.parse(
+      execFileSync(cli, [
+        "report",
+        "--clickhouse",
+        chUrl,
+        "--database",
+        "app",
+        "--since",
+        "36500d",
+        "--limit",
+        "200",
+        "--json",
+      ]).toString(),
+    );
+    await c.click(await c.find("#tab-overview"));
+    await c.until(
+      () =>
+        c.js("return document.querySelector('#overview').dataset.groups === String(arguments[0])", want.groups.length),
+      `${want.groups.length} agent groups from ClickHouse`,
+    );
+    const note = (await c.text("#ov-not-computed")) ?? "";
+    expect(note.includes("bottlenecks"), `no word of what SQL cannot give: ${note}`);
+    await c.until(
+      () => c.js("return Number(document.querySelector('#ov-health')?.dataset.agents) > 0"),
+      "health drawn",
+    );
+    await c.shot("desktop-clickhouse-overview");
+    await c.click(await c.find("#tab-traces"));
   });
 
   // More stored traces than one page: the rest come on demand.

@@ -155,6 +155,10 @@ pub struct SessionsArgs {
 pub struct HealthArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Stored executions instead (agent_executions), over the last --since
+    /// (default 24h).
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
     /// The bucket width (30s, 5m, 1h); default: about 60 over the range.
     #[arg(long, value_parser = parse_duration_s)]
     pub bucket: Option<i64>,
@@ -170,6 +174,13 @@ pub struct HealthArgs {
 pub struct CallsArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Stored calls instead (performance_metrics, agent_executions,
+    /// otel_traces), over the last --since.
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// How far back, for --clickhouse (90s, 15m, 24h, 7d).
+    #[arg(long, default_value = "24h", value_parser = parse_duration_s)]
+    pub since: i64,
     /// llm, tool or agent.
     #[arg(long, default_value = "llm")]
     pub class: String,

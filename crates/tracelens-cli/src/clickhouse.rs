@@ -341,6 +341,45 @@ pub fn report(a: ReportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `health --clickhouse URL --since 24h`: the series over stored
+/// executions, counted by the server.
+pub fn health(a: crate::cli::HealthArgs) -> Result<ExitCode> {
+    if !a.input.files.is_empty() {
+        return Err(anyhow::Error::new(crate::commands::UsageError(
+            "health reads files or --clickhouse, not both".into(),
+        )));
+    }
+    let conn = connect(&a.ch)?;
+    let (from_s, to_s) = tracelens_clickhouse::list::last(a.since.unwrap_or(86_400));
+    let bucket = a
+        .bucket
+        .map(|s| (s.max(1) as u64).saturating_mul(1_000_000_000));
+    let h = runtime()?.block_on(tracelens_clickhouse::report::health(
+        &conn, from_s, to_s, bucket,
+    ))?;
+    crate::commands::print_doc(a.json, &h, crate::render_report::health_text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `calls --clickhouse URL --since 24h`: a page of stored calls, filtered,
+/// sorted and paged by the server.
+pub fn calls(a: crate::cli::CallsArgs) -> Result<ExitCode> {
+    if !a.input.files.is_empty() {
+        return Err(anyhow::Error::new(crate::commands::UsageError(
+            "calls reads files or --clickhouse, not both".into(),
+        )));
+    }
+    let f = crate::commands::call_filter(&crate::commands::call_query(&a))?;
+    let prices = crate::commands::prices_from(a.prices.as_deref())?;
+    let conn = connect(&a.ch)?;
+    let (from_s, to_s) = tracelens_clickhouse::list::last(a.since);
+    let d = runtime()?.block_on(tracelens_clickhouse::calls::calls(
+        &conn, from_s, to_s, &f, &prices,
+    ))?;
+    crate::commands::print_doc(a.json, &d, crate::render_report::calls_text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The write-through for `receive --clickhouse`. A server that answers must
 /// have otel_traces (else an error at start, not a full spool); one that does
 /// not answer yet is waited for, spooling.

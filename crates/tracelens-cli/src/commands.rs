@@ -28,7 +28,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Traces(a) => crate::clickhouse::traces(a),
         Command::Report(a) if a.ch.clickhouse.is_some() => crate::clickhouse::report(a),
         Command::Report(a) => report(a),
+        Command::Calls(a) if a.ch.clickhouse.is_some() => crate::clickhouse::calls(a),
         Command::Calls(a) => calls(a),
+        Command::Health(a) if a.ch.clickhouse.is_some() => crate::clickhouse::health(a),
         Command::Health(a) => health(a),
         Command::Sessions(a) => sessions(a),
         Command::Search(a) if a.ch.clickhouse.is_some() => crate::clickhouse::search(a),
@@ -195,7 +197,20 @@ fn health(a: crate::cli::HealthArgs) -> Result<ExitCode> {
 
 /// `tracelens calls FILE...`: a page of calls across the loaded runs.
 fn calls(a: crate::cli::CallsArgs) -> Result<ExitCode> {
-    let q = tracelens_service::CallQuery {
+    let q = call_query(&a);
+    let prices = prices_from(a.prices.as_deref())?;
+    // A bad class or sort is a usage error before any file is read.
+    call_filter(&q)?;
+    let mut loaded = load(&a.input)?;
+    let doc = tracelens_service::calls_of(&loaded.dataset, &q, &prices)
+        .map_err(|e| anyhow::Error::new(UsageError(e)))?;
+    print_doc(a.json, &doc, crate::render_report::calls_text)?;
+    report_errors(&mut loaded)
+}
+
+/// The query `calls` asks, from its arguments.
+pub(crate) fn call_query(a: &crate::cli::CallsArgs) -> tracelens_service::CallQuery {
+    tracelens_service::CallQuery {
         class: Some(a.class.clone()),
         sort: Some(a.sort.clone()),
         model: a.model.clone(),
@@ -206,23 +221,20 @@ fn calls(a: crate::cli::CallsArgs) -> Result<ExitCode> {
         q: a.grep.clone(),
         offset: a.offset,
         limit: Some(a.limit),
-    };
-    let prices = prices_from(a.prices.as_deref())?;
-    // A bad class or sort is a usage error before any file is read.
-    let empty = tracelens_model::Dataset::build(
-        tracelens_model::TraceStore::new(),
-        tracelens_model::DatasetOptions::default(),
-    );
-    tracelens_service::calls_of(&empty, &q, &prices)
-        .map_err(|e| anyhow::Error::new(UsageError(e)))?;
-    let mut loaded = load(&a.input)?;
-    let doc = tracelens_service::calls_of(&loaded.dataset, &q, &prices)
-        .map_err(|e| anyhow::Error::new(UsageError(e)))?;
-    print_doc(a.json, &doc, crate::render_report::calls_text)?;
-    report_errors(&mut loaded)
+    }
 }
 
-fn prices_from(file: Option<&std::path::Path>) -> Result<tracelens_model::cost::PriceTable> {
+/// The model's filter for `q`, or the usage error that names what is
+/// accepted.
+pub(crate) fn call_filter(
+    q: &tracelens_service::CallQuery,
+) -> Result<tracelens_model::calls::CallFilter> {
+    tracelens_service::calls::call_filter(q).map_err(|e| anyhow::Error::new(UsageError(e)))
+}
+
+pub(crate) fn prices_from(
+    file: Option<&std::path::Path>,
+) -> Result<tracelens_model::cost::PriceTable> {
     let file = file
         .map(std::path::Path::to_path_buf)
         .or_else(tracelens_service::default_prices_file);

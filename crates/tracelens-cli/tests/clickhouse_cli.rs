@@ -141,6 +141,42 @@ fn migrate_import_and_summary_match_the_file() {
         "{}",
         text(&o.stdout)
     );
+    // Calls over the stored runs: every execution, the slowest first.
+    let d = run(&["calls", "--class", "agent", "--since", "100000d", "--json"]);
+    assert_eq!(d["total"].as_u64().unwrap() as usize, agents);
+    let durs: Vec<u64> = d["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["duration_ns"].as_u64().unwrap())
+        .collect();
+    assert!(durs.windows(2).all(|w| w[0] >= w[1]), "{durs:?}");
+    let o = tl(
+        &[
+            &[
+                "calls", "--sort", "ttft", "--since", "100000d", "--limit", "3",
+            ][..],
+            &ch,
+        ]
+        .concat(),
+        None,
+    );
+    assert!(text(&o.stdout).contains("1-3 of"), "{}", text(&o.stdout));
+    // Health over the stored executions: every one counted.
+    let h = run(&["health", "--since", "100000d", "--json"]);
+    let total: u64 = h["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["total_runs"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, agents);
+    let o = tl(&[&["health", "--since", "100000d"][..], &ch].concat(), None);
+    assert!(
+        text(&o.stdout).contains("agent health from"),
+        "{}",
+        text(&o.stdout)
+    );
 
     let o = tl(
         &[

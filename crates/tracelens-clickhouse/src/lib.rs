@@ -14,6 +14,7 @@
 //! database and table names are validated identifiers, never spliced raw.
 
 pub mod agent;
+pub mod calls;
 pub mod conn;
 pub mod error;
 pub mod insert;

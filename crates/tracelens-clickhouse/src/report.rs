@@ -17,6 +17,7 @@ use crate::{ChError, Conn};
 use clickhouse::Row;
 use serde::Deserialize;
 use tracelens_model::cost::{cost_of, PriceTable};
+use tracelens_model::health::{self, AgentHealth, DeadAgent, HealthDoc};
 use tracelens_model::report::{
     CostlySpan, ErrorKindRow, Example, GroupBy, GroupRow, ModelRow, Report, StateCounts,
 };
@@ -522,4 +523,149 @@ pub async fn report(conn: &Conn, range: &ReportRange) -> Result<Report, ChError>
             .into(),
     );
     Ok(r)
+}
+
+#[derive(Row, Deserialize, Debug)]
+struct SpanOfStarts {
+    lo: u64,
+    hi: u64,
+    n: u64,
+}
+
+#[derive(Row, Deserialize, Debug)]
+struct BucketSql {
+    agent: String,
+    b: u64,
+    runs: u64,
+    failed: u64,
+    timeout: u64,
+    dead: u64,
+}
+
+#[derive(Row, Deserialize, Debug)]
+struct DeadSql {
+    agent: String,
+    trace_id: String,
+    span_id: String,
+    start_ns: u64,
+    last_beat_ns: u64,
+    reason: String,
+}
+
+/// The most dead agents listed.
+const MAX_DEAD: u32 = 1_000;
+
+/// Agent health over stored executions (agent_executions) in [from_s,
+/// to_s): the model's [`HealthDoc`], its buckets aligned to the epoch the
+/// same way, counted by ClickHouse. A dead agent's last heartbeat is the
+/// row's version (its last sign of life when it has no end); what it was
+/// doing is left empty (it needs the span tree).
+pub async fn health(
+    conn: &Conn,
+    from_s: i64,
+    to_s: i64,
+    bucket_ns: Option<u64>,
+) -> Result<HealthDoc, ChError> {
+    let schema = detect(conn).await?;
+    let db = &conn.cfg.database;
+    if !schema.agent_tables {
+        return Err(ChError::Missing {
+            database: db.clone(),
+            what: "agent_executions".into(),
+            otel: "",
+        });
+    }
+    let ex = qualified(db, "agent_executions")?;
+    let range = "start_time >= toDateTime({from:Int64}) AND start_time < toDateTime({to:Int64})";
+    let q = |sql: String| {
+        conn.client
+            .query(&sql)
+            .param("from", from_s)
+            .param("to", to_s)
+    };
+    let s = conn
+        .call(
+            q(format!(
+                "SELECT toUInt64(ifNull(min(toUnixTimestamp64Nano(start_time)), 0)) AS lo, \
+                   toUInt64(ifNull(max(toUnixTimestamp64Nano(start_time)), 0)) AS hi, count() AS n \
+                 FROM {ex} FINAL WHERE {range}"
+            ))
+            .fetch_one::<SpanOfStarts>(),
+        )
+        .await?;
+    if s.n == 0 {
+        return Ok(HealthDoc::default());
+    }
+    let (first, bucket, buckets) = health::buckets(s.lo, s.hi, bucket_ns);
+    let rows = conn
+        .call(
+            q(format!(
+                "SELECT toString(agent_name) AS agent, \
+                   toUInt64(intDiv(toUInt64(toUnixTimestamp64Nano(start_time)) - {{first:UInt64}}, {{bucket:UInt64}})) AS b, \
+                   count() AS runs, countIf(state = 'failed') AS failed, \
+                   countIf(state = 'timeout') AS timeout, countIf(state = 'dead') AS dead \
+                 FROM {ex} FINAL WHERE {range} GROUP BY agent, b ORDER BY agent, b"
+            ))
+            .param("first", first)
+            .param("bucket", bucket)
+            .fetch_all::<BucketSql>(),
+        )
+        .await?;
+    let mut agents: Vec<AgentHealth> = Vec::new();
+    for r in rows {
+        if agents.last().is_none_or(|a| a.agent != r.agent) {
+            agents.push(AgentHealth {
+                agent: r.agent.clone(),
+                runs: vec![0; buckets as usize],
+                failed: vec![0; buckets as usize],
+                timeout: vec![0; buckets as usize],
+                dead: vec![0; buckets as usize],
+                ..AgentHealth::default()
+            });
+        }
+        let (Some(a), Ok(b)) = (agents.last_mut(), usize::try_from(r.b)) else {
+            continue;
+        };
+        if b >= a.runs.len() {
+            continue;
+        }
+        let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        a.runs[b] = n(r.runs);
+        a.failed[b] = n(r.failed);
+        a.timeout[b] = n(r.timeout);
+        a.dead[b] = n(r.dead);
+        a.total_runs += r.runs;
+        a.total_problems += r.failed + r.timeout + r.dead;
+    }
+    let dead = conn
+        .call(
+            q(format!(
+                "SELECT toString(agent_name) AS agent, trace_id, span_id, \
+                   toUInt64(toUnixTimestamp64Nano(start_time)) AS start_ns, toUInt64(version) AS last_beat_ns, \
+                   toString(state_reason) AS reason \
+                 FROM {ex} FINAL WHERE {range} AND state = 'dead' \
+                 ORDER BY start_ns DESC, span_id LIMIT {{max:UInt32}}"
+            ))
+            .param("max", MAX_DEAD)
+            .fetch_all::<DeadSql>(),
+        )
+        .await?
+        .into_iter()
+        .map(|d| DeadAgent {
+            agent: d.agent,
+            trace_id: d.trace_id,
+            span_id: d.span_id,
+            start_time_unix_nano: d.start_ns,
+            last_heartbeat_unix_nano: (d.last_beat_ns != d.start_ns).then_some(d.last_beat_ns),
+            doing: String::new(),
+            reason: d.reason,
+        })
+        .collect();
+    Ok(HealthDoc {
+        from_ns: first,
+        bucket_ns: bucket,
+        buckets,
+        agents,
+        dead,
+    })
 }

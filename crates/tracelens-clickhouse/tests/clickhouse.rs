@@ -723,6 +723,104 @@ async fn the_report_from_clickhouse_agrees_with_the_report_from_files() {
     assert!(!ch_user.groups.is_empty());
     same_groups(&ch_user.groups, &files(by_user).groups, false);
 
+    // Health: the same series per agent, the same dead agents.
+    let want = tracelens_model::health::health(
+        &ds,
+        &tracelens_model::health::HealthOptions {
+            bucket_ns: Some(60_000_000_000),
+            ..Default::default()
+        },
+    );
+    let got = tracelens_clickhouse::report::health(&c, 0, 4_000_000_000, Some(60_000_000_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        (got.from_ns, got.bucket_ns, got.buckets),
+        (want.from_ns, want.bucket_ns, want.buckets)
+    );
+    assert_eq!(got.agents, want.agents);
+    assert!(!want.dead.is_empty());
+    let dead = |h: &tracelens_model::health::HealthDoc| -> Vec<(String, String, u64, Option<u64>, String)> {
+        h.dead
+            .iter()
+            .map(|d| {
+                (
+                    d.agent.clone(),
+                    d.span_id.clone(),
+                    d.start_time_unix_nano,
+                    d.last_heartbeat_unix_nano,
+                    d.reason.clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(dead(&got), dead(&want));
+
+    // The calls table: the same calls, the same order by duration.
+    {
+        use tracelens_model::calls::{calls, CallClass, CallFilter, CallSort};
+        let prices = tracelens_model::cost::PriceTable::bundled();
+        for class in [CallClass::Llm, CallClass::Agent, CallClass::Tool] {
+            let f = CallFilter {
+                class,
+                sort: CallSort::Duration,
+                limit: 5000,
+                ..CallFilter::default()
+            };
+            let want = calls(&ds, &f, &prices);
+            let got = tracelens_clickhouse::calls::calls(&c, 0, 4_000_000_000, &f, &prices)
+                .await
+                .unwrap();
+            assert_eq!(
+                (got.total, got.matched),
+                (want.total, want.matched),
+                "{class:?}"
+            );
+            assert!(want.total > 0, "{class:?}");
+            let durs = |d: &tracelens_model::calls::CallsDoc| -> Vec<u64> {
+                d.rows.iter().map(|r| r.duration_ns).collect()
+            };
+            if class != CallClass::Agent {
+                assert_eq!(durs(&got), durs(&want), "{class:?}");
+            }
+            let mut a: Vec<String> = got
+                .rows
+                .iter()
+                .map(|r| format!("{} {}", r.span_id, r.status))
+                .collect();
+            let mut b: Vec<String> = want
+                .rows
+                .iter()
+                .map(|r| format!("{} {}", r.span_id, r.status))
+                .collect();
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "{class:?}");
+        }
+        // Filters run in SQL: failed tools, one agent's executions.
+        let f = CallFilter {
+            class: CallClass::Tool,
+            errors_only: true,
+            limit: 100,
+            ..CallFilter::default()
+        };
+        let got = tracelens_clickhouse::calls::calls(&c, 0, 4_000_000_000, &f, &prices)
+            .await
+            .unwrap();
+        assert_eq!(got.matched, calls(&ds, &f, &prices).matched);
+        assert!(got.matched > 0);
+        let f = CallFilter {
+            class: CallClass::Agent,
+            agent: Some("researcher".into()),
+            limit: 100,
+            ..CallFilter::default()
+        };
+        let got = tracelens_clickhouse::calls::calls(&c, 0, 4_000_000_000, &f, &prices)
+            .await
+            .unwrap();
+        assert_eq!(got.matched, calls(&ds, &f, &prices).matched);
+    }
+
     // What SQL cannot give is said, not left silently empty.
     assert!(ch.bottlenecks.is_empty());
     assert!(ch.not_computed.iter().any(|n| n.starts_with("bottlenecks")));

@@ -44,6 +44,20 @@ pub fn nice_bucket(range_ns: u64, target: u64) -> u64 {
         .unwrap_or_else(|| want.max(1))
 }
 
+/// The first bucket's start, the width and the count for starts in
+/// `[lo, hi]`: `bucket_ns` if given (widened past [`MAX_BUCKETS`]), else
+/// about 60 nice buckets; aligned to the epoch. Shared with ClickHouse's
+/// series so both cut time the same way.
+pub fn buckets(lo: u64, hi: u64, bucket_ns: Option<u64>) -> (u64, u64, u64) {
+    let range = hi.saturating_sub(lo) + 1;
+    let mut bucket = bucket_ns.unwrap_or_else(|| nice_bucket(range, 60)).max(1);
+    if range / bucket >= MAX_BUCKETS {
+        bucket = nice_bucket(range, MAX_BUCKETS - 1);
+    }
+    let first = lo - lo % bucket;
+    (first, bucket, (hi - first) / bucket + 1)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct HealthOptions {
     /// The bucket width; `None`: about 60 buckets over the data's range.
@@ -134,16 +148,7 @@ pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
     ) else {
         return HealthDoc::default();
     };
-    let range = hi - lo + 1;
-    let mut bucket = opts
-        .bucket_ns
-        .unwrap_or_else(|| nice_bucket(range, 60))
-        .max(1);
-    if range / bucket >= MAX_BUCKETS {
-        bucket = nice_bucket(range, MAX_BUCKETS - 1);
-    }
-    let first = lo - lo % bucket;
-    let buckets = (hi - first) / bucket + 1;
+    let (first, bucket, buckets) = buckets(lo, hi, opts.bucket_ns);
     let mut by_agent: BTreeMap<&str, AgentHealth> = BTreeMap::new();
     let mut dead = Vec::new();
     for &(start, state, t, node, name) in &execs {

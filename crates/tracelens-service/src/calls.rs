@@ -34,8 +34,8 @@ pub struct CallQuery {
     pub limit: Option<usize>,
 }
 
-/// The page `q` asks for over `ds`; an error names what is accepted.
-pub fn calls_of(ds: &Dataset, q: &CallQuery, prices: &PriceTable) -> Result<CallsDoc, String> {
+/// The model's filter for `q`; an error names what is accepted.
+pub fn call_filter(q: &CallQuery) -> Result<CallFilter, String> {
     let class = match q.class.as_deref() {
         None | Some("") => CallClass::Llm,
         Some(c) => CallClass::parse(c)
@@ -60,5 +60,10 @@ pub fn calls_of(ds: &Dataset, q: &CallQuery, prices: &PriceTable) -> Result<Call
         offset: q.offset,
         limit: q.limit.unwrap_or(500),
     };
-    Ok(calls::calls(ds, &f, prices))
+    Ok(f)
+}
+
+/// The page `q` asks for over `ds`; an error names what is accepted.
+pub fn calls_of(ds: &Dataset, q: &CallQuery, prices: &PriceTable) -> Result<CallsDoc, String> {
+    Ok(calls::calls(ds, &call_filter(q)?, prices))
 }
