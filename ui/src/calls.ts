@@ -4,18 +4,13 @@
 // row opens its run at its span.
 
 import { api, type CallQuery, type CallRow } from "./api";
-import { fmtNs } from "./columns";
+import { fmtNs, fmtUsd as usd } from "./columns";
 import { $ } from "./dom";
 import { source } from "./source";
 import { openTrace } from "./trace";
 import { VirtualList } from "./vlist";
 
 const root = $<HTMLElement>("#calls");
-
-function usd(v: number | null): string {
-  if (v === null) return "–";
-  return v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`;
-}
 
 function cell(text: string, cls: string): HTMLSpanElement {
   const s = document.createElement("span");

@@ -68,6 +68,13 @@ export function decodeColumns(buf: ArrayBuffer): Columns {
 }
 
 /** Nanoseconds for people: 850ns, 12.3µs, 4.56ms, 1.23s, 2m03s, 5h07m (as the CLI writes them). */
+/** Dollars: cents for most sums, more digits for the small ones of a few
+ * calls; a dash when unknown. */
+export function fmtUsd(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return "–";
+  return v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`;
+}
+
 export function fmtNs(ns: number): string {
   const two = (n: number) => String(n).padStart(2, "0");
   if (ns >= 3600e9) {

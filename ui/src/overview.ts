@@ -4,7 +4,7 @@
 // figure is the report's; an example trace opens at its span.
 
 import { api, clickhouse, type Example, type HealthDoc, type Report, type SessionsDoc } from "./api";
-import { fmtNs } from "./columns";
+import { fmtNs, fmtUsd as usd } from "./columns";
 import { $, count, errorText, say, td } from "./dom";
 import { source } from "./source";
 import { openTrace, selectNode } from "./trace";
@@ -16,11 +16,6 @@ let gen = 0;
 
 function pct(part: number, whole: number): string {
   return whole > 0 ? `${((part * 100) / whole).toFixed(1)}%` : "–";
-}
-
-function usd(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return "–";
-  return v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`;
 }
 
 function ns(v: number | null): string {
@@ -80,23 +75,34 @@ function tr(cells: HTMLTableCellElement[]): HTMLTableRowElement {
   return r;
 }
 
-/** p50 (solid) and p95 (light) bars per group, on one scale. */
-function chart(r: Report): HTMLCanvasElement {
+/** A canvas of `w` x `h` CSS pixels drawn at the screen's density, and its
+ * context scaled to CSS pixels (null where canvas is unavailable). */
+function sharpCanvas(
+  id: string,
+  label: string,
+  w: number,
+  h: number,
+): [HTMLCanvasElement, CanvasRenderingContext2D | null] {
   const c = document.createElement("canvas");
-  c.id = "ov-chart";
-  const rows = r.groups.slice(0, 12);
-  const rowH = 18;
-  const w = 340;
-  const h = rows.length * rowH + 4;
+  c.id = id;
   const dpr = window.devicePixelRatio || 1;
   c.width = w * dpr;
   c.height = h * dpr;
   c.style.width = `${w}px`;
   c.style.height = `${h}px`;
-  c.setAttribute("aria-label", "p50 and p95 duration per group");
+  c.setAttribute("aria-label", label);
   const g = c.getContext("2d");
+  g?.scale(dpr, dpr);
+  return [c, g];
+}
+
+/** p50 (solid) and p95 (light) bars per group, on one scale. */
+function chart(r: Report): HTMLCanvasElement {
+  const rows = r.groups.slice(0, 12);
+  const rowH = 18;
+  const w = 340;
+  const [c, g] = sharpCanvas("ov-chart", "p50 and p95 duration per group", w, rows.length * rowH + 4);
   if (!g) return c;
-  g.scale(dpr, dpr);
   const max = Math.max(1, ...rows.map((x) => (Number.isFinite(x.p95_ns) ? x.p95_ns : 0)));
   const styles = getComputedStyle(document.body);
   const fg = styles.getPropertyValue("--fg").trim() || "#222";
@@ -124,22 +130,12 @@ function chart(r: Report): HTMLCanvasElement {
 /** Per agent, a column per time bucket: runs as bar height, failures and
  * timeouts in the error colour, a death as a dark cap. */
 function healthChart(h: HealthDoc): HTMLCanvasElement {
-  const c = document.createElement("canvas");
-  c.id = "ov-health";
   const rowH = 22;
   const label = 120;
   const cellW = Math.max(2, Math.min(12, Math.floor(560 / Math.max(1, h.buckets))));
   const w = label + cellW * h.buckets + 4;
-  const hgt = h.agents.length * rowH + 4;
-  const dpr = window.devicePixelRatio || 1;
-  c.width = w * dpr;
-  c.height = hgt * dpr;
-  c.style.width = `${w}px`;
-  c.style.height = `${hgt}px`;
-  c.setAttribute("aria-label", "runs and failures per agent over time");
-  const g = c.getContext("2d");
+  const [c, g] = sharpCanvas("ov-health", "runs and failures per agent over time", w, h.agents.length * rowH + 4);
   if (!g) return c;
-  g.scale(dpr, dpr);
   const styles = getComputedStyle(document.body);
   const fg = styles.getPropertyValue("--fg").trim() || "#222";
   const ok = styles.getPropertyValue("--agent").trim() || "#7c3aed";

@@ -1,6 +1,6 @@
 // The binary columns as the service writes them (layout: crates/tracelens-service/src/columns.rs).
 import { describe, expect, it } from "vitest";
-import { decodeColumns, fmtNs, rowOfNode, subtreeEnd } from "../../src/columns";
+import { decodeColumns, fmtNs, fmtUsd, rowOfNode, subtreeEnd } from "../../src/columns";
 import { COLUMNS_MAGIC, FLAG_ERROR, FLAG_HAS_CHILDREN } from "../../src/wire";
 
 /** Writes a TLC1 buffer the way columns.rs does: rows as [offset, duration, self, node, parent, depth, name, service, flags, cls, state]. */
@@ -94,5 +94,14 @@ describe("fmtNs", () => {
     expect(fmtNs(3e9)).toBe("3.00s");
     expect(fmtNs(90e9)).toBe("1m30s");
     expect(fmtNs(307.5 * 60e9)).toBe("5h07m");
+  });
+});
+
+describe("fmtUsd", () => {
+  it("gives cents for dollars, four places below one, a dash when unknown", () => {
+    expect(fmtUsd(12.345)).toBe("$12.35");
+    expect(fmtUsd(0.0123)).toBe("$0.0123");
+    expect(fmtUsd(null)).toBe("–");
+    expect(fmtUsd(Number.NaN)).toBe("–");
   });
 });
