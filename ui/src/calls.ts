@@ -6,6 +6,7 @@
 import { api, type CallQuery, type CallRow } from "./api";
 import { fmtNs, fmtUsd as usd } from "./columns";
 import { $ } from "./dom";
+import { parseDuration } from "./duration";
 import { source } from "./source";
 import { openTrace } from "./trace";
 import { VirtualList } from "./vlist";
@@ -71,6 +72,20 @@ text.id = "calls-text";
 text.type = "search";
 text.placeholder = "Filter: name, model, tool, agent";
 text.autocomplete = "off";
+/** A search box of the bar. */
+function box(id: string, placeholder: string, width: string): HTMLInputElement {
+  const i = document.createElement("input");
+  i.id = id;
+  i.type = "search";
+  i.placeholder = placeholder;
+  i.autocomplete = "off";
+  i.style.maxWidth = width;
+  return i;
+}
+const model = box("calls-model", "model", "12em");
+const tool = box("calls-tool", "tool", "10em");
+const agent = box("calls-agent", "agent", "10em");
+const minDur = box("calls-min", "min duration", "8em");
 const errors = document.createElement("label");
 const errorsBox = document.createElement("input");
 errorsBox.type = "checkbox";
@@ -85,11 +100,15 @@ function query(offset: number, limit: number): CallQuery {
     class: cls.value,
     sort: sort.value,
     errors: errorsBox.checked,
-    min_duration_ns: 0,
+    min_duration_ns: parseDuration(minDur.value) ?? 0,
     offset,
     limit,
   };
   if (text.value.trim()) q.q = text.value.trim();
+  // Exact names, as the CLI's --model, --tool and --agent.
+  if (model.value.trim()) q.model = model.value.trim();
+  if (tool.value.trim()) q.tool = tool.value.trim();
+  if (agent.value.trim()) q.agent = agent.value.trim();
   return q;
 }
 
@@ -136,12 +155,14 @@ export function initCalls(): void {
     ["name", "call-name"],
   ] as const)
     head.append(cell(t, c));
-  bar.append(cls, sort, text, errors, countEl);
+  bar.append(cls, sort, text, model, tool, agent, minDur, errors, countEl);
   root.replaceChildren(bar, head, list.scroller);
   for (const el of [cls, sort, errorsBox]) el.addEventListener("change", requery);
   let typing = 0;
-  text.addEventListener("input", () => {
-    clearTimeout(typing);
-    typing = window.setTimeout(requery, 200);
-  });
+  for (const el of [text, model, tool, agent, minDur])
+    el.addEventListener("input", () => {
+      minDur.classList.toggle("bad", minDur.value.trim() !== "" && parseDuration(minDur.value) === null);
+      clearTimeout(typing);
+      typing = window.setTimeout(requery, 200);
+    });
 }

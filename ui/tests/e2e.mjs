@@ -292,6 +292,16 @@ try {
     }, first.node);
     await page.screenshot({ path: join(shots, "calls.png") });
     await page.uncheck("#calls-errors");
+    // One agent's tool calls of at least 500 ms, as the CLI filters them.
+    const narrowed = calls("--class", "tool", "--agent", "researcher", "--min-duration", "500ms");
+    await page.fill("#calls-agent", "researcher");
+    await page.fill("#calls-min", "500ms");
+    await page.waitForFunction(
+      (n) => document.querySelector("#calls")?.dataset.matched === String(n),
+      narrowed.matched,
+    );
+    await page.fill("#calls-agent", "");
+    await page.fill("#calls-min", "");
     await page.selectOption("#calls-class", "llm");
     await page.keyboard.press("Escape");
     await page.keyboard.press("c");
