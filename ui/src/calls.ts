@@ -7,6 +7,7 @@ import { api, type CallQuery, type CallRow } from "./api";
 import { fmtNs, fmtUsd as usd } from "./columns";
 import { $ } from "./dom";
 import { parseDuration } from "./duration";
+import { runQuery } from "./panes";
 import { source } from "./source";
 import { openTrace } from "./trace";
 import { VirtualList } from "./vlist";
@@ -103,6 +104,7 @@ function query(offset: number, limit: number): CallQuery {
     min_duration_ns: parseDuration(minDur.value) ?? 0,
     offset,
     limit,
+    ...runQuery(),
   };
   if (text.value.trim()) q.q = text.value.trim();
   // Exact names, as the CLI's --model, --tool and --agent.

@@ -7,7 +7,7 @@ import { fmtNs } from "./columns";
 import { listStored, openStored, relistStoredSoon, takePendingRelist } from "./desktop/clickhouse";
 import { $, count, fail, say, td } from "./dom";
 import { parseDuration } from "./duration";
-import { refreshListPanes } from "./panes";
+import { refreshListPanes, refreshListPanesSoon } from "./panes";
 import { storedSince } from "./source";
 import { openAtCause, openTrace, opened } from "./trace";
 
@@ -212,6 +212,7 @@ export async function loadSummary(): Promise<void> {
 export function onListFilter(): void {
   if (storedSince() === null) {
     renderList();
+    refreshListPanesSoon();
     return;
   }
   markBadDuration();

@@ -6,6 +6,7 @@
 import { api, clickhouse, type Example, type HealthDoc, type Report, type SessionsDoc } from "./api";
 import { fmtNs, fmtUsd as usd } from "./columns";
 import { $, count, errorText, say, td } from "./dom";
+import { runQuery } from "./panes";
 import { source } from "./source";
 import { openTrace, selectNode } from "./trace";
 
@@ -313,7 +314,9 @@ function render(r: Report, h: HealthDoc, sessions: SessionsDoc): void {
   summary.id = "ov-summary";
   const more = r.groups_total - r.groups.length;
   const unpriced = r.unpriced_models.length > 0 ? ` No price for ${r.unpriced_models.join(", ")}.` : "";
-  summary.textContent = `Across ${count(r.traces, "trace")} and ${count(r.spans, "span")}${more > 0 ? ` (${more} more groups not shown)` : ""}; LLM cost ${usd(r.cost_usd)}.${unpriced}`;
+  const filtered = source().kind !== "stored" && (runQuery().run_text !== undefined || runQuery().run_min_ns > 0);
+  summary.dataset.traces = String(r.traces);
+  summary.textContent = `${filtered ? "Of the runs the list's filters keep: across" : "Across"} ${count(r.traces, "trace")} and ${count(r.spans, "span")}${more > 0 ? ` (${more} more groups not shown)` : ""}; LLM cost ${usd(r.cost_usd)}.${unpriced}`;
   const parts: HTMLElement[] = [summary];
   if (r.not_computed.length > 0) {
     const note = document.createElement("ul");
@@ -381,7 +384,7 @@ export async function refreshOverview(): Promise<void> {
     const [r, h, s] = await Promise.all(
       src.kind === "stored"
         ? [clickhouse.report(src.sinceS, group.value), clickhouse.health(src.sinceS), Promise.resolve(noSessions)]
-        : [api.report({ group_by: group.value }), api.health({}), api.sessions({})],
+        : [api.report({ group_by: group.value, ...runQuery() }), api.health(runQuery()), api.sessions(runQuery())],
     );
     if (mine === gen) render(r, h, s);
   } catch (e) {

@@ -4,6 +4,7 @@
 import { initCalls, refreshCalls } from "./calls";
 import { $ } from "./dom";
 import { initOverview, refreshOverview } from "./overview";
+import { listFilters } from "./list";
 
 export type ListPane = "traces" | "overview" | "calls";
 
@@ -29,6 +30,22 @@ export function showListPane(p: ListPane): void {
 export function refreshListPanes(): void {
   void refreshOverview();
   refreshCalls();
+}
+
+/** The runs the trace list's filters keep, as a query across runs asks
+ * for them (the Overview and the calls table show the runs the list shows). */
+export function runQuery(): { run_text?: string; run_min_ns: number } {
+  const f = listFilters();
+  const q: { run_text?: string; run_min_ns: number } = { run_min_ns: f.minDurationNs };
+  if (f.text.trim()) q.run_text = f.text.trim();
+  return q;
+}
+
+let soon = 0;
+/** The list's filters changed: the shown tab follows, once typing pauses. */
+export function refreshListPanesSoon(): void {
+  clearTimeout(soon);
+  soon = window.setTimeout(refreshListPanes, 300);
 }
 
 /** `o` and `c`: a tab, or back to the trace list when it is shown. */

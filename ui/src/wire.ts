@@ -410,7 +410,16 @@ top?: number,
 /**
  * Rows of the main table (default 200).
  */
-max_groups?: number, };
+max_groups?: number, 
+/**
+ * Only runs whose root name, id, a service or an agent state holds
+ * this text (the trace list's filter).
+ */
+run_text?: string, 
+/**
+ * Only runs at least this long.
+ */
+run_min_ns: number, };
 
 /**
  * The report document.
@@ -558,7 +567,16 @@ export type SessionsQuery = {
  * The key runs are grouped by; none: session.id,
  * gen_ai.conversation.id, session_id, thread_id, conversation_id.
  */
-key?: string, };
+key?: string, 
+/**
+ * Only runs whose root name, id, a service or an agent state holds
+ * this text (the trace list's filter).
+ */
+run_text?: string, 
+/**
+ * Only runs at least this long.
+ */
+run_min_ns: number, };
 
 export type SessionsDoc = { 
 /**
@@ -613,7 +631,16 @@ bucket_s?: number,
  * Only executions that started this many seconds before the data's
  * latest instant.
  */
-since_s?: number, };
+since_s?: number, 
+/**
+ * Only runs whose root name, id, a service or an agent state holds
+ * this text (the trace list's filter).
+ */
+run_text?: string, 
+/**
+ * Only runs at least this long.
+ */
+run_min_ns: number, };
 
 export type HealthDoc = { 
 /**
@@ -675,7 +702,16 @@ q?: string, offset: number,
 /**
  * At most 5,000 (default 500).
  */
-limit?: number, };
+limit?: number, 
+/**
+ * Only runs whose root name, id, a service or an agent state holds
+ * this text (the trace list's filter).
+ */
+run_text?: string, 
+/**
+ * Only runs at least this long.
+ */
+run_min_ns: number, };
 
 export type CallsDoc = { rows: Array<CallRow>, offset: number, 
 /**

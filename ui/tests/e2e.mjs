@@ -258,6 +258,17 @@ try {
       (first) => document.querySelector("#ov-groups tbody td.ov-key")?.textContent === first,
       ops.groups[0].key,
     );
+    // The list's filters narrow the Overview to the runs the list shows.
+    await page.fill("#filter", "dead");
+    await page.waitForFunction(() => {
+      const listed = document.querySelectorAll("#traces tbody tr").length;
+      return document.querySelector("#ov-summary")?.getAttribute("data-traces") === String(listed) && listed > 0;
+    });
+    await page.fill("#filter", "");
+    await page.waitForFunction(
+      (n) => document.querySelector("#ov-summary")?.getAttribute("data-traces") === String(n),
+      want.traces,
+    );
     await page.screenshot({ path: join(shots, "overview.png") });
     await page.keyboard.press("Escape");
     await page.keyboard.press("o");

@@ -164,6 +164,7 @@ fn report(a: crate::cli::ReportArgs) -> Result<ExitCode> {
         since_s: a.since.map(|s| s.max(0) as u64),
         top: Some(a.top as usize),
         max_groups: Some(a.limit as usize),
+        ..Default::default()
     };
     let doc = tracelens_service::report_of(&loaded.dataset, &q, &prices)
         .map_err(|e| anyhow::Error::new(UsageError(e)))?;
@@ -175,7 +176,12 @@ fn report(a: crate::cli::ReportArgs) -> Result<ExitCode> {
 fn sessions(a: crate::cli::SessionsArgs) -> Result<ExitCode> {
     let prices = prices_from(a.prices.as_deref())?;
     let mut loaded = load(&a.input)?;
-    let doc = tracelens_model::sessions::sessions(&loaded.dataset, a.key.as_deref(), &prices);
+    let doc = tracelens_model::sessions::sessions(
+        &loaded.dataset,
+        a.key.as_deref(),
+        &prices,
+        &tracelens_model::runs::RunFilter::default(),
+    );
     let limit = a.limit;
     print_doc(a.json, &doc, |out, d| {
         crate::render_report::sessions_text(out, d, limit)
@@ -189,6 +195,7 @@ fn health(a: crate::cli::HealthArgs) -> Result<ExitCode> {
     let q = tracelens_service::HealthQuery {
         bucket_s: a.bucket.map(|s| s.max(1) as u64),
         since_s: a.since.map(|s| s.max(0) as u64),
+        ..Default::default()
     };
     let doc = tracelens_service::health_of(&loaded.dataset, &q);
     print_doc(a.json, &doc, crate::render_report::health_text)?;
@@ -221,6 +228,7 @@ pub(crate) fn call_query(a: &crate::cli::CallsArgs) -> tracelens_service::CallQu
         q: a.grep.clone(),
         offset: a.offset,
         limit: Some(a.limit),
+        ..Default::default()
     }
 }
 

@@ -85,6 +85,8 @@ pub struct CallFilter {
     pub text: Option<String>,
     pub offset: usize,
     pub limit: usize,
+    /// Which runs (the trace list's filters).
+    pub runs: crate::runs::RunFilter,
 }
 
 /// One row of the table.
@@ -295,6 +297,9 @@ pub fn calls(ds: &Dataset, f: &CallFilter, prices: &PriceTable) -> CallsDoc {
     let mut cands: Vec<Cand> = Vec::new();
     let mut total = 0u64;
     for (t, tree) in ds.traces.iter().enumerate() {
+        if !f.runs.keeps(ds, t) {
+            continue;
+        }
         let an = &ds.analyses[t];
         let agents = agents_by_node(ds, t);
         let nodes: Box<dyn Iterator<Item = u32>> =

@@ -65,6 +65,8 @@ pub struct HealthOptions {
     /// Only executions starting in `[from_ns, to_ns)`.
     pub from_ns: Option<u64>,
     pub to_ns: Option<u64>,
+    /// Which runs (the trace list's filters).
+    pub runs: crate::runs::RunFilter,
 }
 
 /// One agent's series: counts per bucket, by how executions ended.
@@ -134,6 +136,9 @@ pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
     // (start, state, trace, node) of every execution in range.
     let mut execs: Vec<(u64, AgentState, usize, u32, &str)> = Vec::new();
     for (t, an) in ds.analyses.iter().enumerate() {
+        if !opts.runs.keeps(ds, t) {
+            continue;
+        }
         let tree = &ds.traces[t];
         for a in &an.agents {
             let start = tree.nodes.get(a.node as usize).map_or(0, |n| n.start_ns);

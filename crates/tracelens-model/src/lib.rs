@@ -27,6 +27,7 @@ pub mod llm;
 pub mod log;
 pub mod log_index;
 pub mod report;
+pub mod runs;
 pub mod sessions;
 pub mod span;
 pub mod store;

@@ -66,6 +66,8 @@ pub struct ReportOptions {
     pub max_groups: usize,
     /// What calls cost (the bundled table, or the user's).
     pub prices: PriceTable,
+    /// Which runs (the trace list's filters).
+    pub runs: crate::runs::RunFilter,
 }
 
 impl Default for ReportOptions {
@@ -77,6 +79,7 @@ impl Default for ReportOptions {
             top: 10,
             max_groups: 200,
             prices: PriceTable::bundled(),
+            runs: crate::runs::RunFilter::default(),
         }
     }
 }
@@ -500,7 +503,7 @@ pub fn report(ds: &Dataset, opts: &ReportOptions) -> Report {
     let top = opts.top.max(1);
 
     for (t, tree) in ds.traces.iter().enumerate() {
-        if tree.start_ns < from || tree.start_ns >= to {
+        if tree.start_ns < from || tree.start_ns >= to || !opts.runs.keeps(ds, t) {
             continue;
         }
         let tu = t as u32;

@@ -98,7 +98,12 @@ fn session_of(ds: &Dataset, t: usize, keys: &[(usize, Sym)]) -> Option<(usize, S
 }
 
 /// The sessions of `ds` by `key` (or the usual keys), calls priced by `prices`.
-pub fn sessions(ds: &Dataset, key: Option<&str>, prices: &PriceTable) -> SessionsDoc {
+pub fn sessions(
+    ds: &Dataset,
+    key: Option<&str>,
+    prices: &PriceTable,
+    runs: &crate::runs::RunFilter,
+) -> SessionsDoc {
     let names: Vec<String> = match key.map(str::trim).filter(|k| !k.is_empty()) {
         Some(k) => vec![k.to_string()],
         None => SESSION_KEYS.iter().map(|k| k.to_string()).collect(),
@@ -112,6 +117,9 @@ pub fn sessions(ds: &Dataset, key: Option<&str>, prices: &PriceTable) -> Session
     let mut groups: BTreeMap<(usize, String), Vec<SessionRun>> = BTreeMap::new();
     let mut without = 0u64;
     for (t, tree) in ds.traces.iter().enumerate() {
+        if !runs.keeps(ds, t) {
+            continue;
+        }
         let Some((rank, value)) = (!syms.is_empty())
             .then(|| session_of(ds, t, &syms))
             .flatten()

@@ -494,7 +494,8 @@ fn sessions_group_runs_by_their_key_in_order_with_totals() {
     run(&mut s, 4, 30 * S, &[("thread_id", "t1")], false);
     run(&mut s, 5, 40 * S, &[], false);
     let ds = Dataset::build(s, DatasetOptions::default());
-    let d = sessions(&ds, None, &PriceTable::bundled());
+    let all = tracelens_model::runs::RunFilter::default();
+    let d = sessions(&ds, None, &PriceTable::bundled(), &all);
     assert_eq!(d.runs_without_session, 1);
     let v: Vec<(&str, &str, usize)> = d
         .sessions
@@ -517,7 +518,63 @@ fn sessions_group_runs_by_their_key_in_order_with_totals() {
     let one = (1000.0 * 2.5 + 100.0 * 10.0) / 1e6;
     assert!((c1.cost_usd - 2.0 * one).abs() < 1e-12);
     // A named key.
-    let d = sessions(&ds, Some("thread_id"), &PriceTable::bundled());
+    let d = sessions(&ds, Some("thread_id"), &PriceTable::bundled(), &all);
     assert_eq!(d.sessions.len(), 2);
     assert_eq!(d.runs_without_session, 3);
+}
+
+#[test]
+fn views_across_runs_follow_the_trace_lists_filters() {
+    use tracelens_model::calls::{calls, CallFilter};
+    use tracelens_model::cost::PriceTable;
+    use tracelens_model::health::{health, HealthOptions};
+    use tracelens_model::runs::RunFilter;
+    let ds = runs();
+    // Runs of at least 6 s: the supervisors of runs 5 to 9.
+    let long = RunFilter {
+        min_duration_ns: 6 * S,
+        ..RunFilter::default()
+    };
+    let r = report(
+        &ds,
+        &ReportOptions {
+            runs: long.clone(),
+            ..ReportOptions::default()
+        },
+    );
+    assert_eq!(r.traces, 5);
+    let h = health(
+        &ds,
+        &HealthOptions {
+            runs: long.clone(),
+            ..HealthOptions::default()
+        },
+    );
+    let sup = h.agents.iter().find(|a| a.agent == "supervisor").unwrap();
+    assert_eq!(sup.total_runs, 5);
+    let c = calls(
+        &ds,
+        &CallFilter {
+            runs: long,
+            limit: 100,
+            ..CallFilter::default()
+        },
+        &PriceTable::bundled(),
+    );
+    assert_eq!(c.matched, 5);
+    // Text matches an agent's state as the list does: the run with the
+    // dead writer.
+    let dead = RunFilter {
+        text: Some("DEAD".into()),
+        ..RunFilter::default()
+    };
+    let r = report(
+        &ds,
+        &ReportOptions {
+            runs: dead,
+            ..ReportOptions::default()
+        },
+    );
+    assert_eq!(r.traces, 1);
+    assert!(RunFilter::default().is_empty());
 }

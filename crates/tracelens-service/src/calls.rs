@@ -32,6 +32,12 @@ pub struct CallQuery {
     /// At most 5,000 (default 500).
     #[ts(optional)]
     pub limit: Option<usize>,
+    /// Only runs whose root name, id, a service or an agent state holds
+    /// this text (the trace list's filter).
+    #[ts(optional)]
+    pub run_text: Option<String>,
+    /// Only runs at least this long.
+    pub run_min_ns: u64,
 }
 
 /// The model's filter for `q`; an error names what is accepted.
@@ -59,6 +65,7 @@ pub fn call_filter(q: &CallQuery) -> Result<CallFilter, String> {
         text: some(&q.q),
         offset: q.offset,
         limit: q.limit.unwrap_or(500),
+        runs: crate::report::run_filter(&q.run_text, q.run_min_ns),
     };
     Ok(f)
 }

@@ -17,6 +17,12 @@ pub struct HealthQuery {
     /// latest instant.
     #[ts(optional)]
     pub since_s: Option<u64>,
+    /// Only runs whose root name, id, a service or an agent state holds
+    /// this text (the trace list's filter).
+    #[ts(optional)]
+    pub run_text: Option<String>,
+    /// Only runs at least this long.
+    pub run_min_ns: u64,
 }
 
 pub fn health_of(ds: &Dataset, q: &HealthQuery) -> HealthDoc {
@@ -29,6 +35,7 @@ pub fn health_of(ds: &Dataset, q: &HealthQuery) -> HealthDoc {
             .since_s
             .map(|s| ds.as_of_ns.saturating_sub(s.saturating_mul(1_000_000_000))),
         to_ns: None,
+        runs: crate::report::run_filter(&q.run_text, q.run_min_ns),
     };
     health::health(ds, &opts)
 }

@@ -26,6 +26,20 @@ pub struct ReportQuery {
     /// Rows of the main table (default 200).
     #[ts(optional)]
     pub max_groups: Option<usize>,
+    /// Only runs whose root name, id, a service or an agent state holds
+    /// this text (the trace list's filter).
+    #[ts(optional)]
+    pub run_text: Option<String>,
+    /// Only runs at least this long.
+    pub run_min_ns: u64,
+}
+
+/// The runs a query across runs covers.
+pub fn run_filter(text: &Option<String>, min_ns: u64) -> tracelens_model::runs::RunFilter {
+    tracelens_model::runs::RunFilter {
+        text: text.clone().filter(|t| !t.trim().is_empty()),
+        min_duration_ns: min_ns,
+    }
 }
 
 /// `agent`, `operation`, `service`, `model` or `attribute:KEY`; an error
@@ -73,6 +87,7 @@ pub fn report_of(ds: &Dataset, q: &ReportQuery, prices: &PriceTable) -> Result<R
             .unwrap_or(defaults.max_groups)
             .clamp(1, 100_000),
         prices: prices.clone(),
+        runs: run_filter(&q.run_text, q.run_min_ns),
     };
     Ok(report::report(ds, &opts))
 }

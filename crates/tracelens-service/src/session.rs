@@ -137,7 +137,12 @@ impl Session {
         &self,
         q: &crate::sessions::SessionsQuery,
     ) -> tracelens_model::sessions::SessionsDoc {
-        tracelens_model::sessions::sessions(&self.dataset, q.key.as_deref(), &self.prices)
+        tracelens_model::sessions::sessions(
+            &self.dataset,
+            q.key.as_deref(),
+            &self.prices,
+            &crate::report::run_filter(&q.run_text, q.run_min_ns),
+        )
     }
 
     /// Agent health over time across the loaded runs.

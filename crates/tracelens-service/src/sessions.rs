@@ -11,4 +11,10 @@ pub struct SessionsQuery {
     /// gen_ai.conversation.id, session_id, thread_id, conversation_id.
     #[ts(optional)]
     pub key: Option<String>,
+    /// Only runs whose root name, id, a service or an agent state holds
+    /// this text (the trace list's filter).
+    #[ts(optional)]
+    pub run_text: Option<String>,
+    /// Only runs at least this long.
+    pub run_min_ns: u64,
 }
