@@ -460,6 +460,9 @@ try {
   });
 
   await journey("desktop: the overview across the sample's runs opens a run", async () => {
+    // Across runs means every run: the earlier journey left the list filtered.
+    await s.js("const f = document.querySelector('#filter'); f.value = ''; f.dispatchEvent(new Event('input'))");
+    await s.until(async () => (await rows(s)) === 8, "the 8 traces listed again");
     const want = JSON.parse(
       execFileSync(cli, [
         "report",
@@ -469,6 +472,10 @@ try {
       ]).toString(),
     );
     await s.click(await s.find("#tab-overview"));
+    await s.until(
+      () => s.js("return document.querySelector('#ov-summary')?.dataset.traces === String(arguments[0])", want.traces),
+      `the Overview over all ${want.traces} runs`,
+    );
     await s.until(
       () =>
         s.js("return document.querySelector('#overview').dataset.groups === String(arguments[0])", want.groups.length),

@@ -36,16 +36,24 @@ pub struct Session {
 }
 
 /// The bundled prices with the user's file over it, or the bundled ones
-/// and why the file was refused.
+/// and why the file was refused. Read once per process: the live receiver
+/// builds a session several times a second, and a prices file does not
+/// change under a running app (restart it to take a new one).
 fn user_prices() -> (tracelens_model::cost::PriceTable, Option<String>) {
-    let file = crate::prices::default_prices_file();
-    match crate::prices::price_table(file.as_deref()) {
-        Ok(t) => (t, None),
-        Err(e) => (
-            tracelens_model::cost::PriceTable::bundled(),
-            Some(e.to_string()),
-        ),
-    }
+    static PRICES: std::sync::OnceLock<(tracelens_model::cost::PriceTable, Option<String>)> =
+        std::sync::OnceLock::new();
+    PRICES
+        .get_or_init(|| {
+            let file = crate::prices::default_prices_file();
+            match crate::prices::price_table(file.as_deref()) {
+                Ok(t) => (t, None),
+                Err(e) => (
+                    tracelens_model::cost::PriceTable::bundled(),
+                    Some(e.to_string()),
+                ),
+            }
+        })
+        .clone()
 }
 
 impl Default for Session {
