@@ -97,6 +97,38 @@ function sharpCanvas(
   return [c, g];
 }
 
+/** Per model, tokens (input solid, output light, on one scale) and cost
+ * written beside: where the tokens and the money go. */
+function modelChart(r: Report): HTMLCanvasElement {
+  const rows = r.models.slice(0, 12);
+  const rowH = 18;
+  const w = 340;
+  const [c, g] = sharpCanvas("ov-models-chart", "tokens and cost per model", w, rows.length * rowH + 4);
+  if (!g) return c;
+  const max = Math.max(1, ...rows.map((m) => m.input_tokens + m.output_tokens));
+  const styles = getComputedStyle(document.body);
+  const fg = styles.getPropertyValue("--fg").trim() || "#222";
+  const llm = styles.getPropertyValue("--llm").trim() || "#0891b2";
+  const label = 120;
+  g.font = "12px system-ui, sans-serif";
+  g.textBaseline = "middle";
+  rows.forEach((m, i) => {
+    const y = i * rowH + 2;
+    const scale = (v: number) => ((w - label - 70) * Math.max(0, v)) / max;
+    g.fillStyle = llm;
+    g.fillRect(label, y + 2, scale(m.input_tokens), rowH - 6);
+    g.globalAlpha = 0.4;
+    g.fillRect(label + scale(m.input_tokens), y + 2, scale(m.output_tokens), rowH - 6);
+    g.globalAlpha = 1;
+    g.fillStyle = fg;
+    // Text is drawn as pixels: a model name from a trace never becomes markup.
+    g.fillText(m.model.length > 16 ? `${m.model.slice(0, 15)}…` : m.model, 2, y + rowH / 2);
+    g.fillText(usd(m.cost_usd), label + scale(m.input_tokens + m.output_tokens) + 4, y + rowH / 2);
+  });
+  c.dataset.rows = String(rows.length);
+  return c;
+}
+
 /** p50 (solid) and p95 (light) bars per group, on one scale. */
 function chart(r: Report): HTMLCanvasElement {
   const rows = r.groups.slice(0, 12);
@@ -335,8 +367,10 @@ function render(r: Report, h: HealthDoc, sessions: SessionsDoc): void {
   top.append(table("ov-groups", `By ${r.group_by}`, head, groups));
   if (r.groups.length > 0) top.append(chart(r));
   parts.push(top);
-  if (models.length > 0)
-    parts.push(
+  if (models.length > 0) {
+    const row = document.createElement("div");
+    row.className = "ov-top";
+    row.append(
       table(
         "ov-models",
         "Models",
@@ -356,7 +390,10 @@ function render(r: Report, h: HealthDoc, sessions: SessionsDoc): void {
         ],
         models,
       ),
+      modelChart(r),
     );
+    parts.push(row);
+  }
   if (paths.length > 0)
     parts.push(
       table("ov-paths", "On the critical path most", ["step", "service", "runs", "on path", "share", "longest"], paths),

@@ -215,6 +215,8 @@ try {
     expect(models === want.models.length, `${models} model rows, the CLI ${want.models.length}`);
     const bars = Number(await page.getAttribute("#ov-chart", "data-rows"));
     expect(bars === Math.min(12, want.groups.length), `${bars} bars drawn`);
+    const modelBars = Number(await page.getAttribute("#ov-models-chart", "data-rows"));
+    expect(modelBars === Math.min(12, want.models.length), `${modelBars} model bars drawn`);
     // Health: a row per agent, the dead listed, as the CLI says.
     const health = JSON.parse(execFileSync(bin, ["health", ...served, "--json"]).toString());
     const agents = Number(await page.getAttribute("#ov-health", "data-agents"));
