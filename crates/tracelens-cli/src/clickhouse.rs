@@ -334,7 +334,7 @@ pub fn report(a: ReportArgs) -> Result<ExitCode> {
         group_by,
         top: a.top,
         max_groups: a.limit,
-        prices: crate::commands::report_prices(&a)?,
+        prices: crate::commands::prices_from(a.prices.as_deref())?,
     };
     let r = runtime()?.block_on(tracelens_clickhouse::report::report(&conn, &range))?;
     crate::commands::print_doc(a.json, &r, crate::render_report::report_text)?;

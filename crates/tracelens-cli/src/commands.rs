@@ -157,7 +157,7 @@ fn report(a: crate::cli::ReportArgs) -> Result<ExitCode> {
     // cost a minute of loading.
     tracelens_service::parse_group_by(&a.group_by)
         .map_err(|e| anyhow::Error::new(UsageError(e)))?;
-    let prices = report_prices(&a)?;
+    let prices = prices_from(a.prices.as_deref())?;
     let mut loaded = load(&a.input)?;
     let q = tracelens_service::ReportQuery {
         group_by: Some(a.group_by.clone()),
@@ -240,24 +240,15 @@ pub(crate) fn call_filter(
     tracelens_service::calls::call_filter(q).map_err(|e| anyhow::Error::new(UsageError(e)))
 }
 
+/// The prices `report`, `calls` and `sessions` use: `--prices FILE`, else
+/// the user's default file, over the bundled table. A file that cannot be
+/// taken is an error (exit 1): figures priced otherwise than asked would
+/// mislead.
 pub(crate) fn prices_from(
     file: Option<&std::path::Path>,
 ) -> Result<tracelens_model::cost::PriceTable> {
     let file = file
         .map(std::path::Path::to_path_buf)
-        .or_else(tracelens_service::default_prices_file);
-    Ok(tracelens_service::price_table(file.as_deref())?)
-}
-
-/// The prices `report` uses: `--prices FILE`, else the user's default file,
-/// over the bundled table. A file that cannot be taken is an error (exit
-/// 1): a report priced otherwise than asked would mislead.
-pub(crate) fn report_prices(
-    a: &crate::cli::ReportArgs,
-) -> Result<tracelens_model::cost::PriceTable> {
-    let file = a
-        .prices
-        .clone()
         .or_else(tracelens_service::default_prices_file);
     Ok(tracelens_service::price_table(file.as_deref())?)
 }

@@ -127,12 +127,9 @@ fn order_by(sort: CallSort) -> &'static str {
     match sort {
         CallSort::Duration => "duration_ns DESC",
         CallSort::Ttft => "ttft_ns IS NULL, ttft_ns DESC",
-        CallSort::Tokens => {
-            "(input_tokens IS NULL AND output_tokens IS NULL), ifNull(input_tokens, 0) + ifNull(output_tokens, 0) DESC"
-        }
         // Cost follows tokens here: prices are applied to the page, and a
         // model's price is not known to the server.
-        CallSort::Cost => {
+        CallSort::Tokens | CallSort::Cost => {
             "(input_tokens IS NULL AND output_tokens IS NULL), ifNull(input_tokens, 0) + ifNull(output_tokens, 0) DESC"
         }
         CallSort::Start => "start_ns ASC",

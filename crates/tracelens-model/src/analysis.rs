@@ -215,6 +215,12 @@ impl TraceAnalysis {
         out
     }
 
+    /// The agent executions by node, for views that ask of many nodes
+    /// whether (and which) agent they are.
+    pub fn agents_by_node(&self) -> hashbrown::HashMap<u32, &AgentExecution> {
+        self.agents.iter().map(|a| (a.node, a)).collect()
+    }
+
     /// The figures of the LLM call at `node`.
     pub fn llm_call(
         store: &TraceStore,

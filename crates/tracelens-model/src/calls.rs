@@ -149,11 +149,6 @@ struct Seen<'a> {
     failed: bool,
 }
 
-/// A trace's agent executions by node, found once per trace.
-fn agents_by_node(ds: &Dataset, t: usize) -> HashMap<u32, &AgentExecution> {
-    ds.analyses[t].agents.iter().map(|a| (a.node, a)).collect()
-}
-
 fn seen<'a>(
     ds: &'a Dataset,
     t: usize,
@@ -184,9 +179,7 @@ fn seen<'a>(
     let llm = (an.class[node as usize] == SpanClass::Llm)
         .then(|| TraceAnalysis::llm_call(&ds.store, &ds.keys, tree, node))
         .flatten();
-    let model = facts
-        .str(&ds.store, Fact::ResponseModel)
-        .or_else(|| facts.str(&ds.store, Fact::RequestModel));
+    let model = crate::llm::model_name(&ds.store, &facts);
     let duration_ns = exec.map_or(n.duration_ns(), |a| a.duration_ns);
     Some(Seen {
         name: ds.store.resolve(span.name),
@@ -301,7 +294,7 @@ pub fn calls(ds: &Dataset, f: &CallFilter, prices: &PriceTable) -> CallsDoc {
             continue;
         }
         let an = &ds.analyses[t];
-        let agents = agents_by_node(ds, t);
+        let agents = ds.analyses[t].agents_by_node();
         let nodes: Box<dyn Iterator<Item = u32>> =
             match f.class {
                 CallClass::Llm => Box::new(an.llm_nodes.iter().copied()),
@@ -344,7 +337,7 @@ pub fn calls(ds: &Dataset, f: &CallFilter, prices: &PriceTable) -> CallsDoc {
     let mut cur: Option<(u32, HashMap<u32, &AgentExecution>)> = None;
     for c in cands.iter().skip(f.offset).take(limit) {
         if cur.as_ref().is_none_or(|(t, _)| *t != c.t) {
-            cur = Some((c.t, agents_by_node(ds, c.t as usize)));
+            cur = Some((c.t, ds.analyses[c.t as usize].agents_by_node()));
         }
         if let Some((_, agents)) = &cur {
             rows.extend(row(ds, c.t as usize, c.node, agents, prices));

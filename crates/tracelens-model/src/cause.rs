@@ -305,25 +305,37 @@ fn failing_below(tree: &TraceTree, kinds: &[Option<ProblemKind>]) -> Vec<bool> {
     below
 }
 
-/// The first `exception` event of a span: its type and message.
-fn exception_event(store: &TraceStore, span: u32) -> Option<String> {
+/// An attribute (`exception.type`, `exception.message`) of the first
+/// `exception` event of span `span`; the outer `None` when it has no such
+/// event.
+pub(crate) fn exception_attr<'a>(
+    store: &'a TraceStore,
+    span: u32,
+    key: &str,
+) -> Option<Option<&'a str>> {
     let s = store.spans.get(span as usize)?;
     let e = store
         .events_of(s.events)
         .iter()
         .find(|e| store.resolve(e.name) == "exception")?;
-    let attr = |key: &str| {
+    Some(
         store
             .attrs_of(e.attrs)
             .iter()
             .find(|a| store.resolve(a.key) == key)
-            .and_then(|a| store.value_str(&a.value))
-    };
-    let ty = attr("exception.type").unwrap_or("exception");
-    Some(match attr("exception.message") {
-        Some(m) if !m.is_empty() => format!("{ty}: {m}"),
-        _ => ty.to_string(),
-    })
+            .and_then(|a| store.value_str(&a.value)),
+    )
+}
+
+/// The first `exception` event of a span: its type and message.
+fn exception_event(store: &TraceStore, span: u32) -> Option<String> {
+    let ty = exception_attr(store, span, "exception.type")?.unwrap_or("exception");
+    Some(
+        match exception_attr(store, span, "exception.message").flatten() {
+            Some(m) if !m.is_empty() => format!("{ty}: {m}"),
+            _ => ty.to_string(),
+        },
+    )
 }
 
 /// A step in words: the agent's reason, the error, where the time went.

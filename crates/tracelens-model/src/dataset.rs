@@ -133,6 +133,26 @@ impl Dataset {
             .get_or_insert_with(CorrelationIndex::default)
     }
 
+    /// The name and service of node `node` of trace `t`, for people. A
+    /// placeholder the records showed was an agent goes by that agent's
+    /// name; any other placeholder is a missing parent with no service.
+    pub fn node_name(&self, t: usize, node: u32) -> (std::borrow::Cow<'_, str>, &str) {
+        use std::borrow::Cow;
+        let n = &self.traces[t].nodes[node as usize];
+        if n.is_placeholder() {
+            let agent = self.analyses[t].agents.iter().find(|a| a.node == node);
+            let name = agent.map_or(Cow::Borrowed("(missing parent)"), |a| {
+                Cow::Owned(format!("{} (span never exported)", a.name))
+            });
+            return (name, "");
+        }
+        let span = &self.store.spans[n.span as usize];
+        (
+            Cow::Borrowed(self.store.resolve(span.name)),
+            self.store.service_of(span),
+        )
+    }
+
     pub fn span_count(&self) -> usize {
         self.store.spans.len()
     }

@@ -133,8 +133,8 @@ fn last_started(ds: &Dataset, t: usize, node: u32) -> String {
 pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
     let from = opts.from_ns.unwrap_or(0);
     let to = opts.to_ns.unwrap_or(u64::MAX);
-    // (start, state, trace, node) of every execution in range.
-    let mut execs: Vec<(u64, AgentState, usize, u32, &str)> = Vec::new();
+    // (start, trace, execution) of every execution in range.
+    let mut execs: Vec<(u64, usize, &crate::agent::AgentExecution)> = Vec::new();
     for (t, an) in ds.analyses.iter().enumerate() {
         if !opts.runs.keeps(ds, t) {
             continue;
@@ -143,7 +143,7 @@ pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
         for a in &an.agents {
             let start = tree.nodes.get(a.node as usize).map_or(0, |n| n.start_ns);
             if start >= from && start < to {
-                execs.push((start, a.state, t, a.node, a.name.as_str()));
+                execs.push((start, t, a));
             }
         }
     }
@@ -156,7 +156,8 @@ pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
     let (first, bucket, buckets) = buckets(lo, hi, opts.bucket_ns);
     let mut by_agent: BTreeMap<&str, AgentHealth> = BTreeMap::new();
     let mut dead = Vec::new();
-    for &(start, state, t, node, name) in &execs {
+    for &(start, t, a) in &execs {
+        let (state, name) = (a.state, a.name.as_str());
         let b = ((start - first) / bucket) as usize;
         let h = by_agent.entry(name).or_insert_with(|| AgentHealth {
             agent: name.to_string(),
@@ -179,15 +180,14 @@ pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
         }
         if state == AgentState::Dead {
             let tree = &ds.traces[t];
-            let a = ds.analyses[t].agents.iter().find(|a| a.node == node);
             dead.push(DeadAgent {
                 agent: name.to_string(),
                 trace_id: tree.trace_id.to_string(),
-                span_id: tree.span_id(&ds.store, node).to_string(),
+                span_id: tree.span_id(&ds.store, a.node).to_string(),
                 start_time_unix_nano: start,
-                last_heartbeat_unix_nano: a.and_then(|a| a.last_heartbeat_ns),
-                doing: last_started(ds, t, node),
-                reason: a.map(|a| a.reason.clone()).unwrap_or_default(),
+                last_heartbeat_unix_nano: a.last_heartbeat_ns,
+                doing: last_started(ds, t, a.node),
+                reason: a.reason.clone(),
             });
         }
     }

@@ -31,6 +31,13 @@ fn ms_to_ns(ms: f64) -> Option<u64> {
     (ms.is_finite() && ms >= 0.0).then_some((ms * 1e6) as u64)
 }
 
+/// The model a call names: the one that answered, else the one asked for.
+pub fn model_name<'a>(store: &'a TraceStore, facts: &SpanFacts<'a>) -> Option<&'a str> {
+    facts
+        .str(store, Fact::ResponseModel)
+        .or_else(|| facts.str(store, Fact::RequestModel))
+}
+
 impl LlmCall {
     pub fn of(
         store: &TraceStore,
@@ -40,10 +47,7 @@ impl LlmCall {
         node: u32,
         duration_ns: u64,
     ) -> LlmCall {
-        let model = facts
-            .str(store, Fact::ResponseModel)
-            .or_else(|| facts.str(store, Fact::RequestModel))
-            .map(str::to_string);
+        let model = model_name(store, facts).map(str::to_string);
         let input = facts.i64(store, Fact::InputTokens);
         let output = facts.i64(store, Fact::OutputTokens);
         let total = facts

@@ -18,7 +18,7 @@ use crate::cause::{self, ProblemKind};
 use crate::classify::SpanClass;
 use crate::cost::PriceTable;
 use crate::dataset::Dataset;
-use crate::facts::{Fact, SpanFacts};
+use crate::facts::SpanFacts;
 use crate::span::StatusCode;
 use crate::store::TraceStore;
 use crate::tree::{TraceTree, NONE};
@@ -385,8 +385,7 @@ fn subtree_sums(tree: &TraceTree, an: &TraceAnalysis, call_cost: &HashMap<u32, f
 fn model_of(ds: &Dataset, span: u32) -> Option<&str> {
     let s = ds.store.spans.get(span as usize)?;
     let f = SpanFacts::of(&ds.keys, ds.store.attrs_of(s.attrs));
-    f.str(&ds.store, Fact::ResponseModel)
-        .or_else(|| f.str(&ds.store, Fact::RequestModel))
+    crate::llm::model_name(&ds.store, &f)
 }
 
 fn attribute_of<'a>(store: &'a TraceStore, span: u32, key: &str) -> Option<Cow<'a, str>> {
@@ -410,42 +409,13 @@ fn example(ds: &Dataset, t: u32, node: u32, duration_ns: u64) -> Example {
     }
 }
 
-/// The name and service of a node, or the agent's name for a placeholder
-/// the records showed was an agent.
-fn name_service<'a>(ds: &'a Dataset, t: usize, node: u32) -> (Cow<'a, str>, &'a str) {
-    let n = &ds.traces[t].nodes[node as usize];
-    if n.is_placeholder() {
-        let agent = ds.analyses[t].agents.iter().find(|a| a.node == node);
-        let name = agent.map_or(Cow::Borrowed("(missing parent)"), |a| {
-            Cow::Owned(format!("{} (span never exported)", a.name))
-        });
-        return (name, "");
-    }
-    let span = &ds.store.spans[n.span as usize];
-    (
-        Cow::Borrowed(ds.store.resolve(span.name)),
-        ds.store.service_of(span),
-    )
-}
-
 /// What a failure is called in the error table.
 fn error_kind(store: &TraceStore, tree: &TraceTree, step: &cause::CauseStep) -> Option<String> {
     let n = &tree.nodes[step.node as usize];
     let span = (!n.is_placeholder()).then(|| &store.spans[n.span as usize]);
-    let exception = span.and_then(|s| {
-        store
-            .events_of(s.events)
-            .iter()
-            .find(|e| store.resolve(e.name) == "exception")
-            .and_then(|e| {
-                store
-                    .attrs_of(e.attrs)
-                    .iter()
-                    .find(|a| store.resolve(a.key) == "exception.type")
-                    .and_then(|a| store.value_str(&a.value))
-            })
-            .map(str::to_string)
-    });
+    let exception = span
+        .and_then(|_| cause::exception_attr(store, n.span, "exception.type").flatten())
+        .map(str::to_string);
     let status = || {
         span.map(|s| store.resolve(s.status_message))
             .and_then(|m| m.lines().next())
@@ -524,10 +494,7 @@ pub fn report(ds: &Dataset, opts: &ReportOptions) -> Report {
             .filter_map(|(n, _, c)| c.map(|c| (*n, c)))
             .collect();
         let below = subtree_sums(tree, an, &call_cost);
-        let mut agent_at: HashMap<u32, &crate::agent::AgentExecution> = HashMap::new();
-        for a in &an.agents {
-            agent_at.insert(a.node, a);
-        }
+        let agent_at = an.agents_by_node();
         let member = |node: u32, duration_ns: u64| {
             let i = node as usize;
             let n = &tree.nodes[i];
@@ -598,7 +565,7 @@ pub fn report(ds: &Dataset, opts: &ReportOptions) -> Report {
             trace_id: tree.trace_id.to_string(),
             root_name: tree
                 .primary_root()
-                .map(|r| name_service(ds, t, r).0.into_owned())
+                .map(|r| ds.node_name(t, r).0.into_owned())
                 .unwrap_or_default(),
             cost_usd: 0.0,
             llm_calls: 0,
@@ -692,7 +659,7 @@ pub fn report(ds: &Dataset, opts: &ReportOptions) -> Report {
                     count: 0,
                     traces: 0,
                     last_trace: u32::MAX,
-                    name: name_service(ds, t, step.node).0.into_owned(),
+                    name: ds.node_name(t, step.node).0.into_owned(),
                     example: (tu, step.node),
                 });
                 e.count += 1;
@@ -775,7 +742,7 @@ pub fn report(ds: &Dataset, opts: &ReportOptions) -> Report {
         .into_iter()
         .map(|(s, t, n)| {
             let tree = &ds.traces[t as usize];
-            let (name, service) = name_service(ds, t as usize, n);
+            let (name, service) = ds.node_name(t as usize, n);
             CostlySpan {
                 trace_id: tree.trace_id.to_string(),
                 span_id: tree.span_id(&ds.store, n).to_string(),

@@ -39,21 +39,8 @@ pub struct WhyDoc {
 
 fn step(ds: &Dataset, t: usize, node: u32, kind: ProblemKind, detail: String) -> ProblemStep {
     let tree = &ds.traces[t];
-    let n = &tree.nodes[node as usize];
-    let (name, service) = if n.is_placeholder() {
-        // A missing parent the records showed was an agent goes by its name.
-        let agent = ds.analyses[t].agents.iter().find(|a| a.node == node);
-        match agent {
-            Some(a) => (format!("{} (span never exported)", a.name), String::new()),
-            None => ("(missing parent)".to_string(), String::new()),
-        }
-    } else {
-        let span = &ds.store.spans[n.span as usize];
-        (
-            ds.store.resolve(span.name).to_string(),
-            ds.store.service_of(span).to_string(),
-        )
-    };
+    let (name, service) = ds.node_name(t, node);
+    let (name, service) = (name.into_owned(), service.to_string());
     // A placeholder's id is the missing span's: the id its children and
     // records name.
     let span_id = tree.span_id(&ds.store, node).to_string();
