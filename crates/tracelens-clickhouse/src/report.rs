@@ -46,6 +46,8 @@ struct GroupSql {
     failed_trace: String,
     failed_span: String,
     failed_ns: u64,
+    /// Groups in all, before the LIMIT (a window over the grouped rows).
+    groups_total: u64,
 }
 
 fn example(trace: String, span: String, ns: u64) -> Option<Example> {
@@ -150,7 +152,8 @@ fn agent_groups_sql(ex: &str) -> String {
            argMax(trace_id, duration_ns) AS slow_trace, argMax(span_id, duration_ns) AS slow_span, \
            argMinIf(trace_id, start_time, state IN ('failed', 'timeout', 'dead')) AS failed_trace, \
            argMinIf(span_id, start_time, state IN ('failed', 'timeout', 'dead')) AS failed_span, \
-           toUInt64(argMinIf(duration_ns, start_time, state IN ('failed', 'timeout', 'dead'))) AS failed_ns \
+           toUInt64(argMinIf(duration_ns, start_time, state IN ('failed', 'timeout', 'dead'))) AS failed_ns, \
+           toUInt64(count() OVER ()) AS groups_total \
          FROM {ex} FINAL \
          WHERE start_time >= toDateTime({{from:Int64}}) AND start_time < toDateTime({{to:Int64}}) \
          GROUP BY key ORDER BY q[2] DESC, key LIMIT {{limit:UInt32}}"
@@ -196,7 +199,7 @@ fn span_groups_sql(t: &str, ex: Option<&str>, key: &str, filter: &str) -> String
            max(d) AS max_ns, sum(d) AS total_ns, CAST(sum(self), 'Nullable(UInt64)') AS self_ns, \
            argMax(trace_id, d) AS slow_trace, argMax(span_id, d) AS slow_span, \
            argMinIf(trace_id, ts, fail) AS failed_trace, argMinIf(span_id, ts, fail) AS failed_span, \
-           argMinIf(d, ts, fail) AS failed_ns \
+           argMinIf(d, ts, fail) AS failed_ns, toUInt64(count() OVER ()) AS groups_total \
          FROM (SELECT *, err OR agent_state IN ('failed', 'timeout', 'dead') AS fail FROM ({spans})) \
          GROUP BY key ORDER BY q[2] DESC, key LIMIT {{limit:UInt32}} \
          SETTINGS join_use_nulls = 1"
@@ -445,7 +448,7 @@ pub async fn report(conn: &Conn, range: &ReportRange) -> Result<Report, ChError>
             "mixed"
         };
         let rows = conn.call(query.fetch_all::<GroupSql>()).await?;
-        r.groups_total = rows.len() as u64;
+        r.groups_total = rows.first().map_or(0, |g| g.groups_total);
         r.groups = rows.into_iter().map(|g| g.row(class)).collect();
     } else if range.group_by == GroupBy::Model && pm.is_some() {
         r.groups = models.iter().map(ModelSql::group).collect();

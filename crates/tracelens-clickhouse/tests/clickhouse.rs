@@ -705,6 +705,26 @@ async fn the_report_from_clickhouse_agrees_with_the_report_from_files() {
     assert!(fr.cost_usd > 0.0);
     assert_eq!(ch.unpriced_models, fr.unpriced_models);
 
+    // A capped main table counts what it left out, as over files.
+    let capped = tracelens_clickhouse::report::ReportRange {
+        max_groups: 2,
+        ..range(GroupBy::Operation)
+    };
+    let ch_capped = tracelens_clickhouse::report::report(&c, &capped)
+        .await
+        .unwrap();
+    let fr_capped = report(
+        &ds,
+        &ReportOptions {
+            group_by: GroupBy::Operation,
+            max_groups: 2,
+            ..ReportOptions::default()
+        },
+    );
+    assert_eq!(ch_capped.groups.len(), 2);
+    assert!(fr_capped.groups_total > 2);
+    assert_eq!(ch_capped.groups_total, fr_capped.groups_total);
+
     // Spans by operation and by service: counts and errors exact.
     for g in [GroupBy::Operation, GroupBy::Service] {
         let ch = tracelens_clickhouse::report::report(&c, &range(g.clone()))
