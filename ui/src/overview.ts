@@ -35,12 +35,8 @@ async function openExample(e: Example): Promise<void> {
   }
 }
 
-function exampleCell(e: Example | null, label: string): HTMLTableCellElement {
-  const c = document.createElement("td");
-  if (e === null) {
-    c.textContent = "–";
-    return c;
-  }
+/** A link-like button that opens the example's run at its span. */
+function exampleButton(e: Example, label: string): HTMLButtonElement {
   const b = document.createElement("button");
   b.className = "linklike ov-example";
   b.textContent = label;
@@ -48,7 +44,13 @@ function exampleCell(e: Example | null, label: string): HTMLTableCellElement {
   b.dataset.trace = e.trace_id;
   b.dataset.span = e.span_id;
   b.addEventListener("click", () => void openExample(e));
-  c.append(b);
+  return b;
+}
+
+function exampleCell(e: Example | null, label: string): HTMLTableCellElement {
+  const c = document.createElement("td");
+  if (e === null) c.textContent = "–";
+  else c.append(exampleButton(e, label));
   return c;
 }
 
@@ -234,8 +236,10 @@ function sessionsPart(d: SessionsDoc): HTMLElement | null {
     const runs = document.createElement("td");
     runs.className = "ov-runs";
     for (const r of s.runs.slice(0, 8)) {
-      const c = exampleCell({ trace_id: r.trace_id, span_id: "", duration_ns: r.duration_ns }, ns(r.duration_ns));
-      runs.append(...c.childNodes, " ");
+      runs.append(
+        exampleButton({ trace_id: r.trace_id, span_id: "", duration_ns: r.duration_ns }, ns(r.duration_ns)),
+        " ",
+      );
     }
     if (s.runs.length > 8) runs.append(`+${s.runs.length - 8}`);
     return tr([
@@ -346,7 +350,8 @@ function render(r: Report, h: HealthDoc, sessions: SessionsDoc): void {
   summary.id = "ov-summary";
   const more = r.groups_total - r.groups.length;
   const unpriced = r.unpriced_models.length > 0 ? ` No price for ${r.unpriced_models.join(", ")}.` : "";
-  const filtered = source().kind !== "stored" && (runQuery().run_text !== undefined || runQuery().run_min_ns > 0);
+  const kept = runQuery();
+  const filtered = source().kind !== "stored" && (kept.run_text !== undefined || kept.run_min_ns > 0);
   summary.dataset.traces = String(r.traces);
   summary.textContent = `${filtered ? "Of the runs the list's filters keep: across" : "Across"} ${count(r.traces, "trace")} and ${count(r.spans, "span")}${more > 0 ? ` (${more} more groups not shown)` : ""}; LLM cost ${usd(r.cost_usd)}.${unpriced}`;
   const parts: HTMLElement[] = [summary];
@@ -415,13 +420,14 @@ export async function refreshOverview(): Promise<void> {
   const mine = ++gen;
   try {
     const src = source();
+    const only = runQuery();
     // Stored runs are aggregated by ClickHouse over the listed range, never
     // fetched; sessions are computed over loaded runs only.
     const noSessions: SessionsDoc = { keys: [], sessions: [], runs_without_session: 0 };
     const [r, h, s] = await Promise.all(
       src.kind === "stored"
         ? [clickhouse.report(src.sinceS, group.value), clickhouse.health(src.sinceS), Promise.resolve(noSessions)]
-        : [api.report({ group_by: group.value, ...runQuery() }), api.health(runQuery()), api.sessions(runQuery())],
+        : [api.report({ group_by: group.value, ...only }), api.health(only), api.sessions(only)],
     );
     if (mine === gen) render(r, h, s);
   } catch (e) {
