@@ -45,6 +45,22 @@ pub fn calls(
 }
 
 #[tauri::command]
+pub fn diff(
+    state: State<'_, AppState>,
+    query: tracelens_service::DiffQuery,
+) -> CmdResult<tracelens_model::diff::DiffDoc> {
+    state.session().diff(&query).map_err(|e| e.to_string())
+}
+
+#[tauri::command]
+pub fn graph(
+    state: State<'_, AppState>,
+    query: tracelens_service::GraphQuery,
+) -> CmdResult<tracelens_model::graph::GraphDoc> {
+    state.session().graph(&query).map_err(|e| e.to_string())
+}
+
+#[tauri::command]
 pub fn report(
     state: State<'_, AppState>,
     query: tracelens_service::ReportQuery,

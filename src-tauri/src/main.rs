@@ -52,6 +52,8 @@ fn main() {
             commands::calls,
             commands::health,
             commands::sessions,
+            commands::diff,
+            commands::graph,
             commands::columns,
             commands::node,
             commands::span,

@@ -743,3 +743,147 @@ agent: string | null, model: string | null, tool: string | null, ttft_ns: number
  * Output tokens per second of the call.
  */
 tokens_per_s: number | null, cost_usd: number | null, };
+
+/**
+ * What a front asks of [`crate::Session::diff`].
+ */
+export type DiffQuery = { 
+/**
+ * Side A: a trace id (full or unique prefix).
+ */
+a: string, 
+/**
+ * Side B: a trace id; without it, a baseline of good runs.
+ */
+b?: string, 
+/**
+ * The baseline's size: the last this many good runs with A's root
+ * operation, A left out.
+ */
+baseline?: number, };
+
+/**
+ * Two runs (or a run and a baseline) aligned step by step.
+ */
+export type DiffDoc = { a: DiffSide, b: DiffSide, counts: DiffCounts, 
+/**
+ * The first step (index into each critical path) where the two
+ * critical paths part; none when they are the same.
+ */
+critical_parts_at: number | null, rows: Array<DiffRow>, };
+
+/**
+ * What a whole side is, its figures side by side with the other's.
+ */
+export type DiffSide = { 
+/**
+ * The runs the side stands for: one, or the baseline's.
+ */
+trace_ids: Array<string>, 
+/**
+ * The root span's name.
+ */
+root: string, duration_ns: number, spans: number, errors: number, 
+/**
+ * Self time per class and per phase.
+ */
+breakdown: ClassBreakdown, phases: PhaseBreakdown, llm_calls: number, input_tokens: number, output_tokens: number, 
+/**
+ * The steps of the critical path, in time order.
+ */
+critical_path: Array<CriticalStep>, };
+
+export type DiffCounts = { same: number, changed: number, only_a: number, only_b: number, };
+
+/**
+ * One row of the merged tree, in preorder.
+ */
+export type DiffRow = { depth: number, label: string, class: SpanClass, kind: RowKind, a: StepFigures | null, b: StepFigures | null, changes: Array<Change>, 
+/**
+ * Rows below this one (it excluded): a whole subtree only on one side
+ * is one `only_*` row and these.
+ */
+below: number, };
+
+export type RowKind = "same" | "changed" | "only_a" | "only_b";
+
+/**
+ * One difference of a matched step, for people: the field and each side's value.
+ */
+export type Change = { field: string, a: string | null, b: string | null, };
+
+/**
+ * A step of a critical path and the merged row it is.
+ */
+export type CriticalStep = { label: string, row: number, };
+
+/**
+ * One step's figures on one side. For a baseline, each is the median (or,
+ * for state, error and model, the most common value) over the runs that
+ * took the step.
+ */
+export type StepFigures = { 
+/**
+ * The span, for a single run (none for a baseline or a missing parent).
+ */
+span_id: string | null, 
+/**
+ * Its node in its trace, for a single run.
+ */
+node: number | null, 
+/**
+ * How many of the side's runs took the step (1 for a single run).
+ */
+runs: number, 
+/**
+ * Start, from the run's start.
+ */
+offset_ns: number, duration_ns: number, self_ns: number, state: AgentState | null, error: string | null, model: string | null, input_tokens: number | null, output_tokens: number | null, ttft_ns: number | null, };
+
+/**
+ * What a front asks of [`crate::Session::graph`].
+ */
+export type GraphQuery = { 
+/**
+ * One trace (full id or unique prefix); without it, every run the
+ * run filter keeps.
+ */
+trace?: string, run_text?: string, run_min_ns: number, };
+
+export type GraphDoc = { traces: number, spans: number, nodes: Array<GraphNode>, 
+/**
+ * Sorted by (from, to).
+ */
+edges: Array<GraphEdge>, };
+
+export type GraphNode = { id: number, kind: GraphNodeKind, name: string, 
+/**
+ * Self time of its spans.
+ */
+self_ns: number, 
+/**
+ * For one trace: its spans' nodes in the tree, so that a view can
+ * select or filter them; empty across traces.
+ */
+nodes: Array<number>, calls: number, 
+/**
+ * Calls that ended with error status or as a failed, timed-out or dead agent.
+ */
+errors: number, duration_ns: number, input_tokens: number, output_tokens: number, };
+
+export type GraphEdge = { from: number, to: number, calls: number, 
+/**
+ * Calls that ended with error status or as a failed, timed-out or dead agent.
+ */
+errors: number, duration_ns: number, input_tokens: number, output_tokens: number, };
+
+export type GraphNodeKind = "service" | "agent" | "tool" | "model";
+
+/**
+ * Calls, time, tokens and errors: what a node did, or what passed along an edge.
+ */
+export type GraphFigures = { calls: number, 
+/**
+ * Calls that ended with error status or as a failed, timed-out or dead agent.
+ */
+errors: number, duration_ns: number, input_tokens: number, output_tokens: number, };

@@ -45,6 +45,10 @@ pub enum Command {
     Calls(CallsArgs),
     /// Performance report across runs, from files or ClickHouse: per agent (or operation, service, model, attribute) runs, states and duration quantiles; per model calls, tokens and TTFT; costliest spans, critical-path bottlenecks, error kinds.
     Report(ReportArgs),
+    /// What changed between two runs (or a run and the baseline of good runs of its kind): steps only in one, matched steps with their changes, totals and critical paths side by side.
+    Diff(DiffArgs),
+    /// Who called whom: services, agents, tools and models, with calls, time, tokens and errors per edge (--dot for Graphviz).
+    Graph(GraphArgs),
     /// Receive OTLP traces and logs (HTTP on 127.0.0.1:4318, gRPC on 127.0.0.1:4317) until Ctrl-C or SIGTERM; --out records them.
     Receive(ReceiveArgs),
     /// Open files in the desktop app (tracelens-app, next to this binary or on PATH).
@@ -523,6 +527,47 @@ pub struct WhyArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// Side A: a trace id (full or unique prefix), e.g. a good run.
+    pub a: String,
+    /// Side B: a trace id, or `baseline` for the usual shape of the last
+    /// good runs of A's root operation (then A is compared against it).
+    pub b: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Read both traces from ClickHouse (otel_traces) instead of files.
+    #[command(flatten)]
+    pub ch: ClickHouseArgs,
+    /// With --clickhouse: when a trace has no lookup row yet, search this far back.
+    #[arg(long, default_value = "7d", value_parser = parse_duration_s)]
+    pub since: i64,
+    /// How many good runs the baseline takes.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// List every changed and one-sided step (else the first 30 of each).
+    #[arg(long)]
+    pub all: bool,
+    /// Machine-readable output (docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Only this trace (full id or unique prefix); else every run.
+    #[arg(long)]
+    pub trace: Option<String>,
+    /// Graphviz DOT (render with `dot -Tsvg`).
+    #[arg(long, conflicts_with = "json")]
+    pub dot: bool,
+    /// Machine-readable output (docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct SearchArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -541,7 +586,7 @@ pub struct SearchArgs {
 
 /// The variant names are the format names users type (`--to otlp-json`).
 #[allow(clippy::enum_variant_names)]
-#[derive(ValueEnum, Clone, Copy, Debug)]
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
     /// OTLP/JSON Lines (one TracesData per line).
     OtlpJson,
@@ -551,12 +596,34 @@ pub enum OutputFormat {
     OtlpFramed,
 }
 
+/// What `convert` writes: a trace format, or a digest of one trace.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvertFormat {
+    /// OTLP/JSON Lines, spans and log records.
+    OtlpJson,
+    /// One OTLP protobuf ExportTraceServiceRequest.
+    OtlpProto,
+    /// Length-prefixed OTLP protobuf messages.
+    OtlpFramed,
+    /// A Markdown digest of one trace: tree, timings, errors, LLM figures.
+    DigestMd,
+    /// The same digest as JSON.
+    DigestJson,
+}
+
 #[derive(Args, Debug)]
 pub struct ConvertArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[arg(long, value_enum)]
-    pub to: OutputFormat,
+    pub to: ConvertFormat,
+    /// Only this trace (full id or unique prefix); a digest needs one.
+    #[arg(long)]
+    pub trace: Option<String>,
+    /// Only the subtree under this span (full id or unique prefix); it is
+    /// written as the root of a trace of its own.
+    #[arg(long, requires = "trace")]
+    pub span: Option<String>,
     /// Output file (standard output when absent). A .gz or .zst name compresses.
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -161,14 +161,60 @@ fn fetch_dataset(
     tracelens_model::Dataset,
     Vec<tracelens_service::summary::SourceSummary>,
 )> {
+    fetch_traces(ch, &[id], since, skew_tolerance_ms)
+}
+
+/// Stored traces `ids` in one dataset (as `fetch_dataset` for one).
+fn fetch_traces(
+    ch: &ClickHouseArgs,
+    ids: &[&str],
+    since: i64,
+    skew_tolerance_ms: f64,
+) -> Result<(
+    tracelens_model::Dataset,
+    Vec<tracelens_service::summary::SourceSummary>,
+)> {
     let conn = connect(ch)?;
     let mut store = TraceStore::new();
-    let fetched = runtime()?.block_on(tracelens_clickhouse::otel::fetch_trace(
-        &conn,
+    let rt = runtime()?;
+    let (mut spans, mut logs, mut logs_error) = (0u64, 0u64, None);
+    for id in ids {
+        let fetched = fetch_one(&rt, &conn, id, since, &mut store)?;
+        spans += fetched.spans as u64;
+        logs += fetched.logs as u64;
+        logs_error = logs_error.or(fetched.logs_error);
+    }
+    let ds = tracelens_service::from_store(
+        store,
+        DatasetOptions {
+            skew_tolerance_ns: (skew_tolerance_ms.max(0.0) * 1e6) as u64,
+            ..DatasetOptions::default()
+        },
+    );
+    let sources = vec![tracelens_service::summary::SourceSummary::clickhouse(
+        format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
+        spans,
+        logs,
+        logs_error,
+    )];
+    Ok((ds, sources))
+}
+
+/// One stored trace into `store`; not found is a usage error that says
+/// where it was looked for.
+fn fetch_one(
+    rt: &tokio::runtime::Runtime,
+    conn: &Conn,
+    id: &str,
+    since: i64,
+    store: &mut TraceStore,
+) -> Result<tracelens_clickhouse::otel::FetchReport> {
+    let fetched = rt.block_on(tracelens_clickhouse::otel::fetch_trace(
+        conn,
         id,
         Some(tracelens_clickhouse::list::last(since)),
         true,
-        &mut store,
+        store,
     ))?;
     if fetched.spans == 0 {
         return Err(anyhow::Error::new(crate::commands::UsageError(format!(
@@ -193,20 +239,24 @@ fn fetch_dataset(
             tracelens_clickhouse::otel_logs::MAX_TRACE_LOGS
         );
     }
-    let ds = tracelens_service::from_store(
-        store,
-        DatasetOptions {
-            skew_tolerance_ns: (skew_tolerance_ms.max(0.0) * 1e6) as u64,
-            ..DatasetOptions::default()
-        },
-    );
-    let sources = vec![tracelens_service::summary::SourceSummary::clickhouse(
-        format!("{} {}.otel_traces", conn.cfg.url, conn.cfg.database),
-        fetched.spans as u64,
-        fetched.logs as u64,
-        fetched.logs_error,
-    )];
-    Ok((ds, sources))
+    Ok(fetched)
+}
+
+/// `diff A B --clickhouse URL`: both traces fetched, then compared as for files.
+pub fn diff(a: crate::cli::DiffArgs) -> Result<ExitCode> {
+    if a.b == "baseline" {
+        return Err(anyhow::Error::new(crate::commands::UsageError(
+            "a baseline is built from loaded runs: with --clickhouse, name trace B \
+             (`tracelens traces` lists them), or export runs and diff the files"
+                .into(),
+        )));
+    }
+    let (ds, _) = fetch_traces(&a.ch, &[&a.a, &a.b], a.since, a.input.skew_tolerance_ms)?;
+    let doc = crate::commands::diff_doc(&ds, &a)?;
+    crate::commands::print_doc(a.json, &doc, |out, d| {
+        crate::render_diff::diff_text(out, d, a.all)
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `summary --clickhouse URL --trace ID`: the same document as for files.

@@ -105,6 +105,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Logs(a) => logs(a),
         Command::Why(a) => why(a),
+        Command::Diff(a) if a.ch.clickhouse.is_some() => crate::clickhouse::diff(a),
+        Command::Diff(a) => diff(a),
+        Command::Graph(a) => graph(a),
         Command::Serve(a) => serve(a),
         Command::Open(a) => open(a),
         Command::Receive(a) => receive(a),
@@ -282,6 +285,58 @@ fn why(a: crate::cli::WhyArgs) -> Result<ExitCode> {
     report_errors(&mut loaded)
 }
 
+/// `tracelens diff A B FILE...`: what B changed from A (or A from the baseline).
+fn diff(a: crate::cli::DiffArgs) -> Result<ExitCode> {
+    let mut loaded = load(&a.input)?;
+    let doc = diff_doc(&loaded.dataset, &a)?;
+    print_doc(a.json, &doc, |out, d| {
+        crate::render_diff::diff_text(out, d, a.all)
+    })?;
+    report_errors(&mut loaded)
+}
+
+/// The diff the arguments ask of `ds`: two traces, or a trace and its baseline.
+pub(crate) fn diff_doc(
+    ds: &tracelens_model::Dataset,
+    a: &crate::cli::DiffArgs,
+) -> Result<tracelens_model::diff::DiffDoc> {
+    let pick = |id: &str| {
+        tracelens_service::find_trace(ds, id).map_err(|c| {
+            anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
+                "trace",
+                id,
+                "the input",
+                &c,
+            )))
+        })
+    };
+    let ta = pick(&a.a)?;
+    let tb = match a.b.as_str() {
+        "baseline" => None,
+        id => Some(pick(id)?),
+    };
+    tracelens_service::diff_of(ds, ta, tb, a.runs).map_err(|e| anyhow::Error::new(UsageError(e)))
+}
+
+/// `tracelens graph FILE...`: who called whom.
+fn graph(a: crate::cli::GraphArgs) -> Result<ExitCode> {
+    let mut loaded = load(&a.input)?;
+    let ds = &loaded.dataset;
+    let runs = match &a.trace {
+        Some(id) => vec![pick_trace(&loaded, id)?],
+        None => (0..ds.traces.len()).collect(),
+    };
+    let doc = tracelens_model::graph::graph(ds, &runs);
+    if a.dot {
+        let mut out = stdout();
+        out.write_all(tracelens_service::graph_dot(&doc).as_bytes())?;
+        out.flush()?;
+    } else {
+        print_doc(a.json, &doc, crate::render_diff::graph_text)?;
+    }
+    report_errors(&mut loaded)
+}
+
 fn stdout() -> Stdout {
     BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
 }
@@ -399,29 +454,108 @@ fn write_signals(
 }
 
 fn convert(a: ConvertArgs) -> Result<ExitCode> {
+    use crate::cli::ConvertFormat as F;
+    use tracelens_service::export::ExportFormat;
     let mut loaded = load(&a.input)?;
+    let to = match a.to {
+        F::OtlpJson => OutputFormat::OtlpJson,
+        F::OtlpProto => OutputFormat::OtlpProto,
+        F::OtlpFramed => OutputFormat::OtlpFramed,
+        F::DigestMd | F::DigestJson => {
+            let id = a.trace.as_deref().ok_or_else(|| {
+                anyhow::Error::new(UsageError(
+                    "a digest is of one trace: give --trace ID (`tracelens summary` lists them)"
+                        .into(),
+                ))
+            })?;
+            let fmt = if a.to == F::DigestMd {
+                ExportFormat::DigestMarkdown
+            } else {
+                ExportFormat::DigestJson
+            };
+            let (t, node) = pick_selection(&loaded, id, a.span.as_deref())?;
+            let bytes = tracelens_service::export::export(&mut loaded.dataset, t, node, fmt);
+            write_bytes(a.out.as_deref(), &bytes)?;
+            return report_errors(&mut loaded);
+        }
+    };
+    if let Some(id) = a.trace.as_deref() {
+        let (t, node) = pick_selection(&loaded, id, a.span.as_deref())?;
+        if to == OutputFormat::OtlpJson {
+            let bytes = tracelens_service::export::otlp_json(&mut loaded.dataset, t, node);
+            write_bytes(a.out.as_deref(), &bytes)?;
+            return report_errors(&mut loaded);
+        }
+        let (spans, _) = tracelens_service::export::signals_of(&loaded.dataset, t, node);
+        write_spans(&loaded.dataset.store, &spans, to, a.out.as_deref())?;
+        return report_errors(&mut loaded);
+    }
     let store = &loaded.dataset.store;
     let spans: Vec<u32> = (0..store.spans.len() as u32).collect();
-    if !store.logs.is_empty() && !matches!(a.to, OutputFormat::OtlpJson) {
+    if !store.logs.is_empty() && to != OutputFormat::OtlpJson {
         crate::say!(
             "tracelens: {} log records not written: only otlp-json output holds them",
             store.logs.len()
         );
     }
-    match &a.out {
+    write_spans(store, &spans, to, a.out.as_deref())?;
+    report_errors(&mut loaded)
+}
+
+/// A trace, and a span of it when `span` names one.
+fn pick_selection(loaded: &Loaded, id: &str, span: Option<&str>) -> Result<(usize, Option<u32>)> {
+    let t = pick_trace(loaded, id)?;
+    let node = match span {
+        Some(sid) => Some(
+            tracelens_service::find_span(&loaded.dataset, t, sid).map_err(|c| {
+                let place = format!("trace {id}");
+                anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
+                    "span", sid, &place, &c,
+                )))
+            })?,
+        ),
+        None => None,
+    };
+    Ok((t, node))
+}
+
+fn write_spans(
+    store: &tracelens_model::TraceStore,
+    spans: &[u32],
+    to: OutputFormat,
+    out: Option<&std::path::Path>,
+) -> Result<()> {
+    match out {
         Some(p) => {
             let mut w = create_output(p)?;
-            write_signals(store, &spans, a.to, &mut w)?;
+            write_signals(store, spans, to, &mut w)?;
             w.finish()
                 .with_context(|| format!("cannot write {}", p.display()))?;
         }
         None => {
             let mut w = stdout();
-            write_signals(store, &spans, a.to, &mut w)?;
+            write_signals(store, spans, to, &mut w)?;
             w.flush()?;
         }
     }
-    report_errors(&mut loaded)
+    Ok(())
+}
+
+fn write_bytes(out: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
+    match out {
+        Some(p) => {
+            let mut w = create_output(p)?;
+            w.write_all(bytes)?;
+            w.finish()
+                .with_context(|| format!("cannot write {}", p.display()))?;
+        }
+        None => {
+            let mut w = stdout();
+            w.write_all(bytes)?;
+            w.flush()?;
+        }
+    }
+    Ok(())
 }
 
 fn generate(a: GenerateArgs) -> Result<ExitCode> {

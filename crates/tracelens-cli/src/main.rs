@@ -19,6 +19,7 @@ mod clickhouse;
 mod commands;
 mod progress;
 mod render;
+mod render_diff;
 mod render_report;
 
 use clap::Parser;

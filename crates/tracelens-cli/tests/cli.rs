@@ -1053,3 +1053,105 @@ fn sessions_group_every_run_once() {
         text(&o.stdout)
     );
 }
+
+fn trace_ids(f: &Path) -> Vec<String> {
+    let o = run(&["summary", f.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["trace_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn diff_aligns_two_runs_and_a_run_against_its_baseline() {
+    let d = tempfile::tempdir().unwrap();
+    let f = sample(d.path(), "s.jsonl", &[]);
+    let fs = f.to_str().unwrap();
+    let ids = trace_ids(&f);
+    let o = run(&["diff", &ids[0][..10], &ids[1], fs, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["a"]["trace_ids"][0], ids[0].as_str());
+    let rows = v["rows"].as_array().unwrap();
+    let n = |k: &str| rows.iter().filter(|r| r["kind"] == k).count() as u64;
+    for k in ["same", "changed", "only_a", "only_b"] {
+        assert_eq!(v["counts"][k].as_u64(), Some(n(k)), "{k}");
+    }
+    // Text: the sides, the totals, the steps.
+    let o = run(&["diff", &ids[0], &ids[1], fs]);
+    let t = text(&o.stdout);
+    assert!(t.starts_with("A  "), "{t}");
+    assert!(t.contains("self time") && t.contains("steps:"), "{t}");
+    // A run against itself has no change.
+    let o = run(&["diff", &ids[2], &ids[2], fs, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["counts"]["changed"], 0);
+    assert_eq!(v["critical_parts_at"], serde_json::Value::Null);
+    // The baseline of the other good runs.
+    let o = run(&["diff", &ids[0], "baseline", fs, "--runs", "3", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let base = v["a"]["trace_ids"].as_array().unwrap();
+    assert!(!base.is_empty() && base.len() <= 3, "{base:?}");
+    assert!(!base.contains(&serde_json::Value::from(ids[0].as_str())));
+    // An id that is no trace is a usage error.
+    let o = run(&["diff", "ffff0000", &ids[0], fs]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("ffff0000"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn graph_counts_calls_and_writes_dot() {
+    let d = tempfile::tempdir().unwrap();
+    let f = sample(d.path(), "s.jsonl", &[]);
+    let fs = f.to_str().unwrap();
+    let o = run(&["graph", fs, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(g["traces"], 6);
+    // Every run enters at a service, and the orphan's subtree (its parent
+    // never exported) enters where it ran.
+    let o = run(&["summary", fs, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let roots: u64 = v["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| 1 + t["orphan_count"].as_u64().unwrap())
+        .sum();
+    let entered: u64 = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "service")
+        .map(|n| n["calls"].as_u64().unwrap())
+        .sum();
+    assert_eq!(entered, roots);
+    let o = run(&["graph", fs, "--dot"]);
+    let dot = text(&o.stdout);
+    assert!(dot.starts_with("digraph tracelens {"), "{dot}");
+    assert!(dot.contains("->") && dot.trim_end().ends_with('}'));
+    let o = run(&["graph", fs, "--dot", "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn convert_writes_one_trace_a_subtree_or_a_digest() {
+    let d = tempfile::tempdir().unwrap();
+    let f = sample(d.path(), "s.jsonl", &[]);
+    let fs = f.to_str().unwrap();
+    let ids = trace_ids(&f);
+    let out = d.path().join("one.jsonl");
+    let o = run(&["convert", fs, "--trace", &ids[1], "--to", "otlp-json", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(trace_ids(&out), vec![ids[1].clone()]);
+    let o = run(&["convert", fs, "--trace", &ids[1], "--to", "digest-md"]);
+    let md = text(&o.stdout);
+    assert!(md.starts_with("# ") && md.contains("```text"), "{md}");
+    let o = run(&["convert", fs, "--to", "digest-json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--trace"), "{}", text(&o.stderr));
+}

@@ -21,11 +21,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/calls", get(calls))
         .route("/api/health", get(health))
         .route("/api/sessions", get(sessions))
+        .route("/api/diff", get(diff))
+        .route("/api/graph", get(graph))
         .route("/api/traces/{trace}/columns", get(columns))
         .route("/api/traces/{trace}/breakdown", get(breakdown))
         .route("/api/traces/{trace}/why", get(why))
         .route("/api/traces/{trace}/find", get(find))
         .route("/api/traces/{trace}/markers", get(markers))
+        .route("/api/traces/{trace}/export", get(export))
         .route("/api/traces/{trace}/nodes/{node}", get(node_detail))
         .route("/api/traces/{trace}/spans/{span}", get(span_detail))
         .fallback(get(crate::assets::file))
@@ -56,7 +59,8 @@ type ApiResult<T> = Result<T, ApiError>;
 
 fn lock(st: &AppState) -> MutexGuard<'_, Session> {
     // A handler that panicked cannot have left the session half-changed
-    // (handlers only read, and build the correlation index whole), so a
+    // (handlers only read, build the correlation index whole, and export
+    // puts back the one field it blanks while writing into memory), so a
     // poisoned lock is still good data.
     st.session.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -98,6 +102,20 @@ async fn calls(
     Ok(Json(lock(&st).calls(&q)?))
 }
 
+async fn diff(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<tracelens_service::DiffQuery>,
+) -> ApiResult<Json<tracelens_model::diff::DiffDoc>> {
+    Ok(Json(lock(&st).diff(&q)?))
+}
+
+async fn graph(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<tracelens_service::GraphQuery>,
+) -> ApiResult<Json<tracelens_model::graph::GraphDoc>> {
+    Ok(Json(lock(&st).graph(&q)?))
+}
+
 async fn report(
     State(st): State<Arc<AppState>>,
     Query(q): Query<tracelens_service::ReportQuery>,
@@ -125,6 +143,40 @@ async fn columns(
 ) -> ApiResult<Response> {
     let bytes = lock(&st).columns(&trace, q.adjust_skew)?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    node: Option<u32>,
+    format: String,
+}
+
+/// The trace (or a subtree) as a file to save: OTLP/JSON or a digest.
+async fn export(
+    State(st): State<Arc<AppState>>,
+    Path(trace): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let bytes = lock(&st).export(&trace, q.node, &q.format)?;
+    let (ext, media) = tracelens_service::export::ExportFormat::parse(&q.format)
+        .map(|f| f.extension())
+        .unwrap_or(("bin", "application/octet-stream"));
+    // The id in the name is the caller's, cut to hex digits: nothing of it
+    // can end the header's quoted string.
+    let id: String = trace
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(32)
+        .collect();
+    let disposition = format!("attachment; filename=\"trace-{id}.{ext}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -438,3 +438,55 @@ fn sessions_answer_by_the_usual_keys_or_a_named_one() {
     assert_eq!(d["keys"][0], "user_id");
     assert!(!d["sessions"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn diff_graph_and_export_answer_for_the_served_runs() {
+    let srv = start();
+    let (_, doc) = srv.json("/api/summary");
+    let ids: Vec<String> = doc["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["trace_id"].as_str().unwrap().to_string())
+        .collect();
+    let (s, d) = srv.json(&format!("/api/diff?a={}&b={}", ids[0], &ids[1][..8]));
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["a"]["trace_ids"][0], ids[0].as_str());
+    assert_eq!(d["b"]["trace_ids"][0], ids[1].as_str());
+    let c = &d["counts"];
+    let total: u64 = ["same", "changed", "only_a", "only_b"]
+        .iter()
+        .map(|k| c[*k].as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, d["rows"].as_array().unwrap().len());
+    // A trace against itself: every step the same.
+    let (_, same) = srv.json(&format!("/api/diff?a={0}&b={0}", ids[2]));
+    assert_eq!(
+        same["counts"]["same"].as_u64(),
+        Some(same["rows"].as_array().unwrap().len() as u64)
+    );
+    let (s, e) = srv.json("/api/diff?a=ffffffffffffffffffffffffffffffff&b=00");
+    assert_eq!(s, 404, "{e}");
+
+    let (s, g) = srv.json("/api/graph");
+    assert_eq!(s, 200);
+    assert_eq!(g["traces"], 3);
+    assert!(g["edges"].as_array().unwrap().len() > 3);
+    let (_, g1) = srv.json(&format!("/api/graph?trace={}", ids[0]));
+    assert_eq!(g1["traces"], 1);
+
+    let (s, ct, md) = srv.get(&format!("/api/traces/{}/export?format=digest-md", ids[0]));
+    assert_eq!(s, 200);
+    assert!(ct.starts_with("text/markdown"), "{ct}");
+    assert!(String::from_utf8(md).unwrap().starts_with("# "));
+    let (s, _, otlp) = srv.get(&format!(
+        "/api/traces/{}/export?format=otlp-json&node=1",
+        ids[0]
+    ));
+    assert_eq!(s, 200);
+    let back = tracelens_service::load_bytes(&[("sub.jsonl", &otlp)], &Default::default());
+    assert_eq!(back.dataset.traces.len(), 1);
+    assert_eq!(back.dataset.traces[0].stats.placeholders, 0);
+    let (s, _, _) = srv.get(&format!("/api/traces/{}/export?format=pdf", ids[0]));
+    assert_eq!(s, 400);
+}

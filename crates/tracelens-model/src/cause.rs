@@ -328,7 +328,7 @@ pub(crate) fn exception_attr<'a>(
 }
 
 /// The first `exception` event of a span: its type and message.
-fn exception_event(store: &TraceStore, span: u32) -> Option<String> {
+pub(crate) fn exception_event(store: &TraceStore, span: u32) -> Option<String> {
     let ty = exception_attr(store, span, "exception.type")?.unwrap_or("exception");
     Some(
         match exception_attr(store, span, "exception.message").flatten() {

@@ -153,6 +153,51 @@ impl Session {
         )
     }
 
+    /// Two runs aligned step by step, or a run against the baseline of
+    /// good runs of its kind.
+    pub fn diff(
+        &self,
+        q: &crate::diff::DiffQuery,
+    ) -> ServiceResult<tracelens_model::diff::DiffDoc> {
+        let a = self.trace(&q.a)?;
+        let b = match &q.b {
+            Some(b) => Some(self.trace(b)?),
+            None => None,
+        };
+        let n = q.baseline.unwrap_or(crate::diff::DEFAULT_BASELINE);
+        crate::diff::diff_of(&self.dataset, a, b, n).map_err(ServiceError::NotFound)
+    }
+
+    /// Trace `trace` (or the subtree under its node `node`) written out as
+    /// `format` (`otlp-json`, `digest-md`, `digest-json`).
+    pub fn export(
+        &mut self,
+        trace: &str,
+        node: Option<u32>,
+        format: &str,
+    ) -> ServiceResult<Vec<u8>> {
+        let f = crate::export::ExportFormat::parse(format).map_err(ServiceError::Invalid)?;
+        let t = self.trace(trace)?;
+        if node.is_some_and(|n| n as usize >= self.dataset.traces[t].len()) {
+            return Err(ServiceError::NotFound(format!(
+                "no node {node:?} in that trace"
+            )));
+        }
+        Ok(crate::export::export(&mut self.dataset, t, node, f))
+    }
+
+    /// Who called whom: in one trace, or across the runs the filter keeps.
+    pub fn graph(
+        &self,
+        q: &crate::graph::GraphQuery,
+    ) -> ServiceResult<tracelens_model::graph::GraphDoc> {
+        let runs = match &q.trace {
+            Some(id) => vec![self.trace(id)?],
+            None => crate::graph::graph_runs(&self.dataset, q),
+        };
+        Ok(tracelens_model::graph::graph(&self.dataset, &runs))
+    }
+
     /// Agent health over time across the loaded runs.
     pub fn health(&self, q: &crate::health::HealthQuery) -> tracelens_model::health::HealthDoc {
         crate::health::health_of(&self.dataset, q)

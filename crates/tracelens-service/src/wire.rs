@@ -151,6 +151,21 @@ pub fn typescript() -> String {
         decl::<crate::calls::CallQuery>,
         decl::<tracelens_model::calls::CallsDoc>,
         decl::<tracelens_model::calls::CallRow>,
+        decl::<crate::diff::DiffQuery>,
+        decl::<tracelens_model::diff::DiffDoc>,
+        decl::<tracelens_model::diff::DiffSide>,
+        decl::<tracelens_model::diff::DiffCounts>,
+        decl::<tracelens_model::diff::DiffRow>,
+        decl::<tracelens_model::diff::RowKind>,
+        decl::<tracelens_model::diff::Change>,
+        decl::<tracelens_model::diff::CriticalStep>,
+        decl::<tracelens_model::diff::StepFigures>,
+        decl::<crate::graph::GraphQuery>,
+        decl::<tracelens_model::graph::GraphDoc>,
+        decl::<tracelens_model::graph::GraphNode>,
+        decl::<tracelens_model::graph::GraphEdge>,
+        decl::<tracelens_model::graph::GraphNodeKind>,
+        decl::<tracelens_model::graph::GraphFigures>,
     ];
     for d in decls {
         out.push('\n');
