@@ -44,6 +44,47 @@ pub fn calls(
     state.session().calls(&query).map_err(|e| e.to_string())
 }
 
+/// Which rows pass a filter, as bytes (see `Session::filter`).
+#[tauri::command]
+pub fn filter(state: State<'_, AppState>, trace: String, terms: String) -> CmdResult<Response> {
+    state
+        .session()
+        .filter(&trace, &terms)
+        .map(Response::new)
+        .map_err(|e| e.to_string())
+}
+
+/// Trace `trace` (or a subtree) saved where the user picks, as `format`.
+#[tauri::command]
+pub fn export_trace(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    trace: String,
+    node: Option<u32>,
+    format: String,
+) -> CmdResult<()> {
+    let bytes = state
+        .session()
+        .export(&trace, node, &format)
+        .map_err(|e| e.to_string())?;
+    let (ext, _) = tracelens_service::export::ExportFormat::parse(&format)
+        .map(|f| f.extension())
+        .map_err(|e| e.to_string())?;
+    let id: String = trace.chars().filter(char::is_ascii_hexdigit).take(16).collect();
+    app.dialog()
+        .file()
+        .set_title("Export trace")
+        .set_file_name(format!("trace-{id}.{ext}"))
+        .save_file(move |picked| {
+            if let Some(path) = picked.and_then(|p| p.into_path().ok()) {
+                if let Err(e) = std::fs::write(&path, &bytes) {
+                    tracing::warn!("cannot write {}: {e}", path.display());
+                }
+            }
+        });
+    Ok(())
+}
+
 #[tauri::command]
 pub fn diff(
     state: State<'_, AppState>,

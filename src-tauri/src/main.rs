@@ -53,6 +53,8 @@ fn main() {
             commands::health,
             commands::sessions,
             commands::diff,
+            commands::filter,
+            commands::export_trace,
             commands::graph,
             commands::columns,
             commands::node,

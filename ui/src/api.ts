@@ -11,6 +11,10 @@ import type {
   Breakdown,
   CallQuery,
   CallsDoc,
+  DiffDoc,
+  DiffQuery,
+  GraphDoc,
+  GraphQuery,
   HealthDoc,
   HealthQuery,
   SessionsDoc,
@@ -71,7 +75,9 @@ async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise
 const enc = encodeURIComponent;
 
 /** A question as a URL query: its fields that are set. */
-function queryParams(q: LogQuery | ReportQuery | CallQuery | HealthQuery | SessionsQuery): string {
+function queryParams(
+  q: LogQuery | ReportQuery | CallQuery | HealthQuery | SessionsQuery | DiffQuery | GraphQuery,
+): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
   return p.toString();
@@ -109,6 +115,29 @@ export const api = {
     desktop ? call("report", { query: q }) : getJson(`/api/report?${queryParams(q)}`),
   logs: (q: LogQuery): Promise<LogsDoc> =>
     desktop ? call("logs", { query: q }) : getJson(`/api/logs?${queryParams(q)}`),
+  /** The in-trace filter's answer: a u32 match count, then a byte per row. */
+  filter: async (trace: string, terms: string[]): Promise<ArrayBuffer> =>
+    desktop
+      ? call("filter", { trace, terms: terms.join("\n") })
+      : (await get(`/api/traces/${enc(trace)}/filter?terms=${enc(terms.join("\n"))}`)).arrayBuffer(),
+  diff: (q: DiffQuery): Promise<DiffDoc> =>
+    desktop ? call("diff", { query: q }) : getJson(`/api/diff?${queryParams(q)}`),
+  graph: (q: GraphQuery): Promise<GraphDoc> =>
+    desktop ? call("graph", { query: q }) : getJson(`/api/graph?${queryParams(q)}`),
+  /** Saves the trace (or the subtree under `node`) as `format`: the app
+   * asks where; a browser downloads it. */
+  exportTrace: async (trace: string, node: number | null, format: string): Promise<void> => {
+    if (desktop) return call("export_trace", { trace, node, format });
+    const q = `format=${enc(format)}${node === null ? "" : `&node=${node}`}`;
+    const res = await get(`/api/traces/${enc(trace)}/export?${q}`);
+    const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "trace";
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
   find: (trace: string, q: string): Promise<TraceMatches> =>
     desktop ? call("find", { trace, q }) : getJson(`/api/traces/${enc(trace)}/find?q=${enc(q)}`),
 };

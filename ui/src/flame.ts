@@ -72,6 +72,10 @@ export class Flame {
       const d = c.depth[i] ?? 0;
       const s = c.offset[i] ?? 0,
         e = s + (c.duration[i] ?? 0);
+      if (!this.m.kept(i)) {
+        i = subtreeEnd(c, i) - 1;
+        continue;
+      }
       if (d > level || t < s || t > e) {
         // Not covering: its subtree (inside its interval) cannot either.
         if (d <= level && (t < s || t > e)) i = subtreeEnd(c, i) - 1;
@@ -203,8 +207,8 @@ export class Flame {
         dur = duration[i] ?? 0;
       const x0 = (s - t0) * k,
         x1 = (s + dur - t0) * k;
-      // Off screen, too narrow, or below the view: nothing under it shows either.
-      if (x1 < 0 || x0 > W || x1 - x0 < 0.3 || d > lastLevel) {
+      // Off screen, too narrow, below the view or filtered out: nothing under it shows either.
+      if (x1 < 0 || x0 > W || x1 - x0 < 0.3 || d > lastLevel || !this.m.kept(i)) {
         i = subtreeEnd(c, i) - 1;
         continue;
       }

@@ -4,6 +4,7 @@
 import { desktop, opener } from "./api";
 import { $ } from "./dom";
 import { focusFind, stepMatch } from "./find";
+import { closeGraph, graphOpen, openGraph } from "./graphview";
 import { toggleListPane } from "./panes";
 import { cycleTheme } from "./theme";
 import { activeCanvas, activeView, setSide, setView, shown } from "./views";
@@ -38,6 +39,10 @@ export function initKeys(): void {
         return;
       case "w":
         setView("waterfall");
+        return;
+      case "g":
+        if (graphOpen()) closeGraph();
+        else openGraph();
         return;
       case "b":
         setSide("breakdown");

@@ -44,6 +44,11 @@ export function listed(id: string): ListTrace | undefined {
   return traces.find((t) => t.trace_id === id);
 }
 
+/** Every trace in the list, in the order it came. */
+export function allListed(): readonly ListTrace[] {
+  return traces;
+}
+
 export function listedCount(): number {
   return traces.length;
 }

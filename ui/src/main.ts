@@ -9,9 +9,13 @@ import { initLive } from "./desktop/live";
 import { initOpen } from "./desktop/open";
 import { $, errorText, fail, say } from "./dom";
 import { initFind } from "./find";
+import { initCompare } from "./compare";
+import { initGraph } from "./graphview";
 import { initKeys } from "./keys";
+import { initLink, restoreFromAddress } from "./link";
 import { initList, loadSummary } from "./list";
 import { initPanes } from "./panes";
+import { initSpanFilter } from "./spanfilter";
 import { initTheme } from "./theme";
 import { initTrace } from "./trace";
 import { initViews } from "./views";
@@ -32,10 +36,15 @@ async function start(): Promise<void> {
   initPanes();
   initTheme();
   initKeys();
+  initSpanFilter();
+  initCompare();
+  initGraph();
+  initLink();
   try {
     if (desktop) await startDesktop();
     else document.body.classList.add("browser");
     await loadSummary();
+    await restoreFromAddress();
   } catch (e) {
     say(`cannot load: ${errorText(e)}`);
   }

@@ -5,7 +5,7 @@
 import type { Markers } from "./wire";
 import type { Columns } from "./columns";
 
-export type Change = "trace" | "select" | "window" | "matches" | "markers";
+export type Change = "trace" | "select" | "window" | "matches" | "markers" | "filter";
 
 /** Event markers grouped by row: row r's markers are `order[start[r]..start[r+1]]`. */
 export interface RowMarkers {
@@ -49,6 +49,9 @@ export class TraceModel {
   matches: Uint8Array = new Uint8Array(0);
   matchRows: number[] = [];
   markers: RowMarkers | null = null;
+  /** The in-trace filter's mask, one byte per row (0 hidden, 1 kept as an
+   * ancestor of a match, 2 a match), or null when nothing is filtered. */
+  filter: Uint8Array | null = null;
   t0 = 0;
   t1 = 1;
   private listeners: ((c: Change) => void)[] = [];
@@ -72,6 +75,7 @@ export class TraceModel {
     this.matches = new Uint8Array(cols.rows);
     this.matchRows = [];
     this.markers = null;
+    this.filter = null;
     this.t0 = 0;
     this.t1 = Math.max(cols.endNs, 1);
     this.emit("trace");
@@ -112,6 +116,17 @@ export class TraceModel {
     for (const r of rows) if (r < c.rows) this.matches[r] = 1;
     this.matchRows = rows;
     this.emit("matches");
+  }
+
+  /** Whether row `r` is shown under the filter. */
+  kept(r: number): boolean {
+    return this.filter === null || (this.filter[r] ?? 0) !== 0;
+  }
+
+  setFilter(id: string, mask: Uint8Array | null): void {
+    if (!this.cols || id !== this.traceId) return;
+    this.filter = mask && mask.length === this.cols.rows ? mask : null;
+    this.emit("filter");
   }
 
   setMarkers(id: string, m: Markers): void {

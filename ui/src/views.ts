@@ -15,6 +15,9 @@ export type Side = "detail" | "breakdown" | "logs";
 
 export const shown = { view: "waterfall" as View, side: "detail" as Side };
 
+/** Called when what a link would reopen changes (view, filters, compare). */
+export const stateHooks = { changed: (): void => {} };
+
 /** Called when the side pane switches (the trace module fills it). */
 export const sideHooks = { onSide: (_s: Side): void => {} };
 
@@ -34,6 +37,7 @@ export function setView(v: View): void {
   $<HTMLButtonElement>("#view-waterfall").setAttribute("aria-selected", String(v === "waterfall"));
   $<HTMLButtonElement>("#view-flame").setAttribute("aria-selected", String(v === "flame"));
   document.body.dataset.view = v;
+  stateHooks.changed();
   const view = activeView();
   view.reveal();
   view.redraw();

@@ -81,6 +81,11 @@ export class Waterfall {
         this.overview = null;
         this.recompute();
       }
+      if (c === "filter") {
+        this.overview = null;
+        this.scrollRow = 0;
+        this.recompute();
+      }
       if (c === "select") this.reveal();
       this.redraw();
     });
@@ -101,6 +106,11 @@ export class Waterfall {
       if (skipDepth >= 0) {
         if (d > skipDepth) continue;
         skipDepth = -1;
+      }
+      // A hidden row's subtree is hidden too: a kept row keeps its ancestors.
+      if (!this.m.kept(i)) {
+        skipDepth = d;
+        continue;
       }
       out[k++] = i;
       if (this.collapsed.has(i)) skipDepth = d;
@@ -128,6 +138,29 @@ export class Waterfall {
     const page = this.pageRows();
     if (pos < this.scrollRow) this.scrollRow = pos;
     if (pos >= this.scrollRow + page) this.scrollRow = pos - page + 1;
+  }
+
+  /** Collapses every row with children, or (`minNs`) those shorter than it. */
+  collapseAll(minNs = Number.POSITIVE_INFINITY): void {
+    const c = this.m.cols;
+    if (!c) return;
+    this.collapsed.clear();
+    for (let i = 0; i < c.rows; i++) {
+      if ((c.flags[i] ?? 0) & FLAG_HAS_CHILDREN && (c.duration[i] ?? 0) < minNs) this.collapsed.add(i);
+    }
+    // The roots stay open: a fully collapsed tree is one row.
+    if (minNs === Number.POSITIVE_INFINITY)
+      for (let i = 0; i < c.rows; i++) if ((c.depth[i] ?? 0) === 0) this.collapsed.delete(i);
+    this.recompute();
+    this.reveal();
+    this.redraw();
+  }
+
+  expandAll(): void {
+    this.collapsed.clear();
+    this.recompute();
+    this.reveal();
+    this.redraw();
   }
 
   private selectPos(pos: number): void {
@@ -265,6 +298,7 @@ export class Waterfall {
     const end = Math.max(1, c.endNs);
     const rowH = Math.max(H / Math.max(1, c.rows), 0.25);
     for (let i = 0; i < c.rows; i++) {
+      if (!this.m.kept(i)) continue;
       const x0 = ((c.offset[i] ?? 0) / end) * W;
       const w = Math.max(0.5, ((c.duration[i] ?? 0) / end) * W);
       g.fillStyle = isProblem(c.flags[i] ?? 0, c.state[i] ?? 0) ? p.error : classColor(p, c.cls[i] ?? 3);

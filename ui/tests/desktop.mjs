@@ -529,6 +529,59 @@ try {
     await s.shot("desktop-calls");
     await s.click(await s.find("#tab-traces"));
   });
+
+  await journey("desktop: filter spans inside a trace, then compare it with another run", async () => {
+    const id = await s.js("return document.querySelector('#waterfall').dataset.trace");
+    const all = await s.js("return window.tracelens.waterfall.visible.length");
+    await s.click(await s.find("#span-filter"));
+    await s.type(await s.find("#span-filter"), "tool\uE007"); // Enter
+    await s.until(
+      () => s.js("return Number(document.querySelector('#waterfall').dataset.filtered || 0) > 0"),
+      "tool spans matched",
+    );
+    const left = await s.js(
+      "const {model, waterfall} = window.tracelens; return [...waterfall.visible].filter((r) => model.cols.cls[r] !== 2 && model.filter[r] !== 1).length",
+    );
+    expect(left === 0, `${left} rows shown that are no tool and lead to none`);
+    const shown = await s.js("return window.tracelens.waterfall.visible.length");
+    expect(shown < all, `the filter left ${shown} of ${all} rows`);
+    await s.shot("desktop-filter");
+    await s.click(await s.find("#filter-chips .chip"));
+    await s.until(
+      () => s.js("return window.tracelens.waterfall.visible.length === arguments[0]", all),
+      "every row back",
+    );
+    const other = await s.js(
+      "return [...document.querySelectorAll('#traces tbody tr')].map((r) => r.dataset.traceId).find((t) => t !== arguments[0])",
+      id,
+    );
+    await s.click(await s.find("#compare-open"));
+    await s.js(
+      "const w = document.querySelector('#compare-with'); w.value = arguments[0]; w.dispatchEvent(new Event('change'))",
+      other,
+    );
+    const want = JSON.parse(
+      execFileSync(cli, [
+        "diff",
+        id,
+        other,
+        join(root, "examples/agent-runs.jsonl"),
+        join(root, "examples/agent-logs.jsonl"),
+        "--json",
+      ]).toString(),
+    );
+    await s.until(
+      () =>
+        s.js(
+          "const d = document.querySelector('#compare').dataset; return d.rows === String(arguments[0]) && d.changed === String(arguments[1])",
+          want.rows.length,
+          want.counts.changed,
+        ),
+      "the same diff as the CLI's",
+    );
+    await s.shot("desktop-compare");
+    await s.click(await s.find("#compare-close"));
+  });
   await s.end();
 
   const h = await Session.start([join(root, "tests/fixtures/hostile-markup.json")]);

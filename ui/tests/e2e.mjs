@@ -8,6 +8,7 @@
 
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,6 +121,7 @@ const browser = await chromium.launch({
   ],
 });
 const failures = [];
+let expectedBadRequests = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, colorScheme: "light" });
   page = await context.newPage();
@@ -131,7 +133,13 @@ try {
   page.on("pageerror", (e) => failures.push(`page error: ${e.message}`));
   // The one refused request is the token check below.
   page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().includes("401")) failures.push(`console error: ${m.text()}`);
+    if (m.type() !== "error" || m.text().includes("401")) return;
+    // A journey that sends a bad question on purpose says so first.
+    if (expectedBadRequests > 0 && m.text().includes("400")) {
+      expectedBadRequests--;
+      return;
+    }
+    failures.push(`console error: ${m.text()}`);
   });
 
   await journey("the trace list shows every trace", async () => {
@@ -703,6 +711,161 @@ try {
       await p2.close();
       other.proc.kill("SIGTERM");
     }
+  });
+
+  await journey("filters inside a trace hide what does not match, as removable chips", async () => {
+    const row = page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" }).first();
+    const id = await row.getAttribute("data-trace-id");
+    await row.click();
+    await page.waitForSelector(`#waterfall[data-trace="${id}"]`);
+    const all = await page.evaluate(() => window.tracelens.waterfall.visible.length);
+    await page.fill("#span-filter", "llm");
+    await page.press("#span-filter", "Enter");
+    await page.waitForFunction(() => Number(document.querySelector("#waterfall")?.dataset.filtered ?? 0) > 0);
+    const shown = await page.evaluate(() => {
+      const { model, waterfall } = window.tracelens;
+      const c = model.cols;
+      const rows = [...waterfall.visible];
+      // Every row shown is an LLM call (class code 1) or the ancestor of one.
+      const bad = rows.filter((r) => c.cls[r] !== 1 && model.filter[r] !== 1);
+      return { n: rows.length, bad: bad.length, matched: rows.filter((r) => model.filter[r] === 2).length };
+    });
+    const matched = Number(await page.getAttribute("#waterfall", "data-filtered"));
+    expect(shown.bad === 0, `${shown.bad} rows shown that neither match nor lead to a match`);
+    expect(
+      shown.matched === matched && shown.n < all,
+      `shown ${shown.n} of ${all}, ${shown.matched} matched of ${matched}`,
+    );
+    // A second chip narrows further: both must pass.
+    await page.fill("#span-filter", ">1h");
+    await page.press("#span-filter", "Enter");
+    await page.waitForFunction(() => document.querySelector("#filter-count")?.textContent === "no span matches");
+    expect((await page.locator("#filter-chips .chip").count()) === 2, "two chips expected");
+    await page.screenshot({ path: join(shots, "span-filter.png") });
+    // The flame graph follows: a click where hidden bars were selects nothing hidden.
+    await page.click("#filter-chips .chip >> nth=1");
+    await page.waitForFunction((m) => Number(document.querySelector("#waterfall")?.dataset.filtered) === m, matched);
+    // A term the service cannot read says why and is taken back.
+    expectedBadRequests++;
+    await page.fill("#span-filter", "kind:sideways");
+    await page.press("#span-filter", "Enter");
+    await page.waitForFunction(() => (document.querySelector("#status")?.textContent ?? "").includes("kinds are"));
+    expect((await page.locator("#filter-chips .chip").count()) === 1, "the bad chip stayed");
+    await page.click("#filter-chips .chip");
+    await page.waitForFunction((n) => window.tracelens.waterfall.visible.length === n, all);
+    // Collapse all leaves the roots; expand all brings every row back.
+    await page.click("#collapse-all");
+    const collapsed = await page.evaluate(() => window.tracelens.waterfall.visible.length);
+    expect(collapsed < all, `collapse all left ${collapsed} of ${all} rows`);
+    await page.click("#expand-all");
+    await page.waitForFunction((n) => window.tracelens.waterfall.visible.length === n, all);
+  });
+
+  await journey("compare two runs step by step, and against the baseline", async () => {
+    const rows = page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" });
+    const a = await rows.nth(0).getAttribute("data-trace-id");
+    const b = await rows.nth(1).getAttribute("data-trace-id");
+    await rows.nth(0).click();
+    await page.waitForSelector(`#waterfall[data-trace="${a}"]`);
+    await page.click("#compare-open");
+    await page.waitForSelector("#compare[data-rows]");
+    await page.selectOption("#compare-with", b);
+    await page.waitForFunction(() => /steps:/.test(document.querySelector("#compare-counts")?.textContent ?? ""));
+    const got = await page.evaluate(() => ({ ...document.querySelector("#compare").dataset }));
+    const api = await page.evaluate(
+      async ([x, y, u]) => {
+        const token = new URL(u).searchParams.get("token");
+        const r = await fetch(`/api/diff?a=${x}&b=${y}`, { headers: { Authorization: `Bearer ${token}` } });
+        return r.json();
+      },
+      [a, b, url],
+    );
+    expect(Number(got.rows) === api.rows.length, `drew ${got.rows} rows, the service has ${api.rows.length}`);
+    expect(Number(got.changed) === api.counts.changed, "the changed count differs from the service's");
+    const totals = await page.textContent("#compare-totals");
+    expect(totals.includes("self time llm") && totals.includes("Critical paths"), `totals: ${totals}`);
+    await page.screenshot({ path: join(shots, "compare.png") });
+    // The whole view is one canvas: no DOM row per step.
+    expect((await page.locator("#compare-pane tr").count()) < 20, "a DOM row per step");
+    // Against the usual shape of the good runs of the same root operation.
+    await page.selectOption("#compare-with", "");
+    await page.waitForFunction(() => Number(document.querySelector("#compare")?.dataset.sideA ?? 1) > 1);
+    await page.click("#compare-close");
+    await page.waitForFunction(() => !document.querySelector("#canvas-wrap")?.hidden);
+  });
+
+  await journey("the agent graph of a run and of every run; a node marks its spans", async () => {
+    const id = await page.getAttribute("#waterfall", "data-trace");
+    await page.click("#waterfall");
+    await page.keyboard.press("g");
+    await page.waitForSelector("#graph[data-nodes]");
+    const want = await page.evaluate(
+      async ([t, u]) => {
+        const token = new URL(u).searchParams.get("token");
+        const r = await fetch(`/api/graph?trace=${t}`, { headers: { Authorization: `Bearer ${token}` } });
+        return r.json();
+      },
+      [id, url],
+    );
+    const got = await page.evaluate(() => ({ ...document.querySelector("#graph").dataset }));
+    expect(
+      Number(got.nodes) === want.nodes.length && Number(got.edges) === want.edges.length,
+      `graph ${JSON.stringify(got)}`,
+    );
+    await page.screenshot({ path: join(shots, "graph.png") });
+    const agent = want.nodes.find((n) => n.kind === "agent" && n.name !== "supervisor") ?? want.nodes[1];
+    const at = await page.evaluate((n) => window.tracelens.graphBox(n), agent.name);
+    expect(at, `no box for ${agent.name}`);
+    await page.click("#graph", { position: { x: Math.round(at.x), y: Math.round(at.y) } });
+    await page.waitForFunction(
+      (n) => Number(document.querySelector("#graph")?.dataset.marked) === n,
+      agent.nodes.length,
+    );
+    const marked = await page.evaluate(() => window.tracelens.model.matchRows.length);
+    expect(marked === agent.calls, `${marked} spans marked, the node has ${agent.calls} calls`);
+    await page.check("#graph-all");
+    await page.waitForFunction((n) => Number(document.querySelector("#graph")?.dataset.nodes) > n, 0);
+    await page.keyboard.press("Escape");
+    await page.click("#graph-close").catch(() => {});
+    await page.waitForFunction(() => !document.querySelector("#canvas-wrap")?.hidden);
+    await page.evaluate(() => window.tracelens.model.setMatches([]));
+  });
+
+  await journey("the address keeps the view: a link reopens trace, span, view and filters", async () => {
+    const row = page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" }).nth(2);
+    const id = await row.getAttribute("data-trace-id");
+    await row.click();
+    await page.waitForSelector(`#waterfall[data-trace="${id}"]`);
+    await page.click("#waterfall", { position: { x: 500, y: 22 + 20 * 2 + 10 } });
+    await page.waitForFunction(() => (document.querySelector("#detail h2")?.textContent ?? "").length > 0);
+    const span = await page.textContent("#detail h2");
+    await page.fill("#span-filter", "tool");
+    await page.press("#span-filter", "Enter");
+    await page.waitForFunction(() => Number(document.querySelector("#waterfall")?.dataset.filtered ?? 0) > 0);
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash.includes(`trace=${id}`) && hash.includes("node=") && hash.includes("filter=tool"), `hash: ${hash}`);
+    const p2 = await page.context().newPage();
+    try {
+      await p2.goto(`${url}${hash}`);
+      await p2.waitForSelector(`#waterfall[data-trace="${id}"]`);
+      await p2.waitForFunction((s) => document.querySelector("#detail h2")?.textContent === s, span);
+      await p2.waitForFunction(() => document.querySelectorAll("#filter-chips .chip").length === 1);
+      await p2.waitForFunction(() => Number(document.querySelector("#waterfall")?.dataset.filtered ?? 0) > 0);
+    } finally {
+      await p2.close();
+    }
+    await page.click("#filter-chips .chip");
+  });
+
+  await journey("a trace and a subtree export as files that read back", async () => {
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.selectOption("#export", "digest-md")]);
+    const name = dl.suggestedFilename();
+    expect(/^trace-[0-9a-f]+\.md$/.test(name), `download named ${name}`);
+    const md = await readFile(await dl.path(), "utf8");
+    expect(md.startsWith("# ") && md.includes("```text"), `digest: ${md.slice(0, 200)}`);
+    const [sub] = await Promise.all([page.waitForEvent("download"), page.selectOption("#export", "sub:otlp-json")]);
+    const text = await readFile(await sub.path(), "utf8");
+    expect(text.includes('"resourceSpans"'), "the subtree export is no OTLP/JSON");
   });
 
   await journey("the API refuses a request without the token", async () => {

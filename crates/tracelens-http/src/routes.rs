@@ -29,6 +29,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/traces/{trace}/find", get(find))
         .route("/api/traces/{trace}/markers", get(markers))
         .route("/api/traces/{trace}/export", get(export))
+        .route("/api/traces/{trace}/filter", get(filter))
         .route("/api/traces/{trace}/nodes/{node}", get(node_detail))
         .route("/api/traces/{trace}/spans/{span}", get(span_detail))
         .fallback(get(crate::assets::file))
@@ -142,6 +143,22 @@ async fn columns(
     Query(q): Query<ColumnsQuery>,
 ) -> ApiResult<Response> {
     let bytes = lock(&st).columns(&trace, q.adjust_skew)?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+}
+
+#[derive(Deserialize)]
+struct FilterQuery {
+    #[serde(default)]
+    terms: String,
+}
+
+/// Which rows pass a filter: a count, then one byte per row.
+async fn filter(
+    State(st): State<Arc<AppState>>,
+    Path(trace): Path<String>,
+    Query(q): Query<FilterQuery>,
+) -> ApiResult<Response> {
+    let bytes = lock(&st).filter(&trace, &q.terms)?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 

@@ -490,3 +490,33 @@ fn diff_graph_and_export_answer_for_the_served_runs() {
     let (s, _, _) = srv.get(&format!("/api/traces/{}/export?format=pdf", ids[0]));
     assert_eq!(s, 400);
 }
+
+#[test]
+fn a_filter_keeps_matches_and_their_ancestors() {
+    let srv = start();
+    let (_, doc) = srv.json("/api/summary");
+    let t = doc["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|t| t["span_count"].as_u64().unwrap())
+        .unwrap();
+    let tid = t["trace_id"].as_str().unwrap();
+    let rows = t["span_count"].as_u64().unwrap() as usize;
+    let (s, ct, b) = srv.get(&format!("/api/traces/{tid}/filter?terms=llm"));
+    assert_eq!((s, ct.as_str()), (200, "application/octet-stream"));
+    assert_eq!(b.len(), 4 + rows);
+    let matched = u32::from_le_bytes(b[..4].try_into().unwrap()) as usize;
+    let mask = &b[4..];
+    assert_eq!(matched, mask.iter().filter(|&&m| m == 2).count());
+    assert_eq!(matched as u64, t["llm"]["calls"].as_u64().unwrap());
+    // The root stays, as the ancestor of every call.
+    assert_eq!(mask[0], 1);
+    // Two terms: both must pass.
+    let (_, _, both) = srv.get(&format!("/api/traces/{tid}/filter?terms=llm%0A%3E1h"));
+    assert_eq!(u32::from_le_bytes(both[..4].try_into().unwrap()), 0);
+    assert!(both[4..].iter().all(|&m| m == 0));
+    let (s, e) = srv.json(&format!("/api/traces/{tid}/filter?terms=kind:sideways"));
+    assert_eq!(s, 400);
+    assert!(e["error"].as_str().unwrap().contains("kinds are"), "{e}");
+}

@@ -12,6 +12,7 @@ pub mod conversation;
 pub mod detail;
 pub mod diff;
 pub mod export;
+pub mod filter;
 pub mod find;
 pub mod graph;
 pub mod health;

@@ -168,6 +168,20 @@ impl Session {
         crate::diff::diff_of(&self.dataset, a, b, n).map_err(ServiceError::NotFound)
     }
 
+    /// Which rows of trace `trace` pass the filter `terms` (one per line,
+    /// as [`crate::filter`] reads them): the matched count as a
+    /// little-endian u32, then one byte per row in the columns' order
+    /// (0 hidden, 1 an ancestor of a match, 2 a match).
+    pub fn filter(&self, trace: &str, terms: &str) -> ServiceResult<Vec<u8>> {
+        let terms = crate::filter::parse_terms(terms).map_err(ServiceError::Invalid)?;
+        let t = self.trace(trace)?;
+        let (mask, matched) = crate::filter::filter_mask(&self.dataset, t, &terms);
+        let mut out = Vec::with_capacity(4 + mask.len());
+        out.extend_from_slice(&matched.to_le_bytes());
+        out.extend_from_slice(&mask);
+        Ok(out)
+    }
+
     /// Trace `trace` (or the subtree under its node `node`) written out as
     /// `format` (`otlp-json`, `digest-md`, `digest-json`).
     pub fn export(

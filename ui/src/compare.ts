@@ -1,0 +1,326 @@
+// The compare view: the open run aligned step by step with another run, or
+// with the usual shape of its good runs, as the service's diff gives it.
+// One canvas draws the rows in view (never a DOM node per step): the step,
+// each side's bar on a shared scale, the change in time, what changed.
+
+import { api } from "./api";
+import { fmtNs } from "./columns";
+import { $, count, fail, say } from "./dom";
+import { allListed } from "./list";
+import { fitCanvas, palette } from "./palette";
+import { openTrace, opened } from "./trace";
+import { stateHooks } from "./views";
+import type { DiffDoc, DiffRow } from "./wire";
+
+const ROW_H = 20;
+const HEAD_H = 22;
+const LABEL_W = 320;
+
+const pane = $<HTMLElement>("#compare-pane");
+const wrap = $<HTMLElement>("#canvas-wrap");
+const mini = $<HTMLCanvasElement>("#minimap");
+const withSel = $<HTMLSelectElement>("#compare-with");
+const changedOnly = $<HTMLInputElement>("#compare-changed");
+const canvas = $<HTMLCanvasElement>("#compare");
+
+let doc: DiffDoc | null = null;
+/** Indices into `doc.rows` shown (all, or the differences only). */
+let shownRows: number[] = [];
+let scroll = 0;
+let selected = -1;
+
+export function compareOpen(): boolean {
+  return !pane.hidden;
+}
+
+/** What the open compare view compares with: a trace id, "" for the baseline, null when closed. */
+export function comparedWith(): string | null {
+  return pane.hidden ? null : withSel.value;
+}
+
+function fillChoices(a: string, b: string | null): void {
+  const opts: HTMLOptionElement[] = [];
+  const base = document.createElement("option");
+  base.value = "";
+  base.textContent = "the usual shape of its good runs (baseline)";
+  opts.push(base);
+  for (const t of allListed()) {
+    if (t.trace_id === a) continue;
+    const o = document.createElement("option");
+    o.value = t.trace_id;
+    o.textContent = `${t.root_name} — ${t.trace_id.slice(0, 12)}… ${fmtNs(t.duration_ns)}${t.error_count ? " (errors)" : ""}`;
+    opts.push(o);
+  }
+  withSel.replaceChildren(...opts);
+  withSel.value = b ?? "";
+}
+
+/** The rows of the shown diff, or only the differences and their ancestors. */
+function pickRows(): void {
+  if (!doc) return;
+  const rows = doc.rows;
+  if (!changedOnly.checked) {
+    shownRows = rows.map((_, i) => i);
+    return;
+  }
+  const keep = new Uint8Array(rows.length);
+  const path: number[] = [];
+  rows.forEach((r, i) => {
+    path.length = r.depth;
+    if (r.kind !== "same") {
+      keep[i] = 1;
+      for (const a of path) keep[a] = 1;
+    }
+    path.push(i);
+  });
+  shownRows = rows.map((_, i) => i).filter((i) => keep[i]);
+}
+
+function renderTotals(d: DiffDoc): void {
+  const t = $<HTMLElement>("#compare-totals");
+  const name = (ids: string[]) =>
+    ids.length === 1 ? `${ids[0]?.slice(0, 12)}…` : `baseline of ${count(ids.length, "good run")}`;
+  const table = document.createElement("table");
+  const head = table.insertRow();
+  for (const h of ["", `A: ${name(d.a.trace_ids)}`, `B: ${name(d.b.trace_ids)}`, "change"]) {
+    const th = document.createElement("th");
+    th.textContent = h;
+    head.append(th);
+  }
+  const line = (label: string, a: number, b: number, fmt: (v: number) => string) => {
+    const r = table.insertRow();
+    const diff = b - a;
+    for (const v of [label, fmt(a), fmt(b), diff === 0 ? "=" : `${diff > 0 ? "+" : "−"}${fmt(Math.abs(diff))}`]) {
+      r.insertCell().textContent = v;
+    }
+  };
+  line("duration", d.a.duration_ns, d.b.duration_ns, fmtNs);
+  for (const k of ["agent", "llm", "tool", "other"] as const) {
+    line(`self time ${k}`, d.a.breakdown[k], d.b.breakdown[k], fmtNs);
+  }
+  line("errors", d.a.errors, d.b.errors, String);
+  line("LLM calls", d.a.llm_calls, d.b.llm_calls, String);
+  line("tokens in", d.a.input_tokens, d.b.input_tokens, String);
+  line("tokens out", d.a.output_tokens, d.b.output_tokens, String);
+  const parts = document.createElement("p");
+  const at = d.critical_parts_at;
+  parts.textContent =
+    at === null
+      ? "Critical paths: the same steps."
+      : `Critical paths part at step ${at + 1}: A goes on with ${d.a.critical_path[at]?.label ?? "(nothing)"}, B with ${d.b.critical_path[at]?.label ?? "(nothing)"}.`;
+  t.replaceChildren(table, parts);
+  const c = d.counts;
+  $<HTMLSpanElement>("#compare-counts").textContent =
+    `${count(d.rows.length, "step")}: ${c.same} same, ${c.changed} changed, ${c.only_a} only in A, ${c.only_b} only in B`;
+}
+
+async function load(): Promise<void> {
+  const a = opened.id;
+  if (!a) return;
+  const b = withSel.value || undefined;
+  say("comparing…");
+  try {
+    const d = await api.diff(b ? { a, b } : { a });
+    if (opened.id !== a) return;
+    doc = d;
+    scroll = 0;
+    selected = -1;
+    pickRows();
+    renderTotals(d);
+    canvas.dataset.rows = String(d.rows.length);
+    canvas.dataset.sideA = String(d.a.trace_ids.length);
+    canvas.dataset.changed = String(d.counts.changed);
+    canvas.dataset.onlyA = String(d.counts.only_a);
+    canvas.dataset.onlyB = String(d.counts.only_b);
+    say(`compared: ${count(d.rows.length, "step")}`);
+    draw();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+export function openCompare(b: string | null = null): void {
+  const a = opened.id;
+  if (!a) {
+    say("open a trace first");
+    return;
+  }
+  fillChoices(a, b);
+  pane.hidden = false;
+  wrap.hidden = true;
+  mini.hidden = true;
+  document.body.dataset.compare = "1";
+  stateHooks.changed();
+  void load();
+  canvas.focus();
+}
+
+export function closeCompare(): void {
+  pane.hidden = true;
+  wrap.hidden = false;
+  mini.hidden = document.body.dataset.view === "flame";
+  delete document.body.dataset.compare;
+  doc = null;
+  stateHooks.changed();
+}
+
+function kindColour(r: DiffRow): string {
+  switch (r.kind) {
+    case "only_a":
+      return "rgba(220, 60, 60, 0.16)";
+    case "only_b":
+      return "rgba(40, 160, 80, 0.16)";
+    case "changed":
+      return "rgba(230, 160, 20, 0.16)";
+    default:
+      return "";
+  }
+}
+
+function draw(): void {
+  const g = fitCanvas(canvas);
+  if (!g || !doc) return;
+  const W = canvas.clientWidth,
+    H = canvas.clientHeight;
+  const p = palette();
+  g.fillStyle = p.bg;
+  g.fillRect(0, 0, W, H);
+  g.font = "12px system-ui, sans-serif";
+  g.textBaseline = "middle";
+  const rows = doc.rows;
+  const scale = Math.max(1, doc.a.duration_ns, doc.b.duration_ns);
+  const barW = Math.max(80, Math.floor((W - LABEL_W) * 0.45));
+  const deltaX = LABEL_W + barW + 8;
+  g.fillStyle = p.muted;
+  g.fillText("step", 8, HEAD_H / 2);
+  g.fillText("A ▬ / B ▬ (one scale)", LABEL_W, HEAD_H / 2);
+  g.fillText("change", deltaX, HEAD_H / 2);
+  const page = Math.floor((H - HEAD_H) / ROW_H);
+  for (let k = 0; k < page; k++) {
+    const i = shownRows[scroll + k];
+    if (i === undefined) break;
+    const r = rows[i];
+    if (!r) continue;
+    const y = HEAD_H + k * ROW_H;
+    const tint = kindColour(r);
+    if (tint) {
+      g.fillStyle = tint;
+      g.fillRect(0, y, W, ROW_H);
+    }
+    if (i === selected) {
+      g.fillStyle = p.sel;
+      g.fillRect(0, y, W, ROW_H);
+    }
+    g.save();
+    g.beginPath();
+    g.rect(0, y, LABEL_W - 4, ROW_H);
+    g.clip();
+    g.fillStyle = p.fg;
+    const mark = r.kind === "only_a" ? "− " : r.kind === "only_b" ? "+ " : r.kind === "changed" ? "~ " : "  ";
+    g.fillText(mark + r.label, 8 + Math.min(r.depth, 30) * 12, y + ROW_H / 2);
+    g.restore();
+    const bar = (f: typeof r.a, top: number, colour: string) => {
+      if (!f) return;
+      const x = LABEL_W + (f.offset_ns / scale) * barW;
+      g.fillStyle = colour;
+      g.fillRect(x, y + top, Math.max(1, (f.duration_ns / scale) * barW), 6);
+    };
+    bar(r.a, 3, p.other);
+    bar(r.b, 11, bFailed(r) ? p.error : p.llm);
+    const a = r.a?.duration_ns,
+      b = r.b?.duration_ns;
+    let text = "";
+    if (a !== undefined && b !== undefined) {
+      const d = b - a;
+      text = d === 0 ? "=" : `${d > 0 ? "+" : "−"}${fmtNs(Math.abs(d))}`;
+    } else if (a !== undefined) text = `only A ${fmtNs(a)}`;
+    else if (b !== undefined) text = `only B ${fmtNs(b)}`;
+    const changes = r.changes
+      .filter((c) => c.field !== "duration")
+      .map((c) => `${c.field}: ${c.a ?? "–"} → ${c.b ?? "–"}`)
+      .join("; ");
+    g.save();
+    g.beginPath();
+    g.rect(deltaX, y, W - deltaX, ROW_H);
+    g.clip();
+    g.fillStyle = r.kind === "same" ? p.muted : p.fg;
+    g.fillText(changes ? `${text}  ${changes}` : text, deltaX, y + ROW_H / 2);
+    g.restore();
+  }
+}
+
+function bFailed(r: DiffRow): boolean {
+  return Boolean(r.b?.error) || r.b?.state === "failed" || r.b?.state === "dead" || r.b?.state === "timeout";
+}
+
+function rowAt(y: number): number {
+  if (y < HEAD_H) return -1;
+  return shownRows[scroll + Math.floor((y - HEAD_H) / ROW_H)] ?? -1;
+}
+
+function scrollTo(pos: number): void {
+  const page = Math.max(1, Math.floor((canvas.clientHeight - HEAD_H) / ROW_H));
+  scroll = Math.max(0, Math.min(Math.max(0, shownRows.length - page), pos));
+  draw();
+}
+
+/** Opens the selected step in its run (B's span, else A's). */
+function openRow(i: number): void {
+  const r = doc?.rows[i];
+  if (!doc || !r) return;
+  const side = r.b?.node !== undefined && r.b?.node !== null ? "b" : "a";
+  const f = side === "b" ? r.b : r.a;
+  const trace = (side === "b" ? doc.b : doc.a).trace_ids;
+  if (!f || f.node === null || trace.length !== 1 || !trace[0]) return;
+  closeCompare();
+  void openTrace(trace[0], f.node);
+}
+
+export function initCompare(): void {
+  $<HTMLButtonElement>("#compare-open").addEventListener("click", () => openCompare());
+  $<HTMLButtonElement>("#compare-close").addEventListener("click", closeCompare);
+  withSel.addEventListener("change", () => {
+    stateHooks.changed();
+    void load();
+  });
+  changedOnly.addEventListener("change", () => {
+    pickRows();
+    scrollTo(0);
+  });
+  canvas.addEventListener(
+    "wheel",
+    (e) => {
+      e.preventDefault();
+      scrollTo(scroll + Math.sign(e.deltaY) * 3);
+    },
+    { passive: false },
+  );
+  canvas.addEventListener("click", (e) => {
+    selected = rowAt(e.offsetY);
+    draw();
+  });
+  canvas.addEventListener("dblclick", (e) => openRow(rowAt(e.offsetY)));
+  canvas.addEventListener("keydown", (e) => {
+    const pos = shownRows.indexOf(selected);
+    const page = Math.max(1, Math.floor((canvas.clientHeight - HEAD_H) / ROW_H));
+    const move = (to: number) => {
+      const p = Math.max(0, Math.min(shownRows.length - 1, to));
+      selected = shownRows[p] ?? -1;
+      if (p < scroll) scroll = p;
+      if (p >= scroll + page) scroll = p - page + 1;
+      draw();
+    };
+    if (e.key === "ArrowDown") move(pos + 1);
+    else if (e.key === "ArrowUp") move(pos - 1);
+    else if (e.key === "PageDown") move(pos + page);
+    else if (e.key === "PageUp") move(pos - page);
+    else if (e.key === "Enter") openRow(selected);
+    else if (e.key === "Escape") closeCompare();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  });
+  window.addEventListener("resize", () => {
+    if (compareOpen()) draw();
+  });
+}
