@@ -70,7 +70,11 @@ pub fn export_trace(
     let (ext, _) = tracelens_service::export::ExportFormat::parse(&format)
         .map(|f| f.extension())
         .map_err(|e| e.to_string())?;
-    let id: String = trace.chars().filter(char::is_ascii_hexdigit).take(16).collect();
+    let id: String = trace
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(16)
+        .collect();
     app.dialog()
         .file()
         .set_title("Export trace")
@@ -83,6 +87,12 @@ pub fn export_trace(
             }
         });
     Ok(())
+}
+
+/// The trace and span the command line asked for, once.
+#[tauri::command]
+pub fn start_at(state: State<'_, crate::opening::StartAtState>) -> Option<crate::opening::StartAt> {
+    state.0.lock().unwrap_or_else(|p| p.into_inner()).take()
 }
 
 #[tauri::command]

@@ -27,9 +27,21 @@ fn main() {
         .filter(|a| !a.to_string_lossy().starts_with('-'))
         .map(PathBuf::from)
         .collect();
+    // `--trace=ID [--span=ID]`: the view to open once the files are read.
+    let flag = |name: &str| {
+        std::env::args()
+            .skip(1)
+            .find_map(|a| a.strip_prefix(name).map(str::to_string))
+            .filter(|v| !v.is_empty())
+    };
+    let start_at = flag("--trace=").map(|trace| opening::StartAt {
+        trace,
+        span: flag("--span="),
+    });
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(opening::AppState::default())
+        .manage(opening::StartAtState(std::sync::Mutex::new(start_at)))
         .manage(clickhouse::ChState::default())
         .manage(live::LiveState::new(paths.is_empty()))
         .setup(move |app| {
@@ -69,6 +81,7 @@ fn main() {
             commands::recent_files,
             commands::cancel_open,
             commands::load_status,
+            commands::start_at,
             clickhouse::ch_connect,
             clickhouse::ch_connect_saved,
             clickhouse::ch_saved,

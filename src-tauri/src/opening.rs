@@ -42,6 +42,17 @@ pub struct LoadStatus {
     pub errors: Vec<String>,
 }
 
+/// Where the page goes once the files on the command line are read
+/// (`tracelens open FILE --trace ID --span ID`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StartAt {
+    pub trace: String,
+    pub span: Option<String>,
+}
+
+/// Taken by the page once.
+pub struct StartAtState(pub Mutex<Option<StartAt>>);
+
 impl AppState {
     /// A panicked command cannot leave the session half-changed (it is only
     /// ever replaced whole), so a poisoned lock still holds good data.

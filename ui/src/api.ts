@@ -150,6 +150,8 @@ export const opener = {
   recentFiles: (): Promise<string[]> => call("recent_files"),
   cancel: (): Promise<boolean> => call("cancel_open"),
   status: (): Promise<LoadStatus> => call("load_status"),
+  /** The trace and span `tracelens open --trace ID --span ID` asked for, once. */
+  startAt: (): Promise<{ trace: string; span: string | null } | null> => call("start_at"),
   onProgress: (f: (s: LoadStatus) => void): Promise<unknown> =>
     listen<LoadStatus>("load-progress", (e) => f(e.payload)),
   onFinished: (f: (s: LoadStatus) => void): Promise<unknown> =>

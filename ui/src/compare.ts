@@ -23,10 +23,15 @@ const withSel = $<HTMLSelectElement>("#compare-with");
 const changedOnly = $<HTMLInputElement>("#compare-changed");
 const canvas = $<HTMLCanvasElement>("#compare");
 
+/** Rows come in pages as they scroll into view: 100k steps a side are
+ * never one document. */
+const PAGE = 1000;
 let doc: DiffDoc | null = null;
-/** Indices into `doc.rows` shown (all, or the differences only). */
-let shownRows: number[] = [];
+const pages = new Map<number, DiffRow[]>();
+const asked = new Set<number>();
+let query: { a: string; b?: string; differences: boolean } | null = null;
 let scroll = 0;
+/** The selected row's position among the rows shown. */
 let selected = -1;
 
 export function compareOpen(): boolean {
@@ -55,25 +60,28 @@ function fillChoices(a: string, b: string | null): void {
   withSel.value = b ?? "";
 }
 
-/** The rows of the shown diff, or only the differences and their ancestors. */
-function pickRows(): void {
-  if (!doc) return;
-  const rows = doc.rows;
-  if (!changedOnly.checked) {
-    shownRows = rows.map((_, i) => i);
-    return;
-  }
-  const keep = new Uint8Array(rows.length);
-  const path: number[] = [];
-  rows.forEach((r, i) => {
-    path.length = r.depth;
-    if (r.kind !== "same") {
-      keep[i] = 1;
-      for (const a of path) keep[a] = 1;
-    }
-    path.push(i);
-  });
-  shownRows = rows.map((_, i) => i).filter((i) => keep[i]);
+function rowAtPos(pos: number): DiffRow | undefined {
+  return pages.get(Math.floor(pos / PAGE))?.[pos % PAGE];
+}
+
+function total(): number {
+  return doc ? doc.rows_total : 0;
+}
+
+/** Fetches the page holding row `pos`, once. */
+function need(pos: number): void {
+  const p = Math.floor(pos / PAGE);
+  if (pages.has(p) || asked.has(p) || !query) return;
+  asked.add(p);
+  const q = query;
+  api
+    .diff({ ...q, offset: p * PAGE, limit: PAGE })
+    .then((d) => {
+      if (q !== query) return;
+      pages.set(p, d.rows);
+      draw();
+    })
+    .catch(fail);
 }
 
 function renderTotals(d: DiffDoc): void {
@@ -111,28 +119,33 @@ function renderTotals(d: DiffDoc): void {
   t.replaceChildren(table, parts);
   const c = d.counts;
   $<HTMLSpanElement>("#compare-counts").textContent =
-    `${count(d.rows.length, "step")}: ${c.same} same, ${c.changed} changed, ${c.only_a} only in A, ${c.only_b} only in B`;
+    `${count(c.same + c.changed + c.only_a + c.only_b, "step")}: ${c.same} same, ${c.changed} changed, ${c.only_a} only in A, ${c.only_b} only in B`;
 }
 
 async function load(): Promise<void> {
   const a = opened.id;
   if (!a) return;
   const b = withSel.value || undefined;
+  const q = b ? { a, b, differences: changedOnly.checked } : { a, differences: changedOnly.checked };
+  query = q;
+  pages.clear();
+  asked.clear();
   say("comparing…");
   try {
-    const d = await api.diff(b ? { a, b } : { a });
-    if (opened.id !== a) return;
+    const d = await api.diff({ ...q, offset: 0, limit: PAGE });
+    if (query !== q) return;
     doc = d;
+    pages.set(0, d.rows);
+    asked.add(0);
     scroll = 0;
     selected = -1;
-    pickRows();
     renderTotals(d);
-    canvas.dataset.rows = String(d.rows.length);
+    canvas.dataset.rows = String(d.rows_total);
     canvas.dataset.sideA = String(d.a.trace_ids.length);
     canvas.dataset.changed = String(d.counts.changed);
     canvas.dataset.onlyA = String(d.counts.only_a);
     canvas.dataset.onlyB = String(d.counts.only_b);
-    say(`compared: ${count(d.rows.length, "step")}`);
+    say(`compared: ${count(d.rows_total, "step")}`);
     draw();
   } catch (e) {
     fail(e);
@@ -161,6 +174,9 @@ export function closeCompare(): void {
   mini.hidden = document.body.dataset.view === "flame";
   delete document.body.dataset.compare;
   doc = null;
+  query = null;
+  pages.clear();
+  asked.clear();
   stateHooks.changed();
 }
 
@@ -187,7 +203,6 @@ function draw(): void {
   g.fillRect(0, 0, W, H);
   g.font = "12px system-ui, sans-serif";
   g.textBaseline = "middle";
-  const rows = doc.rows;
   const scale = Math.max(1, doc.a.duration_ns, doc.b.duration_ns);
   const barW = Math.max(80, Math.floor((W - LABEL_W) * 0.45));
   const deltaX = LABEL_W + barW + 8;
@@ -197,11 +212,16 @@ function draw(): void {
   g.fillText("change", deltaX, HEAD_H / 2);
   const page = Math.floor((H - HEAD_H) / ROW_H);
   for (let k = 0; k < page; k++) {
-    const i = shownRows[scroll + k];
-    if (i === undefined) break;
-    const r = rows[i];
-    if (!r) continue;
+    const i = scroll + k;
+    if (i >= total()) break;
     const y = HEAD_H + k * ROW_H;
+    const r = rowAtPos(i);
+    if (!r) {
+      need(i);
+      g.fillStyle = p.muted;
+      g.fillText("…", 8, y + ROW_H / 2);
+      continue;
+    }
     const tint = kindColour(r);
     if (tint) {
       g.fillStyle = tint;
@@ -255,18 +275,19 @@ function bFailed(r: DiffRow): boolean {
 
 function rowAt(y: number): number {
   if (y < HEAD_H) return -1;
-  return shownRows[scroll + Math.floor((y - HEAD_H) / ROW_H)] ?? -1;
+  const pos = scroll + Math.floor((y - HEAD_H) / ROW_H);
+  return pos < total() ? pos : -1;
 }
 
 function scrollTo(pos: number): void {
   const page = Math.max(1, Math.floor((canvas.clientHeight - HEAD_H) / ROW_H));
-  scroll = Math.max(0, Math.min(Math.max(0, shownRows.length - page), pos));
+  scroll = Math.max(0, Math.min(Math.max(0, total() - page), pos));
   draw();
 }
 
 /** Opens the selected step in its run (B's span, else A's). */
 function openRow(i: number): void {
-  const r = doc?.rows[i];
+  const r = rowAtPos(i);
   if (!doc || !r) return;
   const side = r.b?.node !== undefined && r.b?.node !== null ? "b" : "a";
   const f = side === "b" ? r.b : r.a;
@@ -283,10 +304,7 @@ export function initCompare(): void {
     stateHooks.changed();
     void load();
   });
-  changedOnly.addEventListener("change", () => {
-    pickRows();
-    scrollTo(0);
-  });
+  changedOnly.addEventListener("change", () => void load());
   canvas.addEventListener(
     "wheel",
     (e) => {
@@ -301,11 +319,11 @@ export function initCompare(): void {
   });
   canvas.addEventListener("dblclick", (e) => openRow(rowAt(e.offsetY)));
   canvas.addEventListener("keydown", (e) => {
-    const pos = shownRows.indexOf(selected);
+    const pos = selected;
     const page = Math.max(1, Math.floor((canvas.clientHeight - HEAD_H) / ROW_H));
     const move = (to: number) => {
-      const p = Math.max(0, Math.min(shownRows.length - 1, to));
-      selected = shownRows[p] ?? -1;
+      const p = Math.max(0, Math.min(total() - 1, to));
+      selected = p;
       if (p < scroll) scroll = p;
       if (p >= scroll + page) scroll = p - page + 1;
       draw();

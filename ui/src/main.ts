@@ -6,7 +6,7 @@
 import { desktop } from "./api";
 import { initClickHouse } from "./desktop/clickhouse";
 import { initLive } from "./desktop/live";
-import { initOpen } from "./desktop/open";
+import { initOpen, openStartAt } from "./desktop/open";
 import { $, errorText, fail, say } from "./dom";
 import { initFind } from "./find";
 import { initCompare } from "./compare";
@@ -44,7 +44,8 @@ async function start(): Promise<void> {
     if (desktop) await startDesktop();
     else document.body.classList.add("browser");
     await loadSummary();
-    await restoreFromAddress();
+    if (desktop) await openStartAt();
+    else await restoreFromAddress();
   } catch (e) {
     say(`cannot load: ${errorText(e)}`);
   }

@@ -760,7 +760,15 @@ b?: string,
  * The baseline's size: the last this many good runs with A's root
  * operation, A left out.
  */
-baseline?: number, };
+baseline?: number, 
+/**
+ * A page of the rows: from `offset`, at most `limit` (all when absent).
+ */
+offset?: number, limit?: number, 
+/**
+ * Only the rows that differ, with their ancestors.
+ */
+differences: boolean, };
 
 /**
  * Two runs (or a run and a baseline) aligned step by step.
@@ -770,7 +778,12 @@ export type DiffDoc = { a: DiffSide, b: DiffSide, counts: DiffCounts,
  * The first step (index into each critical path) where the two
  * critical paths part; none when they are the same.
  */
-critical_parts_at: number | null, rows: Array<DiffRow>, };
+critical_parts_at: number | null, 
+/**
+ * Rows in the whole merged tree (or, for a page of differences, in
+ * the differences and their ancestors), and where `rows` starts in them.
+ */
+rows_total: number, rows_offset: number, rows: Array<DiffRow>, };
 
 /**
  * What a whole side is, its figures side by side with the other's.
@@ -798,7 +811,11 @@ export type DiffCounts = { same: number, changed: number, only_a: number, only_b
 /**
  * One row of the merged tree, in preorder.
  */
-export type DiffRow = { depth: number, label: string, class: SpanClass, kind: RowKind, a: StepFigures | null, b: StepFigures | null, changes: Array<Change>, 
+export type DiffRow = { 
+/**
+ * Its place in the whole merged tree (what a critical step's `row` names).
+ */
+index: number, depth: number, label: string, class: SpanClass, kind: RowKind, a: StepFigures | null, b: StepFigures | null, changes: Array<Change>, 
 /**
  * Rows below this one (it excluded): a whole subtree only on one side
  * is one `only_*` row and these.

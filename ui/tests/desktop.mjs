@@ -619,6 +619,25 @@ try {
   });
   await h.end();
 
+  // `tracelens open FILE --trace ID --span ID`: the app opens that view.
+  const runs = join(root, "examples/agent-runs.jsonl");
+  const sum = JSON.parse(execFileSync(cli, ["summary", runs, "--json"]).toString());
+  const target = sum.traces[3];
+  const targetSpan = target.critical_path[2];
+  const o = await Session.start([runs, `--trace=${target.trace_id.slice(0, 12)}`, `--span=${targetSpan}`]);
+  current = o;
+  await journey("desktop: opened with --trace and --span, the app shows that span", async () => {
+    await o.until(
+      () => o.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", target.trace_id),
+      "the named trace drawn",
+    );
+    const want = JSON.parse(
+      execFileSync(cli, ["span", runs, "--trace", target.trace_id, "--span", targetSpan, "--json"]).toString(),
+    );
+    await o.until(async () => (await o.text("#detail h2")) === want.name, `the span ${want.name} selected`);
+  });
+  await o.end();
+
   // ClickHouse as a source: a real engine (the tests' chdb front), the
   // sample imported with the CLI, then connect, list and open in the app.
   const { front, url: chUrl } = await startFront(join(home, "ch"));
@@ -762,7 +781,7 @@ try {
     await c.shot("desktop-clickhouse-down");
     // A file from the recent list opens as usual.
     await c.js(
-      "const s = document.querySelector('#recent'); s.value = s.options[1].value; s.dispatchEvent(new Event('change'))",
+      "const s = document.querySelector('#recent'); s.value = [...s.options].find((o) => o.value.endsWith('hostile-markup.json')).value; s.dispatchEvent(new Event('change'))",
     );
     await c.until(
       async () => (await rows(c)) === 1 && !(await c.js("return document.body.dataset.source === 'clickhouse'")),

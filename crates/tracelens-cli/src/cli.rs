@@ -63,6 +63,12 @@ pub enum Command {
 pub struct OpenArgs {
     /// Trace files to open; none opens the app empty (it offers the bundled sample).
     pub files: Vec<PathBuf>,
+    /// Open this trace (full id or unique prefix) once the files are read.
+    #[arg(long)]
+    pub trace: Option<String>,
+    /// And select this span of it.
+    #[arg(long, requires = "trace")]
+    pub span: Option<String>,
 }
 
 /// Where a ClickHouse server is. The password comes from $CLICKHOUSE_PASSWORD

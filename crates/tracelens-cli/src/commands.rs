@@ -604,8 +604,16 @@ fn open(a: crate::cli::OpenArgs) -> Result<ExitCode> {
         "the desktop app (tracelens-app) is not installed next to tracelens or on PATH; \
          build it with `cargo build --release -p tracelens-app`, or use `tracelens serve`",
     )?;
+    let mut view = Vec::new();
+    if let Some(t) = &a.trace {
+        view.push(format!("--trace={t}"));
+    }
+    if let Some(s) = &a.span {
+        view.push(format!("--span={s}"));
+    }
     std::process::Command::new(&app)
         .args(&paths)
+        .args(&view)
         .stdin(std::process::Stdio::null())
         .spawn()
         .with_context(|| format!("cannot start {}", app.display()))?;

@@ -376,6 +376,32 @@ fn open_hands_canonical_paths_to_the_desktop_app_beside_it() {
     let want = std::fs::canonicalize(trace).unwrap();
     assert_eq!(got.trim(), want.display().to_string());
 
+    // A view to open is passed on as flags the app reads, never as paths.
+    std::fs::remove_file(&record).unwrap();
+    let o = Command::new(&cli)
+        .current_dir(fixtures())
+        .args([
+            "open",
+            "otlp-spec-example.json",
+            "--trace",
+            "5b8e",
+            "--span",
+            "eee1",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut got = String::new();
+    for _ in 0..100 {
+        got = std::fs::read_to_string(&record).unwrap_or_default();
+        if got.lines().count() == 3 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(&lines[1..], &["--trace=5b8e", "--span=eee1"]);
+
     // A missing file is an error on the terminal, not an empty window.
     let o = Command::new(&cli)
         .args(["open", "no-such-file.json"])
@@ -1145,7 +1171,16 @@ fn convert_writes_one_trace_a_subtree_or_a_digest() {
     let fs = f.to_str().unwrap();
     let ids = trace_ids(&f);
     let out = d.path().join("one.jsonl");
-    let o = run(&["convert", fs, "--trace", &ids[1], "--to", "otlp-json", "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "convert",
+        fs,
+        "--trace",
+        &ids[1],
+        "--to",
+        "otlp-json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(trace_ids(&out), vec![ids[1].clone()]);
     let o = run(&["convert", fs, "--trace", &ids[1], "--to", "digest-md"]);

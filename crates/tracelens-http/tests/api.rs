@@ -459,6 +459,28 @@ fn diff_graph_and_export_answer_for_the_served_runs() {
         .map(|k| c[*k].as_u64().unwrap())
         .sum();
     assert_eq!(total as usize, d["rows"].as_array().unwrap().len());
+    // Pages of the same diff: the rows in order, the totals the whole diff's.
+    let all = d["rows"].as_array().unwrap();
+    let (_, p) = srv.json(&format!(
+        "/api/diff?a={}&b={}&offset=3&limit=4",
+        ids[0], ids[1]
+    ));
+    assert_eq!(p["rows_total"].as_u64(), Some(all.len() as u64));
+    assert_eq!(p["rows_offset"], 3);
+    assert_eq!(p["rows"].as_array().unwrap(), &all[3..7].to_vec());
+    assert_eq!(p["counts"], d["counts"]);
+    // The differences only, each with its ancestors: no `same` row but those leading to one.
+    let (_, dp) = srv.json(&format!(
+        "/api/diff?a={}&b={}&differences=true",
+        ids[0], ids[1]
+    ));
+    let rows = dp["rows"].as_array().unwrap();
+    let differing = all.iter().filter(|r| r["kind"] != "same").count();
+    assert!(rows.len() >= differing && rows.len() <= all.len());
+    assert_eq!(
+        rows.iter().filter(|r| r["kind"] != "same").count(),
+        differing
+    );
     // A trace against itself: every step the same.
     let (_, same) = srv.json(&format!("/api/diff?a={0}&b={0}", ids[2]));
     assert_eq!(

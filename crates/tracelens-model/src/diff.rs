@@ -150,6 +150,8 @@ pub struct Change {
 /// One row of the merged tree, in preorder.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct DiffRow {
+    /// Its place in the whole merged tree (what a critical step's `row` names).
+    pub index: u32,
     pub depth: u32,
     pub label: String,
     pub class: SpanClass,
@@ -179,7 +181,53 @@ pub struct DiffDoc {
     /// The first step (index into each critical path) where the two
     /// critical paths part; none when they are the same.
     pub critical_parts_at: Option<u32>,
+    /// Rows in the whole merged tree (or, for a page of differences, in
+    /// the differences and their ancestors), and where `rows` starts in them.
+    pub rows_total: u64,
+    pub rows_offset: u64,
     pub rows: Vec<DiffRow>,
+}
+
+impl DiffDoc {
+    /// A page of the rows, `limit` from `offset`: of every row, or of the
+    /// rows that differ and their ancestors (so the page still reads as a
+    /// tree). The totals and critical paths are the whole diff's.
+    pub fn page(&self, offset: u64, limit: u64, differences_only: bool) -> DiffDoc {
+        let picked: Vec<usize> = if differences_only {
+            let mut keep = vec![false; self.rows.len()];
+            let mut path: Vec<usize> = Vec::new();
+            for (i, r) in self.rows.iter().enumerate() {
+                path.truncate(r.depth as usize);
+                if r.kind != RowKind::Same {
+                    keep[i] = true;
+                    for &a in path.iter().rev() {
+                        if keep[a] {
+                            break;
+                        }
+                        keep[a] = true;
+                    }
+                }
+                path.push(i);
+            }
+            (0..self.rows.len()).filter(|&i| keep[i]).collect()
+        } else {
+            (0..self.rows.len()).collect()
+        };
+        let start = (offset as usize).min(picked.len());
+        let end = start.saturating_add(limit as usize).min(picked.len());
+        DiffDoc {
+            a: self.a.clone(),
+            b: self.b.clone(),
+            counts: self.counts.clone(),
+            critical_parts_at: self.critical_parts_at,
+            rows_total: picked.len() as u64,
+            rows_offset: start as u64,
+            rows: picked[start..end]
+                .iter()
+                .map(|&i| self.rows[i].clone())
+                .collect(),
+        }
+    }
 }
 
 fn step_key(parent: u64, label: &str) -> u64 {
@@ -725,6 +773,7 @@ pub fn diff(a: &Steps, b: &Steps, opts: &DiffOptions) -> DiffDoc {
         };
         row_of.insert(key, rows.len() as u32);
         rows.push(DiffRow {
+            index: rows.len() as u32,
             depth,
             label: any.label.clone(),
             class: any.class,
@@ -764,6 +813,8 @@ pub fn diff(a: &Steps, b: &Steps, opts: &DiffOptions) -> DiffDoc {
         b: side_b,
         counts,
         critical_parts_at: parts,
+        rows_total: rows.len() as u64,
+        rows_offset: 0,
         rows,
     }
 }
@@ -811,6 +862,7 @@ mod tests {
     #[test]
     fn below_counts_the_subtree() {
         let row = |depth| DiffRow {
+            index: 0,
             depth,
             label: String::new(),
             class: SpanClass::Other,

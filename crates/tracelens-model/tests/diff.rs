@@ -310,7 +310,11 @@ fn a_chain_a_hundred_thousand_deep_diffs_without_recursion() {
         }
     }
     let ds = Dataset::build(s, DatasetOptions::default());
-    let d = diff(&run_steps(&ds, 0), &run_steps(&ds, 1), &DiffOptions::default());
+    let d = diff(
+        &run_steps(&ds, 0),
+        &run_steps(&ds, 1),
+        &DiffOptions::default(),
+    );
     assert_eq!(d.rows.len() as u64, n);
     assert_eq!(d.counts.same, n);
     assert_eq!(d.rows[0].below as u64, n - 1);

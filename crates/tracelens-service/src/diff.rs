@@ -22,6 +22,13 @@ pub struct DiffQuery {
     /// operation, A left out.
     #[ts(optional)]
     pub baseline: Option<usize>,
+    /// A page of the rows: from `offset`, at most `limit` (all when absent).
+    #[ts(optional)]
+    pub offset: Option<u64>,
+    #[ts(optional)]
+    pub limit: Option<u64>,
+    /// Only the rows that differ, with their ancestors.
+    pub differences: bool,
 }
 
 /// Whether trace `t` went well: no error span, no failed, timed-out or dead agent.

@@ -64,7 +64,9 @@ pub fn parse_term(t: &str) -> Result<Term, String> {
         "other" => Term::Class(SpanClass::Other),
         _ if lower.starts_with('>') => Term::MinDuration(
             parse_duration(lower.trim_start_matches(['>', '='])).ok_or_else(|| {
-                format!("{t:?}: a duration is a number and a unit (ns, us, ms, s, m, h), e.g. >250ms")
+                format!(
+                    "{t:?}: a duration is a number and a unit (ns, us, ms, s, m, h), e.g. >250ms"
+                )
             })?,
         ),
         _ if lower.starts_with("service:") => Term::Service(value("service:")),
@@ -114,8 +116,7 @@ fn passes(ds: &Dataset, t: usize, r: &Row, term: &Term) -> bool {
         Term::State(s) => r.state == Some(*s),
         Term::Attr(k, v) => span.is_some_and(|s| {
             st.attrs_of(s.attrs).iter().any(|a| {
-                st.resolve(a.key) == k
-                    && v.as_ref().is_none_or(|v| st.value_text(&a.value) == *v)
+                st.resolve(a.key) == k && v.as_ref().is_none_or(|v| st.value_text(&a.value) == *v)
             })
         }),
         Term::Text(q) => {
@@ -171,7 +172,10 @@ mod tests {
         );
         assert_eq!(parse_term("kind:client"), Ok(Term::Kind(SpanKind::Client)));
         assert_eq!(parse_term("state:dead"), Ok(Term::State(AgentState::Dead)));
-        assert_eq!(parse_term("Web_Search"), Ok(Term::Text("web_search".into())));
+        assert_eq!(
+            parse_term("Web_Search"),
+            Ok(Term::Text("web_search".into()))
+        );
         assert!(parse_term(">fast").is_err());
         assert!(parse_term("kind:sideways").is_err());
     }

@@ -33,7 +33,15 @@ pub struct Session {
     pub prices: tracelens_model::cost::PriceTable,
     /// Why the user's prices file was not taken (the report says so).
     pub prices_error: Option<String>,
+    /// The last diff asked for, by (A, B, baseline size), so that paging
+    /// through it does not align the runs again.
+    last_diff: std::sync::Mutex<Option<DiffKey>>,
 }
+
+type DiffKey = (
+    (usize, Option<usize>, usize),
+    std::sync::Arc<tracelens_model::diff::DiffDoc>,
+);
 
 /// The bundled prices with the user's file over it, or the bundled ones
 /// and why the file was refused. Read once per process: the live receiver
@@ -63,6 +71,7 @@ impl Default for Session {
             sources: Vec::new(),
             prices: tracelens_model::cost::PriceTable::bundled(),
             prices_error: None,
+            last_diff: Default::default(),
         }
     }
 }
@@ -84,6 +93,7 @@ impl Session {
             sources,
             prices,
             prices_error,
+            last_diff: Default::default(),
         }
     }
 
@@ -165,7 +175,28 @@ impl Session {
             None => None,
         };
         let n = q.baseline.unwrap_or(crate::diff::DEFAULT_BASELINE);
-        crate::diff::diff_of(&self.dataset, a, b, n).map_err(ServiceError::NotFound)
+        // A view pages through one diff as it scrolls: the last one is kept.
+        let key = (a, b, if b.is_some() { 0 } else { n });
+        let mut cache = self.last_diff.lock().unwrap_or_else(|p| p.into_inner());
+        let doc = match cache.as_ref() {
+            Some((k, d)) if *k == key => d.clone(),
+            _ => {
+                let d = std::sync::Arc::new(
+                    crate::diff::diff_of(&self.dataset, a, b, n).map_err(ServiceError::NotFound)?,
+                );
+                *cache = Some((key, d.clone()));
+                d
+            }
+        };
+        drop(cache);
+        if q.offset.is_none() && q.limit.is_none() && !q.differences {
+            return Ok((*doc).clone());
+        }
+        Ok(doc.page(
+            q.offset.unwrap_or(0),
+            q.limit.unwrap_or(u64::MAX),
+            q.differences,
+        ))
     }
 
     /// Which rows of trace `trace` pass the filter `terms` (one per line,

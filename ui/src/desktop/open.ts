@@ -1,11 +1,11 @@
 // Opening files (desktop app): the dialog, the sample, recent files, the
 // reading progress and cancel.
 
-import { type LoadStatus, opener } from "../api";
+import { api, type LoadStatus, opener } from "../api";
 import { $, count, fail, say } from "../dom";
 import { loadSummary } from "../list";
 import { setSource } from "../source";
-import { opened } from "../trace";
+import { openTrace, opened } from "../trace";
 
 async function refreshRecent(): Promise<void> {
   const sel = $<HTMLSelectElement>("#recent");
@@ -20,6 +20,23 @@ function showProgress(s: LoadStatus): void {
   $<HTMLProgressElement>("#progress-bar").value = frac;
   $<HTMLSpanElement>("#progress-text").textContent =
     `Reading ${s.names.join(", ")} — ${(s.bytes_read / 1e6).toFixed(1)} of ${(s.bytes_total / 1e6).toFixed(1)} MB`;
+}
+
+/** Opens the trace and span the command line named, once the files are
+ * read (the files may be read before the page listens, or after). */
+export async function openStartAt(): Promise<void> {
+  if ((await opener.status()).loading) return;
+  const at = await opener.startAt();
+  if (!at) return;
+  if (at.span) {
+    const d = await api.span(at.trace, at.span);
+    await openTrace(d.trace_id, d.node);
+  } else {
+    const t = await api.summary();
+    const hit = t.traces.find((x) => x.trace_id.startsWith(at.trace.toLowerCase()));
+    if (!hit) throw new Error(`no trace ${at.trace} in the files opened`);
+    await openTrace(hit.trace_id);
+  }
 }
 
 export async function initOpen(): Promise<void> {
@@ -39,9 +56,12 @@ export async function initOpen(): Promise<void> {
     }
     opened.id = null;
     setSource({ kind: "files" });
-    void loadSummary().then(() => {
-      if (s.errors.length) say(`${count(s.traces, "trace")}; ${s.errors.join("; ")}`);
-    });
+    void loadSummary()
+      .then(async () => {
+        if (s.errors.length) say(`${count(s.traces, "trace")}; ${s.errors.join("; ")}`);
+        await openStartAt();
+      })
+      .catch(fail);
     void refreshRecent();
   });
   void refreshRecent();
