@@ -166,10 +166,11 @@ pub fn breakdown(
     state: State<'_, AppState>,
     trace: String,
     node: Option<u32>,
+    terms: Option<String>,
 ) -> CmdResult<Breakdown> {
     state
         .session()
-        .breakdown(&trace, node)
+        .breakdown_filtered(&trace, node, terms.as_deref().unwrap_or(""))
         .map_err(|e| e.to_string())
 }
 

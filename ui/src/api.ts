@@ -93,10 +93,13 @@ export const api = {
       : (await get(`/api/traces/${enc(trace)}/columns`)).arrayBuffer(),
   node: (trace: string, node: number): Promise<SpanDetail> =>
     desktop ? call("node", { trace, node }) : getJson(`/api/traces/${enc(trace)}/nodes/${node}`),
-  breakdown: (trace: string, node: number | null): Promise<Breakdown> =>
+  /** With `terms` (the in-trace filter's chips), only the matching spans count. */
+  breakdown: (trace: string, node: number | null, terms: string[] = []): Promise<Breakdown> =>
     desktop
-      ? call("breakdown", { trace, node })
-      : getJson(`/api/traces/${enc(trace)}/breakdown${node === null ? "" : `?node=${node}`}`),
+      ? call("breakdown", { trace, node, terms: terms.join("\n") })
+      : getJson(
+          `/api/traces/${enc(trace)}/breakdown?terms=${enc(terms.join("\n"))}${node === null ? "" : `&node=${node}`}`,
+        ),
   why: (trace: string, node: number | null): Promise<WhyDoc> =>
     desktop
       ? call("why", { trace, node })

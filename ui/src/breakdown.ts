@@ -67,6 +67,7 @@ export function renderBreakdown(root: HTMLElement, b: Breakdown, act: BreakdownA
   }
   root.append(tabs);
   root.append(el("h2", b.node === null ? `Trace: ${b.name}` : `Subtree: ${b.name}`));
+  if (b.filtered) root.append(el("p", "Only the spans the filter matches are counted."));
   root.append(el("p", `${fmtNs(b.total_ns)} of self time`, "muted"));
   const p = palette();
   const c = b.by_class_ns;

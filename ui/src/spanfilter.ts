@@ -5,14 +5,14 @@
 import { api } from "./api";
 import { $, count, fail, say } from "./dom";
 import { opened } from "./trace";
-import { model, stateHooks, waterfall } from "./views";
+import { filterTerms, model, shown, sideHooks, stateHooks, waterfall } from "./views";
 
 const input = $<HTMLInputElement>("#span-filter");
 const chipsEl = $<HTMLSpanElement>("#filter-chips");
 const countEl = $<HTMLSpanElement>("#filter-count");
 
 /** The filter's terms, as typed (the service parses them). */
-export const chips: string[] = [];
+export const chips: string[] = filterTerms;
 
 let seq = 0;
 async function apply(): Promise<void> {
@@ -24,6 +24,7 @@ async function apply(): Promise<void> {
     model.setFilter(id, null);
     countEl.textContent = "";
     waterfall.canvas.dataset.filtered = "";
+    if (shown.side === "breakdown") sideHooks.onSide("breakdown");
     return;
   }
   try {
@@ -35,6 +36,7 @@ async function apply(): Promise<void> {
       ? `${count(matched, "span")} ${matched === 1 ? "matches" : "match"}`
       : "no span matches";
     waterfall.canvas.dataset.filtered = String(matched);
+    if (shown.side === "breakdown") sideHooks.onSide("breakdown");
   } catch (e) {
     // A term the service cannot read: say why and take it back.
     chips.pop();

@@ -10,7 +10,7 @@ import { clearFind } from "./find";
 import { listed, renderList, searchCorrelation } from "./list";
 import { LogsPanel } from "./logs";
 import { storedSince } from "./source";
-import { model, shown, sideHooks, waterfall } from "./views";
+import { filterTerms, model, shown, sideHooks, waterfall } from "./views";
 
 /** The trace shown (null: none yet, or the next load picks the newest). */
 export const opened = { id: null as string | null };
@@ -124,7 +124,7 @@ async function showBreakdown(): Promise<void> {
   const seq = ++breakdownSeq;
   const node = breakdownScope === "subtree" && model.selected >= 0 ? (c.node[model.selected] ?? null) : null;
   try {
-    const b = await api.breakdown(trace, node);
+    const b = await api.breakdown(trace, node, filterTerms);
     if (seq !== breakdownSeq) return;
     renderBreakdown($<HTMLElement>("#breakdown"), b, {
       pick: selectNode,

@@ -15,6 +15,9 @@ export type Side = "detail" | "breakdown" | "logs";
 
 export const shown = { view: "waterfall" as View, side: "detail" as Side };
 
+/** The in-trace filter's terms (the chips), which the breakdown follows too. */
+export const filterTerms: string[] = [];
+
 /** Called when what a link would reopen changes (view, filters, compare). */
 export const stateHooks = { changed: (): void => {} };
 

@@ -176,7 +176,11 @@ export type Breakdown = {
 /**
  * The subtree's root node; the primary root for a whole trace.
  */
-node: number | null, name: string, total_ns: number, by_class_ns: ClassBreakdown, by_phase_ns: PhaseBreakdown, llm: LlmTotals, top_self_time: Array<Bottleneck>, };
+node: number | null, name: string, total_ns: number, by_class_ns: ClassBreakdown, by_phase_ns: PhaseBreakdown, llm: LlmTotals, top_self_time: Array<Bottleneck>, 
+/**
+ * Only the spans an in-trace filter matched are counted.
+ */
+filtered: boolean, };
 
 export type Bottleneck = { node: number, span_id: string, name: string, class: SpanClass, self_ns: number, 
 /**

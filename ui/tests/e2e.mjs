@@ -736,6 +736,12 @@ try {
       shown.matched === matched && shown.n < all,
       `shown ${shown.n} of ${all}, ${shown.matched} matched of ${matched}`,
     );
+    // The breakdown follows the filter.
+    await page.click("#tab-breakdown");
+    await page.waitForFunction(() =>
+      (document.querySelector("#breakdown")?.textContent ?? "").includes("Only the spans the filter matches"),
+    );
+    await page.click("#tab-detail");
     // A second chip narrows further: both must pass.
     await page.fill("#span-filter", ">1h");
     await page.press("#span-filter", "Enter");

@@ -71,6 +71,35 @@ fn migrate_import_and_summary_match_the_file() {
             "trace {id} differs through ClickHouse"
         );
     }
+    // Two stored runs compare as the same runs from the file do.
+    let ids: Vec<&str> = want["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["trace_id"].as_str().unwrap())
+        .collect();
+    let from_file = tl(&["diff", ids[0], ids[1], sample, "--json"], None);
+    let o = tl(
+        &[
+            &["diff", ids[0], ids[1], "--since", "100000d", "--json"][..],
+            &ch,
+        ]
+        .concat(),
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (f, c): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&from_file.stdout).unwrap(),
+        serde_json::from_slice(&o.stdout).unwrap(),
+    );
+    assert_eq!(f["counts"], c["counts"]);
+    assert_eq!(
+        f["rows"].as_array().unwrap().len(),
+        c["rows"].as_array().unwrap().len()
+    );
+    assert_eq!(f["critical_parts_at"], c["critical_parts_at"]);
+    let o = tl(&[&["diff", ids[0], "baseline"][..], &ch].concat(), None);
+    assert_eq!(o.status.code(), Some(2), "a baseline needs loaded runs");
     // The list, with filters; the correlation search; the report.
     let run = |args: &[&str]| -> serde_json::Value {
         let o = tl(&[args, &ch[..]].concat(), None);

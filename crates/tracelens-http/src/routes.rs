@@ -199,6 +199,8 @@ async fn export(
 #[derive(Deserialize)]
 struct BreakdownQuery {
     node: Option<u32>,
+    #[serde(default)]
+    terms: String,
 }
 
 async fn breakdown(
@@ -206,7 +208,9 @@ async fn breakdown(
     Path(trace): Path<String>,
     Query(q): Query<BreakdownQuery>,
 ) -> ApiResult<Json<tracelens_service::Breakdown>> {
-    Ok(Json(lock(&st).breakdown(&trace, q.node)?))
+    Ok(Json(
+        lock(&st).breakdown_filtered(&trace, q.node, &q.terms)?,
+    ))
 }
 
 async fn why(

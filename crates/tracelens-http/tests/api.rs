@@ -538,6 +538,18 @@ fn a_filter_keeps_matches_and_their_ancestors() {
     let (_, _, both) = srv.get(&format!("/api/traces/{tid}/filter?terms=llm%0A%3E1h"));
     assert_eq!(u32::from_le_bytes(both[..4].try_into().unwrap()), 0);
     assert!(both[4..].iter().all(|&m| m == 0));
+    // The breakdown follows the filter: only the LLM calls' time counts.
+    let (_, whole) = srv.json(&format!("/api/traces/{tid}/breakdown"));
+    let (_, llm) = srv.json(&format!("/api/traces/{tid}/breakdown?terms=llm"));
+    assert_eq!(llm["filtered"], true);
+    assert_eq!(llm["by_class_ns"]["llm"], whole["by_class_ns"]["llm"]);
+    assert_eq!(llm["by_class_ns"]["tool"], 0);
+    assert_eq!(llm["by_class_ns"]["agent"], 0);
+    assert!(llm["top_self_time"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b["class"] == "llm"));
     let (s, e) = srv.json(&format!("/api/traces/{tid}/filter?terms=kind:sideways"));
     assert_eq!(s, 400);
     assert!(e["error"].as_str().unwrap().contains("kinds are"), "{e}");

@@ -19,6 +19,8 @@ pub struct Breakdown {
     pub by_phase_ns: PhaseBreakdown,
     pub llm: LlmTotals,
     pub top_self_time: Vec<Bottleneck>,
+    /// Only the spans an in-trace filter matched are counted.
+    pub filtered: bool,
 }
 
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -35,19 +37,45 @@ pub struct Bottleneck {
 /// The breakdown of trace `t`, or of the subtree under `node` when given.
 /// `None` when `t` or `node` is out of range.
 pub fn breakdown(ds: &Dataset, t: usize, node: Option<u32>) -> Option<Breakdown> {
+    breakdown_of(ds, t, node, None)
+}
+
+/// As [`breakdown`], counting only the nodes `keep` marks (an in-trace
+/// filter's matches) when given.
+pub fn breakdown_of(
+    ds: &Dataset,
+    t: usize,
+    node: Option<u32>,
+    keep: Option<&[bool]>,
+) -> Option<Breakdown> {
     let tree = ds.traces.get(t)?;
     let an = ds.analyses.get(t)?;
     let st = &ds.store;
     if let Some(n) = node {
         tree.nodes.get(n as usize)?;
     }
-    let nodes: Vec<u32> = match node {
+    let mut nodes: Vec<u32> = match node {
         Some(n) => tree.subtree(n),
         None => (0..tree.len() as u32).collect(),
     };
-    let (by_class_ns, by_phase_ns) = match node {
-        Some(n) => (an.subtree_breakdown(tree, n), an.subtree_phases(tree, n)),
-        None => (an.breakdown, an.phases),
+    let (by_class_ns, by_phase_ns) = match keep {
+        Some(k) => {
+            nodes.retain(|&i| k.get(i as usize).copied().unwrap_or(false));
+            let mut c = ClassBreakdown::default();
+            let mut p = PhaseBreakdown::default();
+            for &i in &nodes {
+                if tree.nodes[i as usize].span == NONE {
+                    continue;
+                }
+                c.add(an.class[i as usize], an.self_ns[i as usize]);
+                p.add(an.phase[i as usize], an.self_ns[i as usize]);
+            }
+            (c, p)
+        }
+        None => match node {
+            Some(n) => (an.subtree_breakdown(tree, n), an.subtree_phases(tree, n)),
+            None => (an.breakdown, an.phases),
+        },
     };
     let mut in_scope = vec![false; tree.len()];
     for &i in &nodes {
@@ -97,5 +125,6 @@ pub fn breakdown(ds: &Dataset, t: usize, node: Option<u32>) -> Option<Breakdown>
                 },
             })
             .collect(),
+        filtered: keep.is_some(),
     })
 }

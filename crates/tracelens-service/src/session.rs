@@ -3,7 +3,7 @@
 //! the desktop app's commands are both thin wrappers over these methods, so
 //! the two fronts cannot drift apart.
 
-use crate::breakdown::{breakdown, Breakdown};
+use crate::breakdown::Breakdown;
 use crate::detail::{find_span, span_detail, SpanDetail};
 use crate::find::{find_in_trace, TraceMatches};
 use crate::search::{find_trace, lookup_failure, search, SearchResult};
@@ -131,8 +131,30 @@ impl Session {
     }
 
     pub fn breakdown(&self, trace: &str, node: Option<u32>) -> ServiceResult<Breakdown> {
+        self.breakdown_filtered(trace, node, "")
+    }
+
+    /// The breakdown counting only the spans the filter `terms` matches
+    /// (all when empty), so that the panel follows the page's chips.
+    pub fn breakdown_filtered(
+        &self,
+        trace: &str,
+        node: Option<u32>,
+        terms: &str,
+    ) -> ServiceResult<Breakdown> {
         let t = self.trace(trace)?;
-        breakdown(&self.dataset, t, node).ok_or_else(|| {
+        let terms = crate::filter::parse_terms(terms).map_err(ServiceError::Invalid)?;
+        let keep: Option<Vec<bool>> = (!terms.is_empty()).then(|| {
+            let (mask, _) = crate::filter::filter_mask(&self.dataset, t, &terms);
+            // The mask is by row (preorder); the breakdown counts by node.
+            let tree = &self.dataset.traces[t];
+            let mut by_node = vec![false; tree.len()];
+            for (row, &node) in tree.preorder.iter().enumerate() {
+                by_node[node as usize] = mask.get(row) == Some(&crate::filter::MATCH);
+            }
+            by_node
+        });
+        crate::breakdown::breakdown_of(&self.dataset, t, node, keep.as_deref()).ok_or_else(|| {
             ServiceError::NotFound(format!("no node {} in trace {trace}", node.unwrap_or(0)))
         })
     }
