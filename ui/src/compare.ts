@@ -106,6 +106,9 @@ function renderTotals(d: DiffDoc): void {
   for (const k of ["agent", "llm", "tool", "other"] as const) {
     line(`self time ${k}`, d.a.breakdown[k], d.b.breakdown[k], fmtNs);
   }
+  for (const k of ["init", "tools", "llm", "format"] as const) {
+    if (d.a.phases[k] || d.b.phases[k]) line(`phase ${k}`, d.a.phases[k], d.b.phases[k], fmtNs);
+  }
   line("errors", d.a.errors, d.b.errors, String);
   line("LLM calls", d.a.llm_calls, d.b.llm_calls, String);
   line("tokens in", d.a.input_tokens, d.b.input_tokens, String);

@@ -185,6 +185,7 @@ function pick(i: number): void {
   const rows = n.nodes.map((x) => rowOf.get(x)).filter((r): r is number => r !== undefined);
   rows.sort((a, b) => a - b);
   model.setMatches(rows);
+  if (rows[0] !== undefined) model.select(rows[0]);
   say(`${n.name}: ${count(rows.length, "span")} marked (n / N step through them)`);
   canvas.dataset.marked = String(rows.length);
 }

@@ -4,6 +4,7 @@
 
 import { api } from "./api";
 import { $, count, fail, say } from "./dom";
+import { parseDuration } from "./duration";
 import { opened } from "./trace";
 import { filterTerms, model, shown, sideHooks, stateHooks, waterfall } from "./views";
 
@@ -85,6 +86,13 @@ export function initSpanFilter(): void {
   });
   $<HTMLButtonElement>("#expand-all").addEventListener("click", () => waterfall.expandAll());
   $<HTMLButtonElement>("#collapse-all").addEventListener("click", () => waterfall.collapseAll());
+  const under = $<HTMLInputElement>("#collapse-under");
+  under.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    const ns = parseDuration(under.value);
+    under.classList.toggle("bad", ns === null);
+    if (ns !== null) waterfall.collapseAll(ns);
+  });
   const exp = $<HTMLSelectElement>("#export");
   exp.addEventListener("change", () => {
     const v = exp.value;

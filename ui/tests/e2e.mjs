@@ -765,6 +765,13 @@ try {
     expect(collapsed < all, `collapse all left ${collapsed} of ${all} rows`);
     await page.click("#expand-all");
     await page.waitForFunction((n) => window.tracelens.waterfall.visible.length === n, all);
+    // Collapsing what is shorter than a threshold hides the quick subtrees only.
+    await page.fill("#collapse-under", "1h");
+    await page.press("#collapse-under", "Enter");
+    const under = await page.evaluate(() => window.tracelens.waterfall.visible.length);
+    expect(under < all, `collapse < 1h left ${under} of ${all} rows`);
+    await page.click("#expand-all");
+    await page.waitForFunction((n) => window.tracelens.waterfall.visible.length === n, all);
   });
 
   await journey("compare two runs step by step, and against the baseline", async () => {
