@@ -7,9 +7,9 @@ import { api } from "./api";
 import { fmtNs } from "./columns";
 import { $, count, fail, say } from "./dom";
 import { allListed } from "./list";
-import { fitCanvas, palette } from "./palette";
+import { beginFrame } from "./palette";
 import { openTrace, opened } from "./trace";
-import { stateHooks } from "./views";
+import { showTracePane, stateHooks } from "./views";
 import type { DiffDoc, DiffRow } from "./wire";
 
 const ROW_H = 20;
@@ -17,8 +17,6 @@ const HEAD_H = 22;
 const LABEL_W = 320;
 
 const pane = $<HTMLElement>("#compare-pane");
-const wrap = $<HTMLElement>("#canvas-wrap");
-const mini = $<HTMLCanvasElement>("#minimap");
 const withSel = $<HTMLSelectElement>("#compare-with");
 const changedOnly = $<HTMLInputElement>("#compare-changed");
 const canvas = $<HTMLCanvasElement>("#compare");
@@ -162,25 +160,17 @@ export function openCompare(b: string | null = null): void {
     return;
   }
   fillChoices(a, b);
-  pane.hidden = false;
-  wrap.hidden = true;
-  mini.hidden = true;
-  document.body.dataset.compare = "1";
-  stateHooks.changed();
+  showTracePane("compare");
   void load();
   canvas.focus();
 }
 
 export function closeCompare(): void {
-  pane.hidden = true;
-  wrap.hidden = false;
-  mini.hidden = document.body.dataset.view === "flame";
-  delete document.body.dataset.compare;
   doc = null;
   query = null;
   pages.clear();
   asked.clear();
-  stateHooks.changed();
+  if (!pane.hidden) showTracePane("views");
 }
 
 function kindColour(r: DiffRow): string {
@@ -197,15 +187,9 @@ function kindColour(r: DiffRow): string {
 }
 
 function draw(): void {
-  const g = fitCanvas(canvas);
-  if (!g || !doc) return;
-  const W = canvas.clientWidth,
-    H = canvas.clientHeight;
-  const p = palette();
-  g.fillStyle = p.bg;
-  g.fillRect(0, 0, W, H);
-  g.font = "12px system-ui, sans-serif";
-  g.textBaseline = "middle";
+  const f = beginFrame(canvas);
+  if (!f || !doc) return;
+  const { g, W, H, p } = f;
   const scale = Math.max(1, doc.a.duration_ns, doc.b.duration_ns);
   const barW = Math.max(80, Math.floor((W - LABEL_W) * 0.45));
   const deltaX = LABEL_W + barW + 8;

@@ -5,9 +5,9 @@
 import { api } from "./api";
 import { fmtNs, rowOfNode } from "./columns";
 import { $, count, fail, say } from "./dom";
-import { fitCanvas, palette } from "./palette";
+import { beginFrame, palette } from "./palette";
 import { opened } from "./trace";
-import { model, stateHooks } from "./views";
+import { model, showTracePane } from "./views";
 import type { GraphDoc, GraphNode } from "./wire";
 
 const COL_W = 230;
@@ -16,8 +16,6 @@ const BOX_W = 170;
 const BOX_H = 40;
 
 const pane = $<HTMLElement>("#graph-pane");
-const wrap = $<HTMLElement>("#canvas-wrap");
-const mini = $<HTMLCanvasElement>("#minimap");
 const canvas = $<HTMLCanvasElement>("#graph");
 const allRuns = $<HTMLInputElement>("#graph-all");
 
@@ -68,21 +66,13 @@ async function load(): Promise<void> {
 }
 
 export function openGraph(): void {
-  pane.hidden = false;
-  wrap.hidden = true;
-  mini.hidden = true;
-  document.body.dataset.graph = "1";
-  stateHooks.changed();
+  showTracePane("graph");
   void load();
   canvas.focus();
 }
 
 export function closeGraph(): void {
-  pane.hidden = true;
-  wrap.hidden = false;
-  mini.hidden = document.body.dataset.view === "flame";
-  delete document.body.dataset.graph;
-  stateHooks.changed();
+  if (!pane.hidden) showTracePane("views");
 }
 
 function kindColour(n: GraphNode): string {
@@ -100,14 +90,9 @@ function kindColour(n: GraphNode): string {
 }
 
 function draw(): void {
-  const g = fitCanvas(canvas);
-  if (!g) return;
-  const W = canvas.clientWidth,
-    H = canvas.clientHeight;
-  const p = palette();
-  g.fillStyle = p.bg;
-  g.fillRect(0, 0, W, H);
-  if (!doc) return;
+  const f = beginFrame(canvas);
+  if (!f || !doc) return;
+  const { g, p } = f;
   g.save();
   g.translate(view.x, view.y);
   g.scale(view.k, view.k);

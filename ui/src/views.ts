@@ -47,6 +47,16 @@ export function setView(v: View): void {
   activeCanvas().focus();
 }
 
+/** What fills the trace pane: the trace views, the compare view or the graph (one at a time). */
+export function showTracePane(which: "views" | "compare" | "graph"): void {
+  $<HTMLElement>("#canvas-wrap").hidden = which !== "views";
+  $<HTMLCanvasElement>("#minimap").hidden = which !== "views" || shown.view === "flame";
+  $<HTMLElement>("#compare-pane").hidden = which !== "compare";
+  $<HTMLElement>("#graph-pane").hidden = which !== "graph";
+  document.body.dataset.pane = which;
+  stateHooks.changed();
+}
+
 export function setSide(s: Side): void {
   shown.side = s;
   $<HTMLElement>("#detail").hidden = s !== "detail";

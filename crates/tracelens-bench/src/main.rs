@@ -8,6 +8,7 @@
 
 mod across;
 mod clickhouse;
+mod compare;
 mod logs;
 mod tracker;
 
@@ -85,6 +86,10 @@ fn main() -> Result<()> {
             let o = SizedRun::parse(&args[2..], &[100_000, 1_000_000])?;
             across::run(&o.out, o.runs, &o.sizes)
         }
+        Some("compare") => {
+            let o = SizedRun::parse(&args[2..], &[10_000, 100_000])?;
+            compare::run(&o.out, o.runs, &o.sizes)
+        }
         Some("logs") => {
             let o = SizedRun::parse(&args[2..], &[100_000, 1_000_000])?;
             logs::run(&o.out, &o.dir, o.runs, &o.sizes)
@@ -103,7 +108,7 @@ fn main() -> Result<()> {
             }
             tracker::run(&out, runs, &sizes)
         }
-        _ => bail!("usage: tracelens-bench across [--out F] [--runs N] [--sizes a,b] | logs [--out F] [--dir D] [--runs N] [--sizes a,b] | tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | probe FILE [--runs N] [--only-threads N] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
+        _ => bail!("usage: tracelens-bench across [--out F] [--runs N] [--sizes a,b] | compare [--out F] [--runs N] [--sizes a,b] | logs [--out F] [--dir D] [--runs N] [--sizes a,b] | tracker [--out F] [--runs N] [--sizes a,b] | report [--out F] [--dir D] [--runs N] [--sizes a,b,c] | probe FILE [--runs N] [--only-threads N] | mem FILE | clickhouse --url URL [--spans N] [--chunk N] [--queries N] [--out F] [--engine TEXT]"),
     }
 }
 

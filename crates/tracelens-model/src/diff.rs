@@ -191,33 +191,34 @@ pub struct DiffDoc {
 impl DiffDoc {
     /// A page of the rows, `limit` from `offset`: of every row, or of the
     /// rows that differ and their ancestors (so the page still reads as a
-    /// tree). The totals and critical paths are the whole diff's.
+    /// tree). The totals are the whole diff's; so are the critical paths,
+    /// on the first page only (on a long run they are most of a page's
+    /// bytes, and a view reads them once).
     pub fn page(&self, offset: u64, limit: u64, differences_only: bool) -> DiffDoc {
         let picked: Vec<usize> = if differences_only {
-            let mut keep = vec![false; self.rows.len()];
-            let mut path: Vec<usize> = Vec::new();
-            for (i, r) in self.rows.iter().enumerate() {
-                path.truncate(r.depth as usize);
-                if r.kind != RowKind::Same {
-                    keep[i] = true;
-                    for &a in path.iter().rev() {
-                        if keep[a] {
-                            break;
-                        }
-                        keep[a] = true;
-                    }
-                }
-                path.push(i);
-            }
-            (0..self.rows.len()).filter(|&i| keep[i]).collect()
+            let mask = crate::tree::keep_with_ancestors(self.rows.iter().map(|r| r.depth), |i| {
+                self.rows[i].kind != RowKind::Same
+            });
+            (0..self.rows.len())
+                .filter(|&i| mask[i] != crate::tree::ROW_HIDDEN)
+                .collect()
         } else {
             (0..self.rows.len()).collect()
         };
         let start = (offset as usize).min(picked.len());
         let end = start.saturating_add(limit as usize).min(picked.len());
+        let side = |s: &DiffSide| {
+            if start == 0 {
+                return s.clone();
+            }
+            DiffSide {
+                critical_path: Vec::new(),
+                ..s.clone()
+            }
+        };
         DiffDoc {
-            a: self.a.clone(),
-            b: self.b.clone(),
+            a: side(&self.a),
+            b: side(&self.b),
             counts: self.counts.clone(),
             critical_parts_at: self.critical_parts_at,
             rows_total: picked.len() as u64,

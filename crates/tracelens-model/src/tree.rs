@@ -331,6 +331,39 @@ impl TraceTree {
     }
 }
 
+/// What [`keep_with_ancestors`] says of a row.
+pub const ROW_HIDDEN: u8 = 0;
+pub const ROW_ANCESTOR: u8 = 1;
+pub const ROW_MATCH: u8 = 2;
+
+/// Over rows in preorder, given each row's depth: [`ROW_MATCH`] for each
+/// row `passes` keeps, [`ROW_ANCESTOR`] for each ancestor of one (so that
+/// what is kept still reads as a tree), [`ROW_HIDDEN`] for the rest. One
+/// pass with a stack of the current row's ancestors; no recursion.
+pub fn keep_with_ancestors(
+    depths: impl IntoIterator<Item = u32>,
+    mut passes: impl FnMut(usize) -> bool,
+) -> Vec<u8> {
+    let mut mask = Vec::new();
+    let mut path: Vec<usize> = Vec::new();
+    for (i, d) in depths.into_iter().enumerate() {
+        path.truncate(d as usize);
+        if passes(i) {
+            mask.push(ROW_MATCH);
+            for &a in path.iter().rev() {
+                if mask[a] != ROW_HIDDEN {
+                    break;
+                }
+                mask[a] = ROW_ANCESTOR;
+            }
+        } else {
+            mask.push(ROW_HIDDEN);
+        }
+        path.push(i);
+    }
+    mask
+}
+
 /// Formats nanoseconds for people: 850ns, 12.3µs, 4.56ms, 1.23s, 2m03s,
 /// 5h07m (the UI's `fmtNs` agrees).
 pub fn fmt_ns(ns: u64) -> String {

@@ -29,9 +29,9 @@ pub enum Term {
 }
 
 /// What a row of the mask is: hidden, kept as the ancestor of a match, a match.
-pub const HIDDEN: u8 = 0;
-pub const ANCESTOR: u8 = 1;
-pub const MATCH: u8 = 2;
+pub use tracelens_model::tree::{
+    ROW_ANCESTOR as ANCESTOR, ROW_HIDDEN as HIDDEN, ROW_MATCH as MATCH,
+};
 
 fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();
@@ -136,24 +136,10 @@ fn passes(ds: &Dataset, t: usize, r: &Row, term: &Term) -> bool {
 /// row [`HIDDEN`], [`ANCESTOR`] or [`MATCH`]; and how many rows match.
 pub fn filter_mask(ds: &Dataset, t: usize, terms: &[Term]) -> (Vec<u8>, u32) {
     let rows = rows(ds, t, false);
-    let mut mask = vec![HIDDEN; rows.len()];
-    let mut matched = 0u32;
-    // The row indices of the current row's ancestors, by depth.
-    let mut path: Vec<usize> = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        path.truncate(r.depth as usize);
-        if terms.iter().all(|term| passes(ds, t, r, term)) {
-            mask[i] = MATCH;
-            matched += 1;
-            for &a in path.iter().rev() {
-                if mask[a] != HIDDEN {
-                    break;
-                }
-                mask[a] = ANCESTOR;
-            }
-        }
-        path.push(i);
-    }
+    let mask = tracelens_model::tree::keep_with_ancestors(rows.iter().map(|r| r.depth), |i| {
+        terms.iter().all(|term| passes(ds, t, &rows[i], term))
+    });
+    let matched = mask.iter().filter(|&&m| m == MATCH).count() as u32;
     (mask, matched)
 }
 

@@ -135,25 +135,16 @@ pub fn filter_rows(rows: Vec<Row>, f: &RowFilter) -> (Vec<Row>, usize) {
     if f.is_empty() {
         return (rows, 0);
     }
-    let mut keep = vec![false; rows.len()];
-    // The row indexes of the current row's ancestors, by depth.
-    let mut path: Vec<usize> = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        path.truncate(r.depth as usize);
-        let passes = f.max_depth.is_none_or(|d| r.depth <= d)
-            && f.min_duration_ns.is_none_or(|m| r.duration_ns >= m)
-            && (!f.problems_only || is_problem(r));
-        if passes {
-            keep[i] = true;
-            for &a in path.iter().rev() {
-                if keep[a] {
-                    break;
-                }
-                keep[a] = true;
-            }
-        }
-        path.push(i);
-    }
+    let keep: Vec<bool> =
+        tracelens_model::tree::keep_with_ancestors(rows.iter().map(|r| r.depth), |i| {
+            let r = &rows[i];
+            f.max_depth.is_none_or(|d| r.depth <= d)
+                && f.min_duration_ns.is_none_or(|m| r.duration_ns >= m)
+                && (!f.problems_only || is_problem(r))
+        })
+        .into_iter()
+        .map(|m| m != tracelens_model::tree::ROW_HIDDEN)
+        .collect();
     let total = rows.len();
     let kept: Vec<Row> = rows
         .into_iter()
