@@ -65,18 +65,18 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
     for t in &doc.traces {
         writeln!(
             out,
-            "trace {}  {}  {}  {} spans{}{}",
+            "trace {}  {}  {}  {}{}{}",
             t.trace_id,
             clean(&t.root_name),
             fmt_ns(t.duration_ns),
-            t.span_count,
+            plural(t.span_count, "span", "spans"),
             if t.error_count > 0 {
-                format!(", {} errors", t.error_count)
+                format!(", {}", plural(t.error_count, "error", "errors"))
             } else {
                 String::new()
             },
             if t.orphan_count > 0 {
-                format!(", {} orphans", t.orphan_count)
+                format!(", {}", plural(t.orphan_count, "orphan", "orphans"))
             } else {
                 String::new()
             },
@@ -131,8 +131,8 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
         }
         writeln!(
             out,
-            "  critical  {} spans on the critical path",
-            t.critical_path.len()
+            "  critical  {} on the critical path",
+            plural(t.critical_path.len(), "span", "spans")
         )?;
         if t.log_count > 0 {
             // Most severe first.

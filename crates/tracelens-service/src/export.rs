@@ -233,6 +233,10 @@ pub fn digest(ds: &Dataset, t: usize, node: Option<u32>) -> Digest {
     }
 }
 
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Trace text as it may sit in Markdown: control characters dropped and
 /// backticks replaced, so no name can close the code block it is in.
 fn md(s: &str) -> String {
@@ -251,16 +255,18 @@ pub fn digest_markdown(d: &Digest) -> String {
     let _ = writeln!(o, "# {} ({what})\n", md(&d.name));
     let _ = writeln!(
         o,
-        "- {} · {} spans · {} errors",
+        "- {} · {} · {}",
         fmt_ns(d.duration_ns),
-        d.spans,
-        d.errors
+        plural(d.spans, "span", "spans"),
+        plural(d.errors, "error", "errors")
     );
     if d.llm_calls > 0 {
         let _ = writeln!(
             o,
-            "- LLM: {} calls, {} input / {} output tokens",
-            d.llm_calls, d.input_tokens, d.output_tokens
+            "- LLM: {}, {} input / {} output tokens",
+            plural(d.llm_calls, "call", "calls"),
+            d.input_tokens,
+            d.output_tokens
         );
     }
     if !d.problems.is_empty() {
