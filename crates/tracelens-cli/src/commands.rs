@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Summary(a) => {
             let mut loaded = load(&a.input)?;
             let only = match &a.trace {
-                Some(id) => Some(vec![pick_trace(&loaded, id)?]),
+                Some(id) => Some(vec![pick_trace(&loaded.dataset, id)?]),
                 None => None,
             };
             let sources = tracelens_service::source_summaries(&loaded.reports);
@@ -49,7 +49,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tree(a) => {
             let mut loaded = load(&a.input)?;
             let which: Vec<usize> = match &a.trace {
-                Some(id) => vec![pick_trace(&loaded, id)?],
+                Some(id) => vec![pick_trace(&loaded.dataset, id)?],
                 None => (0..loaded.dataset.traces.len()).collect(),
             };
             let view = render::TreeView {
@@ -85,13 +85,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Span(a) => {
             let mut loaded = load(&a.input)?;
-            let t = pick_trace(&loaded, &a.trace)?;
-            let node = tracelens_service::find_span(&loaded.dataset, t, &a.span).map_err(|c| {
-                let place = format!("trace {}", a.trace);
-                anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
-                    "span", &a.span, &place, &c,
-                )))
-            })?;
+            let t = pick_trace(&loaded.dataset, &a.trace)?;
+            let node = pick_span(&loaded.dataset, t, &a.trace, &a.span)?;
             let detail = tracelens_service::span_detail(&loaded.dataset, t, node)
                 .context("span vanished between lookup and detail")?;
             print_doc(a.json, &detail, render::span_text)?;
@@ -120,7 +115,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 fn logs(a: crate::cli::LogsArgs) -> Result<ExitCode> {
     let mut loaded = load(&a.input)?;
     let trace = match &a.trace {
-        Some(id) => Some(pick_trace(&loaded, id)?),
+        Some(id) => Some(pick_trace(&loaded.dataset, id)?),
         None => None,
     };
     print_logs(&a, &loaded.dataset, trace)?;
@@ -134,12 +129,12 @@ pub fn print_logs(
     trace: Option<usize>,
 ) -> Result<()> {
     let span = match (trace, &a.span) {
-        (Some(t), Some(sid)) => Some(tracelens_service::find_span(ds, t, sid).map_err(|c| {
-            let place = format!("trace {}", a.trace.as_deref().unwrap_or_default());
-            anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
-                "span", sid, &place, &c,
-            )))
-        })?),
+        (Some(t), Some(sid)) => Some(pick_span(
+            ds,
+            t,
+            a.trace.as_deref().unwrap_or_default(),
+            sid,
+        )?),
         _ => None,
     };
     let filter = tracelens_service::LogFilter {
@@ -263,14 +258,9 @@ fn why(a: crate::cli::WhyArgs) -> Result<ExitCode> {
     let ds = &loaded.dataset;
     let docs: Vec<tracelens_service::WhyDoc> = match &a.trace {
         Some(id) => {
-            let t = pick_trace(&loaded, id)?;
+            let t = pick_trace(&loaded.dataset, id)?;
             let node = match &a.span {
-                Some(sid) => Some(tracelens_service::find_span(ds, t, sid).map_err(|c| {
-                    let place = format!("trace {id}");
-                    anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
-                        "span", sid, &place, &c,
-                    )))
-                })?),
+                Some(sid) => Some(pick_span(ds, t, id, sid)?),
                 None => None,
             };
             vec![tracelens_service::why(ds, t, node)]
@@ -300,20 +290,10 @@ pub(crate) fn diff_doc(
     ds: &tracelens_model::Dataset,
     a: &crate::cli::DiffArgs,
 ) -> Result<tracelens_model::diff::DiffDoc> {
-    let pick = |id: &str| {
-        tracelens_service::find_trace(ds, id).map_err(|c| {
-            anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
-                "trace",
-                id,
-                "the input",
-                &c,
-            )))
-        })
-    };
-    let ta = pick(&a.a)?;
+    let ta = pick_trace(ds, &a.a)?;
     let tb = match a.b.as_str() {
         "baseline" => None,
-        id => Some(pick(id)?),
+        id => Some(pick_trace(ds, id)?),
     };
     tracelens_service::diff_of(ds, ta, tb, a.runs).map_err(|e| anyhow::Error::new(UsageError(e)))
 }
@@ -323,7 +303,7 @@ fn graph(a: crate::cli::GraphArgs) -> Result<ExitCode> {
     let mut loaded = load(&a.input)?;
     let ds = &loaded.dataset;
     let runs = match &a.trace {
-        Some(id) => vec![pick_trace(&loaded, id)?],
+        Some(id) => vec![pick_trace(&loaded.dataset, id)?],
         None => (0..ds.traces.len()).collect(),
     };
     let doc = tracelens_model::graph::graph(ds, &runs);
@@ -389,10 +369,21 @@ pub(crate) fn load(input: &InputArgs) -> Result<Loaded> {
     Ok(loaded)
 }
 
-fn pick_trace(loaded: &Loaded, id: &str) -> Result<usize> {
-    tracelens_service::find_trace(&loaded.dataset, id).map_err(|c| {
+fn pick_trace(ds: &tracelens_model::Dataset, id: &str) -> Result<usize> {
+    tracelens_service::find_trace(ds, id).map_err(|c| {
         let msg = tracelens_service::lookup_failure("trace", id, "the input", &c);
         anyhow::Error::new(UsageError(msg))
+    })
+}
+
+/// Span `sid` of trace `t` (named `trace` by the user), or a usage error
+/// listing the candidates.
+fn pick_span(ds: &tracelens_model::Dataset, t: usize, trace: &str, sid: &str) -> Result<u32> {
+    tracelens_service::find_span(ds, t, sid).map_err(|c| {
+        let place = format!("trace {trace}");
+        anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
+            "span", sid, &place, &c,
+        )))
     })
 }
 
@@ -504,16 +495,9 @@ fn convert(a: ConvertArgs) -> Result<ExitCode> {
 
 /// A trace, and a span of it when `span` names one.
 fn pick_selection(loaded: &Loaded, id: &str, span: Option<&str>) -> Result<(usize, Option<u32>)> {
-    let t = pick_trace(loaded, id)?;
+    let t = pick_trace(&loaded.dataset, id)?;
     let node = match span {
-        Some(sid) => Some(
-            tracelens_service::find_span(&loaded.dataset, t, sid).map_err(|c| {
-                let place = format!("trace {id}");
-                anyhow::Error::new(UsageError(tracelens_service::lookup_failure(
-                    "span", sid, &place, &c,
-                )))
-            })?,
-        ),
+        Some(sid) => Some(pick_span(&loaded.dataset, t, id, sid)?),
         None => None,
     };
     Ok((t, node))
