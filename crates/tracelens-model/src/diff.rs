@@ -412,6 +412,15 @@ fn median<T: Copy + Ord>(mut v: Vec<T>) -> Option<T> {
     Some(*v.select_nth_unstable(mid).1)
 }
 
+/// The median of the values given, `None` unless more than half of `of` carry one.
+fn majority_median<T: Copy + Ord>(values: impl Iterator<Item = Option<T>>, of: usize) -> Option<T> {
+    let v: Vec<T> = values.flatten().collect();
+    if v.len() * 2 <= of {
+        return None;
+    }
+    median(v)
+}
+
 /// The most common value, ties to the first seen; `None` unless more than
 /// half of `of` carry one.
 fn mode<T: Clone + PartialEq>(values: impl Iterator<Item = Option<T>>, of: usize) -> Option<T> {
@@ -464,11 +473,6 @@ pub fn baseline_steps(ds: &Dataset, runs: &[usize]) -> Steps {
         let first = all[0];
         let took = all.len();
         let med = |f: &dyn Fn(&StepFigures) -> u64| median(all.iter().map(|s| f(&s.fig)).collect());
-        let med_tokens = |f: &dyn Fn(&StepFigures) -> Option<i64>| {
-            let v: Vec<i64> = all.iter().filter_map(|s| f(&s.fig)).collect();
-            (v.len() * 2 > took).then(|| median(v)).flatten()
-        };
-        let ttft: Vec<u64> = all.iter().filter_map(|s| s.fig.ttft_ns).collect();
         let fig = StepFigures {
             span_id: None,
             node: None,
@@ -479,9 +483,9 @@ pub fn baseline_steps(ds: &Dataset, runs: &[usize]) -> Steps {
             state: mode(all.iter().map(|s| s.fig.state), took),
             error: mode(all.iter().map(|s| s.fig.error.clone()), took),
             model: mode(all.iter().map(|s| s.fig.model.clone()), took),
-            input_tokens: med_tokens(&|f| f.input_tokens),
-            output_tokens: med_tokens(&|f| f.output_tokens),
-            ttft_ns: (ttft.len() * 2 > took).then(|| median(ttft)).flatten(),
+            input_tokens: majority_median(all.iter().map(|s| s.fig.input_tokens), took),
+            output_tokens: majority_median(all.iter().map(|s| s.fig.output_tokens), took),
+            ttft_ns: majority_median(all.iter().map(|s| s.fig.ttft_ns), took),
         };
         steps.push(Step {
             key,
@@ -702,6 +706,8 @@ pub fn diff(a: &Steps, b: &Steps, opts: &DiffOptions) -> DiffDoc {
     // (key, depth, step on A, step on B)
     let mut stack: Vec<(u64, u32, Option<u32>, Option<u32>)> = Vec::new();
     let mut kids: Vec<(u64, u64, Option<u32>, Option<u32>)> = Vec::new();
+    // A step's key holds its parent's, so the children of a step on one
+    // side only are on that side only: no side test is needed here.
     let push_children = |stack: &mut Vec<(u64, u32, Option<u32>, Option<u32>)>,
                          kids: &mut Vec<(u64, u64, Option<u32>, Option<u32>)>,
                          key: u64,
@@ -711,28 +717,19 @@ pub fn diff(a: &Steps, b: &Steps, opts: &DiffOptions) -> DiffDoc {
         kids.clear();
         let base_a = sa.map_or(0, |s| ia.step(s).fig.offset_ns);
         let base_b = sb.map_or(0, |s| ib.step(s).fig.offset_ns);
-        if sa.is_some() || key == ROOT {
-            for &c in ia.kids(key) {
-                let st = ia.step(c);
-                let other = if sb.is_some() || key == ROOT {
-                    ib.by_key.get(&st.key).copied()
-                } else {
-                    None
-                };
-                kids.push((
-                    st.fig.offset_ns.saturating_sub(base_a),
-                    st.key,
-                    Some(c),
-                    other,
-                ));
-            }
+        for &c in ia.kids(key) {
+            let st = ia.step(c);
+            let other = ib.by_key.get(&st.key).copied();
+            kids.push((
+                st.fig.offset_ns.saturating_sub(base_a),
+                st.key,
+                Some(c),
+                other,
+            ));
         }
-        if sb.is_some() || key == ROOT {
-            for &c in ib.kids(key) {
-                let st = ib.step(c);
-                if (sa.is_some() || key == ROOT) && ia.by_key.contains_key(&st.key) {
-                    continue;
-                }
+        for &c in ib.kids(key) {
+            let st = ib.step(c);
+            if !ia.by_key.contains_key(&st.key) {
                 kids.push((
                     st.fig.offset_ns.saturating_sub(base_b),
                     st.key,

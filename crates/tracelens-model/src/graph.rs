@@ -79,18 +79,21 @@ pub struct GraphDoc {
 }
 
 struct Builder {
-    ids: HashMap<(GraphNodeKind, String), u32>,
+    /// Node ids by name, one map per kind (indexed by `GraphNodeKind as
+    /// usize`), so a lookup borrows the name instead of allocating a key.
+    ids: [HashMap<String, u32>; 4],
     nodes: Vec<GraphNode>,
     edges: HashMap<(u32, u32), GraphFigures>,
 }
 
 impl Builder {
     fn node(&mut self, kind: GraphNodeKind, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(&(kind, name.to_string())) {
+        let ids = &mut self.ids[kind as usize];
+        if let Some(&id) = ids.get(name) {
             return id;
         }
         let id = self.nodes.len() as u32;
-        self.ids.insert((kind, name.to_string()), id);
+        ids.insert(name.to_string(), id);
         self.nodes.push(GraphNode {
             id,
             kind,
@@ -116,7 +119,7 @@ fn add(f: &mut GraphFigures, call: &GraphFigures) {
 pub fn graph(ds: &Dataset, traces: &[usize]) -> GraphDoc {
     let st = &ds.store;
     let mut b = Builder {
-        ids: HashMap::new(),
+        ids: Default::default(),
         nodes: Vec::new(),
         edges: HashMap::new(),
     };
@@ -167,8 +170,11 @@ pub fn graph(ds: &Dataset, traces: &[usize]) -> GraphDoc {
             if agent.is_some_and(|a| a.state.is_problem()) {
                 call.errors = 1;
             }
-            let kind_name = if let Some(a) = agent {
-                Some((GraphNodeKind::Agent, a.name.clone()))
+            // Every agent-class span is an agent execution, so `agent`
+            // names every agent node, the placeholders the records showed
+            // included.
+            let kind_name: Option<(GraphNodeKind, &str)> = if let Some(a) = agent {
+                Some((GraphNodeKind::Agent, a.name.as_str()))
             } else if node.is_placeholder() {
                 None
             } else {
@@ -182,29 +188,23 @@ pub fn graph(ds: &Dataset, traces: &[usize]) -> GraphDoc {
                         GraphNodeKind::Tool,
                         facts
                             .str(st, Fact::ToolName)
-                            .unwrap_or_else(|| st.resolve(span.name))
-                            .to_string(),
+                            .unwrap_or_else(|| st.resolve(span.name)),
                     )),
                     SpanClass::Llm => {
                         call.input_tokens = facts.i64(st, Fact::InputTokens).unwrap_or(0);
                         call.output_tokens = facts.i64(st, Fact::OutputTokens).unwrap_or(0);
                         Some((
                             GraphNodeKind::Model,
-                            crate::llm::model_name(st, &facts)
-                                .unwrap_or("(unknown model)")
-                                .to_string(),
+                            crate::llm::model_name(st, &facts).unwrap_or("(unknown model)"),
                         ))
                     }
-                    SpanClass::Agent => {
-                        Some((GraphNodeKind::Agent, st.resolve(span.name).to_string()))
-                    }
-                    SpanClass::Other => None,
+                    SpanClass::Agent | SpanClass::Other => None,
                 }
             };
             let Some((kind, name)) = kind_name else {
                 continue;
             };
-            let id = b.node(kind, &name);
+            let id = b.node(kind, name);
             let g = &mut b.nodes[id as usize];
             add(&mut g.figures, &call);
             g.self_ns = g.self_ns.saturating_add(an.self_ns[iu]);
