@@ -63,22 +63,15 @@ pub fn export_trace(
     node: Option<u32>,
     format: String,
 ) -> CmdResult<()> {
-    let bytes = state
+    let file = state
         .session()
         .export(&trace, node, &format)
         .map_err(|e| e.to_string())?;
-    let (ext, _) = tracelens_service::export::ExportFormat::parse(&format)
-        .map(|f| f.extension())
-        .map_err(|e| e.to_string())?;
-    let id: String = trace
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(16)
-        .collect();
+    let bytes = file.bytes;
     app.dialog()
         .file()
         .set_title("Export trace")
-        .set_file_name(format!("trace-{id}.{ext}"))
+        .set_file_name(file.file_name)
         .save_file(move |picked| {
             if let Some(path) = picked.and_then(|p| p.into_path().ok()) {
                 if let Err(e) = std::fs::write(&path, &bytes) {

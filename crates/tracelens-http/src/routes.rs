@@ -174,24 +174,15 @@ async fn export(
     Path(trace): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let bytes = lock(&st).export(&trace, q.node, &q.format)?;
-    let (ext, media) = tracelens_service::export::ExportFormat::parse(&q.format)
-        .map(|f| f.extension())
-        .unwrap_or(("bin", "application/octet-stream"));
-    // The id in the name is the caller's, cut to hex digits: nothing of it
-    // can end the header's quoted string.
-    let id: String = trace
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(32)
-        .collect();
-    let disposition = format!("attachment; filename=\"trace-{id}.{ext}\"");
+    let file = lock(&st).export(&trace, q.node, &q.format)?;
+    // The name holds the trace's own hex id: nothing can end the quoted string.
+    let disposition = format!("attachment; filename=\"{}\"", file.file_name);
     Ok((
         [
-            (header::CONTENT_TYPE, media.to_string()),
+            (header::CONTENT_TYPE, file.media_type.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        file.bytes,
     )
         .into_response())
 }

@@ -313,6 +313,31 @@ pub fn digest_markdown(d: &Digest) -> String {
     o
 }
 
+/// An export as a front saves it: the bytes, the file name to offer
+/// (`trace-ID.EXT`, the trace's own hex id: nothing of the request's text)
+/// and the media type.
+#[derive(Debug)]
+pub struct ExportFile {
+    pub bytes: Vec<u8>,
+    pub file_name: String,
+    pub media_type: &'static str,
+}
+
+/// The selection in `format`, as a file to save.
+pub fn export_file(
+    ds: &mut Dataset,
+    t: usize,
+    node: Option<u32>,
+    format: ExportFormat,
+) -> ExportFile {
+    let (ext, media_type) = format.extension();
+    ExportFile {
+        file_name: format!("trace-{}.{ext}", ds.traces[t].trace_id),
+        media_type,
+        bytes: export(ds, t, node, format),
+    }
+}
+
 /// The selection in `format`.
 pub fn export(ds: &mut Dataset, t: usize, node: Option<u32>, format: ExportFormat) -> Vec<u8> {
     match format {

@@ -242,7 +242,7 @@ impl Session {
         trace: &str,
         node: Option<u32>,
         format: &str,
-    ) -> ServiceResult<Vec<u8>> {
+    ) -> ServiceResult<crate::export::ExportFile> {
         let f = crate::export::ExportFormat::parse(format).map_err(ServiceError::Invalid)?;
         let t = self.trace(trace)?;
         if node.is_some_and(|n| n as usize >= self.dataset.traces[t].len()) {
@@ -250,7 +250,7 @@ impl Session {
                 "no node {node:?} in that trace"
             )));
         }
-        Ok(crate::export::export(&mut self.dataset, t, node, f))
+        Ok(crate::export::export_file(&mut self.dataset, t, node, f))
     }
 
     /// Who called whom: in one trace, or across the runs the filter keeps.
