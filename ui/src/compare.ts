@@ -58,6 +58,12 @@ function fillChoices(a: string, b: string | null): void {
   withSel.value = b ?? "";
 }
 
+/** B's value against A's: "=", or the signed difference ("+600ms", "−3"). */
+function delta(a: number, b: number, fmt: (v: number) => string): string {
+  const d = b - a;
+  return d === 0 ? "=" : `${d > 0 ? "+" : "−"}${fmt(Math.abs(d))}`;
+}
+
 function rowAtPos(pos: number): DiffRow | undefined {
   return pages.get(Math.floor(pos / PAGE))?.[pos % PAGE];
 }
@@ -95,8 +101,7 @@ function renderTotals(d: DiffDoc): void {
   }
   const line = (label: string, a: number, b: number, fmt: (v: number) => string) => {
     const r = table.insertRow();
-    const diff = b - a;
-    for (const v of [label, fmt(a), fmt(b), diff === 0 ? "=" : `${diff > 0 ? "+" : "−"}${fmt(Math.abs(diff))}`]) {
+    for (const v of [label, fmt(a), fmt(b), delta(a, b, fmt)]) {
       r.insertCell().textContent = v;
     }
   };
@@ -237,10 +242,8 @@ function draw(): void {
     const a = r.a?.duration_ns,
       b = r.b?.duration_ns;
     let text = "";
-    if (a !== undefined && b !== undefined) {
-      const d = b - a;
-      text = d === 0 ? "=" : `${d > 0 ? "+" : "−"}${fmtNs(Math.abs(d))}`;
-    } else if (a !== undefined) text = `only A ${fmtNs(a)}`;
+    if (a !== undefined && b !== undefined) text = delta(a, b, fmtNs);
+    else if (a !== undefined) text = `only A ${fmtNs(a)}`;
     else if (b !== undefined) text = `only B ${fmtNs(b)}`;
     const changes = r.changes
       .filter((c) => c.field !== "duration")

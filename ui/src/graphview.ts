@@ -3,10 +3,10 @@
 // spans in the trace views, as a search does.
 
 import { api } from "./api";
-import { fmtNs, rowOfNode } from "./columns";
+import { fmtNs } from "./columns";
 import { $, count, fail, say } from "./dom";
 import { beginFrame, palette } from "./palette";
-import { opened } from "./trace";
+import { opened, rowOfNodeId } from "./trace";
 import { model, showTracePane } from "./views";
 import type { GraphDoc, GraphNode } from "./wire";
 
@@ -166,8 +166,7 @@ function pick(i: number): void {
   picked = i;
   draw();
   if (!n || !c || n.nodes.length === 0) return;
-  const rowOf = rowOfNode(c);
-  const rows = n.nodes.map((x) => rowOf.get(x)).filter((r): r is number => r !== undefined);
+  const rows = n.nodes.map(rowOfNodeId).filter((r): r is number => r !== undefined);
   rows.sort((a, b) => a - b);
   model.setMatches(rows);
   if (rows[0] !== undefined) model.select(rows[0]);

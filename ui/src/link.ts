@@ -6,9 +6,9 @@
 import { desktop } from "./api";
 import { closeCompare, comparedWith, openCompare } from "./compare";
 import { fail, say } from "./dom";
-import { chips, setChips } from "./spanfilter";
+import { setChips } from "./spanfilter";
 import { openTrace, opened } from "./trace";
-import { model, setView, shown, stateHooks } from "./views";
+import { filterTerms, model, setView, shown, stateHooks } from "./views";
 
 interface ViewState {
   trace: string | null;
@@ -24,7 +24,7 @@ function current(): ViewState {
     trace: opened.id,
     node: c && model.selected >= 0 ? (c.node[model.selected] ?? null) : null,
     view: shown.view,
-    filters: [...chips],
+    filters: [...filterTerms],
     compare: comparedWith(),
   };
 }

@@ -13,7 +13,7 @@ const chipsEl = $<HTMLSpanElement>("#filter-chips");
 const countEl = $<HTMLSpanElement>("#filter-count");
 
 /** The filter's terms, as typed (the service parses them). */
-export const chips: string[] = filterTerms;
+const chips = filterTerms;
 
 let seq = 0;
 async function apply(): Promise<void> {

@@ -20,6 +20,11 @@ let breakdownScope: "trace" | "subtree" = "trace";
 const detail = $<HTMLElement>("#detail");
 const logsPanel = new LogsPanel($<HTMLElement>("#logs"), { pick: (n) => selectNode(n) });
 
+/** The open trace's row of node `n` (a node id of the service's tree). */
+export function rowOfNodeId(n: number): number | undefined {
+  return nodeRow.get(n);
+}
+
 /** Selects the row of node `n` (a node id of the service's tree). */
 export function selectNode(n: number): void {
   model.select(nodeRow.get(n) ?? 0);
