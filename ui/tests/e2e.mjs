@@ -455,6 +455,33 @@ try {
           window.tracelens.model.matchRows.length === 0 && document.querySelector("#find-count")?.textContent === "",
       );
     }
+    // A term the service cannot read is said by the field, not a silent "no match".
+    expectedBadRequests++;
+    await page.fill("#find", ">fast");
+    await page.waitForSelector("#find-count.bad");
+    expect(
+      /duration/.test((await page.textContent("#find-count")) ?? ""),
+      "an unreadable duration term is not explained",
+    );
+    // The matches listed: a row of the list selects its span.
+    await page.fill("#find", "execute_tool");
+    await page.waitForFunction(() => /matches/.test(document.querySelector("#find-count")?.textContent ?? ""));
+    await page.click("#find-list-toggle");
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("#find-rows .match-row").length >= Math.min(n, 3),
+      count,
+    );
+    const second = page.locator("#find-rows .match-row").nth(1);
+    const secondRow = Number(await second.getAttribute("data-row"));
+    await second.click();
+    await page.waitForFunction((r) => window.tracelens.model.selected === r, secondRow);
+    expect(
+      (await page.textContent("#find-count")) === `2 / ${count}`,
+      "a listed match does not become the current one",
+    );
+    await page.screenshot({ path: join(shots, "search-matches-listed.png") });
+    await page.click("#find-list-toggle");
+    await page.fill("#find", "");
   });
 
   await journey("the flame graph is one key away and selects spans", async () => {

@@ -186,6 +186,13 @@ fn breakdown_and_find_answer_for_a_trace_and_a_subtree() {
     let (s, f) = srv.json(&format!("/api/traces/{tid}/find?q=no-span-says-this"));
     assert_eq!(s, 200);
     assert_eq!(f["count"], 0);
+    // Terms: the LLM calls again by class; an unreadable term is a 400 that says why.
+    let (s, by_class) = srv.json(&format!("/api/traces/{tid}/find?q=class%3Allm"));
+    assert_eq!(s, 200);
+    assert!(by_class["count"].as_u64().unwrap() >= t["llm"]["calls"].as_u64().unwrap());
+    let (s, bad) = srv.json(&format!("/api/traces/{tid}/find?q=%3Efast"));
+    assert_eq!(s, 400);
+    assert!(bad["error"].as_str().unwrap().contains("duration"));
 
     // Markers: parallel arrays, lifecycle events among them, rows in range.
     let (s, m) = srv.json(&format!("/api/traces/{tid}/markers"));

@@ -1,8 +1,12 @@
-//! Search inside one trace: which waterfall rows match a text, in row order,
-//! so a front can highlight them, count them and step through them.
+//! Search inside one trace: which waterfall rows match a query, in row
+//! order, so a front can highlight them, count them, list them and step
+//! through them. A query is terms as [`crate::filter`] reads them (`dead`,
+//! `state:dead`, `class:llm`, `model:gpt-4o`, `user.id=u-1042`, a span id,
+//! words of names and values), all of which a row must pass.
 
+use crate::filter::{parse_query, RowMatcher};
 use serde::Serialize;
-use tracelens_model::{Attr, AttrValue, Dataset, TraceStore, NONE};
+use tracelens_model::Dataset;
 
 /// The most rows one search reports; the count stays exact.
 pub const MAX_MATCHES: usize = 100_000;
@@ -16,104 +20,33 @@ pub struct TraceMatches {
     pub rows: Vec<u32>,
 }
 
-/// Rows of trace `t` whose span name, service, span id, status message, event
-/// names, or attribute keys or string-like values contain `query`, ignoring
-/// ASCII case. `None` when `t` is out of range.
-pub fn find_in_trace(ds: &Dataset, t: usize, query: &str) -> Option<TraceMatches> {
-    let tree = ds.traces.get(t)?;
-    let st = &ds.store;
-    let needle = query.trim().to_ascii_lowercase();
+/// Why a search could not run.
+#[derive(Debug, PartialEq)]
+pub enum FindError {
+    NoTrace,
+    /// A term that does not parse (`>fast`, `state:asleep`), with why.
+    Query(String),
+}
+
+/// Rows of trace `t` that pass every term of `query`.
+pub fn find_in_trace(ds: &Dataset, t: usize, query: &str) -> Result<TraceMatches, FindError> {
+    let m = RowMatcher::new(ds, t).ok_or(FindError::NoTrace)?;
+    let terms = parse_query(query).map_err(FindError::Query)?;
     let mut out = TraceMatches {
         query: query.to_string(),
         count: 0,
         rows: Vec::new(),
     };
-    if needle.is_empty() {
-        return Some(out);
+    if terms.is_empty() {
+        return Ok(out);
     }
-    let has = |s: &str| contains_ci(s, &needle);
-    for (row, &i) in tree.preorder.iter().enumerate() {
-        let node = &tree.nodes[i as usize];
-        let hit = if node.span == NONE {
-            has(&tree.span_id(st, i).to_string())
-        } else {
-            let sp = &st.spans[node.span as usize];
-            has(st.resolve(sp.name))
-                || has(st.service_of(sp))
-                || has(&sp.span_id.to_string())
-                || has(st.resolve(sp.status_message))
-                || st
-                    .events_of(sp.events)
-                    .iter()
-                    .any(|e| has(st.resolve(e.name)))
-                || attrs_match(st, st.attrs_of(sp.attrs), &has)
-        };
-        if hit {
+    for (row, &i) in ds.traces[t].preorder.iter().enumerate() {
+        if m.passes_all(i, &terms) {
             out.count += 1;
             if out.rows.len() < MAX_MATCHES {
                 out.rows.push(row as u32);
             }
         }
     }
-    Some(out)
-}
-
-fn attrs_match(st: &TraceStore, attrs: &[Attr], has: &dyn Fn(&str) -> bool) -> bool {
-    attrs
-        .iter()
-        .any(|a| has(st.resolve(a.key)) || value_matches(st, &a.value, has))
-}
-
-/// Nested values are walked with an explicit stack: a hostile file may nest
-/// arrays deeply.
-fn value_matches(st: &TraceStore, v: &AttrValue, has: &dyn Fn(&str) -> bool) -> bool {
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        let hit = match v {
-            AttrValue::Str(s) => has(st.resolve(*s)),
-            AttrValue::Text(s) => has(s),
-            AttrValue::Int(n) => has(&n.to_string()),
-            AttrValue::Array(a) => {
-                stack.extend(a.iter());
-                false
-            }
-            AttrValue::KvList(kv) => {
-                for a in kv.iter() {
-                    if has(st.resolve(a.key)) {
-                        return true;
-                    }
-                    stack.push(&a.value);
-                }
-                false
-            }
-            _ => false,
-        };
-        if hit {
-            return true;
-        }
-    }
-    false
-}
-
-/// ASCII-case-insensitive substring test without allocating per haystack.
-fn contains_ci(hay: &str, needle_lower: &str) -> bool {
-    let n = needle_lower.as_bytes();
-    if n.len() > hay.len() {
-        return false;
-    }
-    hay.as_bytes()
-        .windows(n.len())
-        .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains_ci;
-
-    #[test]
-    fn case_insensitive_substring() {
-        assert!(contains_ci("Execute_Tool web_search", "tool web"));
-        assert!(!contains_ci("chat", "chatty"));
-        assert!(contains_ci("ünïcode LLM", "llm"));
-    }
+    Ok(out)
 }

@@ -28,6 +28,7 @@ pub mod sessions;
 pub mod summary;
 pub mod why;
 pub mod wire;
+pub mod words;
 
 pub use breakdown::{breakdown, Bottleneck, Breakdown};
 pub use calls::{calls_of, CallQuery};

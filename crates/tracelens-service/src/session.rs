@@ -331,7 +331,11 @@ impl Session {
 
     pub fn find(&self, trace: &str, query: &str) -> ServiceResult<TraceMatches> {
         let t = self.trace(trace)?;
-        find_in_trace(&self.dataset, t, query)
-            .ok_or_else(|| ServiceError::NotFound(format!("no trace {trace:?}")))
+        find_in_trace(&self.dataset, t, query).map_err(|e| match e {
+            crate::find::FindError::NoTrace => {
+                ServiceError::NotFound(format!("no trace {trace:?}"))
+            }
+            crate::find::FindError::Query(why) => ServiceError::Invalid(why),
+        })
     }
 }
