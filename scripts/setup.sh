@@ -14,10 +14,11 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 [[ -n "${TRACELENS_NO_BROWSER:-}" ]] || command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # The desktop app: WebKitGTK to build it; Xvfb, WebKitWebDriver (and
 # tauri-driver, below) to test it in a real window; a D-Bus session bus and
-# gnome-keyring's Secret Service for the saved connections' keychain tests.
+# gnome-keyring's Secret Service for the saved connections' keychain tests;
+# xclip to read what the app put on the clipboard.
 if [[ -z "${TRACELENS_NO_DESKTOP:-}" ]]; then
     for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev xvfb xauth webkit2gtk-driver \
-        dbus-daemon dbus-bin gnome-keyring; do
+        dbus-daemon dbus-bin gnome-keyring xclip; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
     done
 fi

@@ -88,6 +88,19 @@ pub fn start_at(state: State<'_, crate::opening::StartAtState>) -> Option<crate:
     state.0.lock().unwrap_or_else(|p| p.into_inner()).take()
 }
 
+/// Puts `text` on the system clipboard. The page's own
+/// `navigator.clipboard` depends on the web view's rules for secure
+/// contexts and user gestures, which differ between WebKitGTK, WKWebView
+/// and WebView2; the OS clipboard from Rust does not. Text only: the page
+/// cannot read the clipboard back.
+#[tauri::command]
+pub fn copy_text(app: tauri::AppHandle, text: String) -> CmdResult<()> {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    app.clipboard()
+        .write_text(text)
+        .map_err(|e| format!("could not copy to the clipboard: {e}"))
+}
+
 #[tauri::command]
 pub fn diff(
     state: State<'_, AppState>,

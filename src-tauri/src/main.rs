@@ -40,6 +40,7 @@ fn main() {
     });
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(opening::AppState::default())
         .manage(opening::StartAtState(std::sync::Mutex::new(start_at)))
         .manage(clickhouse::ChState::default())
@@ -75,6 +76,7 @@ fn main() {
             commands::breakdown,
             commands::why,
             commands::find,
+            commands::copy_text,
             commands::open_dialog,
             commands::open_sample,
             commands::open_recent,

@@ -143,6 +143,10 @@ export const api = {
   },
   find: (trace: string, q: string): Promise<TraceMatches> =>
     desktop ? call("find", { trace, q }) : getJson(`/api/traces/${enc(trace)}/find?q=${enc(q)}`),
+  /** Puts text on the clipboard: the app through the OS (the web view's
+   * clipboard rules differ per platform), a browser through the page. */
+  copyText: (text: string): Promise<void> =>
+    desktop ? call("copy_text", { text }) : navigator.clipboard.writeText(text),
 };
 
 /** Opening files: the desktop app only (a browser session serves what `tracelens serve` opened). */

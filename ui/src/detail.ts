@@ -1,8 +1,10 @@
 // Span details, built with DOM nodes and textContent only: whatever a span
 // carries is shown as text and can never become markup or script.
 
-import type { AttrJson, LogsDoc, SpanDetail, WhyDoc } from "./wire";
+import { api } from "./api";
 import { fmtNs } from "./columns";
+import { fail, say } from "./dom";
+import type { AttrJson, LogsDoc, SpanDetail, WhyDoc } from "./wire";
 import { clock, lineText } from "./logline";
 
 const FOLD = 300;
@@ -195,7 +197,10 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailAction
     const dd = el("dd", v);
     const copy = el("button", "copy", "copy");
     copy.addEventListener("click", () => {
-      void navigator.clipboard?.writeText(v);
+      api
+        .copyText(v)
+        .then(() => say(`${k} id copied`))
+        .catch(fail);
     });
     dd.append(copy);
     ids.append(el("dt", k), dd);

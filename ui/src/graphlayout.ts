@@ -4,15 +4,24 @@
 // by a few barycentre sweeps. No recursion: graphs of any depth lay out.
 
 export interface Layout {
-  /** Column (layer) and row of each node. */
+  /** Layer of each node (callers in lower layers than their callees). */
   layer: Int32Array;
+  /** Column and row where each node is drawn: a layer taller than
+   * `maxRows` wraps into several columns, so that hundreds of tools
+   * called by one agent form a block, not a column thousands of rows tall. */
+  col: Float64Array;
   row: Float64Array;
   layers: number;
-  /** The most nodes in one layer. */
+  /** Columns in all (at least `layers`). */
+  columns: number;
+  /** The most rows in one column. */
   tallest: number;
 }
 
-export function layout(n: number, from: ArrayLike<number>, to: ArrayLike<number>): Layout {
+/** Rows in one column before a layer wraps. */
+export const MAX_ROWS = 16;
+
+export function layout(n: number, from: ArrayLike<number>, to: ArrayLike<number>, maxRows = MAX_ROWS): Layout {
   const out: number[][] = Array.from({ length: n }, () => []);
   const inn: number[][] = Array.from({ length: n }, () => []);
   const m = Math.min(from.length, to.length);
@@ -91,10 +100,23 @@ export function layout(n: number, from: ArrayLike<number>, to: ArrayLike<number>
       for (const [i, v] of (byLayer[l] ?? []).entries()) pos[v] = i;
     }
   }
+  // Wrap tall layers into balanced columns, in their sorted order (down
+  // the first column, then the next), and centre every column on the tallest.
+  const per = byLayer.map((l) => Math.ceil(l.length / Math.max(1, Math.ceil(l.length / Math.max(1, maxRows)))));
   let tallest = 0;
-  for (const l of byLayer) tallest = Math.max(tallest, l.length);
-  // Centre each layer on the tallest.
+  for (const r of per) tallest = Math.max(tallest, r);
+  const col = new Float64Array(n);
   const row = new Float64Array(n);
-  for (const l of byLayer) for (const [i, v] of l.entries()) row[v] = i + (tallest - l.length) / 2;
-  return { layer, row, layers, tallest };
+  let columns = 0;
+  for (const [li, l] of byLayer.entries()) {
+    const rows = Math.max(1, per[li] ?? 1);
+    for (const [i, v] of l.entries()) {
+      const c = Math.floor(i / rows);
+      const inCol = Math.min(rows, l.length - c * rows);
+      col[v] = columns + c;
+      row[v] = (i % rows) + (tallest - inCol) / 2;
+    }
+    columns += Math.max(1, Math.ceil(l.length / rows));
+  }
+  return { layer, col, row, layers, columns, tallest };
 }

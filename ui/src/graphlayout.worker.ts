@@ -6,5 +6,5 @@ import { layout } from "./graphlayout";
 self.onmessage = (e: MessageEvent<{ n: number; from: Uint32Array; to: Uint32Array; seq: number }>) => {
   const { n, from, to, seq } = e.data;
   const l = layout(n, from, to);
-  self.postMessage({ seq, layer: l.layer, row: l.row, layers: l.layers, tallest: l.tallest });
+  self.postMessage({ seq, col: l.col, row: l.row, columns: l.columns, tallest: l.tallest });
 };

@@ -23,6 +23,19 @@ let doc: GraphDoc | null = null;
 let px = new Float64Array(0);
 let py = new Float64Array(0);
 let view = { x: 20, y: 20, k: 1 };
+/** The laid-out graph's size, in graph units. */
+let extent = { w: 0, h: 0 };
+/** Below this zoom a box is too small for its label: hover tells it. */
+const LABEL_K = 0.4;
+
+/** The whole graph in view when it fits at a readable zoom; else the
+ * callers' end (the left) at the smallest readable zoom, to pan from. */
+function fit(): void {
+  const r = canvas.getBoundingClientRect();
+  const k = Math.min(1, (r.width - 40) / Math.max(1, extent.w), (r.height - 40) / Math.max(1, extent.h));
+  if (k >= LABEL_K) view = { x: (r.width - extent.w * k) / 2, y: (r.height - extent.h * k) / 2, k };
+  else view = { x: 20, y: 20, k: LABEL_K };
+}
 let worker: Worker | null = null;
 let seq = 0;
 let picked = -1;
@@ -46,13 +59,16 @@ async function load(): Promise<void> {
     const from = new Uint32Array(g.edges.map((e) => e.from));
     const to = new Uint32Array(g.edges.map((e) => e.to));
     const w = layoutWorker();
-    w.onmessage = (e: MessageEvent<{ seq: number; layer: Int32Array; row: Float64Array }>) => {
+    w.onmessage = (
+      e: MessageEvent<{ seq: number; col: Float64Array; row: Float64Array; columns: number; tallest: number }>,
+    ) => {
       if (e.data.seq !== mine) return;
       doc = g;
-      px = Float64Array.from(e.data.layer, (l) => l * COL_W);
+      px = Float64Array.from(e.data.col, (c) => c * COL_W);
       py = Float64Array.from(e.data.row, (r) => r * ROW_H);
+      extent = { w: (e.data.columns - 1) * COL_W + BOX_W, h: (e.data.tallest - 1) * ROW_H + BOX_H };
       picked = -1;
-      view = { x: 20, y: 20, k: 1 };
+      fit();
       canvas.dataset.nodes = String(g.nodes.length);
       canvas.dataset.edges = String(g.edges.length);
       $<HTMLSpanElement>("#graph-info").textContent =
@@ -93,19 +109,19 @@ function draw(): void {
   const f = beginFrame(canvas);
   if (!f || !doc) return;
   const { g, p } = f;
-  g.save();
-  g.translate(view.x, view.y);
-  g.scale(view.k, view.k);
+  const k = view.k;
+  const sx = (x: number) => view.x + x * k;
+  const sy = (y: number) => view.y + y * k;
   g.font = "12px system-ui, sans-serif";
   g.textBaseline = "middle";
   const maxCalls = Math.max(1, ...doc.edges.map((e) => e.calls));
   for (const e of doc.edges) {
-    const x0 = (px[e.from] ?? 0) + BOX_W,
-      y0 = (py[e.from] ?? 0) + BOX_H / 2;
-    const x1 = px[e.to] ?? 0,
-      y1 = (py[e.to] ?? 0) + BOX_H / 2;
+    const x0 = sx((px[e.from] ?? 0) + BOX_W),
+      y0 = sy((py[e.from] ?? 0) + BOX_H / 2);
+    const x1 = sx(px[e.to] ?? 0),
+      y1 = sy((py[e.to] ?? 0) + BOX_H / 2);
     g.strokeStyle = e.errors > 0 ? p.error : p.muted;
-    g.lineWidth = 1 + 4 * Math.sqrt(e.calls / maxCalls);
+    g.lineWidth = Math.max(0.5, (1 + 4 * Math.sqrt(e.calls / maxCalls)) * Math.min(1, k));
     g.beginPath();
     g.moveTo(x0, y0);
     // Back edges (a cycle) bend around: same shape, it reads as a loop.
@@ -114,7 +130,7 @@ function draw(): void {
     g.stroke();
     // Labels on a few edges only: on many they pile up where edges meet
     // (hovering a node tells its figures).
-    if (view.k > 0.6 && doc.edges.length <= 12) {
+    if (k > 0.6 && doc.edges.length <= 12) {
       g.fillStyle = p.muted;
       g.fillText(
         `${e.calls}× ${fmtNs(e.duration_ns)}${e.errors ? ` · ${e.errors} err` : ""}`,
@@ -124,27 +140,36 @@ function draw(): void {
     }
   }
   g.lineWidth = 1;
+  const w = BOX_W * k,
+    h = BOX_H * k;
+  // Text is drawn at its own size in screen space: one line (the name)
+  // when a box is small, two when there is room, none below LABEL_K.
+  const lines = k >= 0.8 ? 2 : k >= LABEL_K ? 1 : 0;
+  g.font = `${lines === 2 ? 12 : 11}px system-ui, sans-serif`;
   doc.nodes.forEach((n, i) => {
-    const x = px[i] ?? 0,
-      y = py[i] ?? 0;
+    const x = sx(px[i] ?? 0),
+      y = sy(py[i] ?? 0);
+    if (x > canvas.clientWidth || y > canvas.clientHeight || x + w < 0 || y + h < 0) return;
     g.fillStyle = kindColour(n);
-    g.fillRect(x, y, BOX_W, BOX_H);
+    g.fillRect(x, y, w, h);
     if (n.errors > 0 || i === picked) {
       g.strokeStyle = i === picked ? p.fg : p.error;
       g.lineWidth = 2;
-      g.strokeRect(x + 1, y + 1, BOX_W - 2, BOX_H - 2);
+      g.strokeRect(x + 1, y + 1, w - 2, h - 2);
       g.lineWidth = 1;
     }
+    if (lines === 0) return;
     g.save();
     g.beginPath();
-    g.rect(x, y, BOX_W - 4, BOX_H);
+    g.rect(x, y, w - 4, h);
     g.clip();
     g.fillStyle = "#fff";
-    g.fillText(n.name, x + 6, y + 13);
-    g.fillText(`${n.kind} · ${count(n.calls, "call")} · ${fmtNs(n.duration_ns)}`, x + 6, y + 29);
+    if (lines === 2) {
+      g.fillText(n.name, x + 6, y + h / 2 - 8);
+      g.fillText(`${n.kind} · ${count(n.calls, "call")} · ${fmtNs(n.duration_ns)}`, x + 6, y + h / 2 + 8);
+    } else g.fillText(n.name, x + 4, y + h / 2);
     g.restore();
   });
-  g.restore();
 }
 
 function nodeAt(cx: number, cy: number): number {
@@ -239,6 +264,12 @@ export function initGraph(): void {
     { passive: false },
   );
   canvas.addEventListener("keydown", (e) => {
+    if (e.key === "0" || e.key === "Home") {
+      fit();
+      draw();
+      e.preventDefault();
+      return;
+    }
     if (e.key === "Escape") {
       closeGraph();
       e.preventDefault();

@@ -3,7 +3,7 @@
 // a reload) opens the same view. Kept in the fragment: it never reaches a
 // server log, and the access token is never part of it.
 
-import { desktop } from "./api";
+import { api, desktop } from "./api";
 import { closeCompare, comparedWith, openCompare } from "./compare";
 import { fail, say } from "./dom";
 import { setChips } from "./spanfilter";
@@ -68,6 +68,65 @@ export function viewLink(): string {
   return `${location.origin}${location.pathname}#${encodeState(current())}`;
 }
 
+/** Where the app's links point: the address of a `tracelens serve` page,
+ * as the user gave it, without its token (or any query and fragment), so
+ * no credential is stored or shared. `null` when it is not an http(s) URL. */
+export function serveBase(typed: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(typed.trim());
+  } catch {
+    return null;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return null;
+  return `${u.origin}${u.pathname}`;
+}
+
+/** The link the app copies: this view on a `tracelens serve` page at `base`. */
+export function serveLink(base: string): string {
+  return `${base}#${encodeState(current())}`;
+}
+
+const BASE_KEY = "tracelens.serve-base";
+
+/** The app's Copy link: asks once where the serve page is, remembers it. */
+function initDesktopCopy(copy: HTMLButtonElement): void {
+  const pop = document.querySelector<HTMLDivElement>("#link-pop");
+  const input = document.querySelector<HTMLInputElement>("#serve-base");
+  const go = document.querySelector<HTMLButtonElement>("#link-copy");
+  if (!pop || !input || !go) return;
+  copy.title = "Copy a link that opens this view in a tracelens serve page of the same files";
+  copy.addEventListener("click", () => {
+    pop.hidden = !pop.hidden;
+    if (!pop.hidden) {
+      input.value = localStorage.getItem(BASE_KEY) ?? "";
+      input.classList.remove("bad");
+      input.focus();
+    }
+  });
+  const doCopy = (): void => {
+    const base = serveBase(input.value);
+    input.classList.toggle("bad", base === null);
+    if (base === null) {
+      say("the serve page's address is an http(s) URL, e.g. http://127.0.0.1:8080/");
+      return;
+    }
+    localStorage.setItem(BASE_KEY, base);
+    api
+      .copyText(serveLink(base))
+      .then(() => {
+        pop.hidden = true;
+        say("link to this view copied");
+      })
+      .catch(fail);
+  };
+  go.addEventListener("click", doCopy);
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") doCopy();
+    if (e.key === "Escape") pop.hidden = true;
+  });
+}
+
 /** Opens what the address says, once the trace list is there; true when it named a trace. */
 export async function restoreFromAddress(): Promise<boolean> {
   const s = initial;
@@ -102,10 +161,12 @@ export function initLink(): void {
     if (c === "trace" || c === "select") save();
   });
   const copy = document.querySelector<HTMLButtonElement>("#copy-link");
-  copy?.addEventListener("click", () => {
-    navigator.clipboard
-      .writeText(viewLink())
-      .then(() => say("link to this view copied"))
-      .catch(fail);
-  });
+  if (copy && desktop) initDesktopCopy(copy);
+  else
+    copy?.addEventListener("click", () => {
+      api
+        .copyText(viewLink())
+        .then(() => say("link to this view copied"))
+        .catch(fail);
+    });
 }

@@ -636,6 +636,53 @@ try {
     );
     await o.until(async () => (await o.text("#detail h2")) === want.name, `the span ${want.name} selected`);
   });
+
+  await journey("desktop: Copy link puts this view on the clipboard as a serve link, without a token", async () => {
+    // A real `tracelens serve` of the same file: the link must open the same span there.
+    const srv = spawn(cli, ["serve", runs], { stdio: ["ignore", "pipe", "inherit"] });
+    children.push(srv);
+    const serveUrl = await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error("tracelens serve printed no URL")), 30_000);
+      let out = "";
+      srv.stdout.on("data", (b) => {
+        out += b.toString();
+        const m = out.match(/at (http:\/\/\S+)/);
+        if (m) {
+          clearTimeout(timer);
+          ok(m[1]);
+        }
+      });
+    });
+    const served = new URL(serveUrl);
+    const token = served.searchParams.get("token");
+    await o.click(await o.find("#copy-link"));
+    await o.until(() => o.js("return !document.querySelector('#link-pop').hidden"), "the link popover");
+    // The address as serve printed it, token and all: the token must not travel.
+    await o.type(await o.find("#serve-base"), serveUrl);
+    await o.click(await o.find("#link-copy"));
+    await o.until(() => o.js("return document.querySelector('#link-pop').hidden"), "the popover closed after copying");
+    const link = await o.until(() => {
+      const r = spawnSync("xclip", ["-selection", "clipboard", "-o"], { env, timeout: 5000 });
+      return r.status === 0 && r.stdout.toString().includes("#trace=") ? r.stdout.toString() : null;
+    }, "the link on the X clipboard");
+    expect(!link.includes(token), `the token travelled in the link: ${link}`);
+    const u = new URL(link);
+    expect(u.origin === served.origin, `the link points at ${u.origin}, not the serve page ${served.origin}`);
+    const h = new URLSearchParams(u.hash.slice(1));
+    expect(h.get("trace") === target.trace_id, `the link names trace ${h.get("trace")}`);
+    const res = await fetch(`${served.origin}/api/traces/${h.get("trace")}/nodes/${h.get("node")}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const there = await res.json();
+    expect(
+      there.span_id === targetSpan,
+      `the link's node is span ${there.span_id} on the serve page, not ${targetSpan}`,
+    );
+    // The address is remembered for the next link, without its token.
+    const kept = await o.js("return localStorage.getItem('tracelens.serve-base')");
+    expect(kept === `${served.origin}/`, `remembered ${kept}`);
+    srv.kill("SIGTERM");
+  });
   await o.end();
 
   // ClickHouse as a source: a real engine (the tests' chdb front), the

@@ -28,4 +28,17 @@ describe("layout", () => {
     const rows = [1, 2, 3, 4].map((v) => l.row[v]);
     expect(new Set(rows).size).toBe(4);
   });
+
+  it("wraps a layer of hundreds into balanced columns of distinct cells", () => {
+    // One agent calling 250 tools: 16 columns of at most 16 rows, not one of 250.
+    const n = 251;
+    const from = new Uint32Array(n - 1);
+    const to = new Uint32Array(n - 1).map((_, i) => i + 1);
+    const l = layout(n, from, to);
+    expect(l.columns).toBe(1 + 16);
+    expect(l.tallest).toBe(16);
+    const cells = new Set([...Array(n).keys()].map((v) => `${l.col[v]},${l.row[v]}`));
+    expect(cells.size).toBe(n);
+    for (let v = 1; v < n; v++) expect(l.col[v]).toBeGreaterThan(l.col[0] ?? 0);
+  });
 });
