@@ -15,10 +15,10 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # The desktop app: WebKitGTK to build it; Xvfb, WebKitWebDriver (and
 # tauri-driver, below) to test it in a real window; a D-Bus session bus and
 # gnome-keyring's Secret Service for the saved connections' keychain tests;
-# xclip to read what the app put on the clipboard.
+# xclip and xdotool to read the app's clipboard and drive its save dialog.
 if [[ -z "${TRACELENS_NO_DESKTOP:-}" ]]; then
     for pkg in libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev xvfb xauth webkit2gtk-driver \
-        dbus-daemon dbus-bin gnome-keyring xclip; do
+        dbus-daemon dbus-bin gnome-keyring xclip xdotool; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
     done
 fi

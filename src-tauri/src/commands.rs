@@ -56,30 +56,35 @@ pub fn filter(state: State<'_, AppState>, trace: String, terms: String) -> CmdRe
 
 /// Trace `trace` (or a subtree) saved where the user picks, as `format`.
 #[tauri::command]
-pub fn export_trace(
+pub async fn export_trace(
     app: AppHandle,
     state: State<'_, AppState>,
     trace: String,
     node: Option<u32>,
     format: String,
-) -> CmdResult<()> {
+) -> CmdResult<Option<String>> {
     let file = state
         .session()
         .export(&trace, node, &format)
         .map_err(|e| e.to_string())?;
-    let bytes = file.bytes;
-    app.dialog()
-        .file()
-        .set_title("Export trace")
-        .set_file_name(file.file_name)
-        .save_file(move |picked| {
-            if let Some(path) = picked.and_then(|p| p.into_path().ok()) {
-                if let Err(e) = std::fs::write(&path, &bytes) {
-                    tracing::warn!("cannot write {}: {e}", path.display());
-                }
-            }
-        });
-    Ok(())
+    // The dialog blocks until the user answers: off the async workers, and
+    // never on the main thread, which runs it.
+    let name = file.file_name;
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("Export trace")
+            .set_file_name(name)
+            .blocking_save_file()
+    })
+    .await
+    .map_err(|e| format!("the save dialog failed: {e}"))?;
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    std::fs::write(&path, &file.bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// The trace and span the command line asked for, once.

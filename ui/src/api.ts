@@ -129,7 +129,7 @@ export const api = {
     desktop ? call("graph", { query: q }) : getJson(`/api/graph?${queryParams(q)}`),
   /** Saves the trace (or the subtree under `node`) as `format`: the app
    * asks where; a browser downloads it. */
-  exportTrace: async (trace: string, node: number | null, format: string): Promise<void> => {
+  exportTrace: async (trace: string, node: number | null, format: string): Promise<string | null> => {
     if (desktop) return call("export_trace", { trace, node, format });
     const q = `format=${enc(format)}${node === null ? "" : `&node=${node}`}`;
     const res = await get(`/api/traces/${enc(trace)}/export?${q}`);
@@ -140,6 +140,7 @@ export const api = {
     a.download = name;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return name;
   },
   find: (trace: string, q: string): Promise<TraceMatches> =>
     desktop ? call("find", { trace, q }) : getJson(`/api/traces/${enc(trace)}/find?q=${enc(q)}`),

@@ -106,6 +106,11 @@ export function initSpanFilter(): void {
       return;
     }
     const node = sub ? (c.node[model.selected] ?? null) : null;
-    api.exportTrace(id, node, sub ? v.slice(4) : v).catch(fail);
+    api
+      .exportTrace(id, node, sub ? v.slice(4) : v)
+      .then((saved) => {
+        if (saved) say(`saved ${saved}`);
+      })
+      .catch(fail);
   });
 }

@@ -683,6 +683,48 @@ try {
     expect(kept === `${served.origin}/`, `remembered ${kept}`);
     srv.kill("SIGTERM");
   });
+
+  await journey("desktop: Export saves the selected subtree through the real save dialog", async () => {
+    const out = join(home, "exported-subtree.jsonl");
+    await o.js(
+      "const e = document.querySelector('#export'); e.value = 'sub:otlp-json'; e.dispatchEvent(new Event('change'))",
+    );
+    // The GTK save dialog, driven as a user would: its name field takes a path.
+    const x = (...args) => spawnSync("xdotool", args, { env, timeout: 10_000 });
+    const win = await o.until(() => {
+      const r = x("search", "--name", "Export trace");
+      return r.status === 0 ? r.stdout.toString().trim().split("\n")[0] : null;
+    }, "the save dialog");
+    await sleep(500);
+    x("windowfocus", "--sync", win);
+    x("key", "--window", win, "ctrl+a");
+    x("type", "--window", win, "--delay", "5", out);
+    x("key", "--window", win, "Return");
+    await o.until(async () => /^saved /.test((await o.text("#status")) ?? ""), "the app saying where it saved");
+    // The same subtree as the CLI writes it: the same trace, root and spans.
+    const cliOut = join(home, "cli-subtree.jsonl");
+    execFileSync(cli, [
+      "convert",
+      runs,
+      "--trace",
+      target.trace_id,
+      "--span",
+      targetSpan,
+      "--to",
+      "otlp-json",
+      "--out",
+      cliOut,
+    ]);
+    const [got, want] = [out, cliOut].map((f) => JSON.parse(execFileSync(cli, ["summary", f, "--json"]).toString()));
+    const g = got.traces[0],
+      w = want.traces[0];
+    expect(got.traces.length === 1 && g.trace_id === target.trace_id, "the saved file is not the trace");
+    expect(
+      g.root_name === w.root_name && g.span_count === w.span_count && g.duration_ns === w.duration_ns,
+      `saved ${JSON.stringify(g)}, the CLI gives ${JSON.stringify(w)}`,
+    );
+    expect(g.span_count < target.span_count, "the whole trace was saved, not the subtree");
+  });
   await o.end();
 
   // ClickHouse as a source: a real engine (the tests' chdb front), the
