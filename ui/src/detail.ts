@@ -194,7 +194,16 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailAction
     ["span", d.span_id],
     ["parent", d.parent_span_id ?? "—"],
   ] as const) {
-    const dd = el("dd", v);
+    // The parent, when it is in the trace, is one click away.
+    const parent = k === "parent" && d.parent_node !== null && act.pick ? d.parent_node : null;
+    const dd = el("dd");
+    if (parent !== null) {
+      const go = el("button", v, "linklike");
+      go.id = "detail-parent";
+      go.title = "Select the parent span (Backspace comes back)";
+      go.addEventListener("click", () => act.pick?.(parent));
+      dd.append(go);
+    } else dd.textContent = v;
     const copy = el("button", "copy", "copy");
     copy.addEventListener("click", () => {
       api
@@ -261,6 +270,7 @@ export function renderDetail(root: HTMLElement, d: SpanDetail, act: DetailAction
       if (l.trace_loaded) {
         const b = el("button", `${l.trace_id.slice(0, 16)}… / ${l.span_id}`, "linklike");
         b.title = `go to span ${l.span_id} of trace ${l.trace_id}`;
+        b.dataset.link = l.span_id;
         b.addEventListener("click", () => act.link(l.trace_id, l.span_id));
         dd.append(b);
       } else {

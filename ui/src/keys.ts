@@ -4,6 +4,7 @@
 import { desktop, opener } from "./api";
 import { $ } from "./dom";
 import { focusFind, stepMatch } from "./find";
+import { goBack, stepProblem } from "./nav";
 import { closeGraph, graphOpen, openGraph } from "./graphview";
 import { toggleListPane } from "./panes";
 import { cycleTheme } from "./theme";
@@ -26,6 +27,11 @@ export function initKeys(): void {
     if (e.key === "Escape") {
       if (inInput) (e.target as HTMLElement).blur();
       activeCanvas().focus();
+      return;
+    }
+    if (!inInput && e.altKey && e.key === "ArrowLeft") {
+      e.preventDefault();
+      void goBack();
       return;
     }
     if (inInput || mod || e.altKey) return;
@@ -61,6 +67,16 @@ export function initKeys(): void {
         return;
       case "t":
         cycleTheme();
+        return;
+      case "e":
+        void stepProblem(1);
+        return;
+      case "E":
+        void stepProblem(-1);
+        return;
+      case "Backspace":
+        e.preventDefault();
+        void goBack();
         return;
       case "n":
         stepMatch(1);

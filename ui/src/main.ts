@@ -9,6 +9,7 @@ import { initLive } from "./desktop/live";
 import { initOpen, openStartAt } from "./desktop/open";
 import { $, errorText, fail, say } from "./dom";
 import { initFind } from "./find";
+import { initNav } from "./nav";
 import { initCompare } from "./compare";
 import { initGraph } from "./graphview";
 import { initKeys } from "./keys";
@@ -32,6 +33,7 @@ async function start(): Promise<void> {
   initViews();
   initTrace();
   initFind();
+  initNav();
   initList();
   initPanes();
   initTheme();

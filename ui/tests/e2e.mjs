@@ -578,7 +578,7 @@ try {
     expect(injected.imgs === 0, `${injected.imgs} injected elements in the DOM`);
     await page.screenshot({ path: join(shots, "hostile-markup.png") });
     // Its link leads to the span it names, in another trace.
-    await page.click("#detail button.linklike");
+    await page.click("#detail button.linklike[data-link]");
     await page.waitForSelector('#waterfall[data-trace="3bee2925be4db9d9b09d9ada2c06b7b7"]');
     await page.waitForFunction(() => document.querySelector("#detail h2")?.textContent === "invoke_agent supervisor");
     const span = await page.textContent("#detail dl");
@@ -645,6 +645,52 @@ try {
     await page.click(`#why li button[data-node="${cause.node}"]`);
     await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent === name, cause.name);
     await page.screenshot({ path: join(shots, "why.png") });
+  });
+
+  await journey("e steps through the problems with a count; the parent is a click; Back returns", async () => {
+    const id = "3bee2925be4db9d9b09d9ada2c06b7b7";
+    const cli = JSON.parse(
+      execFileSync(bin, ["why", join(root, "examples/agent-runs.jsonl"), "--trace", id, "--json"]).toString(),
+    );
+    const problems = cli.traces[0].problems;
+    expect(problems.length >= 2, `the sample's failed run has ${problems.length} problems`);
+    await page.waitForFunction(
+      (n) => document.querySelector("#problem-next")?.textContent === `⚠ ${n}`,
+      problems.length,
+    );
+    // From the root (row 0, itself a problem): the next problems in row order.
+    await page.evaluate(() => window.tracelens.model.select(0));
+    await page.locator("#waterfall").focus();
+    await page.keyboard.press("e");
+    await page.waitForFunction(
+      (n) => document.querySelector("#problem-next")?.dataset.at === `2/${n}`,
+      problems.length,
+    );
+    await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent === name, problems[1].name);
+    expect(/^problem 2 of \d+/.test((await page.textContent("#status")) ?? ""), "the status does not count problems");
+    await page.keyboard.press("Shift+E");
+    await page.waitForFunction(
+      (n) => document.querySelector("#problem-next")?.dataset.at === `1/${n}`,
+      problems.length,
+    );
+    // Wrapping: previous from the first is the last.
+    await page.keyboard.press("Shift+E");
+    await page.waitForFunction(
+      (name) => document.querySelector("#detail h2")?.textContent === name,
+      problems.at(-1).name,
+    );
+    const before = await page.textContent("#detail h2");
+    // The parent id in the details selects the parent; Backspace comes back.
+    await page.click("#detail-parent");
+    await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent !== name, before);
+    const parentShown = await page.evaluate(() => {
+      const c = window.tracelens.model.cols;
+      return c.strings[c.name[window.tracelens.model.selected]];
+    });
+    expect((await page.textContent("#detail h2")) === parentShown, "the parent link selected another span");
+    await page.locator("#waterfall").focus();
+    await page.keyboard.press("Backspace");
+    await page.waitForFunction((name) => document.querySelector("#detail h2")?.textContent === name, before);
   });
 
   await journey("an exception event shows its type and message; lifecycle events once", async () => {
