@@ -408,6 +408,28 @@ pub struct SummaryArgs {
     /// Only this trace (full id or unique prefix).
     #[arg(long)]
     pub trace: Option<String>,
+    #[command(flatten)]
+    pub shown: ShownArgs,
+}
+
+/// How much a text listing prints: on large inputs, an overview and the
+/// traces that matter most instead of tens of thousands of lines. `--json`
+/// always has everything.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct ShownArgs {
+    /// Print every trace (text output; --json always has all).
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+    /// Print at most this many traces: problems first, then the slowest.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+impl ShownArgs {
+    /// The most traces to print, `None` for all.
+    pub fn at_most(&self) -> Option<usize> {
+        (!self.all).then_some(self.limit)
+    }
 }
 
 #[derive(Args, Debug)]
@@ -588,6 +610,8 @@ pub struct SearchArgs {
     pub id: String,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub shown: ShownArgs,
 }
 
 /// The variant names are the format names users type (`--to otlp-json`).

@@ -266,7 +266,7 @@ pub fn summary(a: SummaryArgs) -> Result<ExitCode> {
     })?;
     let (ds, sources) = fetch_dataset(&a.ch, id, a.since, a.input.skew_tolerance_ms)?;
     let doc = tracelens_service::summary_doc(&ds, sources, None);
-    crate::commands::print_doc(a.json, &doc, render::summary_text)?;
+    crate::commands::print_doc(a.json, &doc, |out, d| render::summary_text(out, d, None))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -312,12 +312,13 @@ pub fn traces(a: TracesArgs) -> Result<ExitCode> {
                 .map(|(name, st)| format!("{} {st}", crate::render::clean(name)))
                 .collect();
             println!(
-                "{}  {:<40}  {:>9}  {:>5} spans  {} errors  {}{}",
+                "{}  {:<40}  {:>9}  {:>5} {}  {}  {}{}",
                 r.trace_id,
                 crate::render::clean(&r.root_name),
                 tracelens_model::fmt_ns(r.duration_ns.max(0) as u64),
                 r.span_count,
-                r.error_count,
+                if r.span_count == 1 { "span " } else { "spans" },
+                crate::render::plural(r.error_count as usize, "error", "errors"),
                 crate::render::clean(&r.services.join(", ")),
                 if agents.is_empty() {
                     String::new()

@@ -43,7 +43,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             let sources = tracelens_service::source_summaries(&loaded.reports);
             let doc = tracelens_service::summary_doc(&loaded.dataset, sources, only.as_deref());
-            print_doc(a.json, &doc, render::summary_text)?;
+            let at_most = a.shown.at_most();
+            print_doc(a.json, &doc, |out, d| render::summary_text(out, d, at_most))?;
             report_errors(&mut loaded)
         }
         Command::Tree(a) => {
@@ -95,7 +96,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(a) => {
             let mut loaded = load(&a.input)?;
             let res = tracelens_service::search(&mut loaded.dataset, &a.id);
-            print_doc(a.json, &res, render::search_text)?;
+            let at_most = a.shown.at_most();
+            print_doc(a.json, &res, |out, r| render::search_text(out, r, at_most))?;
             report_errors(&mut loaded)
         }
         Command::Logs(a) => logs(a),

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 use tracelens_model::{fmt_ns, AgentState, Dataset, SpanClass};
-use tracelens_service::{LogsDoc, SearchResult, SpanDetail, SummaryDoc};
+use tracelens_service::{LogsDoc, SearchResult, SpanDetail, SummaryDoc, TraceSummary};
 
 /// Deeper rows are drawn at this indent with their depth written out, so a
 /// million-deep chain does not print megabytes of spaces per line.
@@ -61,8 +61,66 @@ fn is_format_char(c: char) -> bool {
     )
 }
 
-pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
-    for t in &doc.traces {
+/// Whether a trace has something a failure hunt looks for.
+fn has_problem(t: &TraceSummary) -> bool {
+    t.error_count > 0 || t.orphan_count > 0 || t.agents.iter().any(|a| a.state.is_problem())
+}
+
+/// The traces a listing capped at `at_most` prints, in the input's order:
+/// those with problems first, then the slowest; all when they fit.
+fn shown_traces(traces: &[TraceSummary], at_most: Option<usize>) -> Vec<&TraceSummary> {
+    let Some(limit) = at_most.filter(|&l| traces.len() > l) else {
+        return traces.iter().collect();
+    };
+    let mut order: Vec<usize> = (0..traces.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            !has_problem(&traces[i]),
+            std::cmp::Reverse(traces[i].duration_ns),
+        )
+    });
+    order.truncate(limit);
+    order.sort_unstable();
+    order.into_iter().map(|i| &traces[i]).collect()
+}
+
+/// The overview over every trace that a capped listing starts with.
+fn summary_overview(out: &mut impl Write, traces: &[TraceSummary], shown: usize) -> io::Result<()> {
+    let problems = traces.iter().filter(|t| has_problem(t)).count();
+    let spans: usize = traces.iter().map(|t| t.span_count).sum();
+    let mut d: Vec<u64> = traces.iter().map(|t| t.duration_ns).collect();
+    d.sort_unstable();
+    let q = |p: f64| d[((d.len() - 1) as f64 * p).round() as usize];
+    writeln!(
+        out,
+        "{}, {}; {} with a problem (an error, an orphan, a failed, timed-out or dead agent)",
+        plural(traces.len(), "trace", "traces"),
+        plural(spans, "span", "spans"),
+        problems
+    )?;
+    writeln!(
+        out,
+        "duration  p50 {}  p95 {}  max {}",
+        fmt_ns(q(0.5)),
+        fmt_ns(q(0.95)),
+        fmt_ns(q(1.0))
+    )?;
+    writeln!(
+        out,
+        "showing {shown}: those with problems first, then the slowest (--all for every trace, --limit N, --json)\n"
+    )
+}
+
+pub fn summary_text(
+    out: &mut impl Write,
+    doc: &SummaryDoc,
+    at_most: Option<usize>,
+) -> io::Result<()> {
+    let shown = shown_traces(&doc.traces, at_most);
+    if shown.len() < doc.traces.len() {
+        summary_overview(out, &doc.traces, shown.len())?;
+    }
+    for t in shown {
         writeln!(
             out,
             "trace {}  {}  {}  {}{}{}",
@@ -108,8 +166,8 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
         if t.llm.calls > 0 {
             writeln!(
                 out,
-                "  llm       {} calls, {} input + {} output tokens{}",
-                t.llm.calls,
+                "  llm       {}, {} input + {} output tokens{}",
+                plural(t.llm.calls as usize, "call", "calls"),
                 t.llm.input_tokens,
                 t.llm.output_tokens,
                 t.llm
@@ -146,8 +204,8 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
                 .collect();
             writeln!(
                 out,
-                "  logs      {} records: {}",
-                t.log_count,
+                "  logs      {}: {}",
+                plural(t.log_count as usize, "record", "records"),
                 levels.join(", ")
             )?;
         }
@@ -159,8 +217,12 @@ pub fn summary_text(out: &mut impl Write, doc: &SummaryDoc) -> io::Result<()> {
     if l.records > 0 {
         writeln!(
             out,
-            "\nlogs: {} records, {} placed by span id, {} by trace id and time, {} by a correlation id, {} unattached",
-            l.records, l.by_span_id, l.by_trace_time, l.by_correlation, l.unattached
+            "\nlogs: {}, {} placed by span id, {} by trace id and time, {} by a correlation id, {} unattached",
+            plural(l.records as usize, "record", "records"),
+            l.by_span_id,
+            l.by_trace_time,
+            l.by_correlation,
+            l.unattached
         )?;
     }
     if !doc.warnings.is_empty() {
@@ -227,10 +289,10 @@ pub fn tree_text(
     }
     writeln!(
         out,
-        "trace {}  {}  {} spans{}",
+        "trace {}  {}  {}{}",
         tree.trace_id,
         fmt_ns(tree.duration_ns()),
-        tree.span_count(),
+        plural(tree.span_count(), "span", "spans"),
         if view.adjust_skew {
             "  (clock skew adjusted)"
         } else {
@@ -324,11 +386,26 @@ pub fn tree_text(
     Ok(true)
 }
 
-pub fn search_text(out: &mut impl Write, res: &SearchResult) -> io::Result<()> {
+pub fn search_text(
+    out: &mut impl Write,
+    res: &SearchResult,
+    at_most: Option<usize>,
+) -> io::Result<()> {
     if res.traces.is_empty() {
         writeln!(out, "no trace carries {:?}", res.value)?;
     }
-    for t in &res.traces {
+    let shown = at_most.map_or(res.traces.len(), |l| l.min(res.traces.len()));
+    if shown < res.traces.len() {
+        let spans: usize = res.traces.iter().map(|t| t.hits.len()).sum();
+        writeln!(
+            out,
+            "{} in {} carry {:?}; the first {shown} (--all for every one, --limit N, --json):",
+            plural(spans, "span", "spans"),
+            plural(res.traces.len(), "trace", "traces"),
+            res.value
+        )?;
+    }
+    for t in &res.traces[..shown] {
         writeln!(out, "trace {}  {}", t.trace_id, clean(&t.root_name))?;
         for h in &t.hits {
             writeln!(

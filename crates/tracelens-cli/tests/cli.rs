@@ -1190,3 +1190,118 @@ fn convert_writes_one_trace_a_subtree_or_a_digest() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--trace"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn summary_on_many_traces_summarises_problems_first_unless_all() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("many.jsonl");
+    let o = run(&[
+        "generate",
+        "--out",
+        f.to_str().unwrap(),
+        "--traces",
+        "60",
+        "--spans-per-trace",
+        "12",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let file = f.to_str().unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["summary", file, "--json"]).stdout).unwrap();
+    let all = v["traces"].as_array().unwrap();
+    assert_eq!(all.len(), 60, "--json has every trace");
+    let problem = |t: &serde_json::Value| {
+        t["error_count"].as_u64().unwrap() > 0
+            || t["orphan_count"].as_u64().unwrap() > 0
+            || t["agents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| matches!(a["state"].as_str(), Some("failed" | "timeout" | "dead")))
+    };
+    let with_problems: Vec<&str> = all
+        .iter()
+        .filter(|t| problem(t))
+        .map(|t| t["trace_id"].as_str().unwrap())
+        .collect();
+    assert!(!with_problems.is_empty() && with_problems.len() < 20);
+    let traces_in = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter_map(|l| l.strip_prefix("trace "))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    // The default: an overview, then 20 traces, every one with a problem among them.
+    let out = text(&run(&["summary", file]).stdout);
+    assert!(out.starts_with("60 traces, "), "{out}");
+    assert!(out.contains("--all for every trace"), "{out}");
+    let shown = traces_in(&out);
+    assert_eq!(shown.len(), 20);
+    for id in &with_problems {
+        assert!(
+            shown.iter().any(|s| s == id),
+            "{id} has a problem and is not shown"
+        );
+    }
+    // The rest are the slowest of the others.
+    let slowest_left_out = all
+        .iter()
+        .filter(|t| !shown.iter().any(|s| s == t["trace_id"].as_str().unwrap()))
+        .map(|t| t["duration_ns"].as_u64().unwrap())
+        .max()
+        .unwrap();
+    let fastest_shown_ok = all
+        .iter()
+        .filter(|t| !problem(t) && shown.iter().any(|s| s == t["trace_id"].as_str().unwrap()))
+        .map(|t| t["duration_ns"].as_u64().unwrap())
+        .min()
+        .unwrap();
+    assert!(fastest_shown_ok >= slowest_left_out);
+    assert_eq!(
+        traces_in(&text(&run(&["summary", file, "--limit", "5"]).stdout)).len(),
+        5
+    );
+    let every = text(&run(&["summary", file, "--all"]).stdout);
+    assert_eq!(traces_in(&every).len(), 60);
+    assert!(!every.contains("--all for every trace"));
+}
+
+#[test]
+fn search_on_many_traces_prints_the_first_unless_all() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("many.jsonl");
+    let o = run(&[
+        "generate",
+        "--out",
+        f.to_str().unwrap(),
+        "--traces",
+        "40",
+        "--spans-per-trace",
+        "12",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let file = f.to_str().unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["search", file, "--id", "u-3141", "--json"]).stdout).unwrap();
+    let carrying = v["traces"].as_array().unwrap().len();
+    assert!(carrying > 3, "the generated runs share user ids");
+    let count = |args: &[&str]| {
+        text(&run(args).stdout)
+            .lines()
+            .filter(|l| l.starts_with("trace "))
+            .count()
+    };
+    assert_eq!(
+        count(&["search", file, "--id", "u-3141", "--limit", "3"]),
+        3
+    );
+    assert_eq!(
+        count(&["search", file, "--id", "u-3141", "--all"]),
+        carrying
+    );
+    let head = text(&run(&["search", file, "--id", "u-3141", "--limit", "3"]).stdout);
+    assert!(
+        head.contains(&format!("in {carrying} traces carry")),
+        "{head}"
+    );
+}
