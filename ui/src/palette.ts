@@ -1,6 +1,7 @@
 // The drawing colours, read from the CSS custom properties once per theme
 // change rather than once per frame.
 
+import { tickLabels } from "./barlabel";
 import { CLASS_NAMES } from "./wire";
 
 export interface Palette {
@@ -104,9 +105,10 @@ export function drawTimeAxis(
   const { g, W, H, p } = f;
   g.fillStyle = p.muted;
   g.strokeStyle = p.line;
+  const labels = tickLabels(t0, span, 5, fmt);
   for (let i = 0; i <= 5; i++) {
     const px = x0 + (width * i) / 5;
-    g.fillText(fmt(t0 + (span * i) / 5), Math.min(px + 2, W - 50), axisH / 2);
+    g.fillText(labels[i] ?? "", Math.min(px + 2, W - 50), axisH / 2);
     g.beginPath();
     g.moveTo(px + 0.5, axisH);
     g.lineTo(px + 0.5, H);

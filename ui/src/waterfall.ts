@@ -19,6 +19,7 @@ import {
 import { fmtNs } from "./columns";
 import { frameScheduler, type TraceModel } from "./model";
 import { viewKey } from "./viewkeys";
+import { durationLabelAt, MarkerThinner, scrollIntoWindow } from "./barlabel";
 import { beginFrame, classColor, drawTimeAxis, fitCanvas, palette } from "./palette";
 
 const ROW_H = 20;
@@ -41,6 +42,7 @@ export class Waterfall {
   private dragX: number | null = null;
   private overview: HTMLCanvasElement | null = null;
   private miniDrag = false;
+  private readonly thinner = new MarkerThinner();
   readonly redraw: () => void;
 
   constructor(
@@ -87,8 +89,26 @@ export class Waterfall {
         this.recompute();
       }
       if (c === "select") this.reveal();
+      if (c === "window") this.followWindow();
       this.redraw();
     });
+  }
+
+  /** A zoom or pan that leaves every row on screen outside the window
+   * brings the first row inside it to the top. */
+  private followWindow(): void {
+    const c = this.m.cols;
+    if (!c || !this.shown) return;
+    const pos = scrollIntoWindow(
+      this.visible,
+      c.offset,
+      c.duration,
+      this.scrollRow,
+      this.pageRows(),
+      this.m.t0,
+      this.m.t1,
+    );
+    if (pos !== null) this.scrollRow = Math.max(0, Math.min(pos, this.visible.length - this.pageRows()));
   }
 
   get shown(): boolean {
@@ -345,29 +365,34 @@ export class Waterfall {
     const mk = this.m.markers;
     if (!mk) return;
     const p = palette();
+    const thin = this.thinner;
+    thin.reset();
+    // Markers keep to the bands above and below the bar (it spans y+4 to
+    // y+16), so a short bar under an agent's lifecycle events keeps its
+    // colour and a span with thousands of heartbeats does not turn grey.
     for (let j = mk.start[row] ?? 0, end = mk.start[row + 1] ?? 0; j < end; j++) {
       const i = mk.order[j] ?? 0;
       const px = x(mk.offset[i] ?? 0);
-      if (px < LABEL_W || px > W) continue;
-      if (mk.kind[i] === 1) {
+      const kind = mk.kind[i] ?? 0;
+      if (px < LABEL_W || px > W || !thin.keep(kind, px)) continue;
+      if (kind === 1) {
+        // A lifecycle event: a small triangle pointing down at the bar.
         g.fillStyle = p.fg;
         g.beginPath();
-        g.moveTo(px, y + 3);
-        g.lineTo(px + 4, y + ROW_H / 2);
-        g.lineTo(px, y + ROW_H - 3);
-        g.lineTo(px - 4, y + ROW_H / 2);
+        g.moveTo(px - 3.5, y);
+        g.lineTo(px + 3.5, y);
+        g.lineTo(px, y + 4.5);
         g.closePath();
         g.fill();
-      } else if ((mk.kind[i] ?? 0) >= 2) {
-        const k = mk.kind[i] ?? 2;
-        const r = k === 4 ? 3 : 2;
-        g.fillStyle = k === 4 ? p.error : k === 3 ? p.tool : p.muted;
+      } else if (kind >= 2) {
+        const r = kind === 4 ? 2.5 : 2;
+        g.fillStyle = kind === 4 ? p.error : kind === 3 ? p.tool : p.muted;
         g.beginPath();
-        g.arc(px, y + ROW_H - r - 1, r, 0, Math.PI * 2);
+        g.arc(px, y + ROW_H - r, r, 0, Math.PI * 2);
         g.fill();
       } else {
         g.fillStyle = p.muted;
-        g.fillRect(px - 0.5, y + 2, 1.5, ROW_H - 4);
+        g.fillRect(px - 0.5, y, 1.5, 4);
       }
     }
   }
@@ -448,9 +473,12 @@ export class Waterfall {
         if (flags & FLAG_PLACEHOLDER) g.globalAlpha = 0.35;
         g.fillRect(x0, y + 4, Math.max(1, x1 - x0), ROW_H - 8);
         g.globalAlpha = 1;
-        if (flags & FLAG_OPEN) {
+        // An open span's mark, then its duration: after the bar when there
+        // is room, else inside its end (the root), else before it.
+        const open = (flags & FLAG_OPEN) !== 0 && x1 + 12 <= W;
+        if (open) {
           g.fillStyle = p.muted;
-          g.fillText("…", Math.min(x1 + 2, W - 10), y + ROW_H / 2);
+          g.fillText("…", x1 + 2, y + ROW_H / 2);
         }
         if (flags & FLAG_CRITICAL) {
           g.strokeStyle = p.crit;
@@ -458,8 +486,12 @@ export class Waterfall {
           g.strokeRect(x0 + 0.5, y + 3.5, Math.max(1, x1 - x0 - 1), ROW_H - 7);
           g.lineWidth = 1;
         }
-        g.fillStyle = p.muted;
-        if (x1 + 60 < W) g.fillText(fmtNs(d), x1 + 4, y + ROW_H / 2);
+        const text = fmtNs(d);
+        const at = durationLabelAt(x0, x1, W, g.measureText(text).width, LABEL_W + 4, open ? 12 : 0);
+        if (at) {
+          g.fillStyle = at.inside ? "#fff" : p.muted;
+          g.fillText(text, at.x, y + ROW_H / 2);
+        }
       }
       this.drawMarkers(g, row, y, x, W);
     }

@@ -203,6 +203,45 @@ try {
     await page.hover("#waterfall", { position: { x: Math.round(at.x), y: at.y } });
     await page.waitForFunction((n) => (document.querySelector("#waterfall")?.title ?? "").includes(n), at.name);
     await page.screenshot({ path: join(shots, "span-details.png") });
+    // A short bar with lifecycle events keeps its class colour at its centre:
+    // the markers keep to the bands above and below it.
+    const bars = await page.evaluate(() => {
+      const { model, waterfall } = window.tracelens;
+      const c = model.cols;
+      const mk = model.markers;
+      const cv = waterfall.canvas;
+      const g = cv.getContext("2d");
+      const dpr = window.devicePixelRatio || 1;
+      const css = getComputedStyle(document.documentElement);
+      const names = ["agent", "llm", "tool", "other"];
+      const hex = (v) => {
+        const m = v.trim().match(/^#(..)(..)(..)$/);
+        return m ? m.slice(1).map((h) => Number.parseInt(h, 16)) : null;
+      };
+      const w = cv.clientWidth - 300 - 8;
+      const out = [];
+      for (let p = 0; p < 30; p++) {
+        const row = waterfall.visible[waterfall.scrollRow + p];
+        if (row === undefined || row === model.selected) continue;
+        if (mk.start[row + 1] - mk.start[row] === 0 || c.flags[row] & 3 || c.state[row] > 1) continue;
+        const x0 = 300 + ((c.offset[row] - model.t0) / (model.t1 - model.t0)) * w;
+        const x1 = 300 + ((c.offset[row] + c.duration[row] - model.t0) / (model.t1 - model.t0)) * w;
+        if (x1 - x0 > 20 || x1 - x0 < 3) continue;
+        const y = 22 + p * 20 + 10;
+        const px = g.getImageData(Math.round(((x0 + x1) / 2) * dpr), Math.round(y * dpr), 1, 1).data;
+        out.push({
+          name: c.strings[c.name[row]],
+          got: [px[0], px[1], px[2]],
+          want: hex(css.getPropertyValue(`--${names[c.cls[row]]}`)),
+        });
+      }
+      return out;
+    });
+    expect(bars.length > 0, "no short bar with markers on screen to check");
+    for (const b of bars) {
+      const off = b.want ? Math.max(...b.got.map((v, i) => Math.abs(v - b.want[i]))) : 255;
+      expect(off <= 8, `${b.name}: its bar's centre is rgb(${b.got}) not its class colour rgb(${b.want})`);
+    }
   });
 
   await journey("the overview reports across runs; an example opens its trace at the span", async () => {
