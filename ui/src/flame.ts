@@ -4,6 +4,7 @@
 // cost of a frame follows what is visible, not the trace's size.
 
 import { fmtNs, subtreeEnd } from "./columns";
+import { flameLevels } from "./flamelayout";
 import { FLAG_CRITICAL, STATE_NAMES } from "./wire";
 import { frameScheduler, type TraceModel } from "./model";
 import { viewKey } from "./viewkeys";
@@ -17,6 +18,8 @@ export class Flame {
   private scrollY = 0;
   private dragX: number | null = null;
   private moved = false;
+  /** Each row's level: its depth, plus the lanes overlapping siblings take. */
+  private level: Uint32Array = new Uint32Array(0);
   readonly redraw: () => void;
 
   constructor(
@@ -40,7 +43,11 @@ export class Flame {
     canvas.addEventListener("dblclick", (e) => this.onClick(e, true));
     canvas.addEventListener("keydown", (e) => this.onKey(e));
     m.subscribe((c) => {
-      if (c === "trace") this.scrollY = 0;
+      if (c === "trace") {
+        this.scrollY = 0;
+        const cols = m.cols;
+        this.level = cols ? flameLevels(cols.rows, cols.parent, cols.offset, cols.duration).level : new Uint32Array(0);
+      }
       if (c === "select") this.reveal();
       this.redraw();
     });
@@ -54,7 +61,7 @@ export class Flame {
   reveal(): void {
     const c = this.m.cols;
     if (!c || this.m.selected < 0 || !this.shown) return;
-    const y = AXIS_H + (c.depth[this.m.selected] ?? 0) * LEVEL_H - this.scrollY;
+    const y = AXIS_H + (this.level[this.m.selected] ?? 0) * LEVEL_H - this.scrollY;
     const H = this.canvas.clientHeight;
     if (y < AXIS_H) this.scrollY -= AXIS_H - y;
     if (y + LEVEL_H > H) this.scrollY += y + LEVEL_H - H;
@@ -69,7 +76,7 @@ export class Flame {
     // Deepest-last preorder: the last row at this level covering t wins.
     let found = -1;
     for (let i = 0; i < c.rows; i++) {
-      const d = c.depth[i] ?? 0;
+      const d = this.level[i] ?? 0;
       const s = c.offset[i] ?? 0,
         e = s + (c.duration[i] ?? 0);
       if (!this.m.kept(i)) {
@@ -200,7 +207,7 @@ export class Flame {
       k = W / span;
     const offset = c.offset,
       duration = c.duration,
-      depth = c.depth;
+      depth = this.level;
     for (let i = 0; i < c.rows; i++) {
       const d = depth[i] ?? 0;
       const s = offset[i] ?? 0,

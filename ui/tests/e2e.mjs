@@ -537,6 +537,27 @@ try {
     const drew = await page.evaluate(() => window.tracelens.model.drawTimes.length);
     expect(drew > 0, "the flame graph recorded no draw");
     await page.screenshot({ path: join(shots, "flame-graph.png") });
+    // Overlapping siblings (the sample's parallel sub-agents and tools) are
+    // stacked: no two spans drawn on one level overlap in time.
+    const clash = await page.evaluate(() => {
+      const { model, flame } = window.tracelens;
+      const c = model.cols;
+      const by = new Map();
+      for (let i = 0; i < c.rows; i++) {
+        const l = flame.level[i];
+        if (!by.has(l)) by.set(l, []);
+        by.get(l).push([c.offset[i], c.offset[i] + c.duration[i], c.strings[c.name[i]]]);
+      }
+      let stacked = 0;
+      for (const [l, list] of by) {
+        list.sort((a, b) => a[0] - b[0]);
+        for (let j = 1; j < list.length; j++)
+          if (list[j][0] < list[j - 1][1]) return `level ${l}: ${list[j - 1][2]} and ${list[j][2]}`;
+        if (l > Math.max(...[...Array(c.rows).keys()].map((i) => c.depth[i]))) stacked++;
+      }
+      return { stacked, levels: by.size };
+    });
+    expect(typeof clash === "object", `overlapping spans share a level: ${clash}`);
     await page.keyboard.press("w");
     await page.waitForFunction(() => document.body.dataset.view === "waterfall");
   });
