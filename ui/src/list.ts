@@ -74,8 +74,19 @@ export function listFilters(): { text: string; minDurationNs: number } {
 }
 
 function markBadDuration(): void {
-  minDur.classList.toggle("bad", minDur.value.trim() !== "" && parseDuration(minDur.value) === null);
+  const bad = minDur.value.trim() !== "" && parseDuration(minDur.value) === null;
+  minDur.classList.toggle("bad", bad);
+  minDur.title = bad
+    ? `"${minDur.value.trim()}" is not a duration: a number and a unit, e.g. 30s, 250ms, 2m`
+    : "Only traces at least this long";
+  note.textContent = bad ? "not a duration (e.g. 30s)" : correlationNote;
+  note.classList.toggle("err", bad);
 }
+
+/** What the list's narrowing says, kept beside the filters (the status
+ * line is taken over by whatever happens next, such as a trace opening). */
+const note = $<HTMLSpanElement>("#list-note");
+let correlationNote = "";
 
 function sortValue(t: ListTrace): string | number {
   switch (sortKey) {
@@ -91,10 +102,15 @@ function sortValue(t: ListTrace): string | number {
       return t.error_count;
     case "agents":
       return t.agents.filter((a) => a.state !== "completed").length;
+    case "trace_id":
+      return t.trace_id;
     default:
       return t.start_time_unix_nano;
   }
 }
+
+/** The rows the filters leave, in the list's order. */
+let shownRows: ListTrace[] = [];
 
 export function renderList(): void {
   const q = filter.value.trim().toLowerCase();
@@ -113,6 +129,12 @@ export function renderList(): void {
     const y = sortValue(b);
     return (x < y ? -1 : x > y ? 1 : 0) * sortDir;
   });
+  shownRows = rows;
+  $<HTMLElement>("#no-match").hidden = traces.length === 0 || rows.length > 0;
+  for (const th of document.querySelectorAll<HTMLTableCellElement>("#traces th[data-sort]")) {
+    const on = (th.dataset.sort ?? "") === sortKey;
+    th.setAttribute("aria-sort", on ? (sortDir > 0 ? "ascending" : "descending") : "none");
+  }
   $<HTMLElement>("#empty").hidden = traces.length > 0 || stored;
   $<HTMLElement>("#empty-stored").hidden = traces.length > 0 || !stored;
   if (!stored) $<HTMLElement>("#more-stored").hidden = true;
@@ -152,7 +174,8 @@ function listRow(t: ListTrace, stored: boolean): HTMLTableRowElement {
     td(String(t.span_count), "num"),
     td(String(t.error_count), t.error_count ? "num err" : "num"),
     // The stored list carries no agent states: they come with the trace.
-    stored && states.length === 0 ? td("—", "muted") : stateCell(t.trace_id, problems, states.length, stored),
+    stored && states.length === 0 ? td("—", "muted agents") : stateCell(t.trace_id, problems, states.length, stored),
+    td(t.trace_id.slice(0, 8), "muted trace-id"),
   );
   tr.addEventListener("click", () => void (stored ? openStored(t.trace_id) : openTrace(t.trace_id)));
   return tr;
@@ -161,7 +184,7 @@ function listRow(t: ListTrace, stored: boolean): HTMLTableRowElement {
 /** The agents cell; a failed, timed-out or dead run's badge opens the trace at its cause. */
 function stateCell(traceId: string, problems: string[], total: number, stored: boolean): HTMLTableCellElement {
   const failed = problems.some((s) => s !== "running" && s !== "pending");
-  const cell = td(problems.length ? problems.join(", ") : `${total} ok`, failed ? "err" : "muted");
+  const cell = td(problems.length ? problems.join(", ") : `${total} ok`, failed ? "err agents" : "muted agents");
   if (!failed || stored) return cell;
   cell.classList.add("to-cause");
   cell.title = "open at the cause";
@@ -179,7 +202,9 @@ export async function searchCorrelation(value: string): Promise<void> {
   if (takePendingRelist()) await listStored();
   if (!value) {
     only = null;
+    correlationNote = "";
     renderList();
+    markBadDuration();
     say(count(traces.length, "trace"));
     return;
   }
@@ -189,11 +214,21 @@ export async function searchCorrelation(value: string): Promise<void> {
     const ids =
       since !== null ? await clickhouse.search(value, since) : (await api.search(value)).traces.map((t) => t.trace_id);
     only = new Set(ids);
-    say(`${count(ids.length, "trace")} ${ids.length === 1 ? "carries" : "carry"} ${value}`);
+    correlationNote = `${count(ids.length, "trace")} ${ids.length === 1 ? "carries" : "carry"} ${value}`;
+    say(correlationNote);
     renderList();
+    markBadDuration();
+    followList();
   } catch (e) {
     fail(e);
   }
+}
+
+/** After the list was narrowed: the trace shown below is one of its rows
+ * (the first, when the one open no longer matches). */
+function followList(): void {
+  const first = shownRows[0];
+  if (first && !shownRows.some((t) => t.trace_id === opened.id)) void openTrace(first.trace_id);
 }
 
 /** Loads the session's summary into the list, and opens the newest trace
@@ -217,6 +252,7 @@ export async function loadSummary(): Promise<void> {
 export function onListFilter(): void {
   if (storedSince() === null) {
     renderList();
+    followList();
     refreshListPanesSoon();
     return;
   }
@@ -230,6 +266,13 @@ export function initList(): void {
     minDur.addEventListener(ev, onListFilter);
   }
   corr.addEventListener("change", () => void searchCorrelation(corr.value.trim()));
+  $<HTMLButtonElement>("#clear-filters").addEventListener("click", () => {
+    filter.value = "";
+    minDur.value = "";
+    corr.value = "";
+    void searchCorrelation("");
+    onListFilter();
+  });
   for (const th of document.querySelectorAll<HTMLTableCellElement>("#traces th[data-sort]")) {
     th.addEventListener("click", () => {
       const k = th.dataset.sort ?? "start";

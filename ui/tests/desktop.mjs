@@ -765,7 +765,7 @@ try {
       async () =>
         (
           (await c.js(
-            "return [...document.querySelectorAll('#traces tbody tr td:last-child')].map((t) => t.textContent).join('|')",
+            "return [...document.querySelectorAll('#traces tbody tr td.agents')].map((t) => t.textContent).join('|')",
           )) ?? ""
         ).includes("dead"),
       "the stored list's agent states",

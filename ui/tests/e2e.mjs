@@ -464,6 +464,61 @@ try {
     await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
   });
 
+  await journey("the list: sort arrows, no-match, bad durations, the open trace follows, panes resize", async () => {
+    expect(
+      (await page.getAttribute("#traces th[data-sort=duration_ns]", "aria-sort")) === "descending",
+      "the sorted column shows no direction",
+    );
+    // An id prefix column to scan by.
+    const first = page.locator("#traces tbody tr").first();
+    const fid = await first.getAttribute("data-trace-id");
+    expect((await first.locator("td.trace-id").textContent()) === fid.slice(0, 8), "no trace id column");
+    // A filter that matches nothing says so, and can be cleared from there.
+    await page.fill("#filter", "no-trace-is-called-this");
+    await page.waitForSelector("#no-match:not([hidden])");
+    await page.click("#clear-filters");
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
+    // A minimum duration that is none is said by the field.
+    await page.fill("#min-dur", "abc");
+    await page.waitForSelector("#min-dur.bad");
+    expect(/not a duration/.test((await page.textContent("#list-note")) ?? ""), "a bad duration is not explained");
+    await page.fill("#min-dur", "");
+    // Narrowing the list away from the open trace opens one that is in it.
+    await page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" }).first().click();
+    const open = await page.getAttribute("#waterfall", "data-trace");
+    await page.fill("#filter", "timeout");
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 1);
+    const kept = await page.getAttribute("#traces tbody tr", "data-trace-id");
+    if (kept !== open) await page.waitForSelector(`#waterfall[data-trace="${kept}"]`);
+    await page.fill("#filter", "");
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
+    // The correlation search's count stays beside the filters when a trace opens.
+    await page.fill("#corr", "u-1042");
+    await page.press("#corr", "Enter");
+    await page.waitForFunction(() =>
+      /carr(y|ies) u-1042/.test(document.querySelector("#list-note")?.textContent ?? ""),
+    );
+    const note = await page.textContent("#list-note");
+    await page.locator("#traces tbody tr").last().click();
+    await page.waitForFunction(() => /drawn/.test(document.querySelector("#status")?.textContent ?? ""));
+    expect((await page.textContent("#list-note")) === note, "opening a trace took the search's count away");
+    await page.fill("#corr", "");
+    await page.press("#corr", "Enter");
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
+    // The border between the list and the trace drags.
+    const h0 = await page.evaluate(() => document.querySelector("#list-pane").offsetHeight);
+    const b = await page.locator("#split-rows").boundingBox();
+    await page.mouse.move(b.x + 200, b.y + 3);
+    await page.mouse.down();
+    await page.mouse.move(b.x + 200, b.y + 83, { steps: 4 });
+    await page.mouse.up();
+    const h1 = await page.evaluate(() => document.querySelector("#list-pane").offsetHeight);
+    expect(Math.abs(h1 - h0 - 80) <= 4, `the list went from ${h0} to ${h1} px, not 80 px taller`);
+    await page.screenshot({ path: join(shots, "list-resized.png") });
+    await page.dblclick("#split-rows");
+    await page.waitForFunction((h) => document.querySelector("#list-pane").offsetHeight === h, h0);
+  });
+
   await journey("search inside a trace: count, next, highlighted rows", async () => {
     const row = page.locator("#traces tbody tr", { hasText: "invoke_agent supervisor" }).first();
     const id = await row.getAttribute("data-trace-id");
