@@ -516,7 +516,10 @@ pub fn why_text(out: &mut impl Write, docs: &[tracelens_service::WhyDoc]) -> io:
             for p in &others {
                 *counts.entry(p.kind.as_str()).or_insert(0usize) += 1;
             }
-            let list: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            let list: Vec<String> = counts
+                .iter()
+                .map(|(k, v)| plural(*v, k, &format!("{k}s")))
+                .collect();
             writeln!(
                 out,
                 "  also  {} (data problems, not failures)",

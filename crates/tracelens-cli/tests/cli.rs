@@ -1305,3 +1305,40 @@ fn search_on_many_traces_prints_the_first_unless_all() {
         "{head}"
     );
 }
+
+/// The README's sample output is the real output of its command, so it
+/// cannot drift; `TRACELENS_BLESS=1` writes it.
+#[test]
+fn readme_sample_is_the_real_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme_path = root.join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let open = "<!-- sample-summary";
+    let close = "<!-- /sample-summary -->";
+    let start = readme
+        .find(open)
+        .expect("the README marks its sample output");
+    let end = readme[start..].find(close).expect("the sample's end mark") + start;
+    let block = &readme[start..end];
+    let cmd_line = block
+        .lines()
+        .find_map(|l| l.strip_prefix("$ tracelens "))
+        .expect("the sample's command line");
+    let args: Vec<&str> = cmd_line.split_whitespace().collect();
+    let o = bin().current_dir(&root).args(&args).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let want = format!(
+        "{}\n```text\n$ tracelens {cmd_line}\n{}```\n",
+        block.lines().next().unwrap(),
+        text(&o.stdout)
+    );
+    if std::env::var_os("TRACELENS_BLESS").is_some() {
+        let new = format!("{}{want}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&readme_path, new).unwrap();
+        return;
+    }
+    assert_eq!(
+        block, want,
+        "the README's sample output differs from the real output (TRACELENS_BLESS=1 cargo test -p tracelens-cli --test cli readme rewrites it)"
+    );
+}

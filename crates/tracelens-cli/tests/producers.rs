@@ -112,7 +112,8 @@ fn python_loggers_records_join_the_spans_they_were_written_in() {
 #[test]
 fn a_killed_sub_agent_shows_as_dead_from_its_records_and_children() {
     let d = tempfile::tempdir().unwrap();
-    python("dying_agent.py", d.path(), &[]);
+    // The README's runnable example of instrumenting for dead-agent detection.
+    python("../../examples/dying_agent.py", d.path(), &[]);
     let files: Vec<String> = [
         "supervisor.spans",
         "worker.spans",
