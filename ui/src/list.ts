@@ -228,7 +228,8 @@ export async function searchCorrelation(value: string): Promise<void> {
  * (the first, when the one open no longer matches). */
 function followList(): void {
   const first = shownRows[0];
-  if (first && !shownRows.some((t) => t.trace_id === opened.id)) void openTrace(first.trace_id);
+  if (!first || shownRows.some((t) => t.trace_id === opened.id)) return;
+  void (storedSince() !== null ? openStored(first.trace_id) : openTrace(first.trace_id));
 }
 
 /** Loads the session's summary into the list, and opens the newest trace

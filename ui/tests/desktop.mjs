@@ -794,7 +794,7 @@ try {
     );
     await c.type(await c.find("#corr"), "u-1042\uE007");
     await c.until(
-      async () => /traces? carr(y|ies) u-1042/.test((await c.text("#status")) ?? ""),
+      async () => /traces? carr(y|ies) u-1042/.test((await c.text("#list-note")) ?? ""),
       "the correlation search answered",
     );
     const n = await rows(c);

@@ -202,6 +202,35 @@ fn fetch_traces(
 
 /// One stored trace into `store`; not found is a usage error that says
 /// where it was looked for.
+/// A full trace id for `id`, which may be a unique prefix (as for files):
+/// looked up among the stored traces of the last `since` seconds.
+fn resolve_prefix(
+    rt: &tokio::runtime::Runtime,
+    conn: &Conn,
+    id: &str,
+    since: i64,
+) -> Result<String> {
+    let hex = id.bytes().all(|b| b.is_ascii_hexdigit());
+    if id.len() >= 32 || !hex || id.is_empty() {
+        return Ok(id.to_string());
+    }
+    let (from, to) = tracelens_clickhouse::list::last(since);
+    let ids = rt.block_on(tracelens_clickhouse::list::trace_ids_with_prefix(
+        conn, id, from, to, 2,
+    ))?;
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(anyhow::Error::new(crate::commands::UsageError(format!(
+            "no trace id starts with {id} in {}.otel_traces in the last {} (widen with --since)",
+            conn.cfg.database,
+            window(since)
+        )))),
+        [a, b, ..] => Err(anyhow::Error::new(crate::commands::UsageError(format!(
+            "{id} is the start of more than one trace id ({a}, {b}, ...): give more of it"
+        )))),
+    }
+}
+
 fn fetch_one(
     rt: &tokio::runtime::Runtime,
     conn: &Conn,
@@ -209,6 +238,8 @@ fn fetch_one(
     since: i64,
     store: &mut TraceStore,
 ) -> Result<tracelens_clickhouse::otel::FetchReport> {
+    let full = resolve_prefix(rt, conn, id, since)?;
+    let id = full.as_str();
     let fetched = rt.block_on(tracelens_clickhouse::otel::fetch_trace(
         conn,
         id,

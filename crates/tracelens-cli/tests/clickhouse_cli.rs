@@ -71,6 +71,20 @@ fn migrate_import_and_summary_match_the_file() {
             "trace {id} differs through ClickHouse"
         );
     }
+    // A unique prefix works as it does for files; one that is not is a usage error.
+    let first = want["traces"][0]["trace_id"].as_str().unwrap();
+    let o = tl(
+        &[&["summary", "--trace", &first[..10], "--json"][..], &ch].concat(),
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(without_sources(&o.stdout)["traces"][0], want["traces"][0]);
+    let o = tl(
+        &[&["summary", "--trace", "ffff0000"][..], &ch].concat(),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("no trace id starts with ffff0000"));
     // Two stored runs compare as the same runs from the file do.
     let ids: Vec<&str> = want["traces"]
         .as_array()

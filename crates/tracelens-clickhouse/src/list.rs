@@ -230,3 +230,51 @@ pub async fn find_by_id(
     )
     .await
 }
+
+#[derive(Row, Deserialize, Debug)]
+struct TraceIdRow {
+    trace_id: String,
+}
+
+/// The stored trace ids that start with `prefix` (hex, any case), at most
+/// `limit`: from the lookup table when there is one (any time), else among
+/// the spans of the range. What a command given a short id resolves it
+/// with, as the list and the file commands accept prefixes.
+pub async fn trace_ids_with_prefix(
+    conn: &Conn,
+    prefix: &str,
+    from_s: i64,
+    to_s: i64,
+    limit: u32,
+) -> Result<Vec<String>, ChError> {
+    let otel = require_otel(conn).await?;
+    // The lookup table (one row per trace) answers for any time; without
+    // it, the spans of the range.
+    let sql = match &otel.lookup {
+        Some(lookup) => format!(
+            "SELECT DISTINCT toString(TraceId) AS trace_id FROM {} \
+             WHERE startsWith(TraceId, lower({{p:String}})) AND {{from:Int64}} <= {{to:Int64}} \
+             ORDER BY trace_id LIMIT {{limit:UInt32}}",
+            qualified(&conn.cfg.database, lookup)?
+        ),
+        None => format!(
+            "SELECT DISTINCT toString(TraceId) AS trace_id FROM {} \
+             WHERE Timestamp >= toDateTime({{from:Int64}}) AND Timestamp < toDateTime({{to:Int64}}) \
+               AND startsWith(TraceId, lower({{p:String}})) \
+             ORDER BY trace_id LIMIT {{limit:UInt32}}",
+            qualified(&conn.cfg.database, &otel.table)?
+        ),
+    };
+    let rows = conn
+        .call(
+            conn.client
+                .query(&sql)
+                .param("p", prefix)
+                .param("from", from_s)
+                .param("to", to_s)
+                .param("limit", limit.max(1))
+                .fetch_all::<TraceIdRow>(),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.trace_id).collect())
+}
