@@ -71,6 +71,50 @@ fn migrate_import_and_summary_match_the_file() {
             "trace {id} differs through ClickHouse"
         );
     }
+    // Self time through ClickHouse is the trace view's (duration less the
+    // union of the children), also where sub-agents and tools run in
+    // parallel, as in the sample; traces with an open span are left out
+    // (otel_traces stores it with no duration, the model ends it at its
+    // last sign of life).
+    let o = tl(
+        &[
+            &["report", "--since", "36500d", "--json", "--limit", "50"][..],
+            &ch,
+        ]
+        .concat(),
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rep: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut compared = 0;
+    for top in rep["top_self_time"].as_array().unwrap() {
+        let (tid, sid) = (
+            top["trace_id"].as_str().unwrap(),
+            top["span_id"].as_str().unwrap(),
+        );
+        let t = want["traces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["trace_id"] == tid)
+            .unwrap();
+        let open = t["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| matches!(a["state"].as_str(), Some("dead" | "running" | "pending")));
+        if open {
+            continue;
+        }
+        let span = tl(
+            &["span", sample, "--trace", tid, "--span", sid, "--json"],
+            None,
+        );
+        let span: serde_json::Value = serde_json::from_slice(&span.stdout).unwrap();
+        assert_eq!(top["self_ns"], span["self_ns"], "{top}");
+        compared += 1;
+    }
+    assert!(compared >= 5, "only {compared} spans compared");
     // A unique prefix works as it does for files; one that is not is a usage error.
     let first = want["traces"][0]["trace_id"].as_str().unwrap();
     let o = tl(

@@ -160,20 +160,37 @@ fn agent_groups_sql(ex: &str) -> String {
     )
 }
 
-/// Spans with their self time (duration less their children's, floored at
-/// 0), as a subquery over otel_traces `t` in the range.
+/// Spans with their self time, as a subquery over otel_traces `t` in the
+/// range. Self time is the model's: the duration less the union of the
+/// children's intervals clipped to the span, so children that run in
+/// parallel, or outlast their parent, are not counted twice. The union is
+/// a sweep over each parent's children in start order (a window function:
+/// the latest end before each child), which any ClickHouse since 21.x runs.
 fn spans_with_self(t: &str, key: &str, filter: &str) -> String {
+    let range = "Timestamp >= toDateTime({from:Int64}) AND Timestamp < toDateTime({to:Int64})";
+    let children = format!(
+        "SELECT TraceId, ParentSpanId, toInt64(sum(greatest(toInt64(0), en - greatest(st, prev_end)))) AS child_union \
+         FROM (SELECT k.TraceId AS TraceId, k.ParentSpanId AS ParentSpanId, \
+                 greatest(k.st, p.ps) AS st, least(k.en, p.pe) AS en, \
+                 max(least(k.en, p.pe)) OVER (PARTITION BY k.TraceId, k.ParentSpanId \
+                   ORDER BY greatest(k.st, p.ps), least(k.en, p.pe) \
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end \
+               FROM (SELECT TraceId, ParentSpanId, toInt64(toUnixTimestamp64Nano(Timestamp)) AS st, \
+                       st + greatest(toInt64(Duration), 0) AS en FROM {t} WHERE {range}) AS k \
+               INNER JOIN (SELECT TraceId, SpanId, toInt64(toUnixTimestamp64Nano(Timestamp)) AS ps, \
+                       ps + greatest(toInt64(Duration), 0) AS pe FROM {t} WHERE {range}) AS p \
+                 ON k.TraceId = p.TraceId AND k.ParentSpanId = p.SpanId) \
+         GROUP BY TraceId, ParentSpanId"
+    );
     format!(
         "SELECT {key} AS key, toString(s.TraceId) AS trace_id, toString(s.SpanId) AS span_id, \
            toUInt64(greatest(toInt64(s.Duration), 0)) AS d, \
-           toUInt64(greatest(toInt64(s.Duration) - toInt64(ifNull(c.child_sum, 0)), 0)) AS self, \
+           toUInt64(greatest(toInt64(s.Duration) - toInt64(ifNull(c.child_union, 0)), 0)) AS self, \
            toString(s.ServiceName) AS service, \
            toString(s.StatusCode) IN {ERROR_WORDS} AS err, s.Timestamp AS ts \
          FROM (SELECT TraceId, SpanId, SpanName, ServiceName, SpanAttributes, Duration, StatusCode, Timestamp \
-               FROM {t} WHERE Timestamp >= toDateTime({{from:Int64}}) AND Timestamp < toDateTime({{to:Int64}}) {filter}) AS s \
-         LEFT JOIN (SELECT TraceId, ParentSpanId, sum(toInt64(Duration)) AS child_sum FROM {t} \
-               WHERE Timestamp >= toDateTime({{from:Int64}}) AND Timestamp < toDateTime({{to:Int64}}) \
-               GROUP BY TraceId, ParentSpanId) AS c \
+               FROM {t} WHERE {range} {filter}) AS s \
+         LEFT JOIN ({children}) AS c \
            ON s.TraceId = c.TraceId AND s.SpanId = c.ParentSpanId"
     )
 }
