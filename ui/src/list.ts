@@ -25,6 +25,8 @@ export type ListTrace = Pick<
   | "log_count"
 > & {
   agents: Pick<AgentSummary, "name" | "state">[];
+  /** The ids the run is known by (loaded traces; a stored row has none). */
+  ids?: [string, string][];
 };
 
 const tbody = $<HTMLTableSectionElement>("#traces tbody");
@@ -121,7 +123,15 @@ export function renderList(): void {
     if (only && !only.has(t.trace_id)) return false;
     if (stored) return true;
     if (t.duration_ns < min) return false;
-    const hay = [t.root_name, t.trace_id, ...t.services, ...t.agents.map((a) => a.state)].join(" ").toLowerCase();
+    const hay = [
+      t.root_name,
+      t.trace_id,
+      ...t.services,
+      ...t.agents.map((a) => a.state),
+      ...(t.ids ?? []).map(([, v]) => v),
+    ]
+      .join(" ")
+      .toLowerCase();
     return !q || hay.includes(q);
   });
   rows.sort((a, b) => {
@@ -175,10 +185,18 @@ function listRow(t: ListTrace, stored: boolean): HTMLTableRowElement {
     td(String(t.error_count), t.error_count ? "num err" : "num"),
     // The stored list carries no agent states: they come with the trace.
     stored && states.length === 0 ? td("—", "muted agents") : stateCell(t.trace_id, problems, states.length, stored),
+    idsCell(t.ids ?? []),
     td(t.trace_id.slice(0, 8), "muted trace-id"),
   );
   tr.addEventListener("click", () => void (stored ? openStored(t.trace_id) : openTrace(t.trace_id)));
   return tr;
+}
+
+/** The ids a run is known by (user, request, thread ...), values only; the keys in the title. */
+function idsCell(ids: [string, string][]): HTMLTableCellElement {
+  const cell = td(ids.map(([, v]) => v).join(" · "), "muted ids");
+  cell.title = ids.map(([k, v]) => `${k} = ${v}`).join("\n");
+  return cell;
 }
 
 /** The agents cell; a failed, timed-out or dead run's badge opens the trace at its cause. */

@@ -33,7 +33,13 @@ log_count: number,
 /**
  * Those records by level (levels that occur only).
  */
-logs_by_level: { [key in string]: number }, };
+logs_by_level: { [key in string]: number }, 
+/**
+ * The ids the run is known by, from its root span (and its resource):
+ * user, request, session, thread, conversation ids first, at most
+ * three, as `[key, value]` pairs; what a list shows beside the name.
+ */
+ids: Array<[string, string]>, };
 
 export type SourceSummary = { name: string, format: string | null, compression: Array<string>, spans: number, 
 /**

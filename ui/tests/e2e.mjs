@@ -473,6 +473,19 @@ try {
     const first = page.locator("#traces tbody tr").first();
     const fid = await first.getAttribute("data-trace-id");
     expect((await first.locator("td.trace-id").textContent()) === fid.slice(0, 8), "no trace id column");
+    // And the ids the run is known by, as the CLI's summary has them; the filter finds them.
+    const summary = JSON.parse(execFileSync(bin, ["summary", ...logFiles, "--json", "--trace", fid]).toString());
+    const ids = summary.traces[0].ids.map(([, v]) => v);
+    expect(ids.length > 0, "the sample's root carries no ids");
+    expect((await first.locator("td.ids").textContent()) === ids.join(" · "), "the ids column differs from the CLI");
+    await page.fill("#filter", ids[ids.length - 1]);
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 1);
+    expect(
+      (await page.getAttribute("#traces tbody tr", "data-trace-id")) === fid,
+      "filtering by an id found another run",
+    );
+    await page.fill("#filter", "");
+    await page.waitForFunction(() => document.querySelectorAll("#traces tbody tr").length === 9);
     // A filter that matches nothing says so, and can be cleared from there.
     await page.fill("#filter", "no-trace-is-called-this");
     await page.waitForSelector("#no-match:not([hidden])");

@@ -142,6 +142,10 @@ pub fn summary_text(
         if !t.services.is_empty() {
             writeln!(out, "  services  {}", clean(&t.services.join(", ")))?;
         }
+        if !t.ids.is_empty() {
+            let ids: Vec<String> = t.ids.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            writeln!(out, "  ids       {}", clean(&ids.join("  ")))?;
+        }
         let b = &t.breakdown_ns;
         writeln!(
             out,
