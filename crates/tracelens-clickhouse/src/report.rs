@@ -575,11 +575,61 @@ struct DeadSql {
 /// The most dead agents listed.
 const MAX_DEAD: u32 = 1_000;
 
+#[derive(Row, Deserialize)]
+struct DoingSql {
+    trace_id: String,
+    span_id: String,
+    doing: String,
+}
+
+/// What each dead agent was doing: the name of its latest-started child
+/// span in otel_traces (the model takes the latest in its whole subtree;
+/// agents' steps are their direct children in the producers we read).
+/// Empty where otel_traces is absent or has no child.
+async fn dead_doing(
+    conn: &Conn,
+    otel_table: &str,
+    from_s: i64,
+    dead: &mut [DeadAgent],
+) -> Result<(), ChError> {
+    if dead.is_empty() {
+        return Ok(());
+    }
+    let tids: Vec<&str> = dead.iter().map(|d| d.trace_id.as_str()).collect();
+    let sids: Vec<&str> = dead.iter().map(|d| d.span_id.as_str()).collect();
+    let rows = conn
+        .call(
+            conn.client
+                .query(&format!(
+                    "SELECT toString(TraceId) AS trace_id, toString(ParentSpanId) AS span_id, \
+                       toString(argMax(SpanName, Timestamp)) AS doing \
+                     FROM {otel_table} WHERE Timestamp >= toDateTime({{from:Int64}}) \
+                       AND TraceId IN {{tids:Array(String)}} AND ParentSpanId IN {{sids:Array(String)}} \
+                     GROUP BY TraceId, ParentSpanId"
+                ))
+                .param("from", from_s)
+                .param("tids", tids)
+                .param("sids", sids)
+                .fetch_all::<DoingSql>(),
+        )
+        .await?;
+    let by: std::collections::HashMap<(String, String), String> = rows
+        .into_iter()
+        .map(|r| ((r.trace_id, r.span_id), r.doing))
+        .collect();
+    for d in dead.iter_mut() {
+        if let Some(doing) = by.get(&(d.trace_id.clone(), d.span_id.clone())) {
+            d.doing = doing.clone();
+        }
+    }
+    Ok(())
+}
+
 /// Agent health over stored executions (agent_executions) in [from_s,
 /// to_s): the model's [`HealthDoc`], its buckets aligned to the epoch the
 /// same way, counted by ClickHouse. A dead agent's last heartbeat is the
 /// row's version (its last sign of life when it has no end); what it was
-/// doing is left empty (it needs the span tree).
+/// doing is its latest child span in otel_traces (see `dead_doing`).
 pub async fn health(
     conn: &Conn,
     from_s: i64,
@@ -657,7 +707,7 @@ pub async fn health(
         a.total_runs += r.runs;
         a.total_problems += r.failed + r.timeout + r.dead;
     }
-    let dead = conn
+    let mut dead = conn
         .call(
             q(format!(
                 "SELECT toString(agent_name) AS agent, trace_id, span_id, \
@@ -680,7 +730,11 @@ pub async fn health(
             doing: String::new(),
             reason: d.reason,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if let Some(otel) = &schema.otel {
+        let table = qualified(db, &otel.table)?;
+        dead_doing(conn, &table, from_s, &mut dead).await?;
+    }
     Ok(HealthDoc {
         from_ns: first,
         bucket_ns: bucket,

@@ -760,7 +760,7 @@ async fn the_report_from_clickhouse_agrees_with_the_report_from_files() {
     );
     assert_eq!(got.agents, want.agents);
     assert!(!want.dead.is_empty());
-    let dead = |h: &tracelens_model::health::HealthDoc| -> Vec<(String, String, u64, Option<u64>, String)> {
+    let dead = |h: &tracelens_model::health::HealthDoc| -> Vec<(String, String, u64, Option<u64>, String, String)> {
         h.dead
             .iter()
             .map(|d| {
@@ -770,10 +770,16 @@ async fn the_report_from_clickhouse_agrees_with_the_report_from_files() {
                     d.start_time_unix_nano,
                     d.last_heartbeat_unix_nano,
                     d.reason.clone(),
+                    d.doing.clone(),
                 )
             })
             .collect()
     };
+    assert!(
+        want.dead.iter().all(|d| !d.doing.is_empty()),
+        "{:?}",
+        want.dead
+    );
     assert_eq!(dead(&got), dead(&want));
 
     // The calls table: the same calls, the same order by duration.
