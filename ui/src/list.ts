@@ -127,7 +127,7 @@ export function renderList(): void {
       t.root_name,
       t.trace_id,
       ...t.services,
-      ...t.agents.map((a) => a.state),
+      ...t.agents.flatMap((a) => [a.state, a.name]),
       ...(t.ids ?? []).map(([, v]) => v),
     ]
       .join(" ")

@@ -7,8 +7,9 @@ use crate::tree::NONE;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunFilter {
-    /// Text (any case) in the root span's name, the trace id, a service or
-    /// an agent's state, as the trace list matches it.
+    /// Text (any case) in the root span's name, the trace id, a service,
+    /// an agent's name or state, or one of the run's ids ([`run_ids`]), as
+    /// the trace list matches it.
     pub text: Option<String>,
     /// Runs at least this long.
     pub min_duration_ns: u64,
@@ -47,7 +48,14 @@ impl RunFilter {
                 return true;
             }
         }
-        if ds.analyses[t].agents.iter().any(|a| has(a.state.as_str())) {
+        if ds.analyses[t]
+            .agents
+            .iter()
+            .any(|a| has(a.state.as_str()) || has(&a.name))
+        {
+            return true;
+        }
+        if run_ids(ds, t).iter().any(|(_, v)| has(v)) {
             return true;
         }
         tree.nodes
@@ -55,4 +63,79 @@ impl RunFilter {
             .filter(|n| n.span != NONE)
             .any(|n| has(st.service_of(&st.spans[n.span as usize])))
     }
+}
+
+/// The most ids a summary carries.
+const MAX_IDS: usize = 3;
+
+/// Which correlation keys people look a run up by, best first.
+fn id_rank(key: &str) -> usize {
+    const ORDER: &[&str] = &[
+        "user",
+        "request",
+        "session",
+        "thread",
+        "conversation",
+        "correlation",
+    ];
+    let k = key.to_ascii_lowercase();
+    ORDER
+        .iter()
+        .position(|w| k.contains(w))
+        .unwrap_or(ORDER.len())
+}
+
+/// The ids run `t` is known by, from its root span and its resource:
+/// user, request, session, thread, conversation ids first, at most three,
+/// as `(key, value)`; where the process ran (host.id, ...) left out. What
+/// the trace list shows beside a run and its text filter matches.
+pub fn run_ids(ds: &Dataset, t: usize) -> Vec<(String, String)> {
+    let tree = &ds.traces[t];
+    let st = &ds.store;
+    let Some(root) = tree.primary_root() else {
+        return Vec::new();
+    };
+    let node = &tree.nodes[root as usize];
+    if node.is_placeholder() {
+        return Vec::new();
+    }
+    let span = &st.spans[node.span as usize];
+    let resource: &[crate::attr::Attr] = st
+        .resources
+        .get(span.resource as usize)
+        .map_or(&[], |r| &r.attrs);
+    let mut ids: Vec<(String, String)> = st
+        .attrs_of(span.attrs)
+        .iter()
+        .chain(resource)
+        .filter_map(|a| {
+            let key = st.resolve(a.key);
+            // The process's own ids (host.id, service.instance.id, ...) name
+            // where it ran, not the run.
+            const WHERE: &[&str] = &[
+                "host.",
+                "service.",
+                "process.",
+                "container.",
+                "k8s.",
+                "cloud.",
+                "os.",
+                "device.",
+                "telemetry.",
+            ];
+            if !crate::correlate::is_correlation_key(key)
+                || key.contains("trace")
+                || key.contains("span")
+                || WHERE.iter().any(|w| key.starts_with(w))
+            {
+                return None;
+            }
+            let v = crate::correlate::id_text(st, &a.value)?;
+            (v.len() <= 200).then(|| (key.to_string(), v))
+        })
+        .collect();
+    ids.sort_by_key(|(k, _)| id_rank(k));
+    ids.dedup_by(|a, b| a.0 == b.0);
+    ids.truncate(MAX_IDS);
+    ids
 }

@@ -576,5 +576,26 @@ fn views_across_runs_follow_the_trace_lists_filters() {
         },
     );
     assert_eq!(r.traces, 1);
+    // A run's ids (the root's user_id) and an agent's name, as the list's
+    // filter matches them.
+    let by = |text: &str| {
+        report(
+            &ds,
+            &ReportOptions {
+                runs: RunFilter {
+                    text: Some(text.into()),
+                    ..RunFilter::default()
+                },
+                ..ReportOptions::default()
+            },
+        )
+        .traces
+    };
+    assert_eq!(by("U1"), 5);
+    assert_eq!(by("researcher"), 10);
+    assert_eq!(
+        tracelens_model::runs::run_ids(&ds, 0),
+        [("user_id".to_string(), "u0".to_string())]
+    );
     assert!(RunFilter::default().is_empty());
 }

@@ -84,78 +84,6 @@ pub struct TraceSummary {
     pub ids: Vec<(String, String)>,
 }
 
-/// The most ids a summary carries.
-const MAX_IDS: usize = 3;
-
-/// Which correlation keys people look a run up by, best first.
-fn id_rank(key: &str) -> usize {
-    const ORDER: &[&str] = &[
-        "user",
-        "request",
-        "session",
-        "thread",
-        "conversation",
-        "correlation",
-    ];
-    let k = key.to_ascii_lowercase();
-    ORDER
-        .iter()
-        .position(|w| k.contains(w))
-        .unwrap_or(ORDER.len())
-}
-
-/// The root span's correlation ids (see [`TraceSummary::ids`]).
-fn root_ids(ds: &Dataset, t: usize) -> Vec<(String, String)> {
-    let tree = &ds.traces[t];
-    let st = &ds.store;
-    let Some(root) = tree.primary_root() else {
-        return Vec::new();
-    };
-    let node = &tree.nodes[root as usize];
-    if node.is_placeholder() {
-        return Vec::new();
-    }
-    let span = &st.spans[node.span as usize];
-    let resource: &[tracelens_model::Attr] = st
-        .resources
-        .get(span.resource as usize)
-        .map_or(&[], |r| &r.attrs);
-    let mut ids: Vec<(String, String)> = st
-        .attrs_of(span.attrs)
-        .iter()
-        .chain(resource)
-        .filter_map(|a| {
-            let key = st.resolve(a.key);
-            // The process's own ids (host.id, service.instance.id, ...) name
-            // where it ran, not the run.
-            const WHERE: &[&str] = &[
-                "host.",
-                "service.",
-                "process.",
-                "container.",
-                "k8s.",
-                "cloud.",
-                "os.",
-                "device.",
-                "telemetry.",
-            ];
-            if !tracelens_model::correlate::is_correlation_key(key)
-                || key.contains("trace")
-                || key.contains("span")
-                || WHERE.iter().any(|w| key.starts_with(w))
-            {
-                return None;
-            }
-            let v = tracelens_model::correlate::id_text(st, &a.value)?;
-            (v.len() <= 200).then(|| (key.to_string(), v))
-        })
-        .collect();
-    ids.sort_by_key(|(k, _)| id_rank(k));
-    ids.dedup_by(|a, b| a.0 == b.0);
-    ids.truncate(MAX_IDS);
-    ids
-}
-
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct LlmSummary {
     pub calls: u64,
@@ -238,7 +166,7 @@ pub fn trace_summary(ds: &Dataset, t: usize) -> TraceSummary {
         states,
         log_count: ds.logs.of_trace(t as u32).len() as u64,
         logs_by_level: crate::logs::level_counts(ds, t),
-        ids: root_ids(ds, t),
+        ids: tracelens_model::runs::run_ids(ds, t),
     }
 }
 
