@@ -252,6 +252,25 @@ pub async fn ch_report(
         .map_err(|e| e.to_string())
 }
 
+/// A page of the calls across the stored runs of the last `since_s`
+/// (the calls table of a stored source), filtered, sorted and priced by
+/// ClickHouse as the session prices them.
+#[tauri::command]
+pub async fn ch_calls(
+    ch: State<'_, ChState>,
+    state: State<'_, AppState>,
+    since_s: i64,
+    query: tracelens_service::CallQuery,
+) -> Result<tracelens_model::calls::CallsDoc, String> {
+    let (conn, _) = ch.current()?;
+    let (from_s, to_s) = tracelens_clickhouse::list::last(since_s.max(1));
+    let filter = tracelens_service::calls::call_filter(&query)?;
+    let prices = state.session().prices.clone();
+    tracelens_clickhouse::calls::calls(&conn, from_s, to_s, &filter, &prices)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// Agent health over the stored executions of the last `since_s`.
 #[tauri::command]
 pub async fn ch_health(

@@ -92,6 +92,7 @@ fn main() {
             clickhouse::ch_traces,
             clickhouse::ch_report,
             clickhouse::ch_health,
+            clickhouse::ch_calls,
             clickhouse::ch_open,
             clickhouse::ch_search,
             clickhouse::ch_span_attrs,

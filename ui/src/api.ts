@@ -183,6 +183,7 @@ export const clickhouse = {
   /** The report and health over stored runs, computed by the server. */
   report: (sinceS: number, groupBy: string): Promise<Report> => call("ch_report", { sinceS, groupBy }),
   health: (sinceS: number): Promise<HealthDoc> => call("ch_health", { sinceS }),
+  calls: (query: CallQuery, sinceS: number): Promise<CallsDoc> => call("ch_calls", { query, sinceS }),
   open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
   search: (value: string, sinceS: number): Promise<string[]> => call("ch_search", { value, sinceS }),
   /** A span's large values, left in ClickHouse when its trace opened. */

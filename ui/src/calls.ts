@@ -3,12 +3,13 @@
 // a virtual list (vlist.ts): a million calls cost a few dozen DOM rows. A
 // row opens its run at its span.
 
-import { api, type CallQuery, type CallRow } from "./api";
+import { api, type CallQuery, type CallRow, clickhouse } from "./api";
+import { openStored } from "./desktop/clickhouse";
 import { fmtNs, fmtUsd as usd } from "./columns";
 import { $ } from "./dom";
 import { parseDuration } from "./duration";
 import { runQuery } from "./panes";
-import { source } from "./source";
+import { storedSince } from "./source";
 import { openTrace } from "./trace";
 import { VirtualList } from "./vlist";
 
@@ -39,7 +40,10 @@ function row(r: CallRow): HTMLElement {
     cell(r.name, "call-name"),
   );
   div.title = `${r.name} [${r.service}]\ntrace ${r.trace_id} span ${r.span_id}`;
-  div.addEventListener("click", () => void openTrace(r.trace_id, r.node));
+  div.addEventListener(
+    "click",
+    () => void (storedSince() !== null ? openStored(r.trace_id, r.span_id) : openTrace(r.trace_id, r.node)),
+  );
   return div;
 }
 
@@ -117,14 +121,16 @@ function query(offset: number, limit: number): CallQuery {
 const list = new VirtualList<CallRow>(root, {
   id: "calls-list",
   fetch: async (offset, limit) => {
-    const d = await api.calls(query(offset, limit));
+    const since = storedSince();
+    // Stored runs: ClickHouse filters, sorts and prices every stored call.
+    const d =
+      since !== null ? await clickhouse.calls(query(offset, limit), since) : await api.calls(query(offset, limit));
     return { items: d.rows, matched: d.matched, total: d.total };
   },
   render: row,
   onPage: (p) => {
     const n = p.matched === p.total ? `${p.total}` : `${p.matched} of ${p.total}`;
-    // Stored runs are listed, not loaded: the table covers the one opened.
-    countEl.textContent = source().kind === "stored" ? `${n} in the opened trace` : n;
+    countEl.textContent = storedSince() !== null ? `${n} stored` : n;
   },
 });
 

@@ -278,6 +278,28 @@ class Session {
 
 const results = [];
 let current = null;
+/** The calls table shows the CLI's calls document `want` (its count, its
+ * first row), and that row opens its run. */
+async function callsShown(s, want, first) {
+  await s.until(
+    () => s.js("return document.querySelector('#calls').dataset.matched === String(arguments[0])", want.matched),
+    `${want.matched} calls`,
+  );
+  await s.until(
+    () =>
+      s.js(
+        "return document.querySelector('#calls-list .call-row .call-name')?.textContent === arguments[0]",
+        want.rows[0].name,
+      ),
+    first,
+  );
+  await s.js("document.querySelector('#calls-list .call-row').click()");
+  await s.until(
+    () => s.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", want.rows[0].trace_id),
+    "its run drawn",
+  );
+}
+
 async function journey(name, fn) {
   const t0 = Date.now();
   try {
@@ -509,23 +531,7 @@ try {
     await s.js(
       "const s = document.querySelector('#calls-sort'); s.value = 'cost'; s.dispatchEvent(new Event('change'))",
     );
-    await s.until(
-      () => s.js("return document.querySelector('#calls').dataset.matched === String(arguments[0])", want.matched),
-      `${want.matched} calls`,
-    );
-    await s.until(
-      () =>
-        s.js(
-          "return document.querySelector('#calls-list .call-row .call-name')?.textContent === arguments[0]",
-          want.rows[0].name,
-        ),
-      "the costliest call first",
-    );
-    await s.js("document.querySelector('#calls-list .call-row').click()");
-    await s.until(
-      () => s.js("return document.querySelector('#waterfall').dataset.trace === arguments[0]", want.rows[0].trace_id),
-      "its run drawn",
-    );
+    await callsShown(s, want, "the costliest call first");
     await s.shot("desktop-calls");
     await s.click(await s.find("#tab-traces"));
   });
@@ -829,6 +835,24 @@ try {
       "health drawn",
     );
     await c.shot("desktop-clickhouse-overview");
+    // The calls table of a stored source: every stored LLM call, as
+    // `calls --clickhouse` has them; a row opens its stored run at the call.
+    const calls = JSON.parse(
+      execFileSync(cli, [
+        "calls",
+        "--clickhouse",
+        chUrl,
+        "--database",
+        "app",
+        "--since",
+        "36500d",
+        "--json",
+      ]).toString(),
+    );
+    expect(calls.matched > 0, "no stored calls");
+    await c.click(await c.find("#tab-calls"));
+    await callsShown(c, calls, "the slowest stored call first");
+    await c.until(async () => (await c.text("#detail h2")) === calls.rows[0].name, "the call's span selected");
     await c.click(await c.find("#tab-traces"));
   });
 

@@ -1191,20 +1191,27 @@ fn convert_writes_one_trace_a_subtree_or_a_digest() {
     assert!(text(&o.stderr).contains("--trace"), "{}", text(&o.stderr));
 }
 
-#[test]
-fn summary_on_many_traces_summarises_problems_first_unless_all() {
-    let d = tempfile::tempdir().unwrap();
-    let f = d.path().join("many.jsonl");
+/// `traces` generated runs of 12 spans, in `dir`.
+fn many_runs(dir: &Path, traces: usize) -> PathBuf {
+    let f = dir.join("many.jsonl");
+    let n = traces.to_string();
     let o = run(&[
         "generate",
         "--out",
         f.to_str().unwrap(),
         "--traces",
-        "60",
+        &n,
         "--spans-per-trace",
         "12",
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
+    f
+}
+
+#[test]
+fn summary_on_many_traces_summarises_problems_first_unless_all() {
+    let d = tempfile::tempdir().unwrap();
+    let f = many_runs(d.path(), 60);
     let file = f.to_str().unwrap();
     let v: serde_json::Value =
         serde_json::from_slice(&run(&["summary", file, "--json"]).stdout).unwrap();
@@ -1269,17 +1276,7 @@ fn summary_on_many_traces_summarises_problems_first_unless_all() {
 #[test]
 fn search_on_many_traces_prints_the_first_unless_all() {
     let d = tempfile::tempdir().unwrap();
-    let f = d.path().join("many.jsonl");
-    let o = run(&[
-        "generate",
-        "--out",
-        f.to_str().unwrap(),
-        "--traces",
-        "40",
-        "--spans-per-trace",
-        "12",
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    let f = many_runs(d.path(), 40);
     let file = f.to_str().unwrap();
     let v: serde_json::Value =
         serde_json::from_slice(&run(&["search", file, "--id", "u-3141", "--json"]).stdout).unwrap();

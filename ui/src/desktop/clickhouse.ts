@@ -1,7 +1,7 @@
 // ClickHouse as a source (desktop app): connect, saved connections, the
 // stored-trace list filtered by ClickHouse, opening a stored trace.
 
-import { type ChTraceRow, clickhouse, type SavedConn } from "../api";
+import { api, type ChTraceRow, clickhouse, type SavedConn } from "../api";
 import { $, count, errorText, fail, say } from "../dom";
 import { clearNarrowing, type ListTrace, listedCount, listFilters, setTraces } from "../list";
 import { setSource, storedSince } from "../source";
@@ -31,12 +31,14 @@ function fromStored(r: ChTraceRow): ListTrace {
 }
 
 /** Opens a stored trace (fetched into the session). */
-export async function openStored(id: string): Promise<void> {
+/** Fetches stored trace `id` into the session and opens it (at span `span`). */
+export async function openStored(id: string, span?: string): Promise<void> {
   say("fetching the trace from ClickHouse…");
   try {
     const n = await clickhouse.open(id, storedSince() ?? 86400);
     opened.id = null;
-    await openTrace(id);
+    const at = span ? (await api.span(id, span)).node : undefined;
+    await openTrace(id, at);
     say(`${count(n, "span")} fetched from ClickHouse`);
   } catch (e) {
     fail(e);
