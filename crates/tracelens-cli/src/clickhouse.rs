@@ -103,8 +103,10 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
         let report = report?;
         if !a.json {
             println!(
-                "imported {} spans in {} batches into {}.otel_traces",
-                report.spans, report.batches, conn.cfg.database
+                "imported {} in {} into {}.otel_traces",
+                crate::render::plural(report.spans as usize, "span", "spans"),
+                crate::render::plural(report.batches as usize, "batch", "batches"),
+                conn.cfg.database
             );
         }
         out.insert("otel".into(), serde_json::to_value(&report)?);
@@ -122,8 +124,10 @@ pub fn import(a: ImportArgs) -> Result<ExitCode> {
             let report = report?;
             if !a.json {
                 println!(
-                    "imported {} log records in {} batches into {}.otel_logs",
-                    report.records, report.batches, conn.cfg.database
+                    "imported {} in {} into {}.otel_logs",
+                    crate::render::plural(report.records as usize, "log record", "log records"),
+                    crate::render::plural(report.batches as usize, "batch", "batches"),
+                    conn.cfg.database
                 );
             }
             out.insert("otel_logs".into(), serde_json::to_value(&report)?);

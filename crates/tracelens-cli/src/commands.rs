@@ -79,7 +79,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 } else {
                     "no problems"
                 };
-                writeln!(out, "{what} in {} traces", which.len())?;
+                writeln!(
+                    out,
+                    "{what} in {}",
+                    render::plural(which.len(), "trace", "traces")
+                )?;
             }
             out.flush()?;
             report_errors(&mut loaded)
@@ -405,11 +409,21 @@ pub(crate) fn report_errors(loaded: &mut Loaded) -> Result<ExitCode> {
             }
             match (r.spans, r.logs) {
                 (0, 0) => {}
-                (s, 0) => crate::say!("tracelens: {}: {s} spans read and shown", r.source),
-                (0, l) => crate::say!("tracelens: {}: {l} log records read and shown", r.source),
+                (s, 0) => crate::say!(
+                    "tracelens: {}: {} read and shown",
+                    r.source,
+                    render::plural(s as usize, "span", "spans")
+                ),
+                (0, l) => crate::say!(
+                    "tracelens: {}: {} read and shown",
+                    r.source,
+                    render::plural(l as usize, "log record", "log records")
+                ),
                 (s, l) => crate::say!(
-                    "tracelens: {}: {s} spans and {l} log records read and shown",
-                    r.source
+                    "tracelens: {}: {} and {} read and shown",
+                    r.source,
+                    render::plural(s as usize, "span", "spans"),
+                    render::plural(l as usize, "log record", "log records")
                 ),
             }
         }
@@ -556,9 +570,9 @@ fn generate(a: GenerateArgs) -> Result<ExitCode> {
     w.finish()
         .with_context(|| format!("cannot write {}", a.out.display()))?;
     crate::say!(
-        "tracelens: wrote {} spans in {} traces to {}",
-        store.spans.len(),
-        a.traces,
+        "tracelens: wrote {} in {} to {}",
+        render::plural(store.spans.len(), "span", "spans"),
+        render::plural(a.traces, "trace", "traces"),
         a.out.display()
     );
     if let Some(p) = &a.logs_out {
@@ -765,7 +779,12 @@ fn serve(a: ServeArgs) -> Result<ExitCode> {
         )
         .await?;
         let mut out = std::io::stdout().lock();
-        writeln!(out, "tracelens: serving {traces} traces at {}", bound.url)?;
+        writeln!(
+            out,
+            "tracelens: serving {} at {}",
+            render::plural(traces as usize, "trace", "traces"),
+            bound.url
+        )?;
         out.flush()?;
         drop(out);
         tracelens_http::serve(bound, shutdown_signal()).await?;

@@ -340,9 +340,9 @@ pub fn health_text(out: &mut impl Write, h: &HealthDoc) -> io::Result<()> {
     }
     writeln!(
         out,
-        "agent health from {} in {} buckets of {} (bars: runs; x: failed or timed out; †: died)",
+        "agent health from {} in {} of {} (bars: runs; x: failed or timed out; †: died)",
         crate::render::fmt_time(h.from_ns),
-        h.buckets,
+        crate::render::plural(h.buckets as usize, "bucket", "buckets"),
         fmt_ns(h.bucket_ns)
     )?;
     for a in &h.agents {
