@@ -141,9 +141,18 @@ const env = {
 };
 const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1000)], {
   env,
-  stdio: ["ignore", "inherit", "inherit"],
+  stdio: ["ignore", "inherit", "pipe"],
 });
 children.push(driver);
+// The app's stderr comes through the driver: passed on, and watched for
+// the GTK, GLib and dconf complaints a desktop session should not print.
+const noise = [];
+driver.stderr.on("data", (b) => {
+  process.stderr.write(b);
+  for (const line of b.toString().split("\n"))
+    if (/Gtk-CRITICAL|Gtk-WARNING|GLib-GIO-CRITICAL|GLib-CRITICAL|dconf-WARNING|dconf-CRITICAL/.test(line))
+      noise.push(line.trim());
+});
 
 const base = `http://127.0.0.1:${PORT}`;
 async function wd(method, path, body) {
@@ -1101,6 +1110,10 @@ try {
     expect((await rows(g)) === 0, "a cancelled open still showed traces");
   });
   await g.end();
+
+  await journey("desktop: the app printed no GTK, GLib or dconf warnings in all of this", async () => {
+    expect(noise.length === 0, `${noise.length} lines, e.g. ${noise.slice(0, 3).join(" | ")}`);
+  });
 } catch (e) {
   console.log(`FAIL desktop harness: ${e instanceof Error ? e.stack : e}`);
   results.push(false);
