@@ -242,12 +242,17 @@ export async function searchCorrelation(value: string): Promise<void> {
   }
 }
 
+let followTimer = 0;
 /** After the list was narrowed: the trace shown below is one of its rows
- * (the first, when the one open no longer matches). */
+ * (the first, when the one open no longer matches), once typing pauses, so
+ * that each letter of a filter does not open a trace of its own. */
 function followList(): void {
-  const first = shownRows[0];
-  if (!first || shownRows.some((t) => t.trace_id === opened.id)) return;
-  void (storedSince() !== null ? openStored(first.trace_id) : openTrace(first.trace_id));
+  window.clearTimeout(followTimer);
+  followTimer = window.setTimeout(() => {
+    const first = shownRows[0];
+    if (!first || shownRows.some((t) => t.trace_id === opened.id)) return;
+    void (storedSince() !== null ? openStored(first.trace_id) : openTrace(first.trace_id));
+  }, 300);
 }
 
 /** Loads the session's summary into the list, and opens the newest trace
