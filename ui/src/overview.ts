@@ -204,12 +204,70 @@ function healthChart(h: HealthDoc): HTMLCanvasElement {
   return c;
 }
 
+/** Per agent, its runs' p95 (light) and p50 (solid) duration over the
+ * buckets as lines, each row on its own scale (its slowest p95 written
+ * beside it): where an agent got slower, and when. */
+function latencyChart(h: HealthDoc): HTMLCanvasElement {
+  const rowH = 30;
+  const label = 120;
+  const right = 96;
+  const cellW = Math.max(2, Math.min(12, Math.floor(560 / Math.max(1, h.buckets))));
+  const w = label + cellW * h.buckets + right;
+  const [c, g] = sharpCanvas("ov-latency", "p50 and p95 duration per agent over time", w, h.agents.length * rowH + 4);
+  if (!g) return c;
+  const styles = getComputedStyle(document.body);
+  const fg = styles.getPropertyValue("--fg").trim() || "#222";
+  const line = styles.getPropertyValue("--agent").trim() || "#7c3aed";
+  g.font = "12px system-ui, sans-serif";
+  g.textBaseline = "middle";
+  let points = 0;
+  h.agents.forEach((a, i) => {
+    const y = i * rowH + 2;
+    g.fillStyle = fg;
+    g.fillText(a.agent.length > 16 ? `${a.agent.slice(0, 15)}…` : a.agent, 2, y + rowH / 2);
+    const max = Math.max(1, ...a.p95_ns);
+    const at = (v: number) => y + rowH - 3 - ((rowH - 6) * v) / max;
+    for (const [series, alpha, width] of [
+      [a.p95_ns, 0.4, 1.5],
+      [a.p50_ns, 1, 1.5],
+    ] as const) {
+      g.strokeStyle = line;
+      g.fillStyle = line;
+      g.globalAlpha = alpha;
+      g.lineWidth = width;
+      g.beginPath();
+      let open = false;
+      series.forEach((v, b) => {
+        // Buckets without a run are gaps, not zeros.
+        if ((a.runs[b] ?? 0) === 0) {
+          open = false;
+          return;
+        }
+        const x = label + b * cellW + cellW / 2;
+        if (open) g.lineTo(x, at(v));
+        else g.moveTo(x, at(v));
+        g.fillRect(x - 1, at(v) - 1, 2, 2);
+        open = true;
+        if (series === a.p50_ns) points++;
+      });
+      g.stroke();
+    }
+    g.globalAlpha = 1;
+    g.fillStyle = fg;
+    g.fillText(`p95 ≤ ${fmtNs(max)}`, label + cellW * h.buckets + 6, y + rowH / 2);
+  });
+  c.dataset.points = String(points);
+  return c;
+}
+
 function healthPart(h: HealthDoc): HTMLElement {
   const box = document.createElement("div");
   box.className = "ov-part";
   const title = document.createElement("h3");
   title.textContent = `Agent health (${count(h.buckets, "bucket")} of ${fmtNs(h.bucket_ns)})`;
-  box.append(title, healthChart(h));
+  const latency = document.createElement("h3");
+  latency.textContent = "Duration over time (p50 solid, p95 light)";
+  box.append(title, healthChart(h), latency, latencyChart(h));
   if (h.dead.length > 0) {
     const rows = h.dead.map((d) =>
       tr([

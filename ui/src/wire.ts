@@ -673,7 +673,12 @@ export type AgentHealth = { agent: string, runs: Array<number>, failed: Array<nu
 /**
  * Failed, timed out or dead, in all.
  */
-total_problems: number, };
+total_problems: number, 
+/**
+ * The executions' duration per bucket: median and 95th percentile
+ * (interpolated between ranks, as the report's), 0 where no run.
+ */
+p50_ns: Array<number>, p95_ns: Array<number>, };
 
 /**
  * An agent that died: when it started and last beat, what it was doing.

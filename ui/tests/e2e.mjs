@@ -268,6 +268,14 @@ try {
     const health = JSON.parse(execFileSync(bin, ["health", ...served, "--json"]).toString());
     const agents = Number(await page.getAttribute("#ov-health", "data-agents"));
     expect(agents === health.agents.length, `${agents} health rows, the CLI ${health.agents.length}`);
+    // Duration over time: a point per agent and bucket with runs, as the CLI's series.
+    const points = Number(await page.getAttribute("#ov-latency", "data-points"));
+    const wantPoints = health.agents.reduce((n, a) => n + a.runs.filter((r) => r > 0).length, 0);
+    expect(points === wantPoints && points > 0, `${points} latency points drawn, the CLI's series has ${wantPoints}`);
+    expect(
+      health.agents.every((a) => a.p50_ns.length === health.buckets && a.p50_ns.every((v, b) => v <= a.p95_ns[b])),
+      "p50 above p95 in the CLI's series",
+    );
     const dead = await page.$$eval("#ov-dead tbody tr", (rows) => rows.length);
     expect(dead === health.dead.length && dead > 0, `${dead} dead agents listed, the CLI ${health.dead.length}`);
     // Sessions: each with its runs; a run opens.

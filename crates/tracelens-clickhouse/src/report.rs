@@ -560,6 +560,8 @@ struct BucketSql {
     failed: u64,
     timeout: u64,
     dead: u64,
+    /// Duration p50 and p95 (interpolated, as the model's).
+    q: Vec<u64>,
 }
 
 #[derive(Row, Deserialize, Debug)]
@@ -673,7 +675,8 @@ pub async fn health(
                 "SELECT toString(agent_name) AS agent, \
                    toUInt64(intDiv(toUInt64(toUnixTimestamp64Nano(start_time)) - {{first:UInt64}}, {{bucket:UInt64}})) AS b, \
                    count() AS runs, countIf(state = 'failed') AS failed, \
-                   countIf(state = 'timeout') AS timeout, countIf(state = 'dead') AS dead \
+                   countIf(state = 'timeout') AS timeout, countIf(state = 'dead') AS dead, \
+                   arrayMap(x -> toUInt64(x), quantilesExactInclusive(0.5, 0.95)(duration_ns)) AS q \
                  FROM {ex} FINAL WHERE {range} GROUP BY agent, b ORDER BY agent, b"
             ))
             .param("first", first)
@@ -690,6 +693,8 @@ pub async fn health(
                 failed: vec![0; buckets as usize],
                 timeout: vec![0; buckets as usize],
                 dead: vec![0; buckets as usize],
+                p50_ns: vec![0; buckets as usize],
+                p95_ns: vec![0; buckets as usize],
                 ..AgentHealth::default()
             });
         }
@@ -704,6 +709,8 @@ pub async fn health(
         a.failed[b] = n(r.failed);
         a.timeout[b] = n(r.timeout);
         a.dead[b] = n(r.dead);
+        a.p50_ns[b] = r.q.first().copied().unwrap_or(0);
+        a.p95_ns[b] = r.q.get(1).copied().unwrap_or(0);
         a.total_runs += r.runs;
         a.total_problems += r.failed + r.timeout + r.dead;
     }

@@ -80,6 +80,10 @@ pub struct AgentHealth {
     pub total_runs: u64,
     /// Failed, timed out or dead, in all.
     pub total_problems: u64,
+    /// The executions' duration per bucket: median and 95th percentile
+    /// (interpolated between ranks, as the report's), 0 where no run.
+    pub p50_ns: Vec<u64>,
+    pub p95_ns: Vec<u64>,
 }
 
 /// An agent that died: when it started and last beat, what it was doing.
@@ -155,6 +159,7 @@ pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
     };
     let (first, bucket, buckets) = buckets(lo, hi, opts.bucket_ns);
     let mut by_agent: BTreeMap<&str, AgentHealth> = BTreeMap::new();
+    let mut durations: BTreeMap<&str, Vec<Vec<u64>>> = BTreeMap::new();
     let mut dead = Vec::new();
     for &(start, t, a) in &execs {
         let (state, name) = (a.state, a.name.as_str());
@@ -169,6 +174,10 @@ pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
         });
         h.runs[b] += 1;
         h.total_runs += 1;
+        durations
+            .entry(name)
+            .or_insert_with(|| vec![Vec::new(); buckets as usize])[b]
+            .push(a.duration_ns);
         match state {
             AgentState::Failed => h.failed[b] += 1,
             AgentState::Timeout => h.timeout[b] += 1,
@@ -196,6 +205,23 @@ pub fn health(ds: &Dataset, opts: &HealthOptions) -> HealthDoc {
             .cmp(&a.start_time_unix_nano)
             .then_with(|| a.span_id.cmp(&b.span_id))
     });
+    for (name, per_bucket) in durations {
+        let Some(h) = by_agent.get_mut(name) else {
+            continue;
+        };
+        for mut d in per_bucket {
+            d.sort_unstable();
+            let q = |p: f64| {
+                if d.is_empty() {
+                    0
+                } else {
+                    crate::report::quantile(&d, p) as u64
+                }
+            };
+            h.p50_ns.push(q(0.5));
+            h.p95_ns.push(q(0.95));
+        }
+    }
     HealthDoc {
         from_ns: first,
         bucket_ns: bucket,

@@ -423,6 +423,26 @@ fn health_counts_each_agents_runs_and_problems_per_bucket() {
         (a("supervisor").total_runs, a("supervisor").total_problems),
         (10, 2)
     );
+    // One supervisor a bucket, run t lasting t + 1 s: its p50 and p95 are it.
+    let secs: Vec<u64> = (1..=10).map(|t| t * S).collect();
+    assert_eq!(a("supervisor").p50_ns, secs);
+    assert_eq!(a("supervisor").p95_ns, secs);
+    // Two buckets of 5 runs each: the median is the third, the p95
+    // interpolated between the fourth and the fifth (as the report's).
+    let wide = health(
+        &ds,
+        &HealthOptions {
+            bucket_ns: Some(500 * S),
+            ..HealthOptions::default()
+        },
+    );
+    let sup = wide
+        .agents
+        .iter()
+        .find(|a| a.agent == "supervisor")
+        .unwrap();
+    assert_eq!(sup.p50_ns, vec![3 * S, 8 * S]);
+    assert_eq!(sup.p95_ns, vec![4 * S + 8 * S / 10, 9 * S + 8 * S / 10]);
     let w = a("writer");
     assert_eq!((w.timeout[5], w.dead[8], w.total_problems), (1, 1, 2));
     assert_eq!(h.dead.len(), 1);
