@@ -951,6 +951,19 @@ try {
     expect(rec.includes(sent.log.body), `the live record: ${rec}`);
     await l.shot("desktop-live");
     await l.keys("d");
+    // Health, live: the Overview's series is the live store's, the received
+    // run's agent in it with its duration.
+    await l.keys("o");
+    await l.until(
+      () =>
+        l.js(
+          "return document.querySelector('#ov-health')?.dataset.agents === '1' && document.querySelector('#ov-latency')?.dataset.points === '1'",
+        ),
+      "the live run's agent in the health and duration charts",
+    );
+    await l.shot("desktop-live-health");
+    await l.keys("o");
+    await l.until(() => l.js("return !document.querySelector('#traces').hidden"), "back to the trace list");
   });
 
   // Write-through from the app: received spans go to a ClickHouse of its
