@@ -15,6 +15,7 @@ use tracelens_service::detail::AttrJson;
 
 /// Attribute values longer than this stay in ClickHouse when a trace opens.
 const ATTR_CAP: u32 = 1024;
+use tauri_plugin_dialog::DialogExt;
 use tracelens_clickhouse::schema::OtelSchema;
 use tracelens_clickhouse::{Conn, ConnConfig};
 use tracelens_model::{DatasetOptions, TraceStore};
@@ -23,6 +24,9 @@ use tracelens_service::Session;
 #[derive(Default)]
 pub struct ChState {
     conn: Mutex<Option<(Conn, OtelSchema)>>,
+    /// The CA certificate the user picked in the native dialog (or the one
+    /// a saved connection names): the page never sends a path to read.
+    picked_ca: Mutex<Option<String>>,
 }
 
 impl ChState {
@@ -62,8 +66,6 @@ pub struct ConnForm {
     password: String,
     #[serde(default)]
     database: String,
-    #[serde(default)]
-    ca_cert: String,
 }
 
 /// The connection a form or a saved entry names, defaults filled in.
@@ -89,11 +91,17 @@ pub async fn ch_connect(
     form: ConnForm,
     save: bool,
 ) -> Result<ChInfo, String> {
+    let ca_cert = ch
+        .picked_ca
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .unwrap_or_default();
     let t = target(&SavedConn {
         url: form.url,
         user: form.user,
         database: form.database,
-        ca_cert: form.ca_cert,
+        ca_cert,
     });
     let password = form.password;
     let mut info = connect(&ch, &t, password.clone()).await?;
@@ -116,10 +124,49 @@ pub fn ch_saved(app: AppHandle) -> Result<Vec<SavedConn>, String> {
     Ok(saved::list(&config_dir(&app)?))
 }
 
-/// Connects with a saved connection's password from the keychain.
+/// The CA certificate for https, picked in the native file dialog; `None`
+/// when the dialog was cancelled (the pick is then cleared).
 #[tauri::command]
-pub async fn ch_connect_saved(ch: State<'_, ChState>, conn: SavedConn) -> Result<ChInfo, String> {
-    let t = target(&conn);
+pub async fn ch_pick_ca(app: AppHandle, ch: State<'_, ChState>) -> Result<Option<String>, String> {
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("CA certificate (PEM)")
+            .add_filter("PEM certificate", &["pem", "crt", "cer"])
+            .blocking_pick_file()
+    })
+    .await
+    .map_err(|e| format!("the file dialog failed: {e}"))?;
+    let path = picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string());
+    *ch.picked_ca.lock().unwrap_or_else(|p| p.into_inner()) = path.clone();
+    Ok(path)
+}
+
+/// Forgets the picked CA certificate.
+#[tauri::command]
+pub fn ch_clear_ca(ch: State<'_, ChState>) {
+    *ch.picked_ca.lock().unwrap_or_else(|p| p.into_inner()) = None;
+}
+
+/// Connects with a saved connection's password from the keychain. The CA
+/// certificate is the one saved with it, read from the app's own config,
+/// not a path the page sends.
+#[tauri::command]
+pub async fn ch_connect_saved(
+    app: AppHandle,
+    ch: State<'_, ChState>,
+    conn: SavedConn,
+) -> Result<ChInfo, String> {
+    let mut t = target(&conn);
+    let stored = saved::list(&config_dir(&app)?)
+        .into_iter()
+        .map(|s| target(&s))
+        .find(|s| s.url == t.url && s.user == t.user && s.database == t.database);
+    t.ca_cert = stored.map(|s| s.ca_cert).unwrap_or_default();
+    *ch.picked_ca.lock().unwrap_or_else(|p| p.into_inner()) =
+        (!t.ca_cert.is_empty()).then(|| t.ca_cert.clone());
     let t2 = t.clone();
     let password = tauri::async_runtime::spawn_blocking(move || saved::password(&t2))
         .await

@@ -93,6 +93,8 @@ fn main() {
             clickhouse::ch_report,
             clickhouse::ch_health,
             clickhouse::ch_calls,
+            clickhouse::ch_pick_ca,
+            clickhouse::ch_clear_ca,
             clickhouse::ch_open,
             clickhouse::ch_search,
             clickhouse::ch_span_attrs,

@@ -184,6 +184,9 @@ export const clickhouse = {
   report: (sinceS: number, groupBy: string): Promise<Report> => call("ch_report", { sinceS, groupBy }),
   health: (sinceS: number): Promise<HealthDoc> => call("ch_health", { sinceS }),
   calls: (query: CallQuery, sinceS: number): Promise<CallsDoc> => call("ch_calls", { query, sinceS }),
+  /** The CA certificate is picked in the native dialog: its path never goes from the page to Rust. */
+  pickCa: (): Promise<string | null> => call("ch_pick_ca"),
+  clearCa: (): Promise<void> => call("ch_clear_ca"),
   open: (trace: string, sinceS: number): Promise<number> => call("ch_open", { trace, sinceS }),
   search: (value: string, sinceS: number): Promise<string[]> => call("ch_search", { value, sinceS }),
   /** A span's large values, left in ClickHouse when its trace opened. */
@@ -223,7 +226,6 @@ export interface ConnForm {
   user: string;
   password: string;
   database: string;
-  caCert: string;
 }
 export interface ChTraceRow {
   trace_id: string;

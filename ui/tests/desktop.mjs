@@ -865,6 +865,39 @@ try {
     await c.click(await c.find("#tab-traces"));
   });
 
+  await journey("desktop: the CA certificate is picked in the native dialog and used", async () => {
+    // Not a certificate: the connection must say so, which shows the picked
+    // file (not a path the page sent) reached it.
+    const ca = join(home, "not-a-ca.pem");
+    writeFileSync(ca, "hello\n");
+    await c.click(await c.find("#ch-ca"));
+    const x = (...args) => spawnSync("xdotool", args, { env, timeout: 10_000 });
+    const win = await c.until(() => {
+      const r = x("search", "--name", "CA certificate");
+      return r.status === 0 ? r.stdout.toString().trim().split("\n")[0] : null;
+    }, "the file dialog");
+    await sleep(500);
+    // Real key events (XTEST) to the focused dialog: its location field
+    // (Ctrl+L) takes a path.
+    x("windowfocus", "--sync", win);
+    x("key", "ctrl+l");
+    await sleep(300);
+    x("type", "--delay", "5", ca);
+    await sleep(400);
+    x("key", "Return");
+    await c.until(async () => (await c.text("#ch-ca-name")) === "not-a-ca.pem", "the picked file named");
+    await c.click(await c.find("#ch-connect"));
+    await c.until(
+      async () => /the CA certificate .*not-a-ca\.pem/.test((await c.text("#ch-status")) ?? ""),
+      "the connection refusing the bad certificate",
+    );
+    // Cleared, the bundled roots again: the connection works.
+    await c.click(await c.find("#ch-ca-clear"));
+    await c.until(async () => (await c.text("#ch-ca-name")) === "", "the pick cleared");
+    await c.click(await c.find("#ch-connect"));
+    await c.until(async () => /default@/.test((await c.text("#ch-status")) ?? ""), "connected again");
+  });
+
   // More stored traces than one page: the rest come on demand.
   const many = join(home, "many.jsonl");
   execFileSync(cli, ["generate", "--out", many, "--traces", "510", "--spans-per-trace", "3"], { stdio: "ignore" });

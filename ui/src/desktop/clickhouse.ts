@@ -121,7 +121,6 @@ async function connect(useSaved?: SavedConn): Promise<void> {
             user: value("#ch-user"),
             password: value("#ch-password"),
             database: value("#ch-database"),
-            caCert: value("#ch-ca"),
           },
           $<HTMLInputElement>("#ch-save").checked,
         );
@@ -138,7 +137,27 @@ async function connect(useSaved?: SavedConn): Promise<void> {
   }
 }
 
+/** Shows the CA certificate in use (its file name; the path in the title). */
+function showCa(path: string | null): void {
+  const name = $<HTMLSpanElement>("#ch-ca-name");
+  name.textContent = path ? (path.split(/[\\/]/).pop() ?? path) : "";
+  name.title = path ?? "";
+  $<HTMLButtonElement>("#ch-ca-clear").hidden = !path;
+}
+
 export function initClickHouse(): void {
+  $<HTMLButtonElement>("#ch-ca").addEventListener("click", () => {
+    clickhouse
+      .pickCa()
+      .then((p) => showCa(p))
+      .catch(fail);
+  });
+  $<HTMLButtonElement>("#ch-ca-clear").addEventListener("click", () => {
+    clickhouse
+      .clearCa()
+      .then(() => showCa(null))
+      .catch(fail);
+  });
   $<HTMLButtonElement>("#ch-toggle").addEventListener("click", () => {
     const f = $<HTMLFormElement>("#ch-form");
     f.hidden = !f.hidden;
@@ -155,7 +174,7 @@ export function initClickHouse(): void {
     $<HTMLInputElement>("#ch-url").value = c.url;
     $<HTMLInputElement>("#ch-user").value = c.user;
     $<HTMLInputElement>("#ch-database").value = c.database;
-    $<HTMLInputElement>("#ch-ca").value = c.ca_cert;
+    showCa(c.ca_cert || null);
     void connect(c);
   });
   $<HTMLButtonElement>("#ch-forget").addEventListener("click", () => {
