@@ -53,6 +53,12 @@ pub async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) ->
 }
 
 async fn check(st: &AppState, req: Request, next: Next) -> Response {
+    if let Some(status) = tracelens_listen::request_too_large(&req) {
+        return error(
+            status,
+            "the request's target or headers are too large for this server",
+        );
+    }
     let host = req
         .headers()
         .get(header::HOST)

@@ -288,6 +288,47 @@ fn foreign_host_header_is_refused() {
     assert!(raw(&format!("localhost:{port}")).starts_with("HTTP/1.1 200"));
 }
 
+/// A request too long in its target (414) or its headers (431) is refused
+/// with the security headers, by the app rather than by hyper.
+#[test]
+fn oversized_requests_are_refused_with_the_headers() {
+    let srv = start();
+    let raw = |target: &str, extra: &str| {
+        let mut s = TcpStream::connect(srv.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n",
+            srv.addr
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    let long = format!("/api/summary?token={}&pad={}", srv.token, "a".repeat(9000));
+    let r = raw(&long, "");
+    assert!(r.starts_with("HTTP/1.1 414"), "{}", &r[..r.len().min(200)]);
+    assert!(
+        r.contains("content-security-policy:"),
+        "414 without the headers"
+    );
+    let many: String = (0..150).map(|i| format!("X-Pad-{i}: x\r\n")).collect();
+    let r = raw(&format!("/api/summary?token={}", srv.token), &many);
+    assert!(r.starts_with("HTTP/1.1 431"), "{}", &r[..r.len().min(200)]);
+    assert!(
+        r.contains("content-security-policy:"),
+        "431 without the headers"
+    );
+    let big = format!("X-Big: {}\r\n", "b".repeat(40_000));
+    let r = raw(&format!("/api/summary?token={}", srv.token), &big);
+    assert!(r.starts_with("HTTP/1.1 431"), "{}", &r[..r.len().min(200)]);
+    // Within the limits, the same request is answered.
+    let r = raw(&format!("/api/summary?token={}", srv.token), "X-Pad: x\r\n");
+    assert!(r.starts_with("HTTP/1.1 200"));
+}
+
 #[test]
 fn an_empty_inspector_serves_an_empty_list() {
     let srv = start_with(Dataset::build(TraceStore::new(), DatasetOptions::default()));

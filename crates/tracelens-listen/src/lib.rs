@@ -44,6 +44,26 @@ impl Default for ConnLimits {
     }
 }
 
+/// The longest request target an app behind [`serve`] should take (414
+/// past it), and the most header fields and header bytes (431): checked by
+/// the app (see [`request_too_large`]) so that its answer carries its
+/// headers; hyper's own limits are set well above them.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+pub const MAX_HEADERS: usize = 100;
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// The status a request too large in its target or headers gets, if it is.
+pub fn request_too_large<B>(req: &axum::http::Request<B>) -> Option<axum::http::StatusCode> {
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > MAX_URI_BYTES {
+        return Some(axum::http::StatusCode::URI_TOO_LONG);
+    }
+    let h = req.headers();
+    let bytes: usize = h.iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
+    (h.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES)
+        .then_some(axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE)
+}
+
 /// Answer to a connection over the cap, written before it is closed.
 const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\n\
 content-type: text/plain; charset=utf-8\r\ncontent-length: 35\r\nconnection: close\r\n\r\n\
@@ -116,6 +136,10 @@ async fn connection(
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
+        // Past this (or its ~400 KB read buffer) hyper answers 431 itself,
+        // with none of the app's headers: the app's own, lower limits
+        // (MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES) answer first.
+        .max_headers(4 * MAX_HEADERS)
         .serve_connection(io, svc);
     tokio::pin!(conn);
     let tick = (limits.idle_timeout / 4).max(Duration::from_millis(50));
