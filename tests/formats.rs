@@ -238,6 +238,51 @@ fn zipkin_shared_span_halves_join_as_a_pair() {
     assert_eq!(summary_json(&ds2), summary_json(&ds));
 }
 
+/// Zipkin: a span without a kind is local work (internal); Zipkin and
+/// Jaeger carry the instrumentation scope as `otel.scope.*` (or the older
+/// `otel.library.*`) tags, which become the span's scope, not attributes.
+#[test]
+fn zipkin_kinds_and_the_scope_tags_of_zipkin_and_jaeger() {
+    let zipkin = r#"[
+      {"traceId":"463ac35c9f6413ad","id":"a1","name":"plan","timestamp":1700000000000000,"duration":10,
+       "localEndpoint":{"serviceName":"agent"},"tags":{"otel.scope.name":"agents.sdk","otel.scope.version":"1.2"}},
+      {"traceId":"463ac35c9f6413ad","id":"a2","parentId":"a1","name":"call","kind":"CLIENT","timestamp":1700000000000001,"duration":5,
+       "localEndpoint":{"serviceName":"agent"},"tags":{"otel.library.name":"old.lib"}}
+    ]"#;
+    let (ds, rep) = read_bytes("z.json", zipkin.as_bytes());
+    assert!(rep.error.is_none(), "{:?}", rep.error);
+    let st = &ds.store;
+    let by_name = |n: &str| st.spans.iter().find(|s| st.resolve(s.name) == n).unwrap();
+    let (plan, call) = (by_name("plan"), by_name("call"));
+    assert_eq!(plan.kind, SpanKind::Internal);
+    assert_eq!(call.kind, SpanKind::Client);
+    let scope = |s: &tracelens_model::Span| {
+        let sc = &st.scopes[s.scope as usize];
+        (
+            st.resolve(sc.name).to_string(),
+            st.resolve(sc.version).to_string(),
+        )
+    };
+    assert_eq!(scope(plan), ("agents.sdk".into(), "1.2".into()));
+    assert_eq!(scope(call), ("old.lib".into(), String::new()));
+    assert!(st
+        .lookup("otel.scope.name")
+        .is_none_or(|k| st.attrs_of(plan.attrs).iter().all(|a| a.key != k)));
+    let jaeger = r#"{"data":[{"traceID":"463ac35c9f6413ad","spans":[
+      {"traceID":"463ac35c9f6413ad","spanID":"00000000000000b1","operationName":"run","startTime":1700000000000000,"duration":7,
+       "processID":"p1","references":[],
+       "tags":[{"key":"otel.library.name","type":"string","value":"jaeger.lib"},{"key":"otel.library.version","type":"string","value":"0.9"}]}],
+      "processes":{"p1":{"serviceName":"agent","tags":[]}}}]}"#;
+    let (ds, rep) = read_bytes("j.json", jaeger.as_bytes());
+    assert!(rep.error.is_none(), "{:?}", rep.error);
+    let st = &ds.store;
+    let sc = &st.scopes[st.spans[0].scope as usize];
+    assert_eq!(
+        (st.resolve(sc.name), st.resolve(sc.version)),
+        ("jaeger.lib", "0.9")
+    );
+}
+
 #[test]
 fn spans_of_one_trace_spread_over_files_join() {
     let (store, _) = generated_jsonl(2, 30, 3);

@@ -326,6 +326,10 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
         let mut kind = SpanKind::Unspecified;
         let mut status = StatusCode::Unset;
         let mut status_message = ctx.store.empty();
+        // The instrumentation scope, as OpenTelemetry's Jaeger exporter and
+        // the Collector's translator write it (`otel.scope.*`, older
+        // `otel.library.*`).
+        let (mut scope_name, mut scope_version) = (None, None);
         let mut attrs = Vec::new();
         for kv in js.tags.as_deref().unwrap_or(&[]) {
             let text = match &kv.value {
@@ -337,6 +341,8 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
                 "error" if text == "true" => status = StatusCode::Error,
                 "otel.status_code" => status = StatusCode::from_name(&text).unwrap_or(status),
                 "otel.status_description" => status_message = ctx.store.intern(&text),
+                "otel.scope.name" | "otel.library.name" => scope_name = Some(text),
+                "otel.scope.version" | "otel.library.version" => scope_version = Some(text),
                 _ => attrs.push(Attr {
                     key: ctx.store.intern(&kv.key),
                     value: tag_value(ctx, kv),
@@ -383,7 +389,14 @@ fn convert(ctx: &mut Ctx<'_>, t: JTrace) {
             trace_state: ctx.store.empty(),
             status_message,
             resource,
-            scope: 0,
+            scope: match (&scope_name, &scope_version) {
+                (None, None) => 0,
+                (n, v) => {
+                    let name = ctx.store.intern(n.as_deref().unwrap_or(""));
+                    let version = ctx.store.intern(v.as_deref().unwrap_or(""));
+                    ctx.store.add_scope(name, version, Box::new([]))
+                }
+            },
             source: ctx.source,
             flags: value_u64(&js.flags).unwrap_or(0) as u32,
             kind,

@@ -158,6 +158,9 @@ fn convert(ctx: &mut Ctx<'_>, services: &mut HashMap<String, u32>, z: ZSpan) {
     let mut status = StatusCode::Unset;
     let mut status_message = ctx.store.empty();
     let mut attrs = Vec::new();
+    // The instrumentation scope, as OpenTelemetry's Zipkin exporter writes
+    // it (`otel.scope.*`, older `otel.library.*`).
+    let (mut scope_name, mut scope_version) = (None, None);
     for (k, v) in z.tags.iter().flatten() {
         let text = match v {
             Value::String(s) => s.clone(),
@@ -170,6 +173,8 @@ fn convert(ctx: &mut Ctx<'_>, services: &mut HashMap<String, u32>, z: ZSpan) {
             }
             "otel.status_code" => status = StatusCode::from_name(&text).unwrap_or(status),
             "otel.status_description" => status_message = ctx.store.intern(&text),
+            "otel.scope.name" | "otel.library.name" => scope_name = Some(text),
+            "otel.scope.version" | "otel.library.version" => scope_version = Some(text),
             _ => attrs.push(Attr {
                 key: ctx.store.intern(k),
                 value: json_attr(ctx.store, v),
@@ -216,9 +221,23 @@ fn convert(ctx: &mut Ctx<'_>, services: &mut HashMap<String, u32>, z: ZSpan) {
         .as_deref()
         .and_then(SpanKind::from_name)
         .unwrap_or_default();
-    if z.shared == Some(true) && kind == SpanKind::Unspecified {
-        kind = SpanKind::Server;
+    if kind == SpanKind::Unspecified {
+        // Zipkin's model: a span without a kind is a local one (in-process
+        // work), unless it is the shared server half of an RPC.
+        kind = if z.shared == Some(true) {
+            SpanKind::Server
+        } else {
+            SpanKind::Internal
+        };
     }
+    let scope = match (&scope_name, &scope_version) {
+        (None, None) => 0,
+        (n, v) => {
+            let name = ctx.store.intern(n.as_deref().unwrap_or(""));
+            let version = ctx.store.intern(v.as_deref().unwrap_or(""));
+            ctx.store.add_scope(name, version, Box::new([]))
+        }
+    };
     let span = Span {
         trace_id: trace_id(&z.trace_id, &mut ctx.len),
         span_id: span_id(&z.id, &mut ctx.len),
@@ -233,7 +252,7 @@ fn convert(ctx: &mut Ctx<'_>, services: &mut HashMap<String, u32>, z: ZSpan) {
         trace_state: ctx.store.empty(),
         status_message,
         resource,
-        scope: 0,
+        scope,
         source: ctx.source,
         flags: 0,
         kind,
