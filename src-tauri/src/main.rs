@@ -11,6 +11,7 @@
 
 mod clickhouse;
 mod commands;
+mod gtk_noise;
 mod live;
 mod opening;
 mod recent;
@@ -38,6 +39,7 @@ fn main() {
         trace,
         span: flag("--span="),
     });
+    gtk_noise::quiet();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
