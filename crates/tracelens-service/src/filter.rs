@@ -166,19 +166,10 @@ pub struct RowMatcher<'a> {
 impl<'a> RowMatcher<'a> {
     /// `None` when `t` is out of range.
     pub fn new(ds: &'a Dataset, t: usize) -> Option<Self> {
-        let (tree, an) = (ds.traces.get(t)?, ds.analyses.get(t)?);
-        let mut critical = vec![false; tree.len()];
-        for &n in &an.critical_nodes {
-            if let Some(c) = critical.get_mut(n as usize) {
-                *c = true;
-            }
+        if t >= ds.traces.len() || t >= ds.analyses.len() {
+            return None;
         }
-        let mut state = vec![None; tree.len()];
-        for a in &an.agents {
-            if let Some(s) = state.get_mut(a.node as usize) {
-                *s = Some(a.state);
-            }
-        }
+        let (critical, state) = crate::rows::node_marks(ds, t);
         Some(RowMatcher {
             ds,
             t,
@@ -200,15 +191,13 @@ impl<'a> RowMatcher<'a> {
         let state = self.state[i as usize];
         let service = || span.map_or("", |s| st.service_of(s));
         match term {
+            // The rule of rows::is_problem, on the node.
             Term::Problems => {
                 span.is_some_and(|s| s.status == StatusCode::Error)
                     || node.flags.has(NodeFlags::ORPHAN)
                     || node.flags.has(NodeFlags::PLACEHOLDER)
                     || node.flags.has(NodeFlags::SKEWED)
-                    || matches!(
-                        state,
-                        Some(AgentState::Failed | AgentState::Timeout | AgentState::Dead)
-                    )
+                    || state.is_some_and(AgentState::is_problem)
             }
             Term::Critical => self.critical[i as usize],
             Term::Class(c) => ds.analyses[self.t].class[i as usize] == *c,

@@ -27,6 +27,25 @@ pub struct Row {
     pub state: Option<AgentState>,
 }
 
+/// Per node of trace `t`: whether it is on the critical path, and its
+/// agent state if it is an agent: what rows and the filter's terms read.
+pub(crate) fn node_marks(ds: &Dataset, t: usize) -> (Vec<bool>, Vec<Option<AgentState>>) {
+    let (tree, an) = (&ds.traces[t], &ds.analyses[t]);
+    let mut critical = vec![false; tree.len()];
+    for &n in &an.critical_nodes {
+        if let Some(c) = critical.get_mut(n as usize) {
+            *c = true;
+        }
+    }
+    let mut state = vec![None; tree.len()];
+    for a in &an.agents {
+        if let Some(s) = state.get_mut(a.node as usize) {
+            *s = Some(a.state);
+        }
+    }
+    (critical, state)
+}
+
 /// Waterfall rows of trace `t`. With `adjust_skew`, times come from the
 /// clock-skew-adjusted view.
 pub fn rows(ds: &Dataset, t: usize, adjust_skew: bool) -> Vec<Row> {
@@ -34,14 +53,7 @@ pub fn rows(ds: &Dataset, t: usize, adjust_skew: bool) -> Vec<Row> {
     let an = &ds.analyses[t];
     let store = &ds.store;
     let adjusted = adjust_skew.then(|| tree.adjusted_times(store));
-    let mut critical = vec![false; tree.len()];
-    for &n in &an.critical_nodes {
-        critical[n as usize] = true;
-    }
-    let mut state = vec![None; tree.len()];
-    for a in &an.agents {
-        state[a.node as usize] = Some(a.state);
-    }
+    let (critical, state) = node_marks(ds, t);
     let base = match &adjusted {
         Some(adj) => adj.iter().map(|x| x.0).min().unwrap_or(tree.start_ns),
         None => tree.start_ns,
@@ -117,14 +129,7 @@ impl RowFilter {
 
 /// Whether a row is one a failure hunt looks for.
 pub fn is_problem(r: &Row) -> bool {
-    r.error
-        || r.orphan
-        || r.placeholder
-        || r.skewed
-        || matches!(
-            r.state,
-            Some(AgentState::Failed | AgentState::Timeout | AgentState::Dead)
-        )
+    r.error || r.orphan || r.placeholder || r.skewed || r.state.is_some_and(AgentState::is_problem)
 }
 
 /// `rows` (in waterfall order, as [`rows`] gives them) narrowed by `f`: a
