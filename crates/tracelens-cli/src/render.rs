@@ -90,7 +90,8 @@ fn summary_overview(out: &mut impl Write, traces: &[TraceSummary], shown: usize)
     let spans: usize = traces.iter().map(|t| t.span_count).sum();
     let mut d: Vec<u64> = traces.iter().map(|t| t.duration_ns).collect();
     d.sort_unstable();
-    let q = |p: f64| d[((d.len() - 1) as f64 * p).round() as usize];
+    // The report's quantiles (interpolated between ranks), not a second rule.
+    let q = |p: f64| tracelens_model::report::quantile(&d, p) as u64;
     writeln!(
         out,
         "{}, {}; {} with a problem (an error, an orphan, a failed, timed-out or dead agent)",
