@@ -828,20 +828,21 @@ try {
     await c.js("const e = document.querySelector('#corr'); e.value = ''; e.dispatchEvent(new Event('change'))");
     await c.until(async () => (await rows(c)) === 8, "the list back after clearing the search");
     // The Overview of stored runs is ClickHouse's report, as the CLI's.
-    const want = JSON.parse(
-      execFileSync(cli, [
-        "report",
-        "--clickhouse",
-        chUrl,
-        "--database",
-        "app",
-        "--since",
-        "36500d",
-        "--limit",
-        "200",
-        "--json",
-      ]).toString(),
-    );
+    // What the CLI says of the stored runs, to compare the app with.
+    const stored = (...args) =>
+      JSON.parse(
+        execFileSync(cli, [
+          ...args,
+          "--clickhouse",
+          chUrl,
+          "--database",
+          "app",
+          "--since",
+          "36500d",
+          "--json",
+        ]).toString(),
+      );
+    const want = stored("report", "--limit", "200");
     await c.click(await c.find("#tab-overview"));
     await c.until(
       () =>
@@ -857,18 +858,7 @@ try {
     await c.shot("desktop-clickhouse-overview");
     // The calls table of a stored source: every stored LLM call, as
     // `calls --clickhouse` has them; a row opens its stored run at the call.
-    const calls = JSON.parse(
-      execFileSync(cli, [
-        "calls",
-        "--clickhouse",
-        chUrl,
-        "--database",
-        "app",
-        "--since",
-        "36500d",
-        "--json",
-      ]).toString(),
-    );
+    const calls = stored("calls");
     expect(calls.matched > 0, "no stored calls");
     await c.click(await c.find("#tab-calls"));
     await callsShown(c, calls, "the slowest stored call first");

@@ -1208,6 +1208,14 @@ fn many_runs(dir: &Path, traces: usize) -> PathBuf {
     f
 }
 
+/// The ids of the traces a text listing prints, one per "trace ID ..." line.
+fn traces_in(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("trace "))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn summary_on_many_traces_summarises_problems_first_unless_all() {
     let d = tempfile::tempdir().unwrap();
@@ -1232,12 +1240,6 @@ fn summary_on_many_traces_summarises_problems_first_unless_all() {
         .map(|t| t["trace_id"].as_str().unwrap())
         .collect();
     assert!(!with_problems.is_empty() && with_problems.len() < 20);
-    let traces_in = |out: &str| -> Vec<String> {
-        out.lines()
-            .filter_map(|l| l.strip_prefix("trace "))
-            .map(|l| l.split_whitespace().next().unwrap().to_string())
-            .collect()
-    };
     // The default: an overview, then 20 traces, every one with a problem among them.
     let out = text(&run(&["summary", file]).stdout);
     assert!(out.starts_with("60 traces, "), "{out}");
@@ -1282,12 +1284,7 @@ fn search_on_many_traces_prints_the_first_unless_all() {
         serde_json::from_slice(&run(&["search", file, "--id", "u-3141", "--json"]).stdout).unwrap();
     let carrying = v["traces"].as_array().unwrap().len();
     assert!(carrying > 3, "the generated runs share user ids");
-    let count = |args: &[&str]| {
-        text(&run(args).stdout)
-            .lines()
-            .filter(|l| l.starts_with("trace "))
-            .count()
-    };
+    let count = |args: &[&str]| traces_in(&text(&run(args).stdout)).len();
     assert_eq!(
         count(&["search", file, "--id", "u-3141", "--limit", "3"]),
         3
